@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/audio/audiodecoder.h"
+
+#include "engine/audio/resampler.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <memory>
+
+namespace taglane::engine {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("taglane::engine::AudioDecoder", text);
+}
+
+struct SndFileCloser
+{
+    void operator()(SNDFILE *file) const { sf_close(file); }
+};
+using SndFilePtr = std::unique_ptr<SNDFILE, SndFileCloser>;
+
+QString formatName(int format, int mask)
+{
+    const int command = mask == SF_FORMAT_TYPEMASK ? SFC_GET_FORMAT_MAJOR : SFC_GET_FORMAT_SUBTYPE;
+    // libsndfile looks the format up by index, so walk the table.
+    int count = 0;
+    sf_command(nullptr, mask == SF_FORMAT_TYPEMASK ? SFC_GET_FORMAT_MAJOR_COUNT : SFC_GET_FORMAT_SUBTYPE_COUNT,
+               &count, sizeof(int));
+    for (int i = 0; i < count; ++i) {
+        SF_FORMAT_INFO entry{};
+        entry.format = i;
+        if (sf_command(nullptr, command, &entry, sizeof(entry)) == 0 && (entry.format & mask) == (format & mask))
+            return QString::fromUtf8(entry.name);
+    }
+    return QStringLiteral("0x%1").arg(format & mask, 0, 16);
+}
+
+// Opens the file, turning every failure into a sentence that names the file.
+Result<SndFilePtr> openFile(const QString &path, SF_INFO &sfinfo)
+{
+    const QFileInfo fi(path);
+    const QString name = fi.fileName().isEmpty() ? path : fi.fileName();
+    if (!fi.exists())
+        return Result<SndFilePtr>::failure(tr("%1: file not found").arg(path));
+    if (fi.isDir())
+        return Result<SndFilePtr>::failure(tr("%1: is a folder, not an audio file").arg(path));
+    if (!fi.isReadable())
+        return Result<SndFilePtr>::failure(tr("%1: permission denied").arg(path));
+    if (fi.size() == 0)
+        return Result<SndFilePtr>::failure(tr("%1: the file is empty (0 bytes)").arg(name));
+
+    sfinfo = SF_INFO{};
+    SndFilePtr file(sf_open(QFile::encodeName(path).constData(), SFM_READ, &sfinfo));
+    if (!file) {
+        const QString reason = QString::fromUtf8(sf_strerror(nullptr));
+        QString hint;
+        if (reason.contains(QLatin1String("not recognised"), Qt::CaseInsensitive)
+            || reason.contains(QLatin1String("unknown format"), Qt::CaseInsensitive))
+            hint = tr(" (not an audio format Taglane reads: WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF)");
+        return Result<SndFilePtr>::failure(tr("%1: cannot open as audio: %2%3").arg(name, reason, hint));
+    }
+    if (sfinfo.channels <= 0 || sfinfo.samplerate <= 0)
+        return Result<SndFilePtr>::failure(tr("%1: invalid header (%2 channels, %3 Hz)")
+                                               .arg(name).arg(sfinfo.channels).arg(sfinfo.samplerate));
+    return Result<SndFilePtr>(std::move(file));
+}
+
+AudioInfo makeInfo(const QString &path, const SF_INFO &sfinfo)
+{
+    AudioInfo info;
+    info.path = path;
+    info.sampleRate = sfinfo.samplerate;
+    info.channels = sfinfo.channels;
+    info.frames = sfinfo.frames;
+    info.container = formatName(sfinfo.format, SF_FORMAT_TYPEMASK);
+    info.encoding = formatName(sfinfo.format, SF_FORMAT_SUBMASK);
+    return info;
+}
+
+} // namespace
+
+Result<AudioInfo> AudioDecoder::probe(const QString &path)
+{
+    SF_INFO sfinfo{};
+    auto file = openFile(path, sfinfo);
+    if (!file)
+        return Result<AudioInfo>::failure(file.error());
+    return makeInfo(path, sfinfo);
+}
+
+Result<DecodedAudio> AudioDecoder::decode(const QString &path, const DecodeOptions &options,
+                                          const ProgressSink &progress)
+{
+    SF_INFO sfinfo{};
+    auto opened = openFile(path, sfinfo);
+    if (!opened)
+        return Result<DecodedAudio>::failure(opened.error());
+    SNDFILE *file = opened.value().get();
+    const QString name = QFileInfo(path).fileName();
+
+    DecodedAudio result;
+    result.info = makeInfo(path, sfinfo);
+    // Float data is read as it is stored; integer data is scaled to [-1, 1).
+    sf_command(file, SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
+
+    const int channels = sfinfo.channels;
+    const int outRate = options.analysisRate > 0 ? options.analysisRate : sfinfo.samplerate;
+    const bool knownLength = sfinfo.frames > 0 && sfinfo.frames < (qint64(1) << 40);
+    std::unique_ptr<Resampler> resampler;
+    try {
+        resampler = std::make_unique<Resampler>(sfinfo.samplerate, outRate);
+    } catch (const std::exception &e) {
+        return Result<DecodedAudio>::failure(tr("%1: %2").arg(name, QString::fromUtf8(e.what())));
+    }
+
+    std::vector<float> mono;
+    if (knownLength)
+        mono.reserve(size_t(double(sfinfo.frames) * outRate / sfinfo.samplerate) + 1024);
+
+    constexpr sf_count_t blockFrames = 1 << 15;
+    std::vector<float> interleaved(size_t(blockFrames) * channels);
+    std::vector<float> block(static_cast<size_t>(blockFrames));
+    qint64 framesRead = 0;
+    qint64 nonFinite = 0;
+    qint64 firstNonFinite = -1;
+    const float scale = 1.0f / float(channels);
+    for (;;) {
+        if (progress.cancelled())
+            return Result<DecodedAudio>::failure(tr("%1: decoding cancelled").arg(name));
+        const sf_count_t got = sf_readf_float(file, interleaved.data(), blockFrames);
+        if (got <= 0)
+            break;
+        for (sf_count_t i = 0; i < got; ++i) {
+            float sum = 0.0f;
+            const float *frame = interleaved.data() + size_t(i) * channels;
+            for (int c = 0; c < channels; ++c)
+                sum += frame[c];
+            if (!std::isfinite(sum)) {
+                if (firstNonFinite < 0)
+                    firstNonFinite = framesRead + i;
+                ++nonFinite;
+                sum = 0.0f;
+            }
+            block[size_t(i)] = sum * scale;
+        }
+        resampler->process(block.data(), size_t(got), mono);
+        framesRead += got;
+        if (knownLength)
+            progress(std::min(1.0, double(framesRead) / double(sfinfo.frames)));
+    }
+    const int decodeError = sf_error(file);
+    resampler->flush(mono);
+
+    if (nonFinite > 0)
+        return Result<DecodedAudio>::failure(
+            tr("%1: corrupt audio data: %2 samples are NaN or infinite (first at %3 s)")
+                .arg(name)
+                .arg(nonFinite)
+                .arg(double(firstNonFinite) / sfinfo.samplerate, 0, 'f', 3));
+    if (framesRead == 0) {
+        if (decodeError != SF_ERR_NO_ERROR)
+            return Result<DecodedAudio>::failure(
+                tr("%1: no audio could be decoded: %2").arg(name, QString::fromUtf8(sf_error_number(decodeError))));
+        return Result<DecodedAudio>::failure(tr("%1: the file holds no audio (zero length)").arg(name));
+    }
+    if (knownLength && framesRead < sfinfo.frames) {
+        result.warnings << tr("%1: the file is truncated: its header promises %2 s but only %3 s could be read")
+                               .arg(name)
+                               .arg(double(sfinfo.frames) / sfinfo.samplerate, 0, 'f', 2)
+                               .arg(double(framesRead) / sfinfo.samplerate, 0, 'f', 2);
+    } else if (decodeError != SF_ERR_NO_ERROR) {
+        result.warnings << tr("%1: decoding stopped early: %2")
+                               .arg(name, QString::fromUtf8(sf_error_number(decodeError)));
+    }
+    // A WAV whose data chunk was cut short still opens: libsndfile shortens
+    // the frame count and notes the mismatch in its log.
+    char log[4096] = {};
+    sf_command(file, SFC_GET_LOG_INFO, log, sizeof(log));
+    if (result.warnings.isEmpty() && QByteArray(log).contains("should be"))
+        result.warnings << tr("%1: the file is truncated or its header is damaged; decoded what is there").arg(name);
+
+    result.info.frames = framesRead;
+    mono.shrink_to_fit();
+    result.mono = AudioBuffer(std::move(mono), outRate);
+    progress(1.0);
+    return result;
+}
+
+QStringList AudioDecoder::supportedSuffixes()
+{
+    return {QStringLiteral("wav"), QStringLiteral("flac"), QStringLiteral("ogg"), QStringLiteral("oga"),
+            QStringLiteral("opus"), QStringLiteral("mp3"), QStringLiteral("aiff"), QStringLiteral("aif")};
+}
+
+} // namespace taglane::engine
