@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QStringList>
+
+namespace taglane::app {
+
+// Each command receives its arguments after the command word and returns
+// the process exit status. Messages for the user go to stderr, results to
+// stdout or files.
+int runInfo(const QStringList &args);
+int runFeatures(const QStringList &args);
+int runImportCheckpoint(const QStringList &args);
+int runTag(const QStringList &args);
+
+} // namespace taglane::app
