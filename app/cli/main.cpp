@@ -1,8 +1,71 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commands.h"
+
 #include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTextStream>
+#include <QTranslator>
+
+#include <cstdio>
+#include <functional>
+
+namespace {
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    std::function<int(const QStringList &)> run;
+};
+
+QString usage(const std::vector<Command> &commands)
+{
+    QString text = QCoreApplication::translate("cli", "Usage: taglane-cli COMMAND [ARGUMENTS...]\n\n"
+                                                      "Taglane's headless front end. Commands:\n");
+    for (const Command &c : commands)
+        text += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name), -20).arg(QCoreApplication::translate("cli", c.summary));
+    text += QCoreApplication::translate("cli", "\nRun 'taglane-cli COMMAND --help' for a command's options.\n");
+    return text;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    return 0;
+    QCoreApplication::setApplicationName(QStringLiteral("taglane-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Taglane"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TAGLANE_VERSION));
+
+    using namespace taglane::app;
+    const std::vector<Command> commands = {
+        {"info", QT_TRANSLATE_NOOP("cli", "print duration, rate, channels and format of audio files"), runInfo},
+        {"features", QT_TRANSLATE_NOOP("cli", "write a Mel, ERB or ERB-cepstrum matrix as CSV"), runFeatures},
+        {"import-checkpoint", QT_TRANSLATE_NOOP("cli", "turn a published PyTorch checkpoint into a model bundle"), runImportCheckpoint},
+        {"tag", QT_TRANSLATE_NOOP("cli", "tag audio files or folders with a model, segment by segment"), runTag},
+    };
+
+    const QStringList args = QCoreApplication::arguments().mid(1);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (args.isEmpty()) {
+        err << usage(commands);
+        return 2;
+    }
+    const QString word = args.first();
+    if (word == QLatin1String("-h") || word == QLatin1String("--help") || word == QLatin1String("help")) {
+        out << usage(commands);
+        return 0;
+    }
+    if (word == QLatin1String("-v") || word == QLatin1String("--version")) {
+        out << "taglane-cli " << QCoreApplication::applicationVersion() << "\n";
+        return 0;
+    }
+    for (const Command &c : commands) {
+        if (word == QLatin1String(c.name))
+            return c.run(args.mid(1));
+    }
+    err << QCoreApplication::translate("cli", "taglane-cli: unknown command '%1'\n\n").arg(word) << usage(commands);
+    return 2;
 }

@@ -180,10 +180,14 @@ Result<DecodedAudio> AudioDecoder::decode(const QString &path, const DecodeOptio
                                .arg(name, QString::fromUtf8(sf_error_number(decodeError)));
     }
     // A WAV whose data chunk was cut short still opens: libsndfile shortens
-    // the frame count and notes the mismatch in its log.
-    char log[4096] = {};
+    // the frame count and notes the mismatch in its log; a cut Ogg stream
+    // has an unknown length and a log line about the missing end of stream.
+    char log[8192] = {};
     sf_command(file, SFC_GET_LOG_INFO, log, sizeof(log));
-    if (result.warnings.isEmpty() && QByteArray(log).contains("should be"))
+    const QByteArray logText(log);
+    if (result.warnings.isEmpty()
+        && (logText.contains("should be") || logText.contains("ended unexpectedly")
+            || logText.contains("End-Of-Stream")))
         result.warnings << tr("%1: the file is truncated or its header is damaged; decoded what is there").arg(name);
 
     result.info.frames = framesRead;

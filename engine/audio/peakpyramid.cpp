@@ -62,6 +62,8 @@ std::vector<PeakPyramid::MinMax> PeakPyramid::query(double startSample, double e
     for (int c = 0; c < columns; ++c) {
         const double s0 = startSample + c * perColumn;
         const double s1 = s0 + perColumn;
+        if (s1 <= 0.0 || s0 >= double(m_samples))
+            continue;   // outside the audio: stays silent
         qint64 i0 = qint64(std::floor(s0 / block));
         qint64 i1 = qint64(std::ceil(s1 / block));
         const qint64 count = level < 0 ? m_samples : qint64(m_levels[size_t(level)].size());

@@ -25,6 +25,8 @@ QString Vocabulary::categoryOf(const QString &tagName)
     QString category = m.captured(1).replace(QLatin1Char('_'), QLatin1Char(' ')).trimmed();
     if (category == QLatin1String("Instrument") && tagName.contains(QLatin1String("Solo"), Qt::CaseInsensitive))
         return QStringLiteral("Instrument solo");
+    if (category == QLatin1String("Song"))
+        return QStringLiteral("Song characteristic");
     return category;
 }
 
