@@ -122,7 +122,7 @@ Result<DecodedAudio> AudioDecoder::decode(const QString &path, const DecodeOptio
 
     std::vector<float> mono;
     if (knownLength)
-        mono.reserve(size_t(double(sfinfo.frames) * outRate / sfinfo.samplerate) + 1024);
+        mono.reserve(size_t(double(sfinfo.frames) * outRate / sfinfo.samplerate) + 4096);
 
     constexpr sf_count_t blockFrames = 1 << 15;
     std::vector<float> interleaved(size_t(blockFrames) * channels);
@@ -191,7 +191,8 @@ Result<DecodedAudio> AudioDecoder::decode(const QString &path, const DecodeOptio
         result.warnings << tr("%1: the file is truncated or its header is damaged; decoded what is there").arg(name);
 
     result.info.frames = framesRead;
-    mono.shrink_to_fit();
+    // No shrink_to_fit: it would copy the whole buffer; the reserve above
+    // overshoots by at most a few thousand samples.
     result.mono = AudioBuffer(std::move(mono), outRate);
     progress(1.0);
     return result;

@@ -3,6 +3,7 @@
 
 #include <soxr.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -11,6 +12,7 @@ namespace taglane::engine {
 struct Resampler::Private
 {
     soxr_t soxr = nullptr;
+    std::vector<float> scratch;   // output of one soxr call, appended to the caller's vector
 };
 
 Resampler::Resampler(double inputRate, double outputRate)
@@ -41,14 +43,16 @@ void Resampler::process(const float *input, size_t count, std::vector<float> &ou
         out.insert(out.end(), input, input + count);
         return;
     }
+    // soxr writes into a scratch buffer so that the caller's vector grows
+    // only by what is produced and keeps the capacity it reserved.
     size_t consumed = 0;
     while (consumed < count) {
         const size_t room = size_t(std::ceil((count - consumed) * m_ratio)) + 64;
-        const size_t base = out.size();
-        out.resize(base + room);
+        if (d->scratch.size() < room)
+            d->scratch.resize(room);
         size_t used = 0, produced = 0;
-        soxr_process(d->soxr, input + consumed, count - consumed, &used, out.data() + base, room, &produced);
-        out.resize(base + produced);
+        soxr_process(d->soxr, input + consumed, count - consumed, &used, d->scratch.data(), room, &produced);
+        out.insert(out.end(), d->scratch.data(), d->scratch.data() + produced);
         consumed += used;
         if (used == 0 && produced == 0)
             break;
@@ -59,12 +63,11 @@ void Resampler::flush(std::vector<float> &out)
 {
     if (m_passThrough)
         return;
+    d->scratch.resize(std::max<size_t>(d->scratch.size(), 4096));
     for (;;) {
-        const size_t base = out.size();
-        out.resize(base + 4096);
         size_t produced = 0;
-        soxr_process(d->soxr, nullptr, 0, nullptr, out.data() + base, 4096, &produced);
-        out.resize(base + produced);
+        soxr_process(d->soxr, nullptr, 0, nullptr, d->scratch.data(), 4096, &produced);
+        out.insert(out.end(), d->scratch.data(), d->scratch.data() + produced);
         if (produced == 0)
             break;
     }
