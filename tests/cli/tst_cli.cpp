@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// taglane-cli end to end: the process is run as a user would run it.
+#include "testsupport.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest>
+
+#include <cmath>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run cli(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(TAGLANE_CLI_PATH), args);
+    Run r;
+    if (!p.waitForFinished(300000)) {
+        p.kill();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QVector<QVector<double>> readCsv(const QString &path)
+{
+    QVector<QVector<double>> rows;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
+        return rows;
+    while (!f.atEnd()) {
+        const QByteArray line = f.readLine().trimmed();
+        if (line.isEmpty())
+            continue;
+        QVector<double> row;
+        for (const QByteArray &cell : line.split(','))
+            row << cell.toDouble();
+        rows << row;
+    }
+    return rows;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void usageAndUnknownCommand();
+    void infoPrintsFacts();
+    void infoJsonAndBadFiles();
+    void featuresReproduceReferenceMel();
+    void featuresRejectBadInput();
+};
+
+void TestCli::usageAndUnknownCommand()
+{
+    const Run none = cli({});
+    QCOMPARE(none.exitCode, 2);
+    QVERIFY(none.err.contains(QLatin1String("Usage: taglane-cli")));
+    const Run help = cli({QStringLiteral("--help")});
+    QCOMPARE(help.exitCode, 0);
+    for (const char *command : {"info", "features", "import-checkpoint", "tag"})
+        QVERIFY2(help.out.contains(QLatin1String(command)), command);
+    const Run unknown = cli({QStringLiteral("frobnicate")});
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY(unknown.err.contains(QLatin1String("unknown command 'frobnicate'")));
+}
+
+void TestCli::infoPrintsFacts()
+{
+    TAGLANE_REQUIRE_SHARED(ogg, "fixtures/audio/traveling_minstrels.ogg");
+    const Run r = cli({QStringLiteral("info"), ogg});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("44100 Hz")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QLatin1String("channels:    2")));
+    QVERIFY(r.out.contains(QLatin1String("Vorbis")));
+}
+
+void TestCli::infoJsonAndBadFiles()
+{
+    TAGLANE_REQUIRE_SHARED(mp3, "fixtures/audio/mtat_joram_solipsism.mp3");
+    const QString dir = taglane::tests::tempDir(QStringLiteral("cli-info"));
+    const QString text = dir + QStringLiteral("/readme.wav");
+    QFile f(text);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("not audio at all\n");
+    f.close();
+
+    const Run r = cli({QStringLiteral("info"), QStringLiteral("--json"), QStringLiteral("--decode"), mp3, text,
+                       dir + QStringLiteral("/missing.flac")});
+    QCOMPARE(r.exitCode, 1);   // one good file, two bad ones
+    const QJsonObject o = QJsonDocument::fromJson(r.out.split(QLatin1Char('\n')).first().toUtf8()).object();
+    QCOMPARE(o.value(QStringLiteral("sample_rate")).toInt(), 16000);
+    QCOMPARE(o.value(QStringLiteral("channels")).toInt(), 1);
+    QVERIFY(o.value(QStringLiteral("duration")).toDouble() > 25.0);
+    QVERIFY2(r.err.contains(QLatin1String("readme.wav: cannot open as audio")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("missing.flac: file not found")), qPrintable(r.err));
+}
+
+void TestCli::featuresReproduceReferenceMel()
+{
+    TAGLANE_REQUIRE_SHARED(wav, "fixtures/reference/traveling_minstrels.16k.wav");
+    TAGLANE_REQUIRE_SHARED(ref, "fixtures/reference/traveling_minstrels.musicnn.meldb.csv");
+    const QString out = taglane::tests::tempDir(QStringLiteral("cli-features")) + QStringLiteral("/mel.csv");
+    const Run r = cli({QStringLiteral("features"), wav, QStringLiteral("--type"), QStringLiteral("mel"),
+                       QStringLiteral("--rate"), QStringLiteral("16000"), QStringLiteral("--n-fft"), QStringLiteral("512"),
+                       QStringLiteral("--hop"), QStringLiteral("256"), QStringLiteral("--bands"), QStringLiteral("96"),
+                       QStringLiteral("--fmin"), QStringLiteral("0"), QStringLiteral("--fmax"), QStringLiteral("8000"),
+                       QStringLiteral("--scale"), QStringLiteral("htk"), QStringLiteral("--db"), QStringLiteral("--out"), out});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto got = readCsv(out);
+    const auto want = readCsv(ref);
+    QCOMPARE(got.size(), 96);
+    QCOMPARE(want.size(), 96);
+    // The whole file has many more frames; the reference covers the first
+    // 48000 samples, whose last frame is padded differently: compare 187.
+    QVERIFY(got[0].size() > 187);
+    double worst = 0;
+    for (int band = 0; band < 96; ++band)
+        for (int frame = 0; frame < 187; ++frame)
+            worst = std::max(worst, std::abs(got[band][frame] - want[band][frame]));
+    qInfo("largest difference from the reference dB mel: %.2e dB", worst);
+    QVERIFY2(worst < 0.1, qPrintable(QString::number(worst)));
+}
+
+void TestCli::featuresRejectBadInput()
+{
+    const QString dir = taglane::tests::tempDir(QStringLiteral("cli-features-bad"));
+    const Run missing = cli({QStringLiteral("features"), dir + QStringLiteral("/none.wav"), QStringLiteral("--type"), QStringLiteral("mel")});
+    QVERIFY(missing.exitCode != 0);
+    QVERIFY(missing.err.contains(QLatin1String("none.wav")));
+    TAGLANE_REQUIRE_SHARED(wav, "fixtures/reference/mtat_joram_solipsism.16k.wav");
+    const Run badType = cli({QStringLiteral("features"), wav, QStringLiteral("--type"), QStringLiteral("chroma")});
+    QVERIFY(badType.exitCode != 0);
+    QVERIFY(badType.err.contains(QLatin1String("chroma")));
+    const Run badNumber = cli({QStringLiteral("features"), wav, QStringLiteral("--type"), QStringLiteral("mel"),
+                               QStringLiteral("--hop"), QStringLiteral("zero")});
+    QVERIFY(badNumber.exitCode != 0);
+    QVERIFY(badNumber.err.contains(QLatin1String("hop")));
+    const Run badRange = cli({QStringLiteral("features"), wav, QStringLiteral("--type"), QStringLiteral("mel"),
+                              QStringLiteral("--fmax"), QStringLiteral("20000")});
+    QVERIFY(badRange.exitCode != 0);
+    QVERIFY(!badRange.err.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
