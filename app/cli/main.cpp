@@ -2,7 +2,6 @@
 #include "app/cli/commands.h"
 
 #include <QCoreApplication>
-#include <QLibraryInfo>
 #include <QLocale>
 #include <QTextStream>
 #include <QTranslator>
@@ -37,6 +36,11 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("taglane-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Taglane"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TAGLANE_VERSION));
+
+    // Messages follow the system locale when a translation is embedded.
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("taglane"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
 
     using namespace taglane::app;
     const std::vector<Command> commands = {
