@@ -10,11 +10,12 @@ packages=(cmake ninja-build g++ pkg-config
           qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
           libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
           libeigen3-dev libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
+          libfluidsynth-dev fluid-soundfont-gm
           xvfb xauth imagemagick)
 for arg in "$@"; do
   case "$arg" in
     --example) packages+=(wesnoth-1.16-music) ;;
-    --bench) packages+=(python3-torch python3-numpy) ;;
+    --bench) packages+=(python3-torch python3-numpy python3-sklearn) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
