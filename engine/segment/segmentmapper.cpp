@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace taglane::engine {
 
@@ -38,14 +39,25 @@ int nearestChunk(const ChunkGrid &grid, const Segment &s)
     return best;
 }
 
+/// Chunks [first, second) whose owned spans overlap s. Owned spans of a
+/// covering grid are ordered and disjoint, so two binary searches find them.
+std::pair<int, int> overlappingChunks(const ChunkGrid &grid, const Segment &s)
+{
+    const auto &chunks = grid.chunks();
+    const auto lo = std::partition_point(chunks.begin(), chunks.end(), [&](const ChunkGrid::Chunk &c) {
+        return grid.seconds(c.ownEnd) <= s.start;
+    });
+    const auto hi = std::partition_point(lo, chunks.end(), [&](const ChunkGrid::Chunk &c) {
+        return grid.seconds(c.ownStart) < s.end;
+    });
+    return {int(lo - chunks.begin()), int(hi - chunks.begin())};
+}
+
 /// Index of the last chunk segment s needs.
 int lastChunkNeeded(const ChunkGrid &grid, const Segment &s)
 {
-    int last = -1;
-    for (int i = 0; i < grid.size(); ++i)
-        if (overlapSeconds(grid, i, s) > 0.0)
-            last = i;
-    return last >= 0 ? last : nearestChunk(grid, s);
+    const auto [lo, hi] = overlappingChunks(grid, s);
+    return hi > lo ? hi - 1 : nearestChunk(grid, s);
 }
 
 } // namespace
@@ -64,7 +76,8 @@ ProbabilityRows SegmentMapper::mapToSegments(const ChunkGrid &grid, const Probab
             break;
         std::vector<double> sum(columns, 0.0);
         double weight = 0.0;
-        for (int ci = 0; ci < available; ++ci) {
+        const auto [lo, hi] = overlappingChunks(grid, s);
+        for (int ci = lo; ci < std::min(hi, available); ++ci) {
             const double w = overlapSeconds(grid, ci, s);
             if (w <= 0.0)
                 continue;

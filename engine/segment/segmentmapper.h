@@ -15,6 +15,7 @@ using ProbabilityRows = std::vector<std::vector<float>>;
 class SegmentMapper
 {
 public:
+    /// `grid` must be a covering grid (ChunkGrid::covering).
     /// Segment i gets the mean of the chunk rows weighted by how many seconds
     /// of segment i each chunk's owned span covers. When the segmentation was
     /// made from the grid (Segmentation::fromChunkGrid) this is one to one.
