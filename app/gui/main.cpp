@@ -1,8 +1,81 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/gui/mainwindow.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QStyleFactory>
+#include <QTimer>
+#include <QTranslator>
+
+namespace taglane::app {
+
+/// Loads Taglane's translation for the system locale from the resources, and
+/// Qt's own (qtbase) translation when installed.
+static void installTranslations(QApplication &app)
+{
+    const QLocale locale = QLocale::system();
+    auto *own = new QTranslator(&app);
+    if (own->load(locale, QStringLiteral("taglane"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        app.installTranslator(own);
+    auto *qt = new QTranslator(&app);
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        app.installTranslator(qt);
+}
+
+/// A dark Fusion palette matching the track views.
+static void applyDarkPalette(QApplication &app)
+{
+    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p;
+    const QColor window(0x23, 0x26, 0x2d), base(0x1a, 0x1c, 0x21), text(0xdd, 0xe1, 0xe8);
+    const QColor highlight(0x3d, 0x8e, 0xd6);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Highlight, highlight);
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, highlight);
+    p.setColor(QPalette::PlaceholderText, QColor(0x80, 0x86, 0x90));
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, QColor(0x6a, 0x6f, 0x78));
+    app.setPalette(p);
+}
+
+} // namespace taglane::app
 
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    return 0;
+    QCoreApplication::setOrganizationName(QStringLiteral("Taglane"));
+    QCoreApplication::setApplicationName(QStringLiteral("Taglane"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TAGLANE_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/taglane.svg")));
+    taglane::app::installTranslations(app);
+    taglane::app::applyDarkPalette(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Workstation for time-varying music tags"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("file"), QCoreApplication::translate("main", "Audio file to open."),
+                                 QStringLiteral("[file]"));
+    parser.process(app);
+
+    taglane::app::MainWindow window;
+    window.show();
+    const QStringList files = parser.positionalArguments();
+    if (!files.isEmpty())
+        QTimer::singleShot(0, &window, [&window, path = files.front()]() { window.openFile(path); });
+    return app.exec();
 }
