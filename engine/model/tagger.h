@@ -41,7 +41,9 @@ public:
     /// buffer, which must be at the model's rate). A chunk reaching past the
     /// end is zero-padded. Runs in batches of batchSize; after each batch
     /// calls onBatch(firstIndex, rows) with that batch's rows, which may
-    /// return false to stop. Returns one row of tags.size() floats per start.
+    /// return false to stop. Returns one row of tags.size() floats per start
+    /// (after a stop, only the rows computed so far). Audio at another rate
+    /// than sampleRate() is an error. Worker thread.
     using BatchCallback = std::function<bool(int firstIndex, const std::vector<std::vector<float>> &rows)>;
     Result<std::vector<std::vector<float>>> predict(const AudioBuffer &audio, const std::vector<qint64> &starts,
                                                     int batchSize = 8, const BatchCallback &onBatch = {});

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The published MagnaTagATune checkpoints, imported into bundles, reproduce the
+// reference outputs in ../shared/fixtures/reference (spec: within 1e-4).
+#include "engine/audio/audiodecoder.h"
+#include "engine/model/checkpointimport.h"
+#include "engine/model/tagger.h"
+
+#include "testsupport.h"
+
+#include <QFile>
+#include <QTest>
+
+#include <cmath>
+#include <map>
+#include <memory>
+
+using namespace taglane::engine;
+
+namespace {
+
+struct ReferenceTable
+{
+    QStringList tags;
+    std::vector<qint64> starts;
+    std::vector<std::vector<float>> rows;
+};
+
+Result<ReferenceTable> readReference(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return Result<ReferenceTable>::failure(path + QStringLiteral(": cannot open"));
+    ReferenceTable table;
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (lines.isEmpty())
+        return Result<ReferenceTable>::failure(path + QStringLiteral(": empty"));
+    table.tags = lines.first().trimmed().split(QLatin1Char(','));
+    table.tags.removeFirst();   // start_sample
+    for (int i = 1; i < lines.size(); ++i) {
+        const QStringList cells = lines[i].trimmed().split(QLatin1Char(','));
+        if (cells.size() != table.tags.size() + 1)
+            return Result<ReferenceTable>::failure(path + QStringLiteral(": bad row %1").arg(i));
+        table.starts.push_back(cells[0].toLongLong());
+        std::vector<float> row;
+        for (int c = 1; c < cells.size(); ++c)
+            row.push_back(cells[c].toFloat());
+        table.rows.push_back(std::move(row));
+    }
+    return table;
+}
+
+/// The chunk starts of the reference protocol for a clip of `length` samples.
+std::vector<qint64> protocolStarts(const QString &arch, qint64 length, qint64 chunk)
+{
+    std::vector<qint64> starts;
+    if (arch == QLatin1String("musicnn")) {
+        for (qint64 s = 0; s + chunk <= length; s += chunk)
+            starts.push_back(s);
+    } else {
+        const qint64 step = (length - chunk) / 16;
+        for (int i = 0; i < 16; ++i)
+            starts.push_back(i * step);
+    }
+    return starts;
+}
+
+} // namespace
+
+class tst_Parity : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::map<QString, std::shared_ptr<Tagger>> m_taggers;
+
+    std::shared_ptr<Tagger> tagger(const QString &arch)
+    {
+        const auto it = m_taggers.find(arch);
+        return it == m_taggers.end() ? nullptr : it->second;
+    }
+
+    static void addRows()
+    {
+        QTest::addColumn<QString>("clip");
+        QTest::addColumn<QString>("arch");
+        for (const char *clip : {"mtat_joram_solipsism", "traveling_minstrels"}) {
+            for (const char *arch : {"musicnn", "fcn", "crnn"})
+                QTest::addRow("%s/%s", clip, arch) << QString::fromLatin1(clip) << QString::fromLatin1(arch);
+        }
+    }
+
+    /// Runs the model on audio at the reference table's starts and returns the largest difference.
+    double largestDifference(const QString &arch, const AudioBuffer &audio, const ReferenceTable &table)
+    {
+        const auto t = tagger(arch);
+        if (!t)
+            return 1e9;
+        const auto rows = t->predict(audio, table.starts, 8);
+        if (!rows.ok()) {
+            qWarning().noquote() << rows.error();
+            return 1e9;
+        }
+        if (rows->size() != table.rows.size())
+            return 1e9;
+        double worst = 0;
+        for (size_t r = 0; r < table.rows.size(); ++r) {
+            for (size_t c = 0; c < table.rows[r].size(); ++c)
+                worst = std::max(worst, double(std::abs(rows.value()[r][c] - table.rows[r][c])));
+        }
+        return worst;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        TAGLANE_REQUIRE_SHARED(pretrained, "fixtures/pretrained");
+        configureTorchThreads(0);
+        const auto tags = loadTagList(pretrained + QStringLiteral("/mtat-tags.txt"));
+        QVERIFY2(tags.ok(), qPrintable(tags.error()));
+        const QString dir = taglane::tests::tempDir(QStringLiteral("parity"));
+        for (const QString &arch : {QStringLiteral("musicnn"), QStringLiteral("fcn"), QStringLiteral("crnn")}) {
+            CheckpointImport request;
+            request.architecture = arch;
+            request.checkpointPath = pretrained + QStringLiteral("/mtat-%1.pth").arg(arch);
+            request.tags = tags.value();
+            request.bundleFolder = dir + QStringLiteral("/%1.tlmodel").arg(arch);
+            const auto bundle = importCheckpoint(request);
+            QVERIFY2(bundle.ok(), qPrintable(bundle.error()));
+            const auto loaded = Tagger::load(bundle.value(), DevicePreference::Auto);
+            QVERIFY2(loaded.ok(), qPrintable(loaded.error()));
+            qInfo().noquote() << arch << "runs on" << loaded.value()->deviceDescription();
+            m_taggers[arch] = loaded.value();
+        }
+    }
+
+    void referenceInput_data() { addRows(); }
+
+    /// The exact 16 kHz input the reference saw: every probability within 1e-4.
+    void referenceInput()
+    {
+        QFETCH(QString, clip);
+        QFETCH(QString, arch);
+        TAGLANE_REQUIRE_SHARED(reference, "fixtures/reference");
+        const auto table = readReference(reference + QStringLiteral("/%1.%2.csv").arg(clip, arch));
+        QVERIFY2(table.ok(), qPrintable(table.error()));
+        const auto decoded = AudioDecoder::decode(reference + QStringLiteral("/%1.16k.wav").arg(clip));
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        const AudioBuffer &audio = decoded->mono;
+        QCOMPARE(audio.sampleRate(), 16000);
+
+        const auto t = tagger(arch);
+        QVERIFY(t);
+        QCOMPARE(table->tags, t->manifest().tags.names());
+        // The reference rows follow the published protocol on this length.
+        QCOMPARE(table->starts, protocolStarts(arch, audio.size(), t->chunkSamples()));
+
+        const double worst = largestDifference(arch, audio, table.value());
+        qInfo("%s %s: %zu rows, largest difference %.3g on the reference input", qPrintable(clip), qPrintable(arch),
+              table->rows.size(), worst);
+        QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("largest difference %1").arg(worst)));
+    }
+
+    void decodedAudio_data() { addRows(); }
+
+    /// The same clips decoded from the compressed files and resampled by the
+    /// engine stay close to the reference (decoders and resamplers differ slightly).
+    void decodedAudio()
+    {
+        QFETCH(QString, clip);
+        QFETCH(QString, arch);
+        TAGLANE_REQUIRE_SHARED(reference, "fixtures/reference");
+        TAGLANE_REQUIRE_SHARED(audioDir, "fixtures/audio");
+        const QString file = clip == QLatin1String("traveling_minstrels") ? QStringLiteral("traveling_minstrels.ogg")
+                                                                          : QStringLiteral("mtat_joram_solipsism.mp3");
+        const auto table = readReference(reference + QStringLiteral("/%1.%2.csv").arg(clip, arch));
+        QVERIFY2(table.ok(), qPrintable(table.error()));
+        DecodeOptions options;
+        options.analysisRate = 16000;
+        const auto decoded = AudioDecoder::decode(audioDir + QLatin1Char('/') + file, options);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        QCOMPARE(decoded->mono.sampleRate(), 16000);
+        const double worst = largestDifference(arch, decoded->mono, table.value());
+        qInfo("%s %s: largest difference %.3g decoded from %s (%lld samples)", qPrintable(clip), qPrintable(arch),
+              worst, qPrintable(file), decoded->mono.size());
+        if (decoded->info.channels == 2) {
+            // The reference was downmixed by ffmpeg with float output, which
+            // uses (L + R) / sqrt(2) (no normalisation), while the engine takes
+            // the mean (L + R) / 2: 3 dB quieter. With that gain applied the
+            // whole pipeline (decoder, soxr, model) matches; see the next check.
+            QEXPECT_FAIL("", "stereo downmix gain differs from ffmpeg's by sqrt(2)", Continue);
+        }
+        QVERIFY2(worst < 0.02, qPrintable(QStringLiteral("largest difference %1").arg(worst)));
+
+        if (decoded->info.channels == 2) {
+            std::vector<float> louder = decoded->mono.samples();
+            for (float &x : louder)
+                x *= float(M_SQRT2);
+            const double scaledWorst = largestDifference(arch, AudioBuffer(std::move(louder), 16000), table.value());
+            qInfo("%s %s: largest difference %.3g with ffmpeg's stereo downmix gain", qPrintable(clip),
+                  qPrintable(arch), scaledWorst);
+            QVERIFY2(scaledWorst < 0.02, qPrintable(QStringLiteral("largest difference %1").arg(scaledWorst)));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Parity)
+#include "tst_parity.moc"
