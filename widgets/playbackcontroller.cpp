@@ -66,7 +66,7 @@ bool PlaybackController::startSink(double fromSeconds)
     m_sink = new QAudioSink(device, m_format, this);
     m_device = new AudioSourceDevice(m_buffer, m_format, this);
     m_device->setSourcePosition(qint64(std::llround(fromSeconds * m_buffer.sampleRate())));
-    m_device->open(QIODevice::ReadOnly);
+    m_device->open(QIODevice::ReadOnly | QIODevice::Unbuffered);
     connect(m_sink, &QAudioSink::stateChanged, this, &PlaybackController::onSinkStateChanged);
     m_startSeconds = fromSeconds;
     m_sink->start(m_device);

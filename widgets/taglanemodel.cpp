@@ -97,7 +97,7 @@ int TagLaneModel::columnCount(const QModelIndex &parent) const
 
 QVariant TagLaneModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!isCell(index))
         return {};
     const size_t c = cell(index.row(), index.column());
     const float p = m_probability[c];
@@ -122,7 +122,7 @@ QVariant TagLaneModel::data(const QModelIndex &index, int role) const
 
 bool TagLaneModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!isCell(index))
         return false;
     const size_t c = cell(index.row(), index.column());
     if (role == ProbabilityRole) {
@@ -142,7 +142,7 @@ bool TagLaneModel::setData(const QModelIndex &index, const QVariant &value, int 
 
 Qt::ItemFlags TagLaneModel::flags(const QModelIndex &index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!isCell(index))
         return Qt::NoItemFlags;
     return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
 }

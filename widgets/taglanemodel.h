@@ -65,6 +65,10 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    bool isCell(const QModelIndex &index) const
+    {
+        return index.isValid() && index.model() == this && index.row() < rowCount() && index.column() < columnCount();
+    }
     size_t cell(int row, int column) const { return size_t(row) * size_t(m_segments.size()) + size_t(column); }
     void resetCells();
 

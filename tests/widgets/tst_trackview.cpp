@@ -21,6 +21,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QAudioDevice>
 #include <QMediaDevices>
 #include <QScrollBar>
 #include <QSignalSpy>
