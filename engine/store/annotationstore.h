@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/result.h"
+#include "engine/model/modelbundle.h"
+#include "engine/model/vocabulary.h"
+#include "engine/segment/segmentation.h"
+#include "engine/store/editlogentry.h"
+#include "engine/store/labelgrid.h"
+#include "engine/store/libraryfilter.h"
+#include "engine/store/libraryrow.h"
+#include "engine/store/predictionbatch.h"
+#include "engine/store/segmentsource.h"
+#include "engine/store/storeopenreport.h"
+#include "engine/store/trackrecord.h"
+#include "engine/store/verdictedit.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+class QLockFile;
+
+namespace taglane::engine {
+
+class StoreConnection;
+class StoreReader;
+class StoreWriter;
+class WriteQueue;
+struct StoreOp;
+struct StoredTag;
+
+/// The durable annotation store: tracks, segmentations, vocabulary, model
+/// versions, curator verdicts, model predictions and an edit log in one
+/// SQLite file (WAL mode).
+///
+/// Threads. The "owner thread" is the thread that calls open() (the GUI
+/// thread in the app); reads run there on the owner's own connection. Edits
+/// (addTrack, saveSegmentation, setVocabulary, registerModelVersion,
+/// setVerdicts, storePredictions) never touch the disk: they give ids at
+/// once, queue the change and return an edit sequence number. A writer
+/// thread with its own connection commits queued edits in small
+/// transactions, normally within milliseconds and always well within a
+/// second, and durable() reports the highest committed sequence number.
+/// Edit methods may be called from any thread while the store is open;
+/// stop calling them before close(). Reads show committed data plus queued
+/// verdicts and tracks; the library summary shows committed data only.
+///
+/// One writer per store: open() takes a QLockFile "<store>.lock" next to the
+/// database (a lock left by a killed process is taken over). A second
+/// instance gets "in use" (ReadWrite) or a read-only store
+/// (ReadWriteElseReadOnly). A damaged file is moved aside (see open()).
+class AnnotationStore : public QObject
+{
+    Q_OBJECT
+public:
+    enum class OpenMode {
+        ReadWrite,               ///< create if missing; fail if another instance holds the store
+        ReadOnly,                ///< never writes, takes no lock; the store must exist at the current schema
+        ReadWriteElseReadOnly,   ///< ReadWrite, or read-only when another instance holds the store
+    };
+
+    explicit AnnotationStore(QObject *parent = nullptr);
+    /// Waits for queued edits to be committed, then closes. Owner thread.
+    ~AnnotationStore() override;
+
+    /// Opens or creates the store at `path`, applying schema migrations.
+    /// A store from a newer Taglane is refused and left untouched. A damaged
+    /// file (not SQLite, or failing `PRAGMA quick_check`) opened for writing
+    /// is renamed to "<path>.damaged-<time>" (with its -wal/-shm files), a
+    /// new store is created and the report says so; read-only, it is an error.
+    /// The calling thread becomes the owner thread.
+    Result<StoreOpenReport> open(const QString &path, OpenMode mode = OpenMode::ReadWrite);
+    /// Commits what is queued (this waits for the disk) and closes. Owner thread.
+    void close();
+
+    bool isOpen() const;            ///< any thread
+    bool isReadOnly() const;        ///< any thread
+    QString path() const;           ///< any thread
+
+    // ---- edits: any thread; return 0 / a failure when the store is closed or read-only
+
+    /// Adds a track, or returns the known one with the same path and content
+    /// hash. The id is final at once.
+    Result<TrackRecord> addTrack(TrackRecord track);
+    /// addTrack for a file: reads its size and ContentHash (up to 2 MiB of disk reads).
+    Result<TrackRecord> addTrackFile(const QString &path, double durationSeconds, int sampleRate = 0, int channels = 0);
+    /// Saves a segmentation as the track's current one and returns it with
+    /// store segment ids. With keepIds, segments carrying an id this store
+    /// gave to the same track keep it (and their labels); others get new ids.
+    Result<Segmentation> saveSegmentation(qint64 trackId, const Segmentation &segmentation, SegmentSource source,
+                                          const QString &origin = {}, bool keepIds = false);
+    /// Makes `vocabulary` the active one (order and categories). Tags that
+    /// leave it keep their labels but stop counting. Returns the edit number.
+    qint64 setVocabulary(const Vocabulary &vocabulary);
+    /// Store id of a model version, registering it if new.
+    Result<qint64> registerModelVersion(const ModelManifest &manifest);
+    /// Sets verdicts of cells of one track (Unknown clears); one edit, one number.
+    qint64 setVerdicts(qint64 trackId, const QVector<VerdictEdit> &edits, const QString &actor = QStringLiteral("curator"));
+    qint64 setVerdict(qint64 trackId, qint64 segmentId, qint64 tagId, Verdict verdict);
+    /// Stores model probabilities; the batch's model version must be registered.
+    Result<qint64> storePredictions(const PredictionBatch &batch);
+
+    // ---- vocabulary lookups: any thread, no disk access
+
+    Vocabulary vocabulary() const;                  ///< the active tags in order
+    qint64 tagId(const QString &name) const;        ///< 0 when unknown
+    /// Ids for tag names; unknown names get 0, or with addMissing become
+    /// inactive tags (e.g. a model's tags outside the curated vocabulary).
+    QVector<qint64> tagIds(const QStringList &names, bool addMissing = false);
+    QStringList modelVersions() const;
+
+    // ---- reads: owner thread
+
+    std::optional<TrackRecord> track(qint64 id) const;
+    /// The newest track added with this path.
+    std::optional<TrackRecord> findTrackByPath(const QString &path) const;
+    /// Tracks with this content hash (to find a moved or renamed file).
+    QVector<TrackRecord> findTracksByHash(const QString &contentHash) const;
+    /// Segments x active tags of the track's current segmentation, with
+    /// verdicts (queued ones included) and the probabilities of `modelVersion`
+    /// (empty: the model that tagged the track last).
+    Result<LabelGrid> labelGrid(qint64 trackId, const QString &modelVersion = {}) const;
+    /// One row per track, ordered by path.
+    Result<QVector<LibraryRow>> librarySummary(const LibraryFilter &filter = {}) const;
+    /// Newest first; trackId 0 for all tracks; beforeSeq 0 to start at the newest.
+    Result<QVector<EditLogEntry>> editLog(qint64 trackId = 0, int limit = 200, qint64 beforeSeq = 0) const;
+
+    // ---- durability
+
+    qint64 lastEditSeq() const;     ///< highest number given out; any thread
+    qint64 durableSeq() const;      ///< highest committed number; any thread
+    /// Blocks until edit `seq` is committed; for tools, tests and shutdown,
+    /// never the GUI thread (which listens to durable()). Any thread.
+    bool waitForDurable(qint64 seq, int timeoutMs = 5000) const;
+
+Q_SIGNALS:
+    /// Every edit up to `seq` is committed to disk. Emitted in the owner thread.
+    void durable(qint64 seq);
+    /// Edit `seq` could not be saved. Emitted in the owner thread.
+    void writeFailed(qint64 seq, const QString &message);
+
+private:
+    Result<StoreOpenReport> openWritable(const QString &file, StoreOpenReport report);
+    Result<StoreOpenReport> openReadOnly(const QString &file, StoreOpenReport report);
+    Status finishOpen(const QString &file, bool readOnly);
+    qint64 submit(StoreOp op);
+    Status checkWritable() const;
+    QVector<StoredTag> activeTags() const;
+
+    QString m_path;
+    bool m_readOnly = false;
+    std::unique_ptr<QLockFile> m_lock;
+    std::unique_ptr<StoreConnection> m_read;
+    std::unique_ptr<StoreReader> m_reader;
+    std::shared_ptr<WriteQueue> m_queue;
+    std::unique_ptr<StoreWriter> m_writer;
+
+    mutable QMutex m_mapMutex;                   ///< guards the tag and model maps
+    QVector<StoredTag> m_tags;                   ///< all tags known to the store
+    QHash<QString, int> m_tagIndex;              ///< name -> index in m_tags
+    QHash<QString, qint64> m_models;             ///< version -> id
+    std::atomic<qint64> m_lastTrackId{0};
+    std::atomic<qint64> m_lastSegmentationId{0};
+    std::atomic<qint64> m_lastSegmentId{0};
+    std::atomic<qint64> m_lastTagId{0};
+    std::atomic<qint64> m_lastModelId{0};
+};
+
+} // namespace taglane::engine

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/model/vocabulary.h"
+#include "engine/segment/segmentation.h"
+#include "engine/store/verdict.h"
+
+#include <QVector>
+
+#include <cmath>
+
+namespace taglane::engine {
+
+/// Every label of one track's current segmentation: rows are segments (in
+/// order), columns are the store's active vocabulary (in order). Cells are
+/// row-major. Value type; any thread.
+struct LabelGrid
+{
+    qint64 trackId = 0;
+    qint64 segmentationId = 0;          ///< 0 when the track has no segmentation yet
+    Segmentation segmentation;          ///< segment ids are store ids
+    QVector<Tag> tags;
+    QVector<qint64> tagIds;             ///< store ids, parallel to tags
+    QString modelVersion;               ///< version the probabilities come from; empty if none
+    QVector<float> probabilities;       ///< NaN where the model gave none
+    QVector<Verdict> verdicts;
+    QVector<qint64> verdictTimes;       ///< ms since epoch (UTC) of the last verdict edit, 0 if none
+
+    int rows() const { return segmentation.size(); }
+    int columns() const { return tags.size(); }
+    int cell(int row, int column) const { return row * tags.size() + column; }
+    Verdict verdict(int row, int column) const { return verdicts.at(cell(row, column)); }
+    float probability(int row, int column) const { return probabilities.at(cell(row, column)); }
+    bool hasProbability(int row, int column) const { return !std::isnan(probability(row, column)); }
+};
+
+} // namespace taglane::engine

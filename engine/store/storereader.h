@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/result.h"
+#include "engine/store/editlogentry.h"
+#include "engine/store/labelgrid.h"
+#include "engine/store/libraryfilter.h"
+#include "engine/store/libraryrow.h"
+#include "engine/store/storeop.h"
+#include "engine/store/trackrecord.h"
+
+#include <QSqlDatabase>
+#include <QVector>
+
+#include <optional>
+
+namespace taglane::engine {
+
+/// The store's read queries over one connection. They see committed data
+/// only; AnnotationStore adds what is still queued. Thread of the connection.
+class StoreReader
+{
+public:
+    explicit StoreReader(QSqlDatabase db, QString fileName) : m_db(std::move(db)), m_fileName(std::move(fileName)) {}
+
+    std::optional<TrackRecord> track(qint64 id) const;
+    std::optional<TrackRecord> trackByPath(const QString &path) const;
+    QVector<TrackRecord> tracksByHash(const QString &contentHash) const;
+
+    /// Segments of the track's current segmentation and their labels for the
+    /// given columns. `modelVersion` empty: the model that tagged it last.
+    Result<LabelGrid> labelGrid(qint64 trackId, const QVector<StoredTag> &columns, const QString &modelVersion) const;
+    Result<QVector<LibraryRow>> library(const LibraryFilter &filter, qint64 filterTagId, int activeTags) const;
+    Result<QVector<EditLogEntry>> editLog(qint64 trackId, qint64 beforeSeq, int limit) const;
+
+    /// All tags (active ones with their position), model versions, and the
+    /// highest ids in use, read once when the store opens.
+    QVector<StoredTag> tags() const;
+    QHash<QString, qint64> modelVersionIds() const;
+    qint64 maxId(const QString &table, const QString &column = QStringLiteral("id")) const;
+
+private:
+    QString failure(const QString &what, const QString &error) const;
+    QSqlDatabase m_db;
+    QString m_fileName;
+};
+
+} // namespace taglane::engine

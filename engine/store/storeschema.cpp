@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/store/storeschema.h"
+
+#include "engine/store/storesql_p.h"
+
+#include <QCoreApplication>
+
+namespace taglane::engine {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("StoreSchema", text);
+}
+
+// Version 1: the first layout. Never edit these statements; add a migration.
+const char *const kVersion1[] = {
+    "CREATE TABLE store_info(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "INSERT INTO store_info(key, value) VALUES('application', 'taglane')",
+    "CREATE TABLE tracks(id INTEGER PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL,"
+    " size_bytes INTEGER NOT NULL DEFAULT 0, duration_s REAL NOT NULL DEFAULT 0,"
+    " sample_rate INTEGER NOT NULL DEFAULT 0, channels INTEGER NOT NULL DEFAULT 0,"
+    " added_at INTEGER NOT NULL, current_segmentation_id INTEGER)",
+    "CREATE INDEX tracks_by_path ON tracks(path)",
+    "CREATE INDEX tracks_by_hash ON tracks(content_hash)",
+    "CREATE TABLE segmentations(id INTEGER PRIMARY KEY, track_id INTEGER NOT NULL REFERENCES tracks(id),"
+    " source TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL)",
+    "CREATE INDEX segmentations_by_track ON segmentations(track_id)",
+    "CREATE TABLE segments(id INTEGER PRIMARY KEY, segmentation_id INTEGER NOT NULL REFERENCES segmentations(id),"
+    " track_id INTEGER NOT NULL REFERENCES tracks(id), ordinal INTEGER NOT NULL,"
+    " start_s REAL NOT NULL, end_s REAL NOT NULL)",
+    "CREATE INDEX segments_by_segmentation ON segments(segmentation_id, ordinal)",
+    "CREATE TABLE tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, category TEXT NOT NULL,"
+    " position INTEGER)",
+    "CREATE TABLE model_versions(id INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '',"
+    " architecture TEXT NOT NULL DEFAULT '', parent_version TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL DEFAULT 0, manifest TEXT NOT NULL DEFAULT '{}')",
+    "CREATE TABLE verdicts(segment_id INTEGER NOT NULL REFERENCES segments(id),"
+    " tag_id INTEGER NOT NULL REFERENCES tags(id), track_id INTEGER NOT NULL,"
+    " verdict INTEGER NOT NULL, edit_seq INTEGER NOT NULL, changed_at INTEGER NOT NULL,"
+    " PRIMARY KEY(segment_id, tag_id)) WITHOUT ROWID",
+    "CREATE TABLE predictions(segment_id INTEGER NOT NULL REFERENCES segments(id),"
+    " model_version_id INTEGER NOT NULL REFERENCES model_versions(id),"
+    " tag_id INTEGER NOT NULL REFERENCES tags(id), probability REAL NOT NULL,"
+    " PRIMARY KEY(segment_id, model_version_id, tag_id)) WITHOUT ROWID",
+    "CREATE TABLE edit_log(seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,"
+    " kind TEXT NOT NULL, track_id INTEGER, detail TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX edit_log_by_track ON edit_log(track_id, seq)",
+};
+
+// Version 2: library summary counters kept per track (so the library view
+// does not aggregate a million verdicts), prediction runs (which model
+// versions tagged a track, and when), and an index for "last edit" queries.
+const char *const kVersion2[] = {
+    "ALTER TABLE tracks ADD COLUMN segment_count INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE tracks ADD COLUMN reviewed_cells INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE tracks ADD COLUMN last_edit_at INTEGER",
+    "CREATE TABLE prediction_runs(track_id INTEGER NOT NULL REFERENCES tracks(id),"
+    " model_version_id INTEGER NOT NULL REFERENCES model_versions(id),"
+    " created_at INTEGER NOT NULL, edit_seq INTEGER NOT NULL,"
+    " PRIMARY KEY(track_id, model_version_id)) WITHOUT ROWID",
+    "INSERT INTO prediction_runs(track_id, model_version_id, created_at, edit_seq)"
+    " SELECT DISTINCT s.track_id, p.model_version_id, 0, 0 FROM predictions p"
+    " JOIN segments s ON s.id = p.segment_id",
+    "CREATE INDEX edit_log_by_time ON edit_log(at)",
+    "UPDATE tracks SET"
+    " segment_count = (SELECT count(*) FROM segments s WHERE s.segmentation_id = tracks.current_segmentation_id),"
+    " reviewed_cells = (SELECT count(*) FROM segments s JOIN verdicts v ON v.segment_id = s.id"
+    "   JOIN tags t ON t.id = v.tag_id"
+    "   WHERE s.segmentation_id = tracks.current_segmentation_id AND t.position IS NOT NULL AND v.verdict != 0),"
+    " last_edit_at = (SELECT max(e.at) FROM edit_log e WHERE e.track_id = tracks.id)",
+};
+
+template <std::size_t N>
+QStringList toList(const char *const (&statements)[N])
+{
+    QStringList list;
+    for (const char *s : statements)
+        list << QString::fromLatin1(s);
+    return list;
+}
+
+} // namespace
+
+QStringList StoreSchema::migration(int toVersion)
+{
+    switch (toVersion) {
+    case 1: return toList(kVersion1);
+    case 2: return toList(kVersion2);
+    default: return {};
+    }
+}
+
+Result<int> StoreSchema::versionOf(QSqlDatabase &db, const QString &fileName)
+{
+    QString error;
+    const QVariant version = storesql::scalar(db, QStringLiteral("PRAGMA user_version"), &error);
+    if (!version.isValid())
+        return Result<int>::failure(tr("Cannot read the annotation store %1: %2").arg(fileName, error));
+    const QVariant tables = storesql::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"), &error);
+    if (!tables.isValid())
+        return Result<int>::failure(tr("Cannot read the annotation store %1: %2").arg(fileName, error));
+    if (version.toInt() == 0 && tables.toInt() > 0) {
+        return Result<int>::failure(tr("%1 is an SQLite database but not a Taglane annotation store.").arg(fileName));
+    }
+    if (version.toInt() > 0) {
+        const QVariant app = storesql::scalar(db, QStringLiteral("SELECT value FROM store_info WHERE key = 'application'"));
+        if (app.toString() != QLatin1String("taglane"))
+            return Result<int>::failure(tr("%1 is an SQLite database but not a Taglane annotation store.").arg(fileName));
+    }
+    return version.toInt();
+}
+
+Result<int> StoreSchema::upgrade(QSqlDatabase &db, const QString &fileName)
+{
+    const Result<int> found = versionOf(db, fileName);
+    if (!found)
+        return found;
+    const int from = found.value();
+    if (from > kCurrentVersion) {
+        return Result<int>::failure(
+            tr("%1 was written by a newer version of Taglane (store schema %2; this program knows up to %3). "
+               "It was left unchanged; open it with a newer Taglane.")
+                .arg(fileName).arg(from).arg(kCurrentVersion));
+    }
+    if (from == kCurrentVersion)
+        return from;
+
+    QString error;
+    if (!storesql::exec(db, QStringLiteral("BEGIN IMMEDIATE"), &error))
+        return Result<int>::failure(tr("Cannot upgrade the annotation store %1: %2").arg(fileName, error));
+    for (int v = from + 1; v <= kCurrentVersion; ++v) {
+        for (const QString &statement : migration(v)) {
+            if (!storesql::exec(db, statement, &error)) {
+                storesql::exec(db, QStringLiteral("ROLLBACK"), nullptr);
+                return Result<int>::failure(tr("Cannot upgrade the annotation store %1 to schema %2: %3. "
+                                               "The store was left unchanged.")
+                                                .arg(fileName).arg(v).arg(error));
+            }
+        }
+    }
+    if (!storesql::exec(db, QStringLiteral("PRAGMA user_version = %1").arg(kCurrentVersion), &error)
+        || !storesql::exec(db, QStringLiteral("COMMIT"), &error)) {
+        storesql::exec(db, QStringLiteral("ROLLBACK"), nullptr);
+        return Result<int>::failure(tr("Cannot upgrade the annotation store %1: %2. The store was left unchanged.")
+                                        .arg(fileName, error));
+    }
+    return from;
+}
+
+} // namespace taglane::engine

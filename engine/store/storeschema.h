@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/result.h"
+
+#include <QSqlDatabase>
+#include <QStringList>
+
+namespace taglane::engine {
+
+/// The annotation store's schema: a numbered list of migrations. The schema
+/// version is SQLite's `PRAGMA user_version`; version 0 is an empty file.
+/// Version 1 is the first layout (tracks, segmentations, segments, tags,
+/// model versions, verdicts, predictions, edit log); version 2 adds per-track
+/// summary counters, prediction runs and the edit-time index.
+///
+/// All pending migrations run in one transaction together with the new
+/// version number, so a store is never left half-migrated. A store written
+/// by a newer program (a version above kCurrentVersion) is refused and left
+/// untouched.
+class StoreSchema
+{
+public:
+    static constexpr int kCurrentVersion = 2;
+
+    /// The store's schema version; fails for a file that is an SQLite
+    /// database but not a Taglane store. Thread of `db`.
+    static Result<int> versionOf(QSqlDatabase &db, const QString &fileName);
+
+    /// Migrates `db` to kCurrentVersion and returns the version it found.
+    /// Fails (changing nothing) for a newer schema or a failed migration.
+    /// Thread of `db`.
+    static Result<int> upgrade(QSqlDatabase &db, const QString &fileName);
+
+    /// The statements that take a store from version `toVersion - 1` to
+    /// `toVersion`; empty for an unknown version. Any thread.
+    static QStringList migration(int toVersion);
+};
+
+} // namespace taglane::engine

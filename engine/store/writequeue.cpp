@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/store/writequeue.h"
+
+#include <QDeadlineTimer>
+#include <QMutexLocker>
+
+namespace taglane::engine {
+
+void WriteQueue::reset(qint64 lastSeq)
+{
+    QMutexLocker lock(&m_mutex);
+    m_ops.clear();
+    m_pendingVerdicts.clear();
+    m_pendingOrder.clear();
+    m_pendingTracks.clear();
+    m_lastSeq = lastSeq;
+    m_durable.store(lastSeq);
+    m_stop = false;
+}
+
+qint64 WriteQueue::push(StoreOp op)
+{
+    QMutexLocker lock(&m_mutex);
+    op.seq = ++m_lastSeq;
+    if (const auto *v = std::get_if<SetVerdictsOp>(&op.payload)) {
+        for (const VerdictEdit &e : v->edits) {
+            const CellKey key{e.segmentId, e.tagId};
+            m_pendingVerdicts.insert(key, {e.verdict, op.seq, op.atMs});
+            m_pendingOrder.push_back({op.seq, key});
+        }
+    } else if (const auto *t = std::get_if<AddTrackOp>(&op.payload)) {
+        m_pendingTracks.insert(t->track.id, {t->track, op.seq});
+    }
+    const qint64 seq = op.seq;
+    m_ops.push_back(std::move(op));
+    m_workAvailable.wakeOne();
+    return seq;
+}
+
+std::vector<StoreOp> WriteQueue::takeBatch(int maxWeight, int timeoutMs)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_ops.empty() && !m_stop)
+        m_workAvailable.wait(&m_mutex, QDeadlineTimer(timeoutMs));
+    std::vector<StoreOp> batch;
+    int weight = 0;
+    while (!m_ops.empty() && (batch.empty() || weight + m_ops.front().weight() <= maxWeight)) {
+        weight += m_ops.front().weight();
+        batch.push_back(std::move(m_ops.front()));
+        m_ops.pop_front();
+    }
+    return batch;
+}
+
+void WriteQueue::markDurable(qint64 seq)
+{
+    QMutexLocker lock(&m_mutex);
+    if (seq > m_durable.load())
+        m_durable.store(seq);
+    while (!m_pendingOrder.empty() && m_pendingOrder.front().first <= seq) {
+        const auto it = m_pendingVerdicts.constFind(m_pendingOrder.front().second);
+        if (it != m_pendingVerdicts.constEnd() && it->seq <= seq)
+            m_pendingVerdicts.erase(it);
+        m_pendingOrder.pop_front();
+    }
+    for (auto it = m_pendingTracks.begin(); it != m_pendingTracks.end();) {
+        if (it->second <= seq)
+            it = m_pendingTracks.erase(it);
+        else
+            ++it;
+    }
+    m_durableChanged.wakeAll();
+}
+
+void WriteQueue::stop()
+{
+    QMutexLocker lock(&m_mutex);
+    m_stop = true;
+    m_workAvailable.wakeAll();
+}
+
+bool WriteQueue::stopping() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_stop && m_ops.empty();
+}
+
+qint64 WriteQueue::lastSeq() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_lastSeq;
+}
+
+bool WriteQueue::waitForDurable(qint64 seq, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    QMutexLocker lock(&m_mutex);
+    while (m_durable.load() < seq) {
+        if (!m_durableChanged.wait(&m_mutex, deadline))
+            return m_durable.load() >= seq;
+    }
+    return true;
+}
+
+QHash<WriteQueue::CellKey, WriteQueue::PendingVerdict> WriteQueue::pendingVerdicts() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_pendingVerdicts;
+}
+
+QVector<TrackRecord> WriteQueue::pendingTracks() const
+{
+    QMutexLocker lock(&m_mutex);
+    QVector<TrackRecord> tracks;
+    for (const auto &entry : m_pendingTracks)
+        tracks << entry.first;
+    return tracks;
+}
+
+} // namespace taglane::engine

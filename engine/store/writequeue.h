@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/store/storeop.h"
+#include "engine/store/trackrecord.h"
+#include "engine/store/verdict.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QPair>
+#include <QWaitCondition>
+
+#include <atomic>
+#include <deque>
+#include <vector>
+
+namespace taglane::engine {
+
+/// The hand-over between the threads that make edits and the store's
+/// writer thread. Pushing takes a mutex for a few microseconds and never
+/// touches the disk. It also remembers edits that are not yet committed, so
+/// reads on the owner thread can show them. Every method is thread-safe.
+class WriteQueue
+{
+public:
+    using CellKey = QPair<qint64, qint64>;   ///< (segment id, tag id)
+    struct PendingVerdict
+    {
+        Verdict verdict = Verdict::Unknown;
+        qint64 seq = 0;
+        qint64 atMs = 0;
+    };
+
+    /// Sequence numbers continue after `lastSeq` (the store's highest).
+    void reset(qint64 lastSeq);
+
+    /// Gives `op` the next sequence number and queues it; returns the number.
+    qint64 push(StoreOp op);
+    /// Waits up to `timeoutMs` for work or stop(); takes ops up to about
+    /// `maxWeight` rows (at least one op). Empty when stopped and drained.
+    std::vector<StoreOp> takeBatch(int maxWeight, int timeoutMs);
+    /// The writer settled every edit up to `seq` (committed or reported failed).
+    void markDurable(qint64 seq);
+    /// Asks the writer to drain what is queued and finish.
+    void stop();
+    bool stopping() const;
+
+    qint64 lastSeq() const;
+    qint64 durableSeq() const { return m_durable.load(); }
+    /// Blocks until `seq` is durable or `timeoutMs` passes. Never on the GUI thread.
+    bool waitForDurable(qint64 seq, int timeoutMs);
+
+    /// Verdicts queued but not yet committed, latest per cell.
+    QHash<CellKey, PendingVerdict> pendingVerdicts() const;
+    /// Tracks queued but not yet committed.
+    QVector<TrackRecord> pendingTracks() const;
+
+private:
+    mutable QMutex m_mutex;
+    QWaitCondition m_workAvailable;
+    QWaitCondition m_durableChanged;
+    std::deque<StoreOp> m_ops;
+    qint64 m_lastSeq = 0;
+    std::atomic<qint64> m_durable{0};
+    bool m_stop = false;
+    QHash<CellKey, PendingVerdict> m_pendingVerdicts;
+    std::deque<QPair<qint64, CellKey>> m_pendingOrder;            ///< (seq, cell) in push order
+    QHash<qint64, QPair<TrackRecord, qint64>> m_pendingTracks;   ///< id -> (track, seq)
+};
+
+} // namespace taglane::engine
