@@ -133,6 +133,50 @@ private Q_SLOTS:
         }
     }
 
+    /// A chunk reaching past the end is zero-padded; a callback can stop; the rate is checked.
+    void taggerPadsStopsAndChecksRate()
+    {
+        TAGLANE_REQUIRE_SHARED(reference, "fixtures/reference");
+        const auto t = tagger(QStringLiteral("musicnn"));
+        QVERIFY(t);
+        const auto decoded = AudioDecoder::decode(reference + QStringLiteral("/mtat_joram_solipsism.16k.wav"));
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        const std::vector<float> &all = decoded->mono.samples();
+        const AudioBuffer shortClip(std::vector<float>(all.begin(), all.begin() + 60000), 16000);
+        std::vector<float> padded(all.begin() + 40000, all.begin() + 60000);
+        padded.resize(48000, 0.0f);
+
+        const auto rows = t->predict(shortClip, {0, 40000});
+        QVERIFY2(rows.ok(), qPrintable(rows.error()));
+        QCOMPARE(int(rows->size()), 2);
+        const auto explicitRows = t->predict(AudioBuffer(padded, 16000), {0});
+        QVERIFY(explicitRows.ok());
+        double worst = 0;
+        for (int c = 0; c < 50; ++c)
+            worst = std::max(worst, double(std::abs(rows.value()[1][c] - explicitRows.value()[0][c])));
+        QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
+        // The padded chunk differs from the full one at the same place.
+        const auto fullRows = t->predict(decoded->mono, {40000});
+        QVERIFY(fullRows.ok());
+        double change = 0;
+        for (int c = 0; c < 50; ++c)
+            change = std::max(change, double(std::abs(rows.value()[1][c] - fullRows.value()[0][c])));
+        QVERIFY(change > 1e-3);
+
+        int calls = 0;
+        const auto stopped = t->predict(decoded->mono, {0, 48000, 96000}, 1, [&](int first, const auto &batch) {
+            ++calls;
+            return !(first == 0 && batch.size() == 1);
+        });
+        QVERIFY(stopped.ok());
+        QCOMPARE(calls, 1);
+        QCOMPARE(int(stopped->size()), 1);
+
+        const auto wrongRate = t->predict(AudioBuffer(std::vector<float>(48000, 0.0f), 22050), {0});
+        QVERIFY(!wrongRate.ok());
+        QVERIFY2(wrongRate.error().contains(QStringLiteral("22050")), qPrintable(wrongRate.error()));
+    }
+
     void referenceInput_data() { addRows(); }
 
     /// The exact 16 kHz input the reference saw: every probability within 1e-4.
