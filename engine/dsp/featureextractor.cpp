@@ -176,7 +176,7 @@ FeatureMatrix FeatureExtractor::compute(const float *samples, qint64 sampleCount
         return m;
     const qint64 total = frameCount(sampleCount);
     const qint64 first = std::clamp<qint64>(firstFrame, 0, total);
-    const qint64 end = count < 0 ? total : std::clamp<qint64>(first + count, first, total);
+    const qint64 end = count < 0 ? total : first + std::min(count, total - first);
     m.firstFrame = first;
     m.frames = end - first;
     if (m.frames == 0)

@@ -207,7 +207,8 @@ private Q_SLOTS:
         QCOMPARE(whole.frames, qint64(1 + (16000 * 3 + 77) / 256));
         const qint64 total = whole.frames;
         const std::pair<qint64, qint64> tiles[] = {{0, 1}, {0, 5}, {1, 3}, {50, 17}, {total - 3, 3},
-                                                   {total - 1, 10}, {total - 2, -1}, {90, 0}};
+                                                   {total - 1, 10}, {total - 2, -1}, {90, 0},
+                                                   {10, std::numeric_limits<qint64>::max()}};
         for (const auto &[first, count] : tiles) {
             const FeatureMatrix tile = e.compute(x, first, count);
             const qint64 expected = count < 0 ? total - first : std::min(count, total - first);
