@@ -35,7 +35,7 @@ void ColorLegend::paintEvent(QPaintEvent *)
     QPainter painter(this);
     painter.fillRect(rect(), theme::gutter());
     const QFontMetrics fm = painter.fontMetrics();
-    const QRect bar(8, fm.height() + 4, 14, std::max(10, height() - fm.height() - 12));
+    const QRect bar(8, fm.height() + 12, 14, std::max(10, height() - fm.height() - 20));
 
     QImage strip(1, 256, QImage::Format_RGB32);
     for (int i = 0; i < 256; ++i)

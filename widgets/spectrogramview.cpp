@@ -226,8 +226,12 @@ bool SpectrogramView::drawFallback(QPainter &painter, int level, qint64 index, c
 void SpectrogramView::paintPlot(QPainter &painter, const QRect &plot)
 {
     painter.fillRect(plot, theme::background());
-    if (m_buffer.isEmpty())
+    if (m_buffer.isEmpty()) {
+        painter.setPen(theme::dimText());
+        painter.drawText(plot, Qt::AlignCenter,
+                         tr("Open an audio file (File > Open), drop one here, or pass it on the command line."));
         return;
+    }
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
     const int level = currentLevel();
     bool missing = false;

@@ -184,6 +184,15 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
             painter.drawLine(QPointF(spans[c].first, top), QPointF(spans[c].first, top + rowHeight));
         }
     }
+    if (columns == 0 && m_model->rowCount() > 0 && axis->totalDuration() > 0.0) {
+        const QString hint = tr("No tag predictions yet: each lane fills in when the tagger runs on this track.");
+        const QFontMetrics fm = painter.fontMetrics();
+        QRect box = fm.boundingRect(hint).adjusted(-12, -6, 12, 6);
+        box.moveCenter(QPoint(plot.center().x(), plot.top() + std::min(plot.height() / 2, 3 * categoryHeight)));
+        painter.fillRect(box, QColor(0x16, 0x18, 0x1d, 220));
+        painter.setPen(theme::dimText());
+        painter.drawText(box, Qt::AlignCenter, hint);
+    }
 }
 
 } // namespace taglane::widgets

@@ -70,7 +70,11 @@ TrackView::TrackView(QWidget *parent)
     auto *laneSideWidget = spacer();
     laneSideWidget->setLayout(laneSide);
     grid->addWidget(laneSideWidget, 3, 1);
-    grid->addWidget(m_hScroll, 4, 0);
+    auto *scrollRow = new QHBoxLayout;
+    scrollRow->setContentsMargins(m_waveform->gutterWidth(), 0, 0, 0);
+    scrollRow->setSpacing(0);
+    scrollRow->addWidget(m_hScroll);
+    grid->addLayout(scrollRow, 4, 0);
     grid->setRowStretch(1, 2);
     grid->setRowStretch(2, 5);
     grid->setRowStretch(3, 5);

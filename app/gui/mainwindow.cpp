@@ -2,6 +2,8 @@
 #include "app/gui/mainwindow.h"
 
 #include "widgets/playbackcontroller.h"
+#include "widgets/timeaxis.h"
+#include "widgets/timeruler.h"
 #include "widgets/trackview.h"
 
 #include "engine/audio/audiodecoder.h"
@@ -14,6 +16,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -40,6 +43,7 @@ MainWindow::MainWindow(QWidget *parent)
     setAcceptDrops(true);
     setWindowTitle(tr("Taglane"));
     resize(1400, 900);
+    restoreGeometry(QSettings().value(QStringLiteral("windowGeometry")).toByteArray());
     createMenus();
     createStatusBar();
 
@@ -107,6 +111,24 @@ void MainWindow::createMenus()
     bar->addSeparator();
     bar->addAction(m_track->melAction());
     bar->addAction(m_track->erbAction());
+    bar->addSeparator();
+    m_clock = new QLabel(this);
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    mono.setPointSizeF(mono.pointSizeF() * 1.15);
+    m_clock->setFont(mono);
+    m_clock->setContentsMargins(10, 0, 10, 0);
+    m_clock->setToolTip(tr("Cursor position / track length"));
+    bar->addWidget(m_clock);
+    connect(m_track->timeAxis(), &widgets::TimeAxis::cursorChanged, this, &MainWindow::updateClock);
+    connect(m_track->timeAxis(), &widgets::TimeAxis::totalDurationChanged, this, &MainWindow::updateClock);
+    updateClock();
+}
+
+void MainWindow::updateClock()
+{
+    const widgets::TimeAxis *axis = m_track->timeAxis();
+    m_clock->setText(QStringLiteral("%1 / %2").arg(widgets::TimeRuler::formatTime(axis->cursor(), 0.001),
+                                                   widgets::TimeRuler::formatTime(axis->totalDuration(), 0.001)));
 }
 
 void MainWindow::createStatusBar()
@@ -243,6 +265,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_track->playback()->stop();
     m_track->cancelLoad();
+    QSettings().setValue(QStringLiteral("windowGeometry"), saveGeometry());
     QMainWindow::closeEvent(event);
 }
 

@@ -44,11 +44,13 @@ private:
     void onLoadFailed(const QString &path, const QString &message);
     void onLoadFinishedOrCancelled();
     void about();
+    void updateClock();
     static bool isSupported(const QString &path);
 
     widgets::TrackView *m_track = nullptr;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_facts = nullptr;
+    QLabel *m_clock = nullptr;
     QProgressBar *m_progress = nullptr;
     QToolButton *m_cancel = nullptr;
 };

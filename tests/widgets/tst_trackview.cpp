@@ -255,6 +255,30 @@ private Q_SLOTS:
         m_view->timeAxis()->fit();
     }
 
+    void savesScreenshotsWhenAsked()
+    {
+        // Developer aid: TAGLANE_SCREENSHOT_DIR=/tmp/x saves grabs of a few states.
+        const QString dir = qEnvironmentVariable("TAGLANE_SCREENSHOT_DIR");
+        if (dir.isEmpty() || !m_view->hasTrack())
+            QSKIP("set TAGLANE_SCREENSHOT_DIR to save screenshots");
+        auto *spec = m_view->spectrogramView();
+        auto shoot = [&](const QString &name) {
+            QTRY_VERIFY_WITH_TIMEOUT(spec->visibleTilesReady(), 60000);
+            QTest::qWait(50);
+            QVERIFY(m_view->grab().save(dir + QLatin1Char('/') + name));
+        };
+        m_view->timeAxis()->setCursor(62.0);
+        m_view->timeAxis()->setVisibleRange(58.0, 8.0);
+        shoot(QStringLiteral("zoom-mel.png"));
+        m_view->erbAction()->trigger();
+        shoot(QStringLiteral("zoom-erb.png"));
+        m_view->timeAxis()->setVisibleRange(60.0, 0.05);
+        shoot(QStringLiteral("zoom-max-erb.png"));
+        m_view->melAction()->trigger();
+        m_view->timeAxis()->fit();
+        shoot(QStringLiteral("fit-mel.png"));
+    }
+
     void tagLaneHasOneRowPerTag()
     {
         const engine::Vocabulary vocabulary = engine::Vocabulary::bundledDefault();
