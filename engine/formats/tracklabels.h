@@ -3,6 +3,7 @@
 
 #include "engine/model/vocabulary.h"
 #include "engine/segment/segmentation.h"
+#include "engine/store/verdict.h"
 
 #include <QDateTime>
 #include <QString>
@@ -13,8 +14,7 @@
 
 namespace taglane::engine {
 
-/// A curator's judgement of one (segment, tag) cell.
-enum class Verdict { Unknown, Present, Absent };
+struct LabelGrid;
 
 /// One (segment, tag) cell: the model's probability (NaN when there is
 /// none) and the curator's verdict with its provenance.
@@ -56,6 +56,9 @@ struct TrackLabels
     static TrackLabels fromProbabilities(const QString &file, double durationSeconds, const Segmentation &segments,
                                          const Vocabulary &tags, const std::vector<std::vector<float>> &rows,
                                          const QString &modelVersion, const QDateTime &modelTime = {});
+    /// The labels the annotation store holds for a track (verdict times
+    /// become `modified`; the store keeps no curator name per cell).
+    static TrackLabels fromLabelGrid(const LabelGrid &grid, const QString &file, double durationSeconds);
 };
 
 } // namespace taglane::engine

@@ -3,6 +3,7 @@
 #include "engine/formats/cataloguecsvwriter.h"
 #include "engine/formats/jamswriter.h"
 #include "engine/formats/tracklabels.h"
+#include "engine/store/labelgrid.h"
 
 #include "testsupport.h"
 
@@ -104,6 +105,7 @@ private Q_SLOTS:
     void catalogueEscaping();
     void jamsStructure();
     void writeFailsCleanly();
+    void fromStoreLabelGrid();
 };
 
 void tst_FormatWriters::cal500Soft()
@@ -281,6 +283,27 @@ void tst_FormatWriters::writeFailsCleanly()
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("old"));
     QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList{QStringLiteral("keep.jams")});
+}
+
+void tst_FormatWriters::fromStoreLabelGrid()
+{
+    LabelGrid grid;
+    grid.segmentation = Segmentation::fromSegments({{11, 0.0, 4.0}, {12, 4.0, 9.5}}).value();
+    grid.tags = {Tag{QStringLiteral("a"), QStringLiteral("Other")}, Tag{QStringLiteral("b"), QStringLiteral("Other")}};
+    grid.modelVersion = QStringLiteral("v7");
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    grid.probabilities = {0.25f, nan, 0.5f, 0.875f};
+    grid.verdicts = {Verdict::Unknown, Verdict::Present, Verdict::Absent, Verdict::Unknown};
+    grid.verdictTimes = {0, 1767225600000, 1767225601000, 0};
+    const TrackLabels labels = TrackLabels::fromLabelGrid(grid, QStringLiteral("t.flac"), 9.5);
+    QVERIFY(labels.isConsistent());
+    QCOMPARE(labels.segments.at(1).id, 12);
+    QCOMPARE(labels.cell(0, 1).verdict, Verdict::Present);
+    QCOMPARE(labels.cell(0, 1).modified, QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC));
+    const QVector<QStringList> rows = readCsv(Cal500CsvWriter::toCsv(labels));
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[1].mid(2), (QStringList{QStringLiteral("0.25"), QStringLiteral("1")}));
+    QCOMPARE(rows[2].mid(1), (QStringList{QStringLiteral("9.5"), QStringLiteral("0"), QStringLiteral("0.875")}));
 }
 
 QTEST_GUILESS_MAIN(tst_FormatWriters)
