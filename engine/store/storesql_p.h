@@ -10,13 +10,19 @@
 namespace taglane::engine::storesql {
 
 /// Runs one statement; on failure writes "statement: error" to *error.
+/// The database's own message when there is one, else Qt's.
+inline QString message(const QSqlError &e)
+{
+    return e.databaseText().isEmpty() ? e.text() : e.databaseText();
+}
+
 inline bool exec(QSqlDatabase &db, const QString &sql, QString *error)
 {
     QSqlQuery q(db);
     if (q.exec(sql))
         return true;
     if (error)
-        *error = q.lastError().text();
+        *error = message(q.lastError());
     return false;
 }
 
@@ -26,7 +32,7 @@ inline bool run(QSqlQuery &q, QString *error)
     if (q.exec())
         return true;
     if (error)
-        *error = q.lastError().text();
+        *error = message(q.lastError());
     return false;
 }
 
@@ -36,7 +42,7 @@ inline QVariant scalar(QSqlDatabase &db, const QString &sql, QString *error = nu
     QSqlQuery q(db);
     if (!q.exec(sql)) {
         if (error)
-            *error = q.lastError().text();
+            *error = message(q.lastError());
         return {};
     }
     return q.next() ? q.value(0) : QVariant();
