@@ -96,6 +96,7 @@ class tst_InferenceWorker : public QObject
 private Q_SLOTS:
     void initTestCase();
     void realJobStreamsRowsInOrder();
+    void fcnSongSummaryIsSixteenChunkMean();
     void cachedModelAndShortPaddedAudio();
     void cancelRunningJob();
     void cancelQueuedJob();
@@ -206,6 +207,54 @@ void tst_InferenceWorker::realJobStreamsRowsInOrder()
     const qint64 span = rec.progressMs.last() - rec.progressMs.first();
     qInfo("%d progress signals over %lld ms", int(rec.progress.size()), span);
     QVERIFY(rec.progress.size() <= span / 40 + 2);
+}
+
+void tst_InferenceWorker::fcnSongSummaryIsSixteenChunkMean()
+{
+#ifdef TAGLANE_HAVE_MODELS
+    // The song-level score of the published FCN evaluation: the mean of the
+    // 16 rows of the reference CSV (chunks at i * ((len - 464000) / 16)).
+    TAGLANE_REQUIRE_SHARED(checkpoint, "fixtures/pretrained/mtat-fcn.pth");
+    TAGLANE_REQUIRE_SHARED(tags, "fixtures/pretrained/mtat-tags.txt");
+    TAGLANE_REQUIRE_SHARED(reference, "fixtures/reference/mtat_joram_solipsism.fcn.csv");
+    CheckpointImport import;
+    import.architecture = QStringLiteral("fcn");
+    import.checkpointPath = checkpoint;
+    import.tags = loadTagList(tags).value();
+    import.bundleFolder = taglane::tests::tempDir(QStringLiteral("inferenceworker-fcn")) + QStringLiteral("/fcn.tlmodel");
+    const auto bundle = importCheckpoint(import);
+    QVERIFY2(bundle.ok(), qPrintable(bundle.error()));
+
+    InferenceEngine engine;
+    QElapsedTimer clock;
+    clock.start();
+    Recording rec;
+    record(engine, rec, clock);
+    InferenceRequest request = clipRequest(4);
+    request.bundleFolder = bundle->folder();
+    rec.jobId = engine.submit(request);
+    QTRY_VERIFY_WITH_TIMEOUT(rec.ended(), 300000);
+    QVERIFY2(rec.finished, qPrintable(rec.failure));
+    const InferenceResult &r = rec.result;
+    QCOMPARE(r.summaryMethod, InferenceResult::SummaryMethod::SixteenChunks);
+    // 465984 samples: one whole 29 s chunk; the 0.124 s tail joins it.
+    QCOMPARE(r.plan.grid.size(), 1);
+    QCOMPARE(r.plan.segments.size(), 1);
+    QCOMPARE(r.plan.segments.at(0).end, 465984.0 / 16000.0);
+
+    const auto ref = readReference(reference);
+    QCOMPARE(int(ref.size()), 16);
+    QCOMPARE(int(r.song.size()), 50);
+    for (size_t t = 0; t < 50; ++t) {
+        double mean = 0.0;
+        for (const auto &row : ref)
+            mean += row[t] / 16.0;
+        QVERIFY(std::abs(double(r.song[t]) - mean) < 1e-4);
+    }
+    // Chunk 0 of the covering grid starts at 0, as the reference's first row.
+    for (size_t t = 0; t < 50; ++t)
+        QVERIFY(std::abs(double(r.chunkRows[0][t]) - ref[0][t]) < 1e-4);
+#endif
 }
 
 void tst_InferenceWorker::cachedModelAndShortPaddedAudio()
