@@ -36,7 +36,11 @@ SpectrogramView::SpectrogramView(TimeAxis *axis, QWidget *parent)
     connect(axis, &TimeAxis::visibleRangeChanged, this, &SpectrogramView::scheduleRequest);
 }
 
-SpectrogramView::~SpectrogramView() = default;
+SpectrogramView::~SpectrogramView()
+{
+    // Stop the worker before the cache and the view go away.
+    delete m_renderer;
+}
 
 void SpectrogramView::setBuffer(const engine::AudioBuffer &buffer)
 {

@@ -326,6 +326,41 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_view->spectrogramView()->visibleTilesReady(), 60000);
     }
 
+    void longFileWhenAsked()
+    {
+        // Developer aid: TAGLANE_LONG_FILE=/path/to/one-hour.wav measures a real long file.
+        const QString path = qEnvironmentVariable("TAGLANE_LONG_FILE");
+        if (path.isEmpty())
+            QSKIP("set TAGLANE_LONG_FILE to time a long file");
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(loadInto(*m_view, path, 600000));
+        qInfo("long file: %.0f s of audio, first waveform after %lld ms", m_view->timeAxis()->totalDuration(),
+              clock.elapsed());
+        auto *spec = m_view->spectrogramView();
+        clock.restart();
+        QTRY_VERIFY_WITH_TIMEOUT(spec->visibleTilesReady(), 60000);
+        qInfo("long file: fitted spectrogram after %lld ms", clock.elapsed());
+        TimeAxis *axis = m_view->timeAxis();
+        axis->setVisibleRange(axis->totalDuration() / 2, 10.0);
+        clock.restart();
+        QTRY_VERIFY_WITH_TIMEOUT(spec->visibleTilesReady(), 60000);
+        qInfo("long file: 10 s window after %lld ms", clock.elapsed());
+        qint64 worst = 0;
+        clock.restart();
+        for (int i = 0; i < 40; ++i) {
+            axis->scrollByPages(0.2);
+            QElapsedTimer paint;
+            paint.start();
+            m_view->repaint();
+            worst = std::max(worst, paint.elapsed());
+            QTest::qWait(16);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(spec->visibleTilesReady(), 60000);
+        qInfo("long file: 40 scroll steps at 60 Hz in %lld ms, worst repaint %lld ms", clock.elapsed(), worst);
+        axis->fit();
+    }
+
     void oneHourTrackScrollsWithoutWholeFileWork()
     {
         // One hour of noise at 8 kHz, shown without a file.
