@@ -12,5 +12,6 @@ int runInfo(const QStringList &args);
 int runFeatures(const QStringList &args);
 int runImportCheckpoint(const QStringList &args);
 int runTag(const QStringList &args);
+int runSynthCorpus(const QStringList &args);
 
 } // namespace taglane::app

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commands.h"
+
+#include "engine/corpus/synthcorpusgenerator.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTextStream>
+
+#include <atomic>
+#include <csignal>
+
+namespace taglane::app {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cli", text);
+}
+
+std::atomic_bool g_cancel{false};
+
+void onInterrupt(int)
+{
+    g_cancel.store(true);
+}
+
+} // namespace
+
+int runSynthCorpus(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Renders a synthetic corpus of multi-segment tracks with FluidSynth: per track a WAV file and a "
+           "CAL500exp-style CSV with the exact tags of each segment, plus vocabulary.tsv and corpus.json."));
+    parser.addHelpOption();
+    const QCommandLineOption tracksOption(QStringLiteral("tracks"), tr("number of tracks (default 10)"),
+                                          QStringLiteral("N"), QStringLiteral("10"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"), tr("random seed; the same seed gives the same "
+                                                                   "files (default 1)"),
+                                        QStringLiteral("S"), QStringLiteral("1"));
+    const QCommandLineOption outOption(QStringLiteral("out"), tr("output folder"), QStringLiteral("DIR"));
+    const QCommandLineOption soundfontOption(QStringLiteral("soundfont"),
+                                             tr("General MIDI soundfont (default: Debian's FluidR3_GM.sf2)"),
+                                             QStringLiteral("PATH"),
+                                             QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2"));
+    const QCommandLineOption rateOption(QStringLiteral("rate"), tr("sample rate in Hz (default 22050)"),
+                                        QStringLiteral("HZ"), QStringLiteral("22050"));
+    const QCommandLineOption monoOption(QStringLiteral("mono"), tr("write mono files (default stereo)"));
+    const QCommandLineOption quietOption(QStringLiteral("quiet"), tr("no progress display"));
+    parser.addOptions({tracksOption, seedOption, outOption, soundfontOption, rateOption, monoOption, quietOption});
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (!parser.parse(QStringList{QStringLiteral("taglane-cli synth-corpus")} + args)) {
+        err << "taglane-cli synth-corpus: " << parser.errorText() << "\n";
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err << "taglane-cli synth-corpus: " << tr("unexpected argument: ") << parser.positionalArguments().first()
+            << "\n";
+        return 2;
+    }
+
+    engine::SynthCorpusOptions options;
+    bool ok = false;
+    options.tracks = parser.value(tracksOption).toInt(&ok);
+    if (!ok || options.tracks < 1 || options.tracks > 100000) {
+        err << "taglane-cli synth-corpus: " << tr("--tracks needs a whole number from 1 to 100000") << "\n";
+        return 2;
+    }
+    options.seed = parser.value(seedOption).toULongLong(&ok);
+    if (!ok) {
+        err << "taglane-cli synth-corpus: " << tr("--seed needs a non-negative whole number") << "\n";
+        return 2;
+    }
+    options.sampleRate = parser.value(rateOption).toInt(&ok);
+    if (!ok) {
+        err << "taglane-cli synth-corpus: " << tr("--rate needs a whole number of Hz") << "\n";
+        return 2;
+    }
+    options.outDir = parser.value(outOption);
+    if (options.outDir.isEmpty()) {
+        err << "taglane-cli synth-corpus: " << tr("--out DIR is required") << "\n" << parser.helpText();
+        return 2;
+    }
+    options.soundfont = parser.value(soundfontOption);
+    options.channels = parser.isSet(monoOption) ? 1 : 2;
+
+    const bool showProgress = !parser.isSet(quietOption);
+    engine::ProgressSink progress;
+    g_cancel.store(false);
+    progress.cancel = &g_cancel;
+    int lastPercent = -1;
+    if (showProgress) {
+        progress.report = [&](double fraction) {
+            const int percent = int(fraction * 100.0);
+            if (percent != lastPercent) {
+                lastPercent = percent;
+                err << "\r" << tr("rendering: ") << percent << "%" << Qt::flush;
+            }
+        };
+    }
+    const auto previous = std::signal(SIGINT, onInterrupt);
+    QElapsedTimer timer;
+    timer.start();
+    const auto summary = engine::SynthCorpusGenerator::generate(options, progress);
+    std::signal(SIGINT, previous);
+    if (showProgress)
+        err << "\n";
+    if (!summary) {
+        err << "taglane-cli synth-corpus: " << summary.error() << "\n";
+        return 1;
+    }
+    const double seconds = double(timer.elapsed()) / 1000.0;
+    out << tr("%1 tracks, %2 s of audio, %3 MB in %4 (%5 s, %6x real time)")
+               .arg(summary->tracks)
+               .arg(summary->audioSeconds, 0, 'f', 1)
+               .arg(double(summary->bytes) / 1e6, 0, 'f', 1)
+               .arg(options.outDir)
+               .arg(seconds, 0, 'f', 1)
+               .arg(seconds > 0 ? summary->audioSeconds / seconds : 0.0, 0, 'f', 1)
+        << "\n";
+    if (summary->clippedSamples > 0)
+        err << "taglane-cli synth-corpus: " << tr("warning: %1 samples clipped").arg(summary->clippedSamples) << "\n";
+    return 0;
+}
+
+} // namespace taglane::app
