@@ -73,7 +73,9 @@ void TimeRuler::paintPlot(QPainter &painter, const QRect &plot)
         const double x = xForTime(t);
         painter.setPen(theme::gutterText());
         painter.drawLine(QPointF(x, plot.bottom() - 9), QPointF(x, plot.bottom()));
-        painter.drawText(QPointF(x + 4, fm.ascent() + 3), formatTime(std::max(0.0, t), step));
+        const QString label = formatTime(std::max(0.0, t), step);
+        if (x + 4 + fm.horizontalAdvance(label) <= plot.right())
+            painter.drawText(QPointF(x + 4, fm.ascent() + 3), label);
     }
     painter.setPen(theme::separator());
     painter.drawLine(plot.left(), plot.bottom(), plot.right(), plot.bottom());
