@@ -443,7 +443,7 @@ Result<LabelGrid> AnnotationStore::labelGrid(qint64 trackId, const QString &mode
         return Result<LabelGrid>::failure(tr("The annotation store is not open."));
     // Taken before reading, so an edit committed meanwhile shows either way.
     const auto pending = m_queue->pendingVerdicts();
-    Result<LabelGrid> grid = m_reader->labelGrid(trackId, activeTags(), modelVersion);
+    Result<LabelGrid> grid = m_reader->labelGrid(trackId, activeTags(), modelVersion, m_queue->pendingSegmentation(trackId));
     if (!grid || pending.isEmpty())
         return grid;
     LabelGrid &g = grid.value();

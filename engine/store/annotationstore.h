@@ -46,9 +46,11 @@ struct StoredTag;
 /// thread with its own connection commits queued edits in small
 /// transactions, normally within milliseconds and always well within a
 /// second, and durable() reports the highest committed sequence number.
-/// Edit methods may be called from any thread while the store is open;
-/// stop calling them before close(). Reads show committed data plus queued
-/// verdicts and tracks; the library summary shows committed data only.
+/// Edit methods other than addTrack may be called from any thread while the
+/// store is open; stop calling them before close(). Reads show committed
+/// data plus queued tracks, segmentations and verdicts; the library summary
+/// shows committed data only (refresh it on durable()). Reads touch the disk
+/// (a label grid takes well under a millisecond, the library view a few).
 ///
 /// One writer per store: open() takes a QLockFile "<store>.lock" next to the
 /// database (a lock left by a killed process is taken over). A second
@@ -82,16 +84,18 @@ public:
     bool isReadOnly() const;        ///< any thread
     QString path() const;           ///< any thread
 
-    // ---- edits: any thread; return 0 / a failure when the store is closed or read-only
+    // ---- edits: return 0 / a failure when the store is closed or read-only
 
     /// Adds a track, or returns the known one with the same path and content
-    /// hash. The id is final at once.
+    /// hash. The id is final at once. Owner thread (it looks the path up).
     Result<TrackRecord> addTrack(TrackRecord track);
-    /// addTrack for a file: reads its size and ContentHash (up to 2 MiB of disk reads).
+    /// addTrack for a file: reads its size and ContentHash (up to 2 MiB of
+    /// disk reads: call it where that is acceptable). Owner thread.
     Result<TrackRecord> addTrackFile(const QString &path, double durationSeconds, int sampleRate = 0, int channels = 0);
     /// Saves a segmentation as the track's current one and returns it with
     /// store segment ids. With keepIds, segments carrying an id this store
     /// gave to the same track keep it (and their labels); others get new ids.
+    /// Any thread (as the edits below).
     Result<Segmentation> saveSegmentation(qint64 trackId, const Segmentation &segmentation, SegmentSource source,
                                           const QString &origin = {}, bool keepIds = false);
     /// Makes `vocabulary` the active one (order and categories). Tags that
@@ -139,7 +143,8 @@ public:
     bool waitForDurable(qint64 seq, int timeoutMs = 5000) const;
 
 Q_SIGNALS:
-    /// Every edit up to `seq` is committed to disk. Emitted in the owner thread.
+    /// Every edit up to `seq` is settled: committed to disk (synchronous=FULL),
+    /// or reported through writeFailed. Emitted in the owner thread.
     void durable(qint64 seq);
     /// Edit `seq` could not be saved. Emitted in the owner thread.
     void writeFailed(qint64 seq, const QString &message);

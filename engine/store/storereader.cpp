@@ -76,36 +76,39 @@ QVector<TrackRecord> StoreReader::tracksByHash(const QString &contentHash) const
     return tracks;
 }
 
-Result<LabelGrid> StoreReader::labelGrid(qint64 trackId, const QVector<StoredTag> &columns, const QString &modelVersion) const
+Result<LabelGrid> StoreReader::labelGrid(qint64 trackId, const QVector<StoredTag> &columns, const QString &modelVersion,
+                                         const std::optional<QPair<qint64, Segmentation>> &queuedSegmentation) const
 {
+    using R = Result<LabelGrid>;
     LabelGrid grid;
     grid.trackId = trackId;
     QString error;
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT current_segmentation_id FROM tracks WHERE id = ?"));
-    q.addBindValue(trackId);
-    if (!storesql::run(q, &error))
-        return Result<LabelGrid>::failure(failure(QStringLiteral("track %1").arg(trackId), error));
-    if (!q.next())
-        return Result<LabelGrid>::failure(QCoreApplication::translate("StoreReader", "The annotation store %1 has no track with id %2.")
-                                              .arg(m_fileName).arg(trackId));
-    grid.segmentationId = q.value(0).toLongLong();
+    if (queuedSegmentation) {
+        grid.segmentationId = queuedSegmentation->first;
+        grid.segmentation = queuedSegmentation->second;
+    } else {
+        q.prepare(QStringLiteral("SELECT current_segmentation_id FROM tracks WHERE id = ?"));
+        q.addBindValue(trackId);
+        if (!storesql::run(q, &error))
+            return R::failure(failure(QStringLiteral("track %1").arg(trackId), error));
+        if (!q.next())
+            return R::failure(QCoreApplication::translate("StoreReader", "The annotation store %1 has no track with id %2.")
+                                  .arg(m_fileName).arg(trackId));
+        grid.segmentationId = q.value(0).toLongLong();
+        QVector<Segment> segments;
+        q.prepare(QStringLiteral("SELECT id, start_s, end_s FROM segments WHERE segmentation_id = ? ORDER BY ordinal"));
+        q.addBindValue(grid.segmentationId);
+        if (!storesql::run(q, &error))
+            return R::failure(failure(QStringLiteral("segments"), error));
+        while (q.next())
+            segments.append(Segment{q.value(0).toLongLong(), q.value(1).toDouble(), q.value(2).toDouble()});
+        Result<Segmentation> seg = Segmentation::fromSegments(segments, m_fileName);
+        if (!seg)
+            return R::failure(seg.error());
+        grid.segmentation = std::move(seg).value();
+    }
 
-    QVector<Segment> segments;
-    q.prepare(QStringLiteral("SELECT id, start_s, end_s FROM segments WHERE segmentation_id = ? ORDER BY ordinal"));
-    q.addBindValue(grid.segmentationId);
-    if (!storesql::run(q, &error))
-        return Result<LabelGrid>::failure(failure(QStringLiteral("segments"), error));
-    while (q.next())
-        segments.append(Segment{q.value(0).toLongLong(), q.value(1).toDouble(), q.value(2).toDouble()});
-    Result<Segmentation> seg = Segmentation::fromSegments(segments, m_fileName);
-    if (!seg)
-        return Result<LabelGrid>::failure(seg.error());
-    grid.segmentation = std::move(seg).value();
-
-    QHash<qint64, int> rowOf;
-    for (int r = 0; r < grid.segmentation.size(); ++r)
-        rowOf.insert(grid.segmentation.at(r).id, r);
     QHash<qint64, int> columnOf;
     for (const StoredTag &t : columns) {
         columnOf.insert(t.id, grid.tags.size());
@@ -117,18 +120,22 @@ Result<LabelGrid> StoreReader::labelGrid(qint64 trackId, const QVector<StoredTag
     grid.verdictTimes.fill(0, cells);
     grid.probabilities.fill(std::numeric_limits<float>::quiet_NaN(), cells);
 
-    q.prepare(QStringLiteral("SELECT v.segment_id, v.tag_id, v.verdict, v.changed_at FROM segments s"
-                             " JOIN verdicts v ON v.segment_id = s.id WHERE s.segmentation_id = ?"));
-    q.addBindValue(grid.segmentationId);
-    if (!storesql::run(q, &error))
-        return Result<LabelGrid>::failure(failure(QStringLiteral("verdicts"), error));
-    while (q.next()) {
-        const int c = columnOf.value(q.value(1).toLongLong(), -1);
-        if (c < 0)
-            continue;
-        const int cell = grid.cell(rowOf.value(q.value(0).toLongLong()), c);
-        grid.verdicts[cell] = verdictFromInt(q.value(2).toInt());
-        grid.verdictTimes[cell] = q.value(3).toLongLong();
+    // Labels are looked up by segment id (one primary-key range per row), so
+    // segments carried over from an earlier segmentation keep theirs.
+    QSqlQuery verdicts(m_db);
+    verdicts.setForwardOnly(true);
+    verdicts.prepare(QStringLiteral("SELECT tag_id, verdict, changed_at FROM verdicts WHERE segment_id = ?"));
+    for (int r = 0; r < grid.rows(); ++r) {
+        verdicts.bindValue(0, grid.segmentation.at(r).id);
+        if (!storesql::run(verdicts, &error))
+            return R::failure(failure(QStringLiteral("verdicts"), error));
+        while (verdicts.next()) {
+            const int c = columnOf.value(verdicts.value(0).toLongLong(), -1);
+            if (c < 0)
+                continue;
+            grid.verdicts[grid.cell(r, c)] = verdictFromInt(verdicts.value(1).toInt());
+            grid.verdictTimes[grid.cell(r, c)] = verdicts.value(2).toLongLong();
+        }
     }
 
     q.prepare(modelVersion.isEmpty()
@@ -137,22 +144,25 @@ Result<LabelGrid> StoreReader::labelGrid(qint64 trackId, const QVector<StoredTag
                   : QStringLiteral("SELECT id, version FROM model_versions WHERE version = ?"));
     q.addBindValue(modelVersion.isEmpty() ? QVariant(trackId) : QVariant(modelVersion));
     if (!storesql::run(q, &error))
-        return Result<LabelGrid>::failure(failure(QStringLiteral("model versions"), error));
+        return R::failure(failure(QStringLiteral("model versions"), error));
     if (!q.next())
         return grid;   // no predictions yet (or an unknown version): probabilities stay NaN
     const qint64 modelId = q.value(0).toLongLong();
     grid.modelVersion = q.value(1).toString();
-    q.prepare(QStringLiteral("SELECT p.segment_id, p.tag_id, p.probability FROM segments s"
-                             " JOIN predictions p ON p.segment_id = s.id AND p.model_version_id = ?"
-                             " WHERE s.segmentation_id = ?"));
-    q.addBindValue(modelId);
-    q.addBindValue(grid.segmentationId);
-    if (!storesql::run(q, &error))
-        return Result<LabelGrid>::failure(failure(QStringLiteral("predictions"), error));
-    while (q.next()) {
-        const int c = columnOf.value(q.value(1).toLongLong(), -1);
-        if (c >= 0)
-            grid.probabilities[grid.cell(rowOf.value(q.value(0).toLongLong()), c)] = q.value(2).toFloat();
+    q.finish();
+    QSqlQuery predictions(m_db);
+    predictions.setForwardOnly(true);
+    predictions.prepare(QStringLiteral("SELECT tag_id, probability FROM predictions WHERE segment_id = ? AND model_version_id = ?"));
+    for (int r = 0; r < grid.rows(); ++r) {
+        predictions.bindValue(0, grid.segmentation.at(r).id);
+        predictions.bindValue(1, modelId);
+        if (!storesql::run(predictions, &error))
+            return R::failure(failure(QStringLiteral("predictions"), error));
+        while (predictions.next()) {
+            const int c = columnOf.value(predictions.value(0).toLongLong(), -1);
+            if (c >= 0)
+                grid.probabilities[grid.cell(r, c)] = predictions.value(1).toFloat();
+        }
     }
     return grid;
 }

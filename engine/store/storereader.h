@@ -29,7 +29,10 @@ public:
 
     /// Segments of the track's current segmentation and their labels for the
     /// given columns. `modelVersion` empty: the model that tagged it last.
-    Result<LabelGrid> labelGrid(qint64 trackId, const QVector<StoredTag> &columns, const QString &modelVersion) const;
+    /// `queuedSegmentation` (id, segments): a segmentation saved but not yet
+    /// committed, shown instead of the stored current one.
+    Result<LabelGrid> labelGrid(qint64 trackId, const QVector<StoredTag> &columns, const QString &modelVersion,
+                                const std::optional<QPair<qint64, Segmentation>> &queuedSegmentation = std::nullopt) const;
     Result<QVector<LibraryRow>> library(const LibraryFilter &filter, qint64 filterTagId, int activeTags) const;
     Result<QVector<EditLogEntry>> editLog(qint64 trackId, qint64 beforeSeq, int limit) const;
 

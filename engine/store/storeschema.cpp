@@ -50,8 +50,8 @@ const char *const kVersion1[] = {
 };
 
 // Version 2: library summary counters kept per track (so the library view
-// does not aggregate a million verdicts), prediction runs (which model
-// versions tagged a track, and when), and an index for "last edit" queries.
+// does not aggregate a million verdicts) and prediction runs (which model
+// versions tagged a track, and when).
 const char *const kVersion2[] = {
     "ALTER TABLE tracks ADD COLUMN segment_count INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE tracks ADD COLUMN reviewed_cells INTEGER NOT NULL DEFAULT 0",
@@ -63,7 +63,6 @@ const char *const kVersion2[] = {
     "INSERT INTO prediction_runs(track_id, model_version_id, created_at, edit_seq)"
     " SELECT DISTINCT s.track_id, p.model_version_id, 0, 0 FROM predictions p"
     " JOIN segments s ON s.id = p.segment_id",
-    "CREATE INDEX edit_log_by_time ON edit_log(at)",
     "UPDATE tracks SET"
     " segment_count = (SELECT count(*) FROM segments s WHERE s.segmentation_id = tracks.current_segmentation_id),"
     " reviewed_cells = (SELECT count(*) FROM segments s JOIN verdicts v ON v.segment_id = s.id"

@@ -12,7 +12,13 @@ namespace taglane::engine {
 /// version is SQLite's `PRAGMA user_version`; version 0 is an empty file.
 /// Version 1 is the first layout (tracks, segmentations, segments, tags,
 /// model versions, verdicts, predictions, edit log); version 2 adds per-track
-/// summary counters, prediction runs and the edit-time index.
+/// summary counters (segments, reviewed cells, last edit) and prediction runs.
+///
+/// Indices follow the queries: tracks by path and by content hash (finding a
+/// track), segments by (segmentation, ordinal) (a track's current segments),
+/// verdicts keyed (segment, tag) and predictions keyed (segment, model
+/// version, tag) (a label grid is one key range per segment; the library
+/// filters probe them per track), the edit log by (track, seq).
 ///
 /// All pending migrations run in one transaction together with the new
 /// version number, so a store is never left half-migrated. A store written

@@ -13,6 +13,7 @@ void WriteQueue::reset(qint64 lastSeq)
     m_pendingVerdicts.clear();
     m_pendingOrder.clear();
     m_pendingTracks.clear();
+    m_pendingSegmentations.clear();
     m_lastSeq = lastSeq;
     m_durable.store(lastSeq);
     m_stop = false;
@@ -30,6 +31,8 @@ qint64 WriteQueue::push(StoreOp op)
         }
     } else if (const auto *t = std::get_if<AddTrackOp>(&op.payload)) {
         m_pendingTracks.insert(t->track.id, {t->track, op.seq});
+    } else if (const auto *s = std::get_if<SaveSegmentationOp>(&op.payload)) {
+        m_pendingSegmentations.insert(s->trackId, {s->segmentationId, s->segmentation, op.seq});
     }
     const qint64 seq = op.seq;
     m_ops.push_back(std::move(op));
@@ -66,6 +69,12 @@ void WriteQueue::markDurable(qint64 seq)
     for (auto it = m_pendingTracks.begin(); it != m_pendingTracks.end();) {
         if (it->second <= seq)
             it = m_pendingTracks.erase(it);
+        else
+            ++it;
+    }
+    for (auto it = m_pendingSegmentations.begin(); it != m_pendingSegmentations.end();) {
+        if (it->seq <= seq)
+            it = m_pendingSegmentations.erase(it);
         else
             ++it;
     }
@@ -115,6 +124,19 @@ QVector<TrackRecord> WriteQueue::pendingTracks() const
     for (const auto &entry : m_pendingTracks)
         tracks << entry.first;
     return tracks;
+}
+
+} // namespace taglane::engine
+
+namespace taglane::engine {
+
+std::optional<QPair<qint64, Segmentation>> WriteQueue::pendingSegmentation(qint64 trackId) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_pendingSegmentations.constFind(trackId);
+    if (it == m_pendingSegmentations.constEnd())
+        return std::nullopt;
+    return qMakePair(it->id, it->segmentation);
 }
 
 } // namespace taglane::engine

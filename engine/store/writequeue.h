@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <deque>
+#include <optional>
 #include <vector>
 
 namespace taglane::engine {
@@ -54,6 +55,8 @@ public:
     QHash<CellKey, PendingVerdict> pendingVerdicts() const;
     /// Tracks queued but not yet committed.
     QVector<TrackRecord> pendingTracks() const;
+    /// The newest segmentation queued for a track and not yet committed: (id, segments).
+    std::optional<QPair<qint64, Segmentation>> pendingSegmentation(qint64 trackId) const;
 
 private:
     mutable QMutex m_mutex;
@@ -66,6 +69,13 @@ private:
     QHash<CellKey, PendingVerdict> m_pendingVerdicts;
     std::deque<QPair<qint64, CellKey>> m_pendingOrder;            ///< (seq, cell) in push order
     QHash<qint64, QPair<TrackRecord, qint64>> m_pendingTracks;   ///< id -> (track, seq)
+    struct PendingSegmentation
+    {
+        qint64 id = 0;
+        Segmentation segmentation;
+        qint64 seq = 0;
+    };
+    QHash<qint64, PendingSegmentation> m_pendingSegmentations;   ///< track id -> newest queued
 };
 
 } // namespace taglane::engine

@@ -305,6 +305,13 @@ private Q_SLOTS:
         QVERIFY(resplit.ok());
         QCOMPARE(resplit->at(0).id, segIds[0]);
         QVERIFY(resplit->at(1).id > segIds[2]);
+        // Read at once, committed or not: the new segmentation with the carried verdict.
+        const auto early = store.labelGrid(trackId);
+        QVERIFY(early.ok());
+        QCOMPARE(early->rows(), 3);
+        QCOMPARE(early->segmentation.at(1).start, 5.0);
+        QCOMPARE(early->verdict(0, 0), Verdict::Present);
+        QCOMPARE(early->verdict(2, 1), Verdict::Absent);
         QVERIFY(store.waitForDurable(store.lastEditSeq()));
         const auto grid2 = store.labelGrid(trackId);
         QCOMPARE(grid2->rows(), 3);
