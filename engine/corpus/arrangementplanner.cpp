@@ -46,16 +46,26 @@ const std::vector<int> &ArrangementPlanner::progression(bool major, int index)
         {0, 4, 5, 3},  // I-V-vi-IV
         {0, 3, 4, 0},  // I-IV-V-I
         {0, 5, 3, 4},  // I-vi-IV-V
-        {5, 1, 4, 0},  // vi-ii-V-I
+        {0, 1, 4, 0},  // I-ii-V-I
     };
     static const std::vector<std::vector<int>> minorList = {
         {0, 5, 2, 6},  // i-VI-III-VII
         {0, 3, 4, 0},  // i-iv-v-i
-        {0, 6, 5, 6},  // i-VII-VI-VII
-        {0, 3, 6, 2},  // i-iv-VII-III
+        {0, 5, 6, 0},  // i-VI-VII-i
+        {0, 3, 0, 4},  // i-iv-i-v
     };
     const auto &list = major ? majorList : minorList;
     return list[size_t(index) % list.size()];
+}
+
+int ArrangementPlanner::chordOfBar(const SegmentArrangement &segment, int bar)
+{
+    // A segment of three bars or more closes on the tonic (a cadence), so
+    // the key and mode are heard in every segment.
+    if (segment.bars >= 3 && bar == segment.bars - 1)
+        return 0;
+    const auto &p = progression(segment.major, segment.progression);
+    return p[size_t(bar) % p.size()];
 }
 
 SegmentArrangement ArrangementPlanner::drawArrangement(SeededRandom &random)

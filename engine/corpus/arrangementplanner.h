@@ -29,6 +29,9 @@ public:
     static int progressionCount(bool major);
     /// Scale degrees (0 = tonic) of progression `index`, one chord per bar.
     static const std::vector<int> &progression(bool major, int index);
+    /// The scale degree of the chord in `bar` of a segment: its progression
+    /// repeated, except that a segment of 3 bars or more ends on the tonic.
+    static int chordOfBar(const SegmentArrangement &segment, int bar);
 
 private:
     static bool sameArrangement(const SegmentArrangement &a, const SegmentArrangement &b);

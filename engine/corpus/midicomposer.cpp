@@ -43,11 +43,7 @@ public:
     std::vector<MidiEvent> events;
 
     // --- harmony -------------------------------------------------------
-    int chordDegree(int bar) const
-    {
-        const auto &p = ArrangementPlanner::progression(m_a.major, m_a.progression);
-        return p[size_t(bar) % p.size()];
-    }
+    int chordDegree(int bar) const { return ArrangementPlanner::chordOfBar(m_a, bar); }
     /// MIDI key of scale step `step` (7 steps per octave, step 35 = the tonic above middle C's octave).
     int keyOfStep(int step) const
     {

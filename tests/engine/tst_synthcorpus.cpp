@@ -217,7 +217,7 @@ void TestSynthCorpus::composedNotesMatchLabelsAndHarmony()
                 const double beats = e.time / s.beatSeconds();
                 const int bar = int(beats / 4.0 + 1e-9);
                 const double inBar = beats - bar * 4.0;
-                const int degree = ArrangementPlanner::progression(s.major, s.progression)[size_t(bar % 4)];
+                const int degree = ArrangementPlanner::chordOfBar(s, bar);
                 const Instrument family = Instrument(e.channel);
                 // Bass on chord roots and fifths; melodies on chord tones at beats 1 and 3.
                 if (family == Instrument::Bass) {
