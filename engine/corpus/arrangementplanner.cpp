@@ -32,16 +32,9 @@ int maxBars(int bpm)
     return int(std::floor(ArrangementPlanner::maxSegmentSeconds / barSeconds(bpm) + 1e-9));
 }
 
-} // namespace
-
-int ArrangementPlanner::progressionCount(bool major)
+/// Degrees 0..6 of the scale, one chord per bar; triads are stacked in the scale.
+const std::vector<std::vector<int>> &progressions(bool major)
 {
-    return major ? 4 : 4;
-}
-
-const std::vector<int> &ArrangementPlanner::progression(bool major, int index)
-{
-    // Degrees 0..6 of the scale; triads are stacked in the scale.
     static const std::vector<std::vector<int>> majorList = {
         {0, 4, 5, 3},  // I-V-vi-IV
         {0, 3, 4, 0},  // I-IV-V-I
@@ -54,7 +47,19 @@ const std::vector<int> &ArrangementPlanner::progression(bool major, int index)
         {0, 5, 6, 0},  // i-VI-VII-i
         {0, 3, 0, 4},  // i-iv-i-v
     };
-    const auto &list = major ? majorList : minorList;
+    return major ? majorList : minorList;
+}
+
+} // namespace
+
+int ArrangementPlanner::progressionCount(bool major)
+{
+    return int(progressions(major).size());
+}
+
+const std::vector<int> &ArrangementPlanner::progression(bool major, int index)
+{
+    const auto &list = progressions(major);
     return list[size_t(index) % list.size()];
 }
 
