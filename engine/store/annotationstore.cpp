@@ -16,6 +16,8 @@
 #include <QMutexLocker>
 #include <QTimeZone>
 
+#include <algorithm>
+
 namespace taglane::engine {
 
 AnnotationStore::AnnotationStore(QObject *parent) : QObject(parent) {}
