@@ -35,7 +35,8 @@ public:
     at::Tensor forward(const at::Tensor &waveforms) const override
     {
         at::Tensor x = m_frontEnd.forward(waveforms);
-        for (int i = 0; i < 4; ++i)
+        x = firstConvBnReluPool(x, m_layers[0], kLayers[0].pool, kLayers[0].pool);
+        for (int i = 1; i < 4; ++i)
             x = convBnReluPool2d(x, m_layers[i], {kLayers[i].pool, kLayers[i].pool});
         // [B, 128, 1, T'] -> [B, T', 128]
         x = x.squeeze(2).permute({0, 2, 1}).contiguous();

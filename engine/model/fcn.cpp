@@ -29,9 +29,10 @@ public:
     at::Tensor forward(const at::Tensor &waveforms) const override
     {
         at::Tensor x = m_frontEnd.forward(waveforms);
-        for (int i = 0; i < 5; ++i)
+        x = firstConvBnReluPool(x, m_layers[0], kLayers[0].poolFreq, kLayers[0].poolTime);
+        for (int i = 1; i < 5; ++i)
             x = convBnReluPool2d(x, m_layers[i], {kLayers[i].poolFreq, kLayers[i].poolTime});
-        x = x.flatten(1);   // [B, 64]
+        x = x.reshape({x.size(0), -1});   // [B, 64]
         return at::linear(x, m_denseWeight, m_denseBias).sigmoid_();
     }
 

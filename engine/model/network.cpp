@@ -154,7 +154,8 @@ at::Tensor conv2dFast(const at::Tensor &x, const at::Tensor &weight, const at::T
 {
     if (x.is_cpu() && at::hasMKLDNN()) {
         const c10::optional<at::Tensor> b = bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
-        return at::mkldnn_convolution(x.contiguous(), weight, b, padding, {1, 1}, {1, 1}, 1);
+        const at::MemoryFormat format = x.suggest_memory_format();
+        return at::mkldnn_convolution(x.contiguous(format), weight.contiguous(format), b, padding, {1, 1}, {1, 1}, 1);
     }
     return at::conv2d(x, weight, bias, {1, 1}, padding);
 }
@@ -167,7 +168,10 @@ at::Tensor conv1dFast(const at::Tensor &x, const at::Tensor &weight, const at::T
 
 at::Tensor convBnReluPool2d(const at::Tensor &x, const FoldedConv &conv, at::IntArrayRef pool)
 {
-    const at::Tensor y = conv2dFast(x, conv.weight, conv.bias, conv.padding);
+    // On the CPU, channels-last activations make oneDNN skip its layout
+    // reorders and let max pooling vectorise over channels.
+    const at::Tensor in = x.is_cpu() ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+    const at::Tensor y = conv2dFast(in, conv.weight, conv.bias, conv.padding);
     return at::max_pool2d(y, pool, pool).relu_();
 }
 
@@ -207,7 +211,7 @@ at::Tensor MelFrontEnd::melDb(const at::Tensor &waveforms) const
 {
     const at::Tensor spec = at::stft(waveforms, kFftSize, kHop, kFftSize, m_window, /*center*/ true, "reflect",
                                      /*normalized*/ false, /*onesided*/ true, /*return_complex*/ true);
-    const at::Tensor power = at::view_as_real(spec).pow(2).sum(-1);   // [B, 257, T]
+    const at::Tensor power = spec.abs().square_();   // [B, 257, T]
     const at::Tensor mel = conv1dFast(power, m_melConv, at::Tensor(), 0);   // [B, 96, T]
     return mel.clamp_min(1e-10).log10().mul_(10.0);
 }

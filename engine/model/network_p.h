@@ -85,6 +85,11 @@ at::Tensor conv1dFast(const at::Tensor &x, const at::Tensor &weight, const at::T
 /// ReLU, which gives the same result on fewer values.
 at::Tensor convBnReluPool2d(const at::Tensor &x, const FoldedConv &conv, at::IntArrayRef pool);
 
+/// The same for a first layer with one input channel and a 3x3 kernel, as a
+/// fused CPU kernel that never stores the full-resolution activation (other
+/// devices and shapes go through convBnReluPool2d). [B, 1, F, T] -> [B, C, F/pf, T/pt].
+at::Tensor firstConvBnReluPool(const at::Tensor &x, const FoldedConv &conv, int64_t poolF, int64_t poolT);
+
 /// The shared mel front end: STFT (n_fft 512, hop 256, centred, reflect) ->
 /// power -> stored mel filter bank -> dB -> spec_bn. [B, N] -> [B, 1, 96, T].
 class MelFrontEnd
