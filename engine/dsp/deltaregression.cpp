@@ -2,6 +2,7 @@
 #include "engine/dsp/deltaregression.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace taglane::engine {
 
@@ -13,7 +14,7 @@ std::vector<float> DeltaRegression::apply(const std::vector<float> &values, int 
     double denominator = 0.0;
     for (int i = 1; i <= k; ++i)
         denominator += 2.0 * i * i;
-    const float scale = float(1.0 / denominator);
+    const float scale = float(1.0 / std::sqrt(denominator));
     for (qint64 t = 0; t < frames; ++t) {
         float *d = out.data() + size_t(t) * size_t(rows);
         for (int i = 1; i <= k; ++i) {

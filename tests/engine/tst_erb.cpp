@@ -171,8 +171,8 @@ private Q_SLOTS:
     void deltasOfRampEqualSlope()
     {
         // Rows are ramps c(n) = a n + b with different slopes; away from the
-        // ends the regression delta is exactly a (this fixes the denominator
-        // at sum i^2 over -k..k).
+        // ends the regression delta is a * sum i^2 / sqrt(sum i^2) =
+        // a * sqrt(sum i^2) over i = -k..k (this fixes the denominator).
         const int rows = 3, frames = 30;
         const double slopes[rows] = {0.5, -2.0, 0.0};
         std::vector<float> c(size_t(rows * frames));
@@ -181,16 +181,20 @@ private Q_SLOTS:
                 c[size_t(t * rows + r)] = float(slopes[r] * t + 3.0 * r);
         for (int k : {1, 2, 3, 4}) {
             const std::vector<float> d = DeltaRegression::apply(c, rows, frames, k);
+            double sumSquares = 0;
+            for (int i = -k; i <= k; ++i)
+                sumSquares += i * i;
+            const double gain = std::sqrt(sumSquares);
             QCOMPARE(d.size(), c.size());
             for (int t = k; t < frames - k; ++t)
                 for (int r = 0; r < rows; ++r)
-                    QVERIFY2(std::abs(d[size_t(t * rows + r)] - slopes[r]) < 1e-5,
+                    QVERIFY2(std::abs(d[size_t(t * rows + r)] - slopes[r] * gain) < 1e-5,
                              qPrintable(QStringLiteral("k %1 frame %2 row %3: %4").arg(k).arg(t).arg(r).arg(d[size_t(t * rows + r)])));
             // At the ends the end frames are replicated, so only the inner
-            // half of the window sees the ramp: d(0) = d(T-1) = a / 2.
+            // half of the window sees the ramp: d(0) = d(T-1) = a gain / 2.
             for (int r = 0; r < rows; ++r) {
-                QVERIFY(std::abs(d[size_t(r)] - slopes[r] / 2) < 1e-5);
-                QVERIFY(std::abs(d[size_t((frames - 1) * rows + r)] - slopes[r] / 2) < 1e-5);
+                QVERIFY(std::abs(d[size_t(r)] - slopes[r] * gain / 2) < 1e-5);
+                QVERIFY(std::abs(d[size_t((frames - 1) * rows + r)] - slopes[r] * gain / 2) < 1e-5);
             }
         }
     }

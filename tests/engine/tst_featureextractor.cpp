@@ -320,7 +320,7 @@ private Q_SLOTS:
                 double d = 0.0;
                 for (int i = -2; i <= 2; ++i)
                     d += i * c[size_t(std::clamp<qint64>(t + i, 0, T - 1) * 12 + q)];
-                d /= 10.0;   // sum of i^2 over -2..2
+                d /= std::sqrt(10.0);   // sqrt of the sum of i^2 over -2..2 (MIA-ERNN)
                 QVERIFY2(std::abs(cep.at(12 + q, t) - d) < 1e-3,
                          qPrintable(QStringLiteral("frame %1 q %2: %3 vs %4").arg(t).arg(q).arg(cep.at(12 + q, t)).arg(d)));
             }
