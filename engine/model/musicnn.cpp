@@ -46,9 +46,17 @@ public:
         front.reserve(5);
         // Vertical filters: conv -> BN -> ReLU -> max over frequency; the max
         // is taken first (ReLU is monotonic).
+        // On the CPU one chunk at a time: the [204, F', T] activation of a
+        // single chunk stays in cache for the max, a whole batch does not.
         for (const FoldedConv &conv : m_vertical) {
-            const at::Tensor y = conv2dFast(x, conv.weight, conv.bias, conv.padding);   // [B, 204, F', T]
-            front.push_back(std::get<0>(y.max(2)).relu_());
+            if (x.is_cpu()) {
+                std::vector<at::Tensor> parts;
+                for (int64_t i = 0; i < x.size(0); ++i)
+                    parts.push_back(conv2dFast(x.narrow(0, i, 1), conv.weight, conv.bias, conv.padding).amax(2));
+                front.push_back(at::cat(parts, 0).relu_());
+            } else {
+                front.push_back(conv2dFast(x, conv.weight, conv.bias, conv.padding).amax(2).relu_());   // [B, 204, T]
+            }
         }
         // Horizontal filters on the frequency mean.
         const at::Tensor mean = x.mean(2);   // [B, 1, T]
