@@ -12,12 +12,17 @@
 #include "widgets/timeruler.h"
 #include "widgets/waveformview.h"
 
+#include "engine/jobs/inferenceplan.h"
+#include "engine/jobs/inferenceprogress.h"
+#include "engine/jobs/inferenceresult.h"
+
 #include <QAction>
 #include <QActionGroup>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QScrollBar>
 #include <QStyle>
+#include <QUndoStack>
 
 #include <cmath>
 
@@ -27,6 +32,7 @@ TrackView::TrackView(QWidget *parent)
     : QWidget(parent)
     , m_axis(new TimeAxis(this))
     , m_tagModel(new TagLaneModel(this))
+    , m_undoStack(new QUndoStack(this))
     , m_playback(new PlaybackController(this))
     , m_loader(new TrackLoader(this))
 {
@@ -256,6 +262,37 @@ void TrackView::showMessage(const QString &text)
 {
     m_lastMessage = text;
     Q_EMIT statusMessage(text);
+}
+
+void TrackView::setStore(engine::AnnotationStore *store)
+{
+    m_store = store;
+}
+
+void TrackView::beginInference(const engine::InferencePlan &plan)
+{
+    m_tagModel->setVocabulary(plan.tags);
+    QVector<TagLaneModel::Segment> segments;
+    for (int i = 0; i < plan.segments.size(); ++i)
+        segments.push_back({plan.segments.at(i).start, plan.segments.at(i).end});
+    m_tagModel->setSegments(segments);
+}
+
+void TrackView::addInferenceRows(const engine::InferenceProgress &progress)
+{
+    for (size_t r = 0; r < progress.segmentRows.size(); ++r) {
+        const auto &row = progress.segmentRows[r];
+        const int column = progress.firstSegment + int(r);
+        for (size_t t = 0; t < row.size(); ++t)
+            m_tagModel->setProbability(m_tagModel->rowOfTag(m_tagModel->vocabulary().at(int(t)).name), column, row[t]);
+    }
+}
+
+void TrackView::finishInference(const engine::InferenceResult &result)
+{
+    engine::InferenceProgress all;
+    all.segmentRows = result.segmentRows;
+    addInferenceRows(all);
 }
 
 } // namespace taglane::widgets

@@ -12,6 +12,14 @@
 
 class QAction;
 class QScrollBar;
+class QUndoStack;
+
+namespace taglane::engine {
+class AnnotationStore;
+struct InferencePlan;
+struct InferenceProgress;
+struct InferenceResult;
+} // namespace taglane::engine
 
 namespace taglane::widgets {
 
@@ -65,6 +73,20 @@ public:
     QString lastStatusMessage() const { return m_lastMessage; }
 
     void setVocabulary(const engine::Vocabulary &vocabulary);
+
+    // The seam between the window (which runs inference and opens the store)
+    // and the lane (which owns segments, labels and their edits).
+    /// The store this view's segments, verdicts and predictions persist in;
+    /// null means nothing persists. The view does not own it.
+    void setStore(engine::AnnotationStore *store);
+    engine::AnnotationStore *store() const { return m_store; }
+    /// Inference on the open track: lay out the plan's segments and tags,
+    /// then fill the cells as rows arrive, then keep the final result.
+    void beginInference(const engine::InferencePlan &plan);
+    void addInferenceRows(const engine::InferenceProgress &progress);
+    void finishInference(const engine::InferenceResult &result);
+    /// The open track's undo stack (one per track).
+    QUndoStack *undoStack() const { return m_undoStack; }
     /// Shows an already decoded track (what openFile() does once decoding ends).
     void setTrack(std::shared_ptr<const LoadedTrack> track);
 
@@ -99,6 +121,8 @@ private:
     ColorLegend *m_legend = nullptr;
     TagLaneView *m_tagLane = nullptr;
     TagLaneModel *m_tagModel = nullptr;
+    engine::AnnotationStore *m_store = nullptr;
+    QUndoStack *m_undoStack = nullptr;
     QScrollBar *m_hScroll = nullptr;
     QScrollBar *m_vScroll = nullptr;
     PlaybackController *m_playback = nullptr;

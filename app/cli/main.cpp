@@ -48,6 +48,7 @@ int main(int argc, char **argv)
         {"features", QT_TRANSLATE_NOOP("cli", "write a Mel, ERB or ERB-cepstrum matrix as CSV"), runFeatures},
         {"import-checkpoint", QT_TRANSLATE_NOOP("cli", "turn a published PyTorch checkpoint into a model bundle"), runImportCheckpoint},
         {"tag", QT_TRANSLATE_NOOP("cli", "tag audio files or folders with a model, segment by segment"), runTag},
+        {"synth-corpus", QT_TRANSLATE_NOOP("cli", "render a synthetic corpus with exact segment labels (FluidSynth)"), runSynthCorpus},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);
