@@ -13,5 +13,9 @@ int runFeatures(const QStringList &args);
 int runImportCheckpoint(const QStringList &args);
 int runTag(const QStringList &args);
 int runSynthCorpus(const QStringList &args);
+int runImport(const QStringList &args);
+int runExport(const QStringList &args);
+int runTrain(const QStringList &args);
+int runEvaluate(const QStringList &args);
 
 } // namespace taglane::app

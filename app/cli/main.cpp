@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/commands.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QLocale>
 #include <QTextStream>
@@ -8,6 +9,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 
 namespace {
 
@@ -32,7 +34,19 @@ QString usage(const std::vector<Command> &commands)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // Plots (evaluate --plots) are drawn with QCustomPlot, which needs a
+    // QApplication; everything else runs on a QCoreApplication. Without a
+    // display the offscreen platform draws them.
+    bool needsGui = false;
+    for (int i = 1; i < argc; ++i)
+        needsGui = needsGui || QByteArray(argv[i]) == "--plots";
+    if (needsGui && qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> application(needsGui ? new QApplication(argc, argv)
+                                                           : new QCoreApplication(argc, argv));
+    QCoreApplication &app = *application;
+    Q_UNUSED(app);
     QCoreApplication::setApplicationName(QStringLiteral("taglane-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Taglane"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TAGLANE_VERSION));
@@ -49,6 +63,10 @@ int main(int argc, char **argv)
         {"import-checkpoint", QT_TRANSLATE_NOOP("cli", "turn a published PyTorch checkpoint into a model bundle"), runImportCheckpoint},
         {"tag", QT_TRANSLATE_NOOP("cli", "tag audio files or folders with a model, segment by segment"), runTag},
         {"synth-corpus", QT_TRANSLATE_NOOP("cli", "render a synthetic corpus with exact segment labels (FluidSynth)"), runSynthCorpus},
+        {"import", QT_TRANSLATE_NOOP("cli", "import label files (CAL500exp, catalogue, JAMS, Audacity, Sonic Visualiser) into a store"), runImport},
+        {"export", QT_TRANSLATE_NOOP("cli", "export a store's labels in an exchange format"), runExport},
+        {"train", QT_TRANSLATE_NOOP("cli", "train or fine-tune a model on labelled audio"), runTrain},
+        {"evaluate", QT_TRANSLATE_NOOP("cli", "evaluate a model on labelled audio: table, JSON and ROC/PR plots"), runEvaluate},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);
