@@ -147,8 +147,9 @@ QString ModelBundle::weightsPath() const
     return QDir(m_folder).filePath(QLatin1String(kWeightsName));
 }
 
-Status ModelBundle::write(const QString &folder, const ModelManifest &manifest, const QByteArray &weights)
+Status ModelBundle::write(const QString &folderArgument, const ModelManifest &manifest, const QByteArray &weights)
 {
+    const QString folder = folderArgument.isEmpty() ? QString() : QDir::cleanPath(folderArgument);
     if (folder.isEmpty())
         return Status::failure(tr("No folder was given for the model bundle."));
     if (weights.isEmpty())

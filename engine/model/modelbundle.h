@@ -35,9 +35,12 @@ class ModelBundle
 {
 public:
     /// Reads and checks the manifest; the weights are read by Tagger::load.
+    /// Any thread; blocks on file I/O.
     static Result<ModelBundle> open(const QString &folder);
     /// Writes manifest.json and weights.pt into folder (created if needed)
-    /// through temporary files, so a failure leaves no half-written bundle.
+    /// through temporary files, so a failure leaves no half-written bundle
+    /// (an existing bundle there is replaced whole, or kept on failure).
+    /// Any thread; blocks on file I/O.
     static Status write(const QString &folder, const ModelManifest &manifest, const QByteArray &weights);
 
     const QString &folder() const { return m_folder; }

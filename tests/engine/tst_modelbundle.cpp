@@ -128,6 +128,12 @@ private Q_SLOTS:
         QCOMPARE(reopened->manifest().version, QStringLiteral("v3"));
         QCOMPARE(readAll(reopened->weightsPath()), QByteArray("weights-bytes-2"));
         QVERIFY(hiddenEntries(dir).isEmpty());
+
+        // A trailing slash names the same folder.
+        QVERIFY(ModelBundle::write(folder + QLatin1Char('/'), sampleManifest(), QByteArray("weights-bytes-3")).ok());
+        QCOMPARE(readAll(folder + QStringLiteral("/weights.pt")), QByteArray("weights-bytes-3"));
+        QVERIFY(hiddenEntries(dir).isEmpty());
+        QVERIFY(hiddenEntries(folder).isEmpty());
     }
 
     void failedWriteLeavesNothing()
