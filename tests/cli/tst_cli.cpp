@@ -2,6 +2,7 @@
 // taglane-cli end to end: the process is run as a user would run it.
 #include "testsupport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -65,6 +66,8 @@ private Q_SLOTS:
     void infoJsonAndBadFiles();
     void featuresReproduceReferenceMel();
     void featuresRejectBadInput();
+    void synthCorpusIsReproducible();
+    void synthCorpusRejectsBadArguments();
 };
 
 void TestCli::usageAndUnknownCommand()
@@ -156,6 +159,84 @@ void TestCli::featuresRejectBadInput()
                               QStringLiteral("--fmax"), QStringLiteral("20000")});
     QVERIFY(badRange.exitCode != 0);
     QVERIFY(!badRange.err.isEmpty());
+}
+
+void TestCli::synthCorpusIsReproducible()
+{
+    if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
+        QSKIP("the General MIDI soundfont (fluid-soundfont-gm) is not installed");
+    const QString base = taglane::tests::tempDir(QStringLiteral("cli-synth"));
+    const QStringList common{QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("2"),
+                             QStringLiteral("--rate"), QStringLiteral("16000"), QStringLiteral("--mono"),
+                             QStringLiteral("--quiet")};
+    const Run a = cli(common + QStringList{QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--out"), base + QStringLiteral("/a")});
+    QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+    const Run b = cli(common + QStringList{QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--out"), base + QStringLiteral("/b")});
+    QVERIFY2(b.exitCode == 0, qPrintable(b.err));
+
+    const QStringList files = QDir(base + QStringLiteral("/a")).entryList(QDir::Files, QDir::Name);
+    QVERIFY2(files.contains(QStringLiteral("vocabulary.tsv")), qPrintable(files.join(QLatin1Char(' '))));
+    int csvs = 0, wavs = 0;
+    for (const QString &name : files) {
+        QFile fa(base + QStringLiteral("/a/") + name), fb(base + QStringLiteral("/b/") + name);
+        QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
+        QVERIFY2(fa.readAll() == fb.readAll(), qPrintable(name + QStringLiteral(" differs between two runs with the same seed")));
+        csvs += name.endsWith(QLatin1String(".csv"));
+        wavs += name.endsWith(QLatin1String(".wav"));
+    }
+    QCOMPARE(csvs, 2);
+    QCOMPARE(wavs, 2);
+
+    // Every CSV: CAL500exp header, 3-8 segments of 3-16 s covering 30-120 s.
+    for (const QString &name : files) {
+        if (!name.endsWith(QLatin1String(".csv")))
+            continue;
+        QFile f(base + QStringLiteral("/a/") + name);
+        QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(lines.first().startsWith(QLatin1String("Start_Time,End_Time,")));
+        const int segments = lines.size() - 1;
+        QVERIFY2(segments >= 3 && segments <= 8, qPrintable(QString::number(segments)));
+        double previousEnd = -1;
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList cells = lines[i].split(QLatin1Char(','));
+            double start = cells[0].toDouble(), end = cells[1].toDouble();
+            if (end > 1000) {   // times written in milliseconds
+                start /= 1000;
+                end /= 1000;
+            }
+            QVERIFY(end - start >= 3.0 - 1e-6 && end - start <= 16.0 + 1e-6);
+            if (previousEnd >= 0)
+                QVERIFY(std::abs(start - previousEnd) < 1e-3);
+            previousEnd = end;
+        }
+        QVERIFY(previousEnd >= 30.0 - 1e-6 && previousEnd <= 120.0 + 1e-6);
+    }
+
+    const Run c = cli(common + QStringList{QStringLiteral("--seed"), QStringLiteral("6"), QStringLiteral("--out"), base + QStringLiteral("/c")});
+    QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+    QFile fa(base + QStringLiteral("/a/vocabulary.tsv"));
+    bool anyDifferent = false;
+    for (const QString &name : QDir(base + QStringLiteral("/c")).entryList({QStringLiteral("*.csv")}, QDir::Files, QDir::Name)) {
+        QFile f1(base + QStringLiteral("/a/") + name), f2(base + QStringLiteral("/c/") + name);
+        if (!f1.open(QIODevice::ReadOnly) || !f2.open(QIODevice::ReadOnly) || f1.readAll() != f2.readAll())
+            anyDifferent = true;
+    }
+    QVERIFY2(anyDifferent, "another seed must give another corpus");
+}
+
+void TestCli::synthCorpusRejectsBadArguments()
+{
+    const QString base = taglane::tests::tempDir(QStringLiteral("cli-synth-bad"));
+    const Run noOut = cli({QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("1")});
+    QCOMPARE(noOut.exitCode, 2);
+    const Run badTracks = cli({QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("many"),
+                               QStringLiteral("--out"), base});
+    QCOMPARE(badTracks.exitCode, 2);
+    const Run badFont = cli({QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("1"),
+                             QStringLiteral("--soundfont"), base + QStringLiteral("/none.sf2"), QStringLiteral("--out"), base});
+    QVERIFY(badFont.exitCode != 0);
+    QVERIFY2(badFont.err.contains(QLatin1String("none.sf2")), qPrintable(badFont.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
