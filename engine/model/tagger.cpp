@@ -107,6 +107,12 @@ Result<std::shared_ptr<Tagger>> Tagger::load(const ModelBundle &bundle, DevicePr
         return R::failure(tr("CUDA was asked for, but LibTorch sees no CUDA device."));
     const bool useCuda = device == DevicePreference::Cuda || (device == DevicePreference::Auto && cudaAvailable());
     try {
+        if (useCuda) {
+            // TF32 convolutions and matmuls would cost the 1e-4 parity with
+            // the published models; keep full float32.
+            at::globalContext().setAllowTF32CuDNN(false);
+            at::globalContext().setAllowTF32CuBLAS(false);
+        }
         tagger->d->device = useCuda ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
         tagger->d->network->moveTo(tagger->d->device);
     } catch (const std::exception &e) {
