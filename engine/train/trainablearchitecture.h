@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/result.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <vector>
+
+namespace taglane::engine {
+
+/// Facts about one trainable architecture ("taglane-cnn", "tvcnn",
+/// "tvcnn-lstm"), and shape probes for tests and the model panel.
+/// Value type; any thread.
+struct TrainableArchitecture
+{
+    QString name;
+    QString displayName;
+    int sampleRate = 0;
+    int nFft = 0;
+    int hop = 0;
+    int bands = 0;
+    int frames = 0;           ///< spectrogram frames per long-term frame
+    int sequence = 1;         ///< long-term frames per training example
+    qint64 chunkSamples = 0;  ///< waveform samples of one long-term frame
+    qint64 parameters = 0;    ///< trainable parameters for `tags` outputs
+
+    /// Fails for an unknown name ("default" is an alias of "taglane-cnn").
+    static Result<TrainableArchitecture> describe(const QString &name, int tags);
+    static QStringList names();
+    /// Runs the network on zero features [batch, sequence, bands, frames]
+    /// and returns the shape of its logits ([batch, sequence, tags]). Blocks.
+    static Result<std::vector<int64_t>> featureForwardShape(const QString &name, int tags, int batch, int sequence);
+    /// Runs the network on `batch` zero waveforms of chunkSamples (the path
+    /// the Tagger uses) and returns the shape of its probabilities. Blocks.
+    static Result<std::vector<int64_t>> waveformForwardShape(const QString &name, int tags, int batch);
+};
+
+} // namespace taglane::engine

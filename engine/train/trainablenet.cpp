@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <torch/torch.h>
+
+#include "engine/dsp/melfilterbank.h"
+#include "engine/train/trainablenet_p.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <cmath>
+
+namespace taglane::engine::detail {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("TrainableNet", text);
+}
+
+const std::vector<TrainableSpec> &specs()
+{
+    static const std::vector<TrainableSpec> list = [] {
+        std::vector<TrainableSpec> l;
+        // Taglane's default: 16 kHz (the rate of the rest of the tagging
+        // pipeline), 128 ms windows, 32 ms hop, 84 semitone bands A1..G#8, 96
+        // frames (3.07 s) per example.
+        TrainableSpec compact;
+        compact.kind = TrainableKind::Compact;
+        compact.name = QStringLiteral("taglane-cnn");
+        compact.displayName = QStringLiteral("Taglane compact CNN");
+        l.push_back(compact);
+        // The time-varying study: log-Mel 128 bins, window 2048, hop 1024,
+        // long-term frames of 128 frames (here at 22050 Hz: 5.9 s).
+        TrainableSpec tv;
+        tv.kind = TrainableKind::TvCnn;
+        tv.name = QStringLiteral("tvcnn");
+        tv.displayName = QStringLiteral("Time-varying CNN");
+        tv.sampleRate = 22050;
+        tv.nFft = 2048;
+        tv.hop = 1024;
+        tv.bands = 128;
+        tv.logFrequency = false;
+        tv.fMin = 0.0;
+        tv.fMax = 11025.0;
+        tv.frames = 128;
+        l.push_back(tv);
+        TrainableSpec lstm = tv;
+        lstm.kind = TrainableKind::TvCnnLstm;
+        lstm.name = QStringLiteral("tvcnn-lstm");
+        lstm.displayName = QStringLiteral("Time-varying CNN+LSTM");
+        lstm.sequence = 8;
+        l.push_back(lstm);
+        return l;
+    }();
+    return list;
+}
+
+/// [bands, bins] filter matrix.
+at::Tensor filterMatrix(const TrainableSpec &spec)
+{
+    const int bins = spec.nFft / 2 + 1;
+    at::Tensor m = at::zeros({spec.bands, bins}, at::kFloat);
+    float *p = m.data_ptr<float>();
+    if (!spec.logFrequency) {
+        const MelFilterBank bank(spec.sampleRate, spec.nFft, spec.bands, spec.fMin, spec.fMax, MelScale::Htk, false);
+        const std::vector<float> dense = bank.denseMatrix();  // [bins x bands]
+        for (int k = 0; k < bins; ++k)
+            for (int b = 0; b < spec.bands; ++b)
+                p[b * bins + k] = dense[size_t(k) * size_t(spec.bands) + size_t(b)];
+        return m;
+    }
+    // Semitone-spaced triangles, each at least one FFT bin wide on either
+    // side, normalised to unit sum (the band's mean power).
+    const double df = double(spec.sampleRate) / spec.nFft;
+    auto centre = [&](int b) { return spec.fMin * std::pow(2.0, b / 12.0); };
+    for (int b = 0; b < spec.bands; ++b) {
+        const double c = centre(b);
+        const double lo = std::min(centre(b - 1), c - df);
+        const double hi = std::max(centre(b + 1), c + df);
+        double sum = 0.0;
+        for (int k = 0; k < bins; ++k) {
+            const double f = k * df;
+            double w = 0.0;
+            if (f > lo && f <= c)
+                w = (f - lo) / (c - lo);
+            else if (f > c && f < hi)
+                w = (hi - f) / (hi - c);
+            p[b * bins + k] = float(w);
+            sum += w;
+        }
+        if (sum > 0)
+            for (int k = 0; k < bins; ++k)
+                p[b * bins + k] = float(p[b * bins + k] / sum);
+    }
+    return m;
+}
+
+bool isBatchCounter(const std::string &key)
+{
+    static const std::string suffix = "num_batches_tracked";
+    return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+} // namespace
+
+const TrainableSpec *findTrainableSpec(const QString &name)
+{
+    for (const TrainableSpec &s : specs())
+        if (s.name.compare(name, Qt::CaseInsensitive) == 0)
+            return &s;
+    return nullptr;
+}
+
+QStringList trainableSpecNames()
+{
+    QStringList names;
+    for (const TrainableSpec &s : specs())
+        names << s.name;
+    return names;
+}
+
+TrainableNetImpl::TrainableNetImpl(const TrainableSpec &spec, int64_t tags)
+    : m_spec(spec)
+    , m_tags(tags)
+{
+    using namespace torch::nn;
+    m_window = register_buffer("window", at::hann_window(spec.nFft, /*periodic=*/true, at::kFloat));
+    m_filters = register_buffer("filters", filterMatrix(spec));
+    m_mean = register_buffer("band_mean", at::zeros({spec.bands}, at::kFloat));
+    m_std = register_buffer("band_std", at::ones({spec.bands}, at::kFloat));
+    if (spec.kind == TrainableKind::Compact) {
+        c1 = register_module("conv1", Conv2d(Conv2dOptions(1, 16, 3).padding(1)));
+        b1 = register_module("bn1", BatchNorm2d(16));
+        c2 = register_module("conv2", Conv2d(Conv2dOptions(16, 32, 3).padding(1)));
+        b2 = register_module("bn2", BatchNorm2d(32));
+        c3 = register_module("conv3", Conv2d(Conv2dOptions(32, 64, 3).padding(1)));
+        b3 = register_module("bn3", BatchNorm2d(64));
+        c4 = register_module("conv4", Conv2d(Conv2dOptions(64, 64, 3).padding(1)));
+        b4 = register_module("bn4", BatchNorm2d(64));
+        drop = register_module("dropout", Dropout(0.3));
+        out = register_module("output", Linear(128, tags));
+        return;
+    }
+    // The study's CNN: conv 1->20->40, max-pool, conv ->80->80, max-pool,
+    // dense 1000-800-600, sigmoid. Pooling is 4x4 (see trainer notes): with
+    // 2x2 the first dense layer alone would hold 82 million weights.
+    c1 = register_module("conv1", Conv2d(Conv2dOptions(1, 20, 3).padding(1)));
+    c2 = register_module("conv2", Conv2d(Conv2dOptions(20, 40, 3).padding(1)));
+    c3 = register_module("conv3", Conv2d(Conv2dOptions(40, 80, 3).padding(1)));
+    c4 = register_module("conv4", Conv2d(Conv2dOptions(80, 80, 3).padding(1)));
+    const int64_t flat = 80 * (spec.bands / 16) * (spec.frames / 16);
+    d1 = register_module("dense1", Linear(flat, 1000));
+    drop = register_module("dropout", Dropout(0.3));
+    int64_t d2In = 1000;
+    if (spec.kind == TrainableKind::TvCnnLstm) {
+        lstm = register_module("lstm", LSTM(LSTMOptions(1000, 500).batch_first(true)));
+        d2In = 1500;
+    }
+    d2 = register_module("dense2", Linear(d2In, 800));
+    d3 = register_module("dense3", Linear(800, 600));
+    out = register_module("output", Linear(600, tags));
+}
+
+void TrainableNetImpl::setStandardisation(const at::Tensor &mean, const at::Tensor &std)
+{
+    torch::NoGradGuard guard;
+    m_mean.copy_(mean);
+    m_std.copy_(std.clamp_min(1e-3));
+}
+
+std::string TrainableNetImpl::outputWeightKey() const
+{
+    return "output.weight";
+}
+
+std::string TrainableNetImpl::outputBiasKey() const
+{
+    return "output.bias";
+}
+
+at::Tensor TrainableNetImpl::features(const at::Tensor &waveforms) const
+{
+    const at::Tensor spectrum = at::stft(waveforms, m_spec.nFft, m_spec.hop, m_spec.nFft, m_window,
+                                         /*center=*/true, "reflect", /*normalized=*/false, /*onesided=*/true,
+                                         /*return_complex=*/true);
+    const at::Tensor power = at::view_as_real(spectrum).pow(2).sum(-1);  // [B, bins, T]
+    const at::Tensor bands = at::matmul(m_filters, power);             // [B, bands, T]
+    return 10.0 * at::log10(bands.clamp_min(1e-10));
+}
+
+at::Tensor TrainableNetImpl::cnnEmbedding(const at::Tensor &x)
+{
+    namespace F = torch::nn::functional;
+    if (m_spec.kind == TrainableKind::Compact) {
+        at::Tensor h = at::max_pool2d(at::relu(b1(c1(x))), {2, 2});
+        h = at::max_pool2d(at::relu(b2(c2(h))), {2, 2});
+        h = at::max_pool2d(at::relu(b3(c3(h))), {2, 2});
+        h = at::relu(b4(c4(h)));
+        const at::Tensor flat = h.flatten(2);  // [N, 64, F'T']
+        return at::cat({std::get<0>(flat.max(2)), flat.mean(2)}, 1);
+    }
+    at::Tensor h = at::relu(c2(at::relu(c1(x))));
+    h = at::max_pool2d(h, {4, 4});
+    h = at::relu(c4(at::relu(c3(h))));
+    h = at::max_pool2d(h, {4, 4});
+    return h.flatten(1);
+}
+
+at::Tensor TrainableNetImpl::logits(const at::Tensor &features)
+{
+    const int64_t batch = features.size(0);
+    const int64_t seq = features.size(1);
+    at::Tensor x = (features - m_mean.view({1, 1, -1, 1})) / m_std.view({1, 1, -1, 1});
+    x = x.reshape({batch * seq, 1, features.size(2), features.size(3)});
+    at::Tensor e = cnnEmbedding(x);
+    if (m_spec.kind == TrainableKind::Compact)
+        return out(drop(e)).view({batch, seq, m_tags});
+    at::Tensor h = drop(at::relu(d1(e)));  // [B*S, 1000]
+    if (m_spec.kind == TrainableKind::TvCnnLstm) {
+        const at::Tensor seqIn = h.view({batch, seq, 1000});
+        const at::Tensor seqOut = std::get<0>(lstm(seqIn));  // [B, S, 500]
+        h = at::cat({seqIn, seqOut}, 2).view({batch * seq, 1500});
+    }
+    h = drop(at::relu(d2(h)));
+    h = drop(at::relu(d3(h)));
+    return out(h).view({batch, seq, m_tags});
+}
+
+at::Tensor TrainableNetImpl::forward(const at::Tensor &waveforms)
+{
+    at::Tensor f = features(waveforms);  // [B, bands, T]
+    // Exactly `frames` frames: pad or crop in time.
+    if (f.size(2) < m_spec.frames)
+        f = at::constant_pad_nd(f, {0, m_spec.frames - f.size(2)}, -100.0);
+    else if (f.size(2) > m_spec.frames && m_spec.kind != TrainableKind::Compact)
+        f = f.narrow(2, 0, m_spec.frames);
+    return at::sigmoid(logits(f.unsqueeze(1))).squeeze(1);
+}
+
+TrainableNet createTrainableNet(const TrainableSpec &spec, int64_t tags)
+{
+    return TrainableNet(spec, tags);
+}
+
+TorchStateDict trainableStateDict(TrainableNet &net)
+{
+    TorchStateDict dict;
+    for (const auto &item : net->named_parameters(true))
+        dict[item.key()] = item.value().detach().to(at::kCPU, at::kFloat).contiguous().clone();
+    for (const auto &item : net->named_buffers(true))
+        dict[item.key()] = item.value().detach().to(at::kCPU, at::kFloat).contiguous().clone();
+    return dict;
+}
+
+Status loadTrainableWeights(TrainableNet &net, const TorchStateDict &weights, const QString &sourceName,
+                            const std::vector<int> *rowMap)
+{
+    torch::NoGradGuard guard;
+    const std::string outW = net->outputWeightKey();
+    const std::string outB = net->outputBiasKey();
+    auto assign = [&](const std::string &key, at::Tensor &target) -> Status {
+        const auto it = weights.find(key);
+        if (it == weights.end()) {
+            if (isBatchCounter(key))
+                return {};
+            return Status::failure(tr("%1 lacks the weight \"%2\".").arg(sourceName, QString::fromStdString(key)));
+        }
+        const at::Tensor &src = it->second;
+        if (rowMap && (key == outW || key == outB)) {
+            for (size_t i = 0; i < rowMap->size(); ++i) {
+                const int r = (*rowMap)[i];
+                if (r >= 0 && r < src.size(0))
+                    target[int64_t(i)].copy_(src[r]);
+            }
+            return {};
+        }
+        if (src.sizes() != target.sizes()) {
+            return Status::failure(tr("%1: the weight \"%2\" has another shape than this architecture needs.")
+                                       .arg(sourceName, QString::fromStdString(key)));
+        }
+        target.copy_(src.to(target.dtype()));
+        return {};
+    };
+    for (auto &item : net->named_parameters(true)) {
+        const Status s = assign(item.key(), item.value());
+        if (!s)
+            return s;
+    }
+    for (auto &item : net->named_buffers(true)) {
+        const Status s = assign(item.key(), item.value());
+        if (!s)
+            return s;
+    }
+    return {};
+}
+
+at::Tensor maskedWeightedBce(const at::Tensor &logits, const at::Tensor &targets, const at::Tensor &mask, double alpha)
+{
+    // log p = -softplus(-z), log(1 - p) = -softplus(z): stable for any z.
+    const at::Tensor logP = -at::softplus(-logits);
+    const at::Tensor logQ = -at::softplus(logits);
+    const at::Tensor cell = -(alpha * targets * logP + (1.0 - targets) * logQ) * mask;
+    const at::Tensor known = mask.sum();
+    return at::where(known > 0, cell.sum() / known.clamp_min(1.0), at::zeros_like(known));
+}
+
+// ---- Tagger registration -----------------------------------------------------
+
+namespace {
+
+class TrainedTagNetwork : public TagNetwork
+{
+public:
+    explicit TrainedTagNetwork(TrainableNet net)
+        : m_net(std::move(net))
+    {
+        m_net->eval();
+    }
+    at::Tensor forward(const at::Tensor &waveforms) const override { return m_net->forward(waveforms); }
+    void moveTo(const at::Device &device) override { m_net->to(device); }
+
+private:
+    mutable TrainableNet m_net;
+};
+
+ShapeList shapesFor(const QString &name, int64_t tags)
+{
+    TrainableNet net = createTrainableNet(*findTrainableSpec(name), tags);
+    ShapeList shapes;
+    for (const auto &[key, tensor] : trainableStateDict(net)) {
+        if (!isBatchCounter(key))
+            shapes.emplace_back(key, tensor.sizes().vec());
+    }
+    return shapes;
+}
+
+std::unique_ptr<TagNetwork> createFor(const QString &name, const TorchStateDict &weights)
+{
+    const int64_t tags = weights.at("output.weight").size(0);
+    TrainableNet net = createTrainableNet(*findTrainableSpec(name), tags);
+    const Status s = loadTrainableWeights(net, weights, name);
+    if (!s)
+        throw std::runtime_error(s.error().toStdString());
+    return std::make_unique<TrainedTagNetwork>(net);
+}
+
+template <int I>
+ShapeList shapesAt(int64_t tags)
+{
+    return shapesFor(specs()[I].name, tags);
+}
+
+template <int I>
+std::unique_ptr<TagNetwork> createAt(const TorchStateDict &weights)
+{
+    return createFor(specs()[I].name, weights);
+}
+
+} // namespace
+
+const ArchitectureInfo *findTrainedArchitecture(const QString &name)
+{
+    static const std::vector<ArchitectureInfo> list = [] {
+        std::vector<ArchitectureInfo> l;
+        const auto &s = specs();
+        l.push_back({s[0].name, s[0].displayName, s[0].chunkSamples(), "output.weight", &shapesAt<0>, &createAt<0>});
+        l.push_back({s[1].name, s[1].displayName, s[1].chunkSamples(), "output.weight", &shapesAt<1>, &createAt<1>});
+        l.push_back({s[2].name, s[2].displayName, s[2].chunkSamples(), "output.weight", &shapesAt<2>, &createAt<2>});
+        return l;
+    }();
+    for (const ArchitectureInfo &info : list)
+        if (info.name.compare(name, Qt::CaseInsensitive) == 0)
+            return &info;
+    return nullptr;
+}
+
+} // namespace taglane::engine::detail

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <torch/torch.h>
+
+#include "engine/model/statedict_p.h"
+#include "engine/train/trainablenet_p.h"
+#include "engine/train/trainer.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QSaveFile>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+namespace taglane::engine {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Trainer", text);
+}
+
+using detail::TorchStateDict;
+using detail::TrainableNet;
+using detail::TrainableSpec;
+
+/// Batch tensors: features [B, S, bands, frames], targets and mask [B, S, tags].
+void makeBatch(const TrainingExamples &ex, const std::vector<int> &order, size_t first, size_t count,
+               at::Tensor &features, at::Tensor &targets, at::Tensor &mask)
+{
+    const size_t fs = ex.featureStride();
+    const size_t ls = ex.labelStride();
+    features = at::empty({int64_t(count), ex.sequence, ex.bands, ex.frames}, at::kFloat);
+    targets = at::zeros({int64_t(count), ex.sequence, ex.tags.size()}, at::kFloat);
+    mask = at::zeros({int64_t(count), ex.sequence, ex.tags.size()}, at::kFloat);
+    float *f = features.data_ptr<float>();
+    float *t = targets.data_ptr<float>();
+    float *m = mask.data_ptr<float>();
+    for (size_t i = 0; i < count; ++i) {
+        const size_t e = size_t(order[first + i]);
+        std::copy(ex.features.begin() + long(e * fs), ex.features.begin() + long((e + 1) * fs), f + i * fs);
+        for (size_t j = 0; j < ls; ++j) {
+            const float v = ex.labels[e * ls + j];
+            if (!std::isnan(v)) {
+                t[i * ls + j] = v;
+                m[i * ls + j] = 1.0f;
+            }
+        }
+    }
+}
+
+double validationLoss(TrainableNet &net, const TrainingExamples &val, int batchSize, double alpha)
+{
+    if (val.count() == 0)
+        return std::numeric_limits<double>::quiet_NaN();
+    torch::NoGradGuard guard;
+    net->eval();
+    std::vector<int> order(size_t(val.count()));
+    std::iota(order.begin(), order.end(), 0);
+    double lossSum = 0.0;
+    double known = 0.0;
+    for (size_t first = 0; first < order.size(); first += size_t(batchSize)) {
+        const size_t count = std::min(order.size() - first, size_t(batchSize));
+        at::Tensor f, t, m;
+        makeBatch(val, order, first, count, f, t, m);
+        const double k = m.sum().item<double>();
+        lossSum += detail::maskedWeightedBce(net->logits(f), t, m, alpha).item<double>() * k;
+        known += k;
+    }
+    return known > 0 ? lossSum / known : std::numeric_limits<double>::quiet_NaN();
+}
+
+TorchStateDict cloneState(TrainableNet &net)
+{
+    return detail::trainableStateDict(net);
+}
+
+QJsonObject featureJson(const TrainableSpec &spec)
+{
+    QJsonObject f;
+    f.insert(QStringLiteral("type"), spec.logFrequency ? QStringLiteral("log-frequency") : QStringLiteral("mel"));
+    f.insert(QStringLiteral("scale"), spec.logFrequency ? QStringLiteral("semitone") : QStringLiteral("htk"));
+    f.insert(QStringLiteral("n_fft"), spec.nFft);
+    f.insert(QStringLiteral("win_length"), spec.nFft);
+    f.insert(QStringLiteral("hop"), spec.hop);
+    f.insert(QStringLiteral("bands"), spec.bands);
+    f.insert(QStringLiteral("f_min"), spec.fMin);
+    f.insert(QStringLiteral("f_max"), spec.fMax);
+    f.insert(QStringLiteral("window"), QStringLiteral("hann (periodic), centred, reflect padding"));
+    f.insert(QStringLiteral("db"), QStringLiteral("10 log10(max(power, 1e-10)), then per-band standardisation"));
+    f.insert(QStringLiteral("frames"), spec.frames);
+    f.insert(QStringLiteral("sequence"), spec.sequence);
+    return f;
+}
+
+// ---- checkpoints ---------------------------------------------------------------
+
+void writeDict(torch::serialize::OutputArchive &archive, const std::string &prefix, const TorchStateDict &dict)
+{
+    for (const auto &[key, value] : dict)
+        archive.write(prefix + key, value);
+}
+
+Status saveCheckpoint(const QString &path, TrainableNet &net, torch::optim::Adam &optimizer, const TorchStateDict &best,
+                      int epoch, int bestEpoch, double bestLoss, int stale, const std::vector<TrainingProgress> &history)
+{
+    try {
+        torch::serialize::OutputArchive archive;
+        writeDict(archive, "model.", detail::trainableStateDict(net));
+        writeDict(archive, "best.", best);
+        torch::serialize::OutputArchive opt;
+        optimizer.save(opt);
+        archive.write("optimizer", opt);
+        std::vector<double> h;
+        for (const TrainingProgress &p : history)
+            h.insert(h.end(), {double(p.epoch), p.trainLoss, p.valLoss, p.seconds});
+        archive.write("history", at::tensor(h.empty() ? std::vector<double>{0} : h, at::kDouble));
+        archive.write("state", at::tensor(std::vector<double>{double(epoch), double(bestEpoch), bestLoss, double(stale),
+                                                              double(history.size())},
+                                          at::kDouble));
+        std::ostringstream out;
+        archive.save_to(out);
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return Status::failure(tr("The checkpoint %1 could not be written: %2").arg(path, file.errorString()));
+        const std::string bytes = out.str();
+        file.write(bytes.data(), qint64(bytes.size()));
+        if (!file.commit())
+            return Status::failure(tr("The checkpoint %1 could not be written: %2").arg(path, file.errorString()));
+    } catch (const std::exception &e) {
+        return Status::failure(tr("The checkpoint %1 could not be written: %2").arg(path, QString::fromUtf8(e.what())));
+    }
+    return {};
+}
+
+Status loadCheckpoint(const QString &path, TrainableNet &net, torch::optim::Adam &optimizer, TorchStateDict &best,
+                      int &epoch, int &bestEpoch, double &bestLoss, int &stale, std::vector<TrainingProgress> &history)
+{
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(path.toStdString());
+        TorchStateDict current = detail::trainableStateDict(net);
+        TorchStateDict model;
+        for (auto &[key, value] : current) {
+            at::Tensor t;
+            archive.read("model." + key, t);
+            model[key] = t;
+            at::Tensor b;
+            archive.read("best." + key, b);
+            best[key] = b;
+        }
+        const Status s = detail::loadTrainableWeights(net, model, path);
+        if (!s)
+            return s;
+        torch::serialize::InputArchive opt;
+        archive.read("optimizer", opt);
+        optimizer.load(opt);
+        at::Tensor state, h;
+        archive.read("state", state);
+        archive.read("history", h);
+        const double *sp = state.data_ptr<double>();
+        epoch = int(sp[0]);
+        bestEpoch = int(sp[1]);
+        bestLoss = sp[2];
+        stale = int(sp[3]);
+        const int entries = int(sp[4]);
+        const double *hp = h.data_ptr<double>();
+        history.clear();
+        for (int i = 0; i < entries; ++i) {
+            TrainingProgress p;
+            p.epoch = int(hp[4 * i]);
+            p.trainLoss = hp[4 * i + 1];
+            p.valLoss = hp[4 * i + 2];
+            p.seconds = hp[4 * i + 3];
+            p.epochDone = true;
+            history.push_back(p);
+        }
+    } catch (const std::exception &e) {
+        return Status::failure(tr("The checkpoint %1 could not be read (is it a checkpoint of this architecture?): %2")
+                                   .arg(path, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+    return {};
+}
+
+} // namespace
+
+Status TrainingResult::writeBundle(const QString &folder) const
+{
+    return ModelBundle::write(folder, manifest, weights);
+}
+
+void Trainer::splitByTrack(const TrainingExamples &all, double fraction, quint64 seed, TrainingExamples &train,
+                           TrainingExamples &validation)
+{
+    std::vector<int> tracks(size_t(all.trackNames.size()));
+    std::iota(tracks.begin(), tracks.end(), 0);
+    std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 17);
+    std::shuffle(tracks.begin(), tracks.end(), rng);
+    int held = int(std::lround(fraction * tracks.size()));
+    if (fraction > 0 && held == 0 && tracks.size() > 1)
+        held = 1;
+    std::vector<int> val(tracks.begin(), tracks.begin() + held);
+    std::vector<int> rest(tracks.begin() + held, tracks.end());
+    std::sort(val.begin(), val.end());
+    std::sort(rest.begin(), rest.end());
+    train = all.subset(rest);
+    validation = all.subset(val);
+}
+
+double Trainer::maskedLoss(const std::vector<float> &logits, const std::vector<float> &labels, double alpha)
+{
+    const int64_t n = int64_t(std::min(logits.size(), labels.size()));
+    at::Tensor z = at::tensor(std::vector<float>(logits.begin(), logits.begin() + n), at::kDouble);
+    at::Tensor y = at::tensor(std::vector<float>(labels.begin(), labels.begin() + n), at::kDouble);
+    const at::Tensor mask = at::logical_not(at::isnan(y)).to(at::kDouble);
+    y = at::nan_to_num(y, 0.0);
+    return detail::maskedWeightedBce(z, y, mask, alpha).item<double>();
+}
+
+Result<std::vector<float>> Trainer::flatWeights(const QByteArray &weightsBytes)
+{
+    auto dict = detail::parseTorchStateDict(weightsBytes, QStringLiteral("weights"));
+    if (!dict)
+        return Result<std::vector<float>>::failure(dict.error());
+    std::vector<float> flat;
+    for (const auto &[key, t] : dict.value()) {
+        const at::Tensor c = t.to(at::kFloat).contiguous();
+        flat.insert(flat.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    }
+    return flat;
+}
+
+Result<TrainingResult> Trainer::train(const TrainingConfig &config, const TrainingExamples &train,
+                                      const TrainingExamples &validation, const ProgressCallback &onProgress,
+                                      const std::atomic_bool *cancel)
+{
+    using R = Result<TrainingResult>;
+    const QString archName = ExampleBuilder::resolveArchitecture(config.architecture);
+    const TrainableSpec *spec = detail::findTrainableSpec(archName);
+    if (!spec)
+        return R::failure(tr("\"%1\" is not a trainable architecture.").arg(config.architecture));
+    if (train.count() == 0)
+        return R::failure(tr("There are no training examples."));
+    if (train.bands != spec->bands || train.sequence != spec->sequence || train.frames != spec->frames)
+        return R::failure(tr("The training examples were not cut for the %1 architecture.").arg(spec->name));
+    if (validation.count() > 0 && (validation.tags.names() != train.tags.names() || validation.bands != train.bands))
+        return R::failure(tr("The validation examples do not match the training examples (tags or features)."));
+    if (config.alpha < 1.0)
+        return R::failure(tr("The positive weight alpha must be at least 1 (got %1).").arg(config.alpha));
+    if (config.epochs < 1 || config.batchSize < 1 || !(config.learningRate > 0))
+        return R::failure(tr("Epochs, batch size and learning rate must be positive."));
+
+    QElapsedTimer clock;
+    clock.start();
+    if (config.threads > 0)
+        at::set_num_threads(config.threads);
+    const int tags = train.tags.size();
+    TrainingResult result;
+    try {
+        torch::manual_seed(config.seed);
+        TrainableNet net = detail::createTrainableNet(*spec, tags);
+        QString parentVersion;
+        if (!config.initBundle.isEmpty()) {
+            auto bundle = ModelBundle::open(config.initBundle);
+            if (!bundle)
+                return R::failure(bundle.error());
+            if (bundle->manifest().architecture.compare(spec->name, Qt::CaseInsensitive) != 0) {
+                return R::failure(tr("The bundle %1 is a %2 model; it cannot start a %3 training.")
+                                      .arg(config.initBundle, bundle->manifest().architecture, spec->name));
+            }
+            auto weights = detail::loadTorchStateDict(bundle->weightsPath());
+            if (!weights)
+                return R::failure(weights.error());
+            std::vector<int> rowMap(size_t(tags), -1);
+            for (int t = 0; t < tags; ++t)
+                rowMap[size_t(t)] = bundle->manifest().tags.indexOf(train.tags.at(t).name);
+            const Status loaded = detail::loadTrainableWeights(net, weights.value(), bundle->weightsPath(), &rowMap);
+            if (!loaded)
+                return R::failure(loaded.error());
+            parentVersion = bundle->manifest().version;
+        } else {
+            // Per-band standardisation from the training features.
+            at::Tensor f = at::from_blob(const_cast<float *>(train.features.data()),
+                                         {int64_t(train.count()) * train.sequence, train.bands, train.frames}, at::kFloat);
+            const at::Tensor perBand = f.transpose(0, 1).reshape({train.bands, -1});
+            net->setStandardisation(perBand.mean(1), perBand.std(1));
+        }
+        torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(config.learningRate));
+
+        TorchStateDict best = cloneState(net);
+        int epoch = 0, bestEpoch = 0, stale = 0;
+        double bestLoss = std::numeric_limits<double>::infinity();
+        std::vector<TrainingProgress> history;
+        if (!config.resumeFrom.isEmpty()) {
+            const Status s = loadCheckpoint(config.resumeFrom, net, optimizer, best, epoch, bestEpoch, bestLoss, stale, history);
+            if (!s)
+                return R::failure(s.error());
+        }
+        const double secondsBefore = history.empty() ? 0.0 : history.back().seconds;
+        std::vector<int> order(size_t(train.count()));
+        bool stop = false;
+        while (epoch < config.epochs && !stop) {
+            ++epoch;
+            // The data order and dropout depend only on (seed, epoch), so a
+            // resumed run continues exactly as an uninterrupted one.
+            std::iota(order.begin(), order.end(), 0);
+            std::mt19937_64 rng(config.seed * 1000003ull + quint64(epoch));
+            std::shuffle(order.begin(), order.end(), rng);
+            torch::manual_seed(config.seed * 7919ull + quint64(epoch));
+            net->train();
+            int batches = int((order.size() + size_t(config.batchSize) - 1) / size_t(config.batchSize));
+            if (config.maxBatchesPerEpoch > 0)
+                batches = std::min(batches, config.maxBatchesPerEpoch);
+            double lossSum = 0.0;
+            TrainingProgress p;
+            p.epoch = epoch;
+            p.epochs = config.epochs;
+            p.batches = batches;
+            p.valLoss = std::numeric_limits<double>::quiet_NaN();
+            for (int b = 0; b < batches; ++b) {
+                if (cancel && cancel->load()) {
+                    result.cancelled = true;
+                    stop = true;
+                    break;
+                }
+                const size_t first = size_t(b) * size_t(config.batchSize);
+                const size_t count = std::min(order.size() - first, size_t(config.batchSize));
+                at::Tensor f, t, m;
+                makeBatch(train, order, first, count, f, t, m);
+                optimizer.zero_grad();
+                at::Tensor loss = detail::maskedWeightedBce(net->logits(f), t, m, config.alpha);
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<double>();
+                p.batch = b + 1;
+                p.trainLoss = lossSum / (b + 1);
+                p.seconds = secondsBefore + clock.elapsed() / 1000.0;
+                if (onProgress)
+                    onProgress(p);
+            }
+            if (result.cancelled) {
+                --epoch;  // the interrupted epoch does not count
+                break;
+            }
+            p.valLoss = validationLoss(net, validation.count() > 0 ? validation : train, config.batchSize, config.alpha);
+            p.epochDone = true;
+            p.seconds = secondsBefore + clock.elapsed() / 1000.0;
+            history.push_back(p);
+            if (p.valLoss < bestLoss) {
+                bestLoss = p.valLoss;
+                bestEpoch = epoch;
+                best = cloneState(net);
+                stale = 0;
+            } else if (config.patience > 0 && ++stale >= config.patience) {
+                result.stoppedEarly = true;
+                stop = true;
+            }
+            if (!config.checkpointPath.isEmpty()) {
+                const Status s = saveCheckpoint(config.checkpointPath, net, optimizer, best, epoch, bestEpoch, bestLoss,
+                                                stale, history);
+                if (!s)
+                    return R::failure(s.error());
+            }
+            if (onProgress)
+                onProgress(p);
+        }
+        // Keep the best epoch's weights.
+        if (bestEpoch > 0) {
+            const Status s = detail::loadTrainableWeights(net, best, QStringLiteral("best"));
+            if (!s)
+                return R::failure(s.error());
+        }
+        auto bytes = detail::serializeTorchStateDict(detail::trainableStateDict(net));
+        if (!bytes)
+            return R::failure(bytes.error());
+        result.weights = bytes.value();
+        result.history = history;
+        result.epochsRun = epoch;
+        result.bestEpoch = bestEpoch;
+        result.bestValLoss = bestLoss;
+        result.seconds = secondsBefore + clock.elapsed() / 1000.0;
+        result.trainExamples = train.count();
+        result.valExamples = validation.count();
+
+        ModelManifest &m = result.manifest;
+        m.name = config.modelName.isEmpty() ? spec->displayName : config.modelName;
+        m.architecture = spec->name;
+        m.tags = train.tags;
+        m.sampleRate = spec->sampleRate;
+        m.features = featureJson(*spec);
+        m.chunkSamples = spec->chunkSamples();
+        m.created = QDateTime::currentDateTimeUtc();
+        m.version = spec->name + QLatin1Char('-')
+                    + QString::fromLatin1(QCryptographicHash::hash(result.weights, QCryptographicHash::Sha256).toHex().left(12));
+        m.parentVersion = parentVersion;
+        QJsonObject training;
+        training.insert(QStringLiteral("train_examples"), train.count());
+        training.insert(QStringLiteral("train_tracks"), train.trackNames.size());
+        training.insert(QStringLiteral("validation_examples"), validation.count());
+        training.insert(QStringLiteral("validation_tracks"), validation.trackNames.size());
+        training.insert(QStringLiteral("example_hop_frames"), train.hopFrames);
+        training.insert(QStringLiteral("label_aggregation"), QStringLiteral("mean of frame labels > 0.5"));
+        training.insert(QStringLiteral("loss"), QStringLiteral("masked weighted BCE: -[alpha y log p + (1-y) log(1-p)] over known cells"));
+        training.insert(QStringLiteral("alpha"), config.alpha);
+        training.insert(QStringLiteral("optimizer"), QStringLiteral("Adam"));
+        training.insert(QStringLiteral("learning_rate"), config.learningRate);
+        training.insert(QStringLiteral("batch_size"), config.batchSize);
+        training.insert(QStringLiteral("seed"), QString::number(config.seed));
+        training.insert(QStringLiteral("patience"), config.patience);
+        training.insert(QStringLiteral("epochs_requested"), config.epochs);
+        training.insert(QStringLiteral("epochs_run"), epoch);
+        training.insert(QStringLiteral("best_epoch"), bestEpoch);
+        training.insert(QStringLiteral("best_validation_loss"), std::isfinite(bestLoss) ? bestLoss : -1.0);
+        training.insert(QStringLiteral("seconds"), result.seconds);
+        training.insert(QStringLiteral("threads"), at::get_num_threads());
+        QJsonArray hist;
+        for (const TrainingProgress &h : history) {
+            QJsonObject e;
+            e.insert(QStringLiteral("epoch"), h.epoch);
+            e.insert(QStringLiteral("train_loss"), h.trainLoss);
+            e.insert(QStringLiteral("validation_loss"), h.valLoss);
+            e.insert(QStringLiteral("seconds"), h.seconds);
+            hist.append(e);
+        }
+        training.insert(QStringLiteral("history"), hist);
+        m.training = training;
+    } catch (const std::exception &e) {
+        return R::failure(tr("Training failed: %1").arg(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+    return result;
+}
+
+} // namespace taglane::engine

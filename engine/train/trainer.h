@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/result.h"
+#include "engine/model/modelbundle.h"
+#include "engine/train/trainingexamples.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace taglane::engine {
+
+/// What to train and how. Value type; any thread.
+struct TrainingConfig
+{
+    QString architecture = QStringLiteral("taglane-cnn"); ///< or "default", "tvcnn", "tvcnn-lstm"
+    int epochs = 20;
+    int batchSize = 32;
+    double learningRate = 1e-3;   ///< Adam
+    double alpha = 1.0;           ///< positive-penalty weight (>= 1)
+    quint64 seed = 1;             ///< torch::manual_seed and the data order
+    int patience = 3;             ///< epochs without a better validation loss before stopping; 0 = never stop early
+    double validationFraction = 0.15; ///< tracks held out when no validation set is given
+    int threads = 0;              ///< LibTorch intra-op threads (0 = leave as is)
+    QString initBundle;           ///< fine-tune from this bundle (tags matched by name; new tags start fresh)
+    QString checkpointPath;       ///< written after every epoch when set
+    QString resumeFrom;           ///< checkpoint to continue from
+    QString modelName;            ///< manifest name; empty: derived from the architecture
+    int maxBatchesPerEpoch = 0;   ///< 0 = all (for quick runs)
+};
+
+/// One progress report: after each batch (valLoss NaN) and after each epoch.
+struct TrainingProgress
+{
+    int epoch = 0;          ///< 1-based
+    int epochs = 0;
+    int batch = 0;          ///< batches done in this epoch
+    int batches = 0;
+    double trainLoss = 0.0; ///< running mean over the epoch so far
+    double valLoss = 0.0;   ///< NaN until the epoch is evaluated
+    bool epochDone = false;
+    double seconds = 0.0;   ///< since the start of training
+};
+
+/// The outcome: the trained model (best validation epoch) and its history.
+struct TrainingResult
+{
+    ModelManifest manifest;   ///< architecture, tags, features, training summary
+    QByteArray weights;       ///< weights.pt bytes (torch.save zip of the state dict)
+    std::vector<TrainingProgress> history; ///< one entry per finished epoch
+    int epochsRun = 0;
+    int bestEpoch = 0;
+    double bestValLoss = 0.0;
+    double seconds = 0.0;
+    bool cancelled = false;   ///< stopped by the flag (the best weights so far are kept)
+    bool stoppedEarly = false;
+    int trainExamples = 0;
+    int valExamples = 0;
+    /// Writes manifest and weights as a bundle folder.
+    Status writeBundle(const QString &folder) const;
+};
+
+/// Trains one model. Stateless; call from a worker thread (it blocks).
+/// onProgress is called on that thread; cancel is checked between batches.
+class Trainer
+{
+public:
+    using ProgressCallback = std::function<void(const TrainingProgress &)>;
+    static Result<TrainingResult> train(const TrainingConfig &config, const TrainingExamples &train,
+                                        const TrainingExamples &validation, const ProgressCallback &onProgress = {},
+                                        const std::atomic_bool *cancel = nullptr);
+    /// Splits examples by track (deterministically from seed) into
+    /// training and validation parts; fraction of the tracks go to validation.
+    static void splitByTrack(const TrainingExamples &all, double fraction, quint64 seed, TrainingExamples &train,
+                             TrainingExamples &validation);
+    /// The training loss on plain numbers, for checks: mean over known cells
+    /// (labels not NaN) of -[alpha y log p + (1 - y) log(1 - p)], with p the
+    /// sigmoid of logits. Any thread.
+    static double maskedLoss(const std::vector<float> &logits, const std::vector<float> &labels, double alpha);
+    /// Weights of a bundle folder as a flat vector (for reproducibility
+    /// checks) in key order. Any thread.
+    static Result<std::vector<float>> flatWeights(const QByteArray &weightsBytes);
+};
+
+} // namespace taglane::engine
