@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/result.h"
+
+#include <QStringList>
+#include <QVector>
+
+namespace taglane::engine {
+
+/// One CSV record and the line it starts on (1-based).
+struct CsvRecord
+{
+    qint64 line = 0;
+    QStringList fields;
+};
+
+/// RFC 4180 reader: fields separated by commas, records by CRLF or LF;
+/// a field in double quotes may hold commas, line breaks and doubled quotes.
+/// Blank lines are skipped. Stateless; any thread.
+class CsvReader
+{
+public:
+    /// Fails on an unterminated quoted field, text after a closing quote, or
+    /// a quote inside an unquoted field, naming `source` and the line.
+    static Result<QVector<CsvRecord>> parse(const QString &text, const QString &source);
+};
+
+} // namespace taglane::engine

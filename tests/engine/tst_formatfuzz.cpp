@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Seeded random mutations of valid files of every format, fed to every
+// importer: no crash, no hang, and either a consistent result or an error
+// that names the file. The long run is tests/bench/bench_fuzz.cpp.
+#include "engine/formats/labelimporter.h"
+
+#include "../fuzz/formatmutator.h"
+#include "../fuzz/formatsamples.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+using namespace taglane::engine;
+using namespace taglane::tests;
+
+class tst_FormatFuzz : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void samplesAreValid()
+    {
+        for (const auto &[format, bytes] : sampleFiles()) {
+            const auto r = LabelImporter::parse(bytes, sampleName(format), format);
+            QVERIFY2(r.ok(), qPrintable(r.error()));
+            QVERIFY(checkImport(r, sampleName(format)).isEmpty());
+        }
+    }
+
+    void mutatedFiles()
+    {
+        // Every mutated input goes to every importer (also the "wrong" ones).
+        const auto samples = sampleFiles();
+        const int rounds = qEnvironmentVariableIntValue("TAGLANE_FUZZ_ROUNDS") > 0
+                               ? qEnvironmentVariableIntValue("TAGLANE_FUZZ_ROUNDS") : 1000;
+        QElapsedTimer total;
+        total.start();
+        qint64 executions = 0, accepted = 0, withLine = 0;
+        double slowest = 0.0;
+        for (int i = 0; i < samples.size(); ++i) {
+            FormatMutator mutator(0x7a61a9e5ULL + quint64(i));
+            for (int round = 0; round < rounds; ++round) {
+                const QByteArray input = mutator.mutate(samples.at(i).second);
+                for (const QString &name : LabelFormats::names()) {
+                    const LabelFormat f = LabelFormats::parse(name).value();
+                    const QString source = sampleName(f);
+                    QElapsedTimer clock;
+                    clock.start();
+                    const auto r = LabelImporter::parse(input, source, f);
+                    const double seconds = clock.nsecsElapsed() / 1e9;
+                    slowest = std::max(slowest, seconds);
+                    ++executions;
+                    const QString problem = checkImport(r, source);
+                    if (!problem.isEmpty())
+                        QFAIL(qPrintable(QStringLiteral("%1 (sample %2, round %3): %4").arg(name).arg(i).arg(round).arg(problem)));
+                    QVERIFY2(seconds < 5.0, qPrintable(QStringLiteral("%1 took %2 s").arg(name).arg(seconds)));
+                    accepted += r.ok();
+                    withLine += !r.ok() && (r.error().contains(QStringLiteral(", line ")) || r.error().contains(QStringLiteral("annotations")));
+                }
+            }
+        }
+        qInfo("%lld executions in %.1f s: %lld accepted, %lld rejected with a line or JSON path, slowest %.3f s",
+              executions, total.nsecsElapsed() / 1e9, accepted, withLine, slowest);
+        QVERIFY(accepted > 0);
+        QVERIFY(withLine > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_FormatFuzz)
+#include "tst_formatfuzz.moc"
