@@ -130,7 +130,11 @@ Result<DecodedAudio> AudioDecoder::decode(const QString &path, const DecodeOptio
     qint64 framesRead = 0;
     qint64 nonFinite = 0;
     qint64 firstNonFinite = -1;
-    const float scale = 1.0f / float(channels);
+    // Equal-power downmix: the channels are summed with gain 1/sqrt(N).
+    // For stereo this is ffmpeg's float downmix, (L + R) / sqrt(2), which the
+    // published models' reference pipeline used: a plain mean would feed the
+    // models audio 3 dB quieter than they were evaluated on.
+    const float scale = 1.0f / std::sqrt(float(channels));
     for (;;) {
         if (progress.cancelled())
             return Result<DecodedAudio>::failure(tr("%1: decoding cancelled").arg(name));

@@ -18,7 +18,7 @@ struct DecodeOptions
 struct DecodedAudio
 {
     AudioInfo info;
-    AudioBuffer mono;         ///< downmixed, resampled to DecodeOptions::analysisRate
+    AudioBuffer mono;         ///< equal-power downmix (sum / sqrt(channels)), resampled to DecodeOptions::analysisRate
     QStringList warnings;     ///< problems that did not stop decoding (e.g. a truncated file)
 };
 

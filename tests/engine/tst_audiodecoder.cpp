@@ -110,10 +110,12 @@ void TestAudioDecoder::decodesEachFormat()
     // Lossy codecs add priming/padding; stay within 0.1 s of 2 s.
     QVERIFY2(std::abs(decoded->mono.durationSeconds() - 2.0) < 0.1,
              qPrintable(QString::number(decoded->mono.durationSeconds())));
-    // The 1 kHz sine at amplitude 0.5 keeps an RMS near 0.5/sqrt(2) in the middle.
+    // The same 1 kHz sine of amplitude 0.5 in every channel: the equal-power
+    // downmix gives amplitude 0.5 sqrt(N), so an RMS of 0.5 sqrt(N) / sqrt(2).
     const qint64 n = decoded->mono.size();
     const double r = rms(decoded->mono.data() + n / 4, n / 2);
-    QVERIFY2(std::abs(r - 0.5 / std::sqrt(2.0)) < 0.03, qPrintable(QString::number(r)));
+    const double expected = 0.5 * std::sqrt(double(channels)) / std::sqrt(2.0);
+    QVERIFY2(std::abs(r - expected) < 0.03 * std::sqrt(double(channels)), qPrintable(QString::number(r)));
 }
 
 void TestAudioDecoder::decodesSharedFixtures()
@@ -135,7 +137,7 @@ void TestAudioDecoder::decodesSharedFixtures()
 
 void TestAudioDecoder::downmixAveragesChannels()
 {
-    // Left = +0.5, right = -0.3 constant: the mono mix is +0.1.
+    // Left = +0.5, right = -0.3 constant: the equal-power mix is 0.2 / sqrt(2).
     const QString dir = taglane::tests::tempDir(QStringLiteral("decoder-downmix"));
     const QString path = dir + QStringLiteral("/dc.wav");
     SF_INFO info{};
@@ -154,7 +156,7 @@ void TestAudioDecoder::downmixAveragesChannels()
     auto decoded = AudioDecoder::decode(path);
     QVERIFY(decoded.ok());
     QCOMPARE(decoded->mono.size(), qint64(16000));
-    QVERIFY(std::abs(decoded->mono.data()[8000] - 0.1f) < 1e-6f);
+    QVERIFY(std::abs(decoded->mono.data()[8000] - float(0.2 / std::sqrt(2.0))) < 1e-6f);
 }
 
 void TestAudioDecoder::keepsFileRateWhenAsked()
