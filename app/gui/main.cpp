@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/gui/mainwindow.h"
 
+#include "engine/model/tagger.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -64,15 +66,38 @@ int main(int argc, char **argv)
     taglane::app::installTranslations(app);
     taglane::app::applyDarkPalette(app);
 
+    // LibTorch uses the cores available; before any model loads.
+    taglane::engine::configureTorchThreads(0);
+
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate("main", "Workstation for time-varying music tags"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("file"), QCoreApplication::translate("main", "Audio file to open."),
                                  QStringLiteral("[file]"));
+    const QCommandLineOption storeOption(QStringLiteral("store"),
+                                         QCoreApplication::translate("main", "Annotation store to use (default: %1).")
+                                             .arg(taglane::app::MainWindow::defaultStorePath()),
+                                         QStringLiteral("FILE"));
+    parser.addOption(storeOption);
+    // Automation (screenshots, demos); not shown in --help.
+    QCommandLineOption tagWith(QStringLiteral("tag-with"), QStringLiteral("Tag the file with this model bundle."),
+                               QStringLiteral("BUNDLE"));
+    QCommandLineOption cursor(QStringLiteral("cursor"), QStringLiteral("Cursor position after tagging."),
+                              QStringLiteral("SECONDS"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Save the window to this PNG after tagging, then quit."),
+                                  QStringLiteral("PNG"));
+    for (QCommandLineOption *o : {&tagWith, &cursor, &screenshot}) {
+        o->setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(*o);
+    }
     parser.process(app);
 
     taglane::app::MainWindow window;
+    window.openStore(parser.isSet(storeOption) ? parser.value(storeOption) : taglane::app::MainWindow::defaultStorePath());
+    if (parser.isSet(tagWith) || parser.isSet(screenshot))
+        window.scriptTagging(parser.value(tagWith), parser.value(cursor).toDouble(), parser.value(screenshot));
     window.show();
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty())

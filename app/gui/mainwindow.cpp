@@ -1,17 +1,30 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/gui/mainwindow.h"
 
+#include "app/gui/trackviewfeatures.h"
+
+#include "widgets/exportdialog.h"
+#include "widgets/inferencecontroller.h"
+#include "widgets/libraryview.h"
+#include "widgets/modellistmodel.h"
+#include "widgets/modelpanel.h"
+#include "widgets/nowplayingpanel.h"
 #include "widgets/playbackcontroller.h"
 #include "widgets/timeaxis.h"
 #include "widgets/timeruler.h"
 #include "widgets/trackview.h"
+#include "widgets/vocabularyeditor.h"
 
 #include "engine/audio/audiodecoder.h"
+#include "engine/jobs/inferenceplan.h"
+#include "engine/store/annotationstore.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCryptographicHash>
 #include <QDir>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -23,29 +36,43 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUndoStack>
 
 namespace taglane::app {
 
 namespace {
 const char *const recentKey = "recentFiles";
 constexpr int maxRecent = 10;
+
+QString positionKey(const QString &path)
+{
+    return QStringLiteral("positions/")
+           + QString::fromLatin1(QCryptographicHash::hash(path.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_track(new widgets::TrackView(this))
+    , m_store(new engine::AnnotationStore(this))
 {
     setCentralWidget(m_track);
     setAcceptDrops(true);
     setWindowTitle(tr("Taglane"));
-    resize(1400, 900);
-    restoreGeometry(QSettings().value(QStringLiteral("windowGeometry")).toByteArray());
+    resize(1500, 940);
+    m_inference = new widgets::InferenceController(m_track, this);
+    createDocks();
     createMenus();
     createStatusBar();
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("windowGeometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
 
     connect(m_track, &widgets::TrackView::loadStarted, this, &MainWindow::onLoadStarted);
     connect(m_track, &widgets::TrackView::loadProgress, this,
@@ -61,6 +88,85 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_track, &widgets::TrackView::statusMessage, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+
+    connect(m_inference, &widgets::InferenceController::runningChanged, this, &MainWindow::onTaggingRunning);
+    connect(m_inference, &widgets::InferenceController::progress, this,
+            [this](double f) { m_tagProgress->setValue(int(f * 1000.0)); });
+    connect(m_inference, &widgets::InferenceController::started, this, [this](const engine::InferencePlan &plan) {
+        statusBar()->showMessage(tr("Tagging with %1 on %2: %n segment(s)...", nullptr, plan.segments.size())
+                                     .arg(plan.modelName, plan.device));
+    });
+    connect(m_inference, &widgets::InferenceController::finished, this,
+            [this](const QString &summary) { statusBar()->showMessage(summary); });
+    connect(m_inference, &widgets::InferenceController::cancelled, this,
+            [this]() { statusBar()->showMessage(tr("Tagging was cancelled."), 5000); });
+    connect(m_inference, &widgets::InferenceController::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(message, 15000);
+        warn(tr("Tagging Failed"), tr("The track could not be tagged."), message);
+    });
+
+    connect(m_store, &engine::AnnotationStore::writeFailed, this, [this](qint64, const QString &message) {
+        statusBar()->showMessage(tr("Could not save: %1").arg(message));
+        if (message != m_lastWriteError) {   // one box per distinct problem
+            m_lastWriteError = message;
+            warn(tr("Cannot Save"), tr("An edit could not be saved to the annotation store."), message);
+        }
+    });
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::defaultStorePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/taglane.sqlite");
+}
+
+void MainWindow::openStore(const QString &path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    const auto report = m_store->open(path, engine::AnnotationStore::OpenMode::ReadWriteElseReadOnly);
+    if (!report.ok()) {
+        warn(tr("Annotation Store"), tr("Taglane could not open its annotation store; labels will not be saved."),
+             report.error());
+        m_library->setStore(nullptr);
+        return;
+    }
+    m_track->setStore(m_store);
+    m_library->setStore(m_store);
+    if (!report->messages.isEmpty()) {
+        statusBar()->showMessage(report->messages.join(QLatin1Char(' ')), 15000);
+        if (report->readOnly || !report->movedAsidePath.isEmpty())
+            warn(tr("Annotation Store"),
+                 report->readOnly ? tr("The annotation store is open read-only: your edits will not be saved.")
+                                  : tr("The annotation store was damaged and has been replaced by a new one."),
+                 report->messages.join(QLatin1Char('\n')));
+    }
+    if (report->readOnly)
+        setWindowTitle(windowTitle() + tr(" (read-only store)"));
+}
+
+void MainWindow::createDocks()
+{
+    m_models = new widgets::ModelPanel(this);
+    m_modelDock = new QDockWidget(tr("Models"), this);
+    m_modelDock->setObjectName(QStringLiteral("modelDock"));
+    m_modelDock->setWidget(m_models);
+    addDockWidget(Qt::RightDockWidgetArea, m_modelDock);
+    connect(m_models, &widgets::ModelPanel::selectionChanged, this, &MainWindow::updateTagAction);
+
+    m_nowPlaying = new widgets::NowPlayingPanel(m_track, this);
+    m_nowPlayingDock = new QDockWidget(tr("Now Playing"), this);
+    m_nowPlayingDock->setObjectName(QStringLiteral("nowPlayingDock"));
+    m_nowPlayingDock->setWidget(m_nowPlaying);
+    addDockWidget(Qt::RightDockWidgetArea, m_nowPlayingDock);
+
+    m_library = new widgets::LibraryView(this);
+    m_libraryDock = new QDockWidget(tr("Library"), this);
+    m_libraryDock->setObjectName(QStringLiteral("libraryDock"));
+    m_libraryDock->setWidget(m_library);
+    addDockWidget(Qt::BottomDockWidgetArea, m_libraryDock);
+    m_libraryDock->hide();
+    connect(m_library, &widgets::LibraryView::openRequested, this, &MainWindow::openFile);
 }
 
 void MainWindow::createMenus()
@@ -73,8 +179,49 @@ void MainWindow::createMenus()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
+    QAction *exportAction = file->addAction(tr("&Export..."), this, &MainWindow::showExport);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->addAction(tr("&Import Checkpoint..."), m_models, &widgets::ModelPanel::importCheckpoint);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    m_editMenu = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = features::call_undoAction(m_track);
+    QAction *redo = features::call_redoAction(m_track);
+    if (!undo) {
+        undo = m_track->undoStack()->createUndoAction(this, tr("&Undo"));
+        undo->setShortcut(QKeySequence::Undo);
+    }
+    if (!redo) {
+        redo = m_track->undoStack()->createRedoAction(this, tr("&Redo"));
+        redo->setShortcut(QKeySequence::Redo);
+    }
+    m_editMenu->addAction(undo);
+    m_editMenu->addAction(redo);
+    m_editMenu->addSeparator();
+    for (QAction *a : {features::call_splitAction(m_track), features::call_mergeAction(m_track),
+                       features::call_acceptSuggestionsAction(m_track)}) {
+        if (a)
+            m_editMenu->addAction(a);
+    }
+    m_editMenu->addSeparator();
+    m_editMenu->addAction(tr("&Vocabulary..."), this, &MainWindow::showVocabulary);
+
+    m_tagAction = new QAction(style()->standardIcon(QStyle::SP_MediaSeekForward), tr("&Tag Track"), this);
+    m_tagAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_tagAction->setToolTip(tr("Tag the open track with the selected model (Ctrl+T)"));
+    connect(m_tagAction, &QAction::triggered, this, &MainWindow::tagTrack);
+    m_cancelTagAction = new QAction(tr("&Cancel Tagging"), this);
+    m_cancelTagAction->setEnabled(false);
+    connect(m_cancelTagAction, &QAction::triggered, m_inference, &widgets::InferenceController::cancel);
+    m_models->setTagAction(m_tagAction);
+    QMenu *model = menuBar()->addMenu(tr("&Model"));
+    model->addAction(m_tagAction);
+    model->addAction(m_cancelTagAction);
+    model->addSeparator();
+    model->addAction(tr("&Import Checkpoint..."), m_models, &widgets::ModelPanel::importCheckpoint);
+    model->addAction(tr("&Refresh Models"), m_models, &widgets::ModelPanel::refresh);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_track->melAction());
@@ -83,6 +230,12 @@ void MainWindow::createMenus()
     view->addAction(m_track->zoomInAction());
     view->addAction(m_track->zoomOutAction());
     view->addAction(m_track->fitAction());
+    view->addSeparator();
+    for (QDockWidget *dock : {m_modelDock, m_nowPlayingDock, m_libraryDock})
+        view->addAction(dock->toggleViewAction());
+    m_modelDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    m_nowPlayingDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    m_libraryDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
 
     QMenu *play = menuBar()->addMenu(tr("&Playback"));
     play->addAction(m_track->playPauseAction());
@@ -112,6 +265,8 @@ void MainWindow::createMenus()
     bar->addAction(m_track->melAction());
     bar->addAction(m_track->erbAction());
     bar->addSeparator();
+    bar->addAction(m_tagAction);
+    bar->addSeparator();
     m_clock = new QLabel(this);
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     mono.setPointSizeF(mono.pointSizeF() * 1.15);
@@ -122,6 +277,7 @@ void MainWindow::createMenus()
     connect(m_track->timeAxis(), &widgets::TimeAxis::cursorChanged, this, &MainWindow::updateClock);
     connect(m_track->timeAxis(), &widgets::TimeAxis::totalDurationChanged, this, &MainWindow::updateClock);
     updateClock();
+    updateTagAction();
 }
 
 void MainWindow::updateClock()
@@ -145,9 +301,44 @@ void MainWindow::createStatusBar()
     m_cancel->setToolTip(tr("Stop opening this file"));
     m_cancel->hide();
     connect(m_cancel, &QToolButton::clicked, m_track, &widgets::TrackView::cancelLoad);
+    m_tagProgress = new QProgressBar(this);
+    m_tagProgress->setRange(0, 1000);
+    m_tagProgress->setMaximumWidth(220);
+    m_tagProgress->setFormat(tr("Tagging %p%"));
+    m_tagProgress->hide();
+    m_tagCancel = new QToolButton(this);
+    m_tagCancel->setDefaultAction(m_cancelTagAction);
+    m_tagCancel->setText(tr("Cancel"));
+    m_tagCancel->setToolTip(tr("Stop tagging; the rows computed so far stay in the lane"));
+    m_tagCancel->hide();
     statusBar()->addPermanentWidget(m_facts);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_tagProgress);
+    statusBar()->addPermanentWidget(m_tagCancel);
+}
+
+void MainWindow::updateTagAction()
+{
+    const bool ready = m_track->hasTrack() && !m_models->selectedFolder().isEmpty();
+    m_tagAction->setEnabled(ready);
+}
+
+void MainWindow::tagTrack()
+{
+    if (!m_track->hasTrack()) {
+        statusBar()->showMessage(tr("Open a track before tagging it."), 5000);
+        return;
+    }
+    m_inference->start(m_models->selectedFolder(), m_models->segmentationSettings(), m_models->batchSize());
+}
+
+void MainWindow::onTaggingRunning(bool running)
+{
+    m_tagProgress->setValue(0);
+    m_tagProgress->setVisible(running);
+    m_tagCancel->setVisible(running);
+    m_cancelTagAction->setEnabled(running);
 }
 
 bool MainWindow::isSupported(const QString &path)
@@ -176,6 +367,12 @@ void MainWindow::openFile(const QString &path)
     m_track->openFile(QFileInfo(path).absoluteFilePath());
 }
 
+void MainWindow::rememberPosition()
+{
+    if (!m_openPath.isEmpty())
+        QSettings().setValue(positionKey(m_openPath), m_track->timeAxis()->cursor());
+}
+
 void MainWindow::onLoadStarted(const QString &path)
 {
     m_progress->setValue(0);
@@ -193,25 +390,85 @@ void MainWindow::onLoadFinishedOrCancelled()
 void MainWindow::onLoaded(const QString &path)
 {
     onLoadFinishedOrCancelled();
-    setWindowTitle(tr("Taglane - %1").arg(QFileInfo(path).fileName()));
+    rememberPosition();
+    m_openPath = path;
+    // Where the track was left (the store keeps no position, the settings do).
+    const double position = QSettings().value(positionKey(path), 0.0).toDouble();
+    if (position > 0.0 && position < m_track->timeAxis()->totalDuration()) {
+        m_track->timeAxis()->setCursor(position);
+        m_track->timeAxis()->ensureCursorVisible();
+    }
+    setWindowTitle(tr("Taglane - %1").arg(QFileInfo(path).fileName()) + (m_store->isReadOnly() ? tr(" (read-only store)") : QString()));
     m_facts->setText(m_track->describeTrack());
     statusBar()->showMessage(tr("Opened %1 in %2 s.")
                                  .arg(QFileInfo(path).fileName())
                                  .arg(m_track->track()->loadSeconds, 0, 'f', 2),
                              5000);
     rememberRecent(path);
+    updateTagAction();
 }
 
 void MainWindow::onLoadFailed(const QString &path, const QString &message)
 {
     onLoadFinishedOrCancelled();
     statusBar()->showMessage(message, 15000);
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot Open File"),
-                                tr("Taglane could not open %1.").arg(QFileInfo(path).fileName()),
-                                QMessageBox::Ok, this);
-    box->setInformativeText(message);
+    warn(tr("Cannot Open File"), tr("Taglane could not open %1.").arg(QFileInfo(path).fileName()), message);
+}
+
+void MainWindow::warn(const QString &title, const QString &text, const QString &details)
+{
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setInformativeText(details);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+void MainWindow::showExport()
+{
+    auto *dialog = new widgets::ExportDialog(m_track, m_store, m_library->selectedTrackIds(), this);
+    dialog->setThreshold(features::thresholdOf(m_track, 0.5));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::showVocabulary()
+{
+    auto *dialog = new widgets::VocabularyEditor(m_track, m_store, this);
+    const int row = m_models->models()->rowOfFolder(m_models->selectedFolder());
+    if (row >= 0)
+        dialog->setModelTags(m_models->models()->entry(row).manifest.tags.names());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::scriptTagging(const QString &bundle, double cursorSeconds, const QString &screenshot)
+{
+    if (!bundle.isEmpty() && !m_models->selectFolder(bundle)) {
+        m_models->models()->setFolders(m_models->models()->folders() + QVector<widgets::ModelFolders::Folder>{
+                                           {QFileInfo(bundle).absolutePath(), widgets::ModelFolders::Origin::EnvironmentPath}});
+        m_models->selectFolder(bundle);
+    }
+    auto *once = new QObject(this);
+    connect(m_track, &widgets::TrackView::trackLoaded, once, [this, once, bundle]() {
+        delete once;
+        if (!bundle.isEmpty())
+            m_inference->start(bundle, m_models->segmentationSettings(), m_models->batchSize());
+    });
+    auto finish = [this, cursorSeconds, screenshot]() {
+        m_track->timeAxis()->setCursor(cursorSeconds);
+        m_nowPlaying->update();
+        if (screenshot.isEmpty())
+            return;
+        QTimer::singleShot(1500, this, [this, screenshot]() {
+            grab().save(screenshot);
+            close();
+        });
+    };
+    connect(m_inference, &widgets::InferenceController::finished, this, finish);
+    connect(m_inference, &widgets::InferenceController::failed, this, [this, screenshot]() {
+        if (!screenshot.isEmpty())
+            QTimer::singleShot(500, this, &QWidget::close);
+    });
 }
 
 void MainWindow::rememberRecent(const QString &path)
@@ -265,7 +522,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_track->playback()->stop();
     m_track->cancelLoad();
-    QSettings().setValue(QStringLiteral("windowGeometry"), saveGeometry());
+    m_inference->cancel();
+    rememberPosition();
+    QSettings settings;
+    settings.setValue(QStringLiteral("windowGeometry"), saveGeometry());
+    settings.setValue(QStringLiteral("windowState"), saveState());
     QMainWindow::closeEvent(event);
 }
 

@@ -3,30 +3,58 @@
 
 #include <QMainWindow>
 
+class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
 class QToolButton;
 
-namespace taglane::widgets {
-class TrackView;
+namespace taglane::engine {
+class AnnotationStore;
 }
+
+namespace taglane::widgets {
+class InferenceController;
+class LibraryView;
+class ModelPanel;
+class NowPlayingPanel;
+class TrackView;
+} // namespace taglane::widgets
 
 namespace taglane::app {
 
 /// The workstation window: menus, toolbar and status bar around one
-/// TrackView, which holds the views and the track logic.
+/// TrackView (the views and the track logic), with docks for models, the
+/// live "now playing" taggram and the library, the annotation store, and
+/// tagging through an InferenceController.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     widgets::TrackView *trackView() const { return m_track; }
+    widgets::ModelPanel *modelPanel() const { return m_models; }
+    widgets::InferenceController *inference() const { return m_inference; }
+    engine::AnnotationStore *store() const { return m_store; }
+
+    /// Opens the annotation store (ReadWriteElseReadOnly) and hands it to
+    /// the track view and the library; shows what the open reported.
+    void openStore(const QString &path);
+    /// Default store path: AppDataLocation + "/taglane.sqlite".
+    static QString defaultStorePath();
+
+    /// Automation (screenshots, demos): once `path` is open, tag it with the
+    /// bundle, put the cursor at `cursorSeconds`, and when tagging ends save
+    /// a grab of the window to `screenshot` (if given) and quit.
+    void scriptTagging(const QString &bundle, double cursorSeconds, const QString &screenshot);
 
 public Q_SLOTS:
     void openFile(const QString &path);
+    void tagTrack();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -34,25 +62,47 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void createDocks();
     void createMenus();
     void createStatusBar();
     void chooseFile();
     void updateRecentMenu();
     void rememberRecent(const QString &path);
+    void rememberPosition();
     void onLoadStarted(const QString &path);
     void onLoaded(const QString &path);
     void onLoadFailed(const QString &path, const QString &message);
     void onLoadFinishedOrCancelled();
+    void onTaggingRunning(bool running);
+    void updateTagAction();
+    void showExport();
+    void showVocabulary();
     void about();
     void updateClock();
+    void warn(const QString &title, const QString &text, const QString &details);
     static bool isSupported(const QString &path);
 
     widgets::TrackView *m_track = nullptr;
+    engine::AnnotationStore *m_store = nullptr;
+    widgets::InferenceController *m_inference = nullptr;
+    widgets::ModelPanel *m_models = nullptr;
+    widgets::NowPlayingPanel *m_nowPlaying = nullptr;
+    widgets::LibraryView *m_library = nullptr;
+    QDockWidget *m_modelDock = nullptr;
+    QDockWidget *m_nowPlayingDock = nullptr;
+    QDockWidget *m_libraryDock = nullptr;
+    QAction *m_tagAction = nullptr;
+    QAction *m_cancelTagAction = nullptr;
     QMenu *m_recentMenu = nullptr;
+    QMenu *m_editMenu = nullptr;
     QLabel *m_facts = nullptr;
     QLabel *m_clock = nullptr;
     QProgressBar *m_progress = nullptr;
     QToolButton *m_cancel = nullptr;
+    QProgressBar *m_tagProgress = nullptr;
+    QToolButton *m_tagCancel = nullptr;
+    QString m_openPath;
+    QString m_lastWriteError;
 };
 
 } // namespace taglane::app

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The model panel lists bundles from TAGLANE_MODEL_PATH and shows a manifest;
+// the import dialog writes a bundle from a published checkpoint on a worker
+// thread and shows the engine's message for a bad one.
+#include "widgets/importcheckpointdialog.h"
+#include "widgets/modelfolders.h"
+#include "widgets/modellistmodel.h"
+#include "widgets/modelpanel.h"
+
+#include "engine/model/modelbundle.h"
+
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonObject>
+#include <QListView>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QtTest>
+
+using namespace taglane;
+
+class tst_ModelPanel : public QObject
+{
+    Q_OBJECT
+
+private:
+    static engine::ModelManifest manifest(const QString &name, const QString &arch, const QString &version)
+    {
+        engine::ModelManifest m;
+        m.name = name;
+        m.architecture = arch;
+        m.tags = engine::Vocabulary::fromNames({QStringLiteral("guitar"), QStringLiteral("piano"), QStringLiteral("vocal")});
+        m.sampleRate = 16000;
+        m.chunkSamples = 48000;
+        m.version = version;
+        m.parentVersion = QStringLiteral("parent-1234");
+        m.created = QDateTime(QDate(2026, 3, 4), QTime(5, 6, 7), Qt::UTC);
+        m.training = QJsonObject{{QStringLiteral("tracks"), 42}, {QStringLiteral("corpus"), QStringLiteral("synthetic")}};
+        m.metrics = QJsonObject{{QStringLiteral("roc_auc_macro"), 0.875}};
+        return m;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Keep the user's own models folder out of the listing.
+        QStandardPaths::setTestModeEnabled(true);
+        QDir(widgets::ModelFolders::userFolder()).removeRecursively();
+    }
+
+    void listsBundlesFromModelPath()
+    {
+        const QString a = tests::tempDir(QStringLiteral("modelpanel-a"));
+        const QString b = tests::tempDir(QStringLiteral("modelpanel-b"));
+        QVERIFY(engine::ModelBundle::write(a + QStringLiteral("/zeta.tlmodel"),
+                                           manifest(QStringLiteral("Zeta model"), QStringLiteral("fcn"), QStringLiteral("v-zeta")),
+                                           QByteArray("not weights")).ok());
+        QVERIFY(engine::ModelBundle::write(a + QStringLiteral("/alpha.tlmodel"),
+                                           manifest(QStringLiteral("Alpha model"), QStringLiteral("musicnn"), QStringLiteral("v-alpha")),
+                                           QByteArray("not weights")).ok());
+        QVERIFY(engine::ModelBundle::write(b + QStringLiteral("/crnn.tlmodel"),
+                                           manifest(QStringLiteral("Crnn model"), QStringLiteral("crnn"), QStringLiteral("v-crnn")),
+                                           QByteArray("not weights")).ok());
+        QDir(b).mkpath(QStringLiteral("broken.tlmodel"));          // no manifest
+        QDir(b).mkpath(QStringLiteral("not-a-bundle"));            // ignored: wrong suffix
+        qputenv("TAGLANE_MODEL_PATH", (a + QLatin1Char(':') + b + QStringLiteral(":/nonexistent")).toUtf8());
+
+        widgets::ModelPanel panel;
+        widgets::ModelListModel *models = panel.models();
+        QCOMPARE(models->rowCount(), 4);
+        // Sorted by name within a folder, folders in TAGLANE_MODEL_PATH order.
+        QCOMPARE(models->entry(0).manifest.name, QStringLiteral("Alpha model"));
+        QCOMPARE(models->entry(1).manifest.name, QStringLiteral("Zeta model"));
+        QCOMPARE(models->entry(2).manifest.name, QStringLiteral("Crnn model"));
+        QVERIFY(!models->entry(3).ok());
+        QVERIFY(!models->entry(3).error.isEmpty());
+        QCOMPARE(models->entry(0).origin, widgets::ModelFolders::Origin::EnvironmentPath);
+
+        QVERIFY(panel.selectFolder(b + QStringLiteral("/crnn.tlmodel")));
+        QCOMPARE(QFileInfo(panel.selectedFolder()).fileName(), QStringLiteral("crnn.tlmodel"));
+        const QString details = panel.detailsText();
+        for (const char *expected : {"Crnn model", "crnn", "v-crnn", "parent-1234", "guitar", "48000", "16000",
+                                     "2026", "synthetic", "roc_auc_macro", "0.875"})
+            QVERIFY2(details.contains(QLatin1String(expected)), qPrintable(QStringLiteral("missing %1 in: %2")
+                                                                               .arg(QLatin1String(expected), details)));
+        // An unreadable bundle cannot be chosen for tagging, and says why.
+        panel.listView()->setCurrentIndex(models->index(3));
+        QVERIFY(panel.selectedFolder().isEmpty());
+        QVERIFY(panel.detailsText().contains(QStringLiteral("broken.tlmodel")));
+
+        // A bundle added later appears on refresh; the selection stays.
+        QVERIFY(panel.selectFolder(a + QStringLiteral("/zeta.tlmodel")));
+        QVERIFY(engine::ModelBundle::write(b + QStringLiteral("/beta.tlmodel"),
+                                           manifest(QStringLiteral("Beta model"), QStringLiteral("fcn"), QStringLiteral("v-beta")),
+                                           QByteArray("x")).ok());
+        panel.refresh();
+        QCOMPARE(models->rowCount(), 5);
+        QCOMPARE(QFileInfo(panel.selectedFolder()).fileName(), QStringLiteral("zeta.tlmodel"));
+        qunsetenv("TAGLANE_MODEL_PATH");
+    }
+
+    void segmentationSettings()
+    {
+        widgets::ModelPanel panel;
+        QCOMPARE(panel.segmentationSettings().mode, engine::SegmentationSettings::Mode::Chunks);
+        engine::SegmentationSettings fixed;
+        fixed.mode = engine::SegmentationSettings::Mode::Fixed;
+        fixed.windowSeconds = 5.0;
+        panel.setSegmentationSettings(fixed);
+        QCOMPARE(panel.segmentationSettings().mode, engine::SegmentationSettings::Mode::Fixed);
+        QCOMPARE(panel.segmentationSettings().windowSeconds, 5.0);
+        fixed.windowSeconds = 60.0;   // beyond CAL500exp's longest segment: clamped
+        panel.setSegmentationSettings(fixed);
+        QCOMPARE(panel.segmentationSettings().windowSeconds, engine::SegmentationSettings::maxWindowSeconds);
+        panel.setBatchSize(16);
+        QCOMPARE(panel.batchSize(), 16);
+    }
+
+    void importDialogWritesBundle()
+    {
+        TAGLANE_REQUIRE_SHARED(checkpoint, "fixtures/pretrained/mtat-musicnn.pth");
+        TAGLANE_REQUIRE_SHARED(tags, "fixtures/pretrained/mtat-tags.txt");
+        const QString dest = tests::tempDir(QStringLiteral("modelpanel-import"));
+        widgets::ImportCheckpointDialog dialog(dest);
+        dialog.setArchitecture(QStringLiteral("musicnn"));
+        dialog.setCheckpointPath(checkpoint);
+        dialog.setTagsPath(tags);
+        dialog.setModelName(QStringLiteral("MTAT musicnn"));
+        QCOMPARE(dialog.bundleFolder(), dest + QStringLiteral("/MTAT_musicnn.tlmodel"));
+        QSignalSpy imported(&dialog, &widgets::ImportCheckpointDialog::imported);
+        QSignalSpy failed(&dialog, &widgets::ImportCheckpointDialog::failed);
+        QVERIFY(dialog.startImport());
+        QVERIFY(dialog.isRunning());   // the work is on a worker thread
+        QTRY_VERIFY_WITH_TIMEOUT(imported.count() + failed.count() > 0, 120000);
+        QVERIFY2(failed.isEmpty(), qPrintable(dialog.errorText()));
+        const QString folder = imported.front().front().toString();
+        const auto bundle = engine::ModelBundle::open(folder);
+        QVERIFY2(bundle.ok(), qPrintable(bundle.error()));
+        QCOMPARE(bundle->manifest().architecture, QStringLiteral("musicnn"));
+        QCOMPARE(bundle->manifest().name, QStringLiteral("MTAT musicnn"));
+        QCOMPARE(bundle->manifest().tags.size(), 50);
+
+        // The panel lists it when its folder is searched; a second import
+        // under the same name is refused before any work starts.
+        widgets::ModelPanel panel;
+        panel.models()->setFolders({{dest, widgets::ModelFolders::Origin::User}});
+        QVERIFY(panel.selectFolder(folder));
+        QVERIFY(panel.detailsText().contains(QStringLiteral("musicnn")));
+        widgets::ImportCheckpointDialog again(dest);
+        again.setCheckpointPath(checkpoint);
+        again.setTagsPath(tags);
+        again.setModelName(QStringLiteral("MTAT musicnn"));
+        QVERIFY(!again.startImport());
+        QVERIFY(again.errorText().contains(QStringLiteral("exists")));
+    }
+
+    void importDialogReportsBadCheckpoint()
+    {
+        TAGLANE_REQUIRE_SHARED(tags, "fixtures/pretrained/mtat-tags.txt");
+        const QString dest = tests::tempDir(QStringLiteral("modelpanel-bad"));
+        const QString bad = dest + QStringLiteral("/garbage.pth");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a torch checkpoint");
+        f.close();
+
+        widgets::ImportCheckpointDialog dialog(dest + QStringLiteral("/models"));
+        QVERIFY(!dialog.startImport());   // no checkpoint chosen
+        QVERIFY(!dialog.errorText().isEmpty());
+        dialog.setArchitecture(QStringLiteral("fcn"));
+        dialog.setCheckpointPath(bad);
+        dialog.setTagsPath(tags);
+        dialog.setModelName(QStringLiteral("bad"));
+        QSignalSpy failed(&dialog, &widgets::ImportCheckpointDialog::failed);
+        QSignalSpy imported(&dialog, &widgets::ImportCheckpointDialog::imported);
+        QVERIFY(dialog.startImport());
+        QTRY_VERIFY_WITH_TIMEOUT(failed.count() + imported.count() > 0, 60000);
+        QCOMPARE(imported.count(), 0);
+        const QString message = failed.front().front().toString();
+        QVERIFY2(message.contains(QStringLiteral("garbage.pth")), qPrintable(message));
+        QCOMPARE(dialog.errorText(), message);
+        QVERIFY(!QFileInfo::exists(dialog.bundleFolder()));
+        QVERIFY(!dialog.isRunning());
+
+        // A tags file that does not exist: the engine's message names it.
+        dialog.setCheckpointPath(bad);
+        dialog.setTagsPath(dest + QStringLiteral("/missing-tags.txt"));
+        QVERIFY(dialog.startImport());
+        QTRY_VERIFY_WITH_TIMEOUT(failed.count() == 2, 60000);
+        QVERIFY2(dialog.errorText().contains(QStringLiteral("missing-tags.txt")), qPrintable(dialog.errorText()));
+    }
+};
+
+QTEST_MAIN(tst_ModelPanel)
+#include "tst_modelpanel.moc"

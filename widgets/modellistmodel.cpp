@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "widgets/modellistmodel.h"
+
+#include <QColor>
+#include <QDir>
+#include <QFileInfo>
+
+namespace taglane::widgets {
+
+ModelListModel::ModelListModel(QObject *parent)
+    : QAbstractListModel(parent)
+    , m_folders(ModelFolders::searchFolders())
+{
+}
+
+void ModelListModel::setFolders(const QVector<ModelFolders::Folder> &folders)
+{
+    m_folders = folders;
+    refresh();
+}
+
+void ModelListModel::refresh()
+{
+    beginResetModel();
+    m_entries = ModelFolders::scan(m_folders);
+    endResetModel();
+}
+
+int ModelListModel::rowOfFolder(const QString &folder) const
+{
+    const QString wanted = QFileInfo(folder).canonicalFilePath();
+    for (int i = 0; i < m_entries.size(); ++i) {
+        if (QFileInfo(m_entries.at(i).folder).canonicalFilePath() == wanted)
+            return i;
+    }
+    return -1;
+}
+
+int ModelListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+QVariant ModelListModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_entries.size())
+        return {};
+    const ModelFolders::Entry &e = m_entries.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        if (!e.ok())
+            return tr("%1 (unreadable)").arg(e.manifest.name);
+        return tr("%1  [%2, %3 tags]").arg(e.manifest.name, e.manifest.architecture).arg(e.manifest.tags.size());
+    case Qt::ToolTipRole:
+        return e.ok() ? tr("%1\n(%2)").arg(QDir::toNativeSeparators(e.folder), ModelFolders::originName(e.origin))
+                      : e.error;
+    case Qt::ForegroundRole:
+        if (!e.ok())
+            return QColor(0xd0, 0x70, 0x60);
+        return {};
+    case FolderRole: return e.folder;
+    case ArchitectureRole: return e.manifest.architecture;
+    case VersionRole: return e.manifest.version;
+    case ErrorRole: return e.error;
+    default: return {};
+    }
+}
+
+} // namespace taglane::widgets

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "widgets/modelfolders.h"
+
+#include <QAbstractListModel>
+
+namespace taglane::widgets {
+
+/// The model bundles found in the model folders, one row each. GUI thread.
+class ModelListModel : public QAbstractListModel
+{
+    Q_OBJECT
+
+public:
+    enum Role { FolderRole = Qt::UserRole + 1, ArchitectureRole, VersionRole, ErrorRole };
+
+    explicit ModelListModel(QObject *parent = nullptr);
+
+    /// Scans these folders (ModelFolders::searchFolders() when never set). Blocks
+    /// briefly: it reads each manifest.json.
+    void refresh();
+    void setFolders(const QVector<ModelFolders::Folder> &folders);
+    const QVector<ModelFolders::Folder> &folders() const { return m_folders; }
+
+    const ModelFolders::Entry &entry(int row) const { return m_entries.at(row); }
+    int rowOfFolder(const QString &folder) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+
+private:
+    QVector<ModelFolders::Folder> m_folders;
+    QVector<ModelFolders::Entry> m_entries;
+};
+
+} // namespace taglane::widgets

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "widgets/modelpanel.h"
+
+#include "widgets/importcheckpointdialog.h"
+#include "widgets/modellistmodel.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QLabel>
+#include <QJsonDocument>
+#include <QListView>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTextBrowser>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace taglane::widgets {
+
+namespace {
+
+/// "key: value" lines of a flat JSON object (nested values as compact JSON).
+QString jsonLines(const QJsonObject &object)
+{
+    QStringList lines;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        QString value;
+        const QJsonValue v = it.value();
+        if (v.isDouble())
+            value = QString::number(v.toDouble(), 'g', 4);
+        else if (v.isString())
+            value = v.toString();
+        else if (v.isBool())
+            value = v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+        else if (v.isObject())
+            value = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+        else if (v.isArray())
+            value = QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+        if (value.size() > 160)
+            value = value.left(157) + QStringLiteral("...");
+        lines << QStringLiteral("<b>%1</b>: %2").arg(it.key().toHtmlEscaped(), value.toHtmlEscaped());
+    }
+    return lines.join(QStringLiteral("<br>"));
+}
+
+} // namespace
+
+ModelPanel::ModelPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_models(new ModelListModel(this))
+{
+    m_list = new QListView(this);
+    m_list->setModel(m_models);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_list->setMinimumHeight(90);
+    m_details = new QTextBrowser(this);
+    m_details->setOpenLinks(false);
+
+    auto *importButton = new QPushButton(tr("&Import checkpoint..."), this);
+    importButton->setToolTip(tr("Turn a published PyTorch checkpoint (.pth) into a Taglane model bundle"));
+    connect(importButton, &QPushButton::clicked, this, &ModelPanel::importCheckpoint);
+    auto *refreshButton = new QToolButton(this);
+    refreshButton->setText(tr("Refresh"));
+    refreshButton->setToolTip(tr("Look for model bundles again"));
+    connect(refreshButton, &QToolButton::clicked, this, &ModelPanel::refresh);
+
+    m_segmentMode = new QComboBox(this);
+    m_segmentMode->addItem(tr("Model chunk grid"));
+    m_segmentMode->addItem(tr("Fixed windows"));
+    m_segmentMode->setToolTip(tr("One lane column per model chunk, or per fixed window of N seconds"));
+    m_window = new QDoubleSpinBox(this);
+    m_window->setRange(engine::SegmentationSettings::minWindowSeconds, engine::SegmentationSettings::maxWindowSeconds);
+    m_window->setDecimals(1);
+    m_window->setValue(10.0);
+    m_window->setSuffix(tr(" s"));
+    m_window->setEnabled(false);
+    connect(m_segmentMode, &QComboBox::currentIndexChanged, this, [this](int i) { m_window->setEnabled(i == 1); });
+    m_batch = new QSpinBox(this);
+    m_batch->setRange(1, 256);
+    m_batch->setValue(8);
+    m_batch->setToolTip(tr("Chunks per forward pass; larger is faster on a GPU and uses more memory"));
+    m_tag = new QToolButton(this);
+    m_tag->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_tag->setText(tr("Tag track"));
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(importButton);
+    buttons->addWidget(refreshButton);
+    buttons->addStretch(1);
+    auto *segments = new QHBoxLayout;
+    segments->addWidget(m_segmentMode, 1);
+    segments->addWidget(m_window);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Segments:"), segments);
+    form->addRow(tr("Batch size:"), m_batch);
+    form->addRow(tr("Device:"), new QLabel(tr("automatic (CUDA when available, else CPU)"), this));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_list, 2);
+    layout->addLayout(buttons);
+    layout->addWidget(m_details, 3);
+    layout->addLayout(form);
+    layout->addWidget(m_tag, 0, Qt::AlignRight);
+
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, &ModelPanel::showSelection);
+    connect(m_models, &QAbstractItemModel::modelReset, this, &ModelPanel::showSelection);
+    refresh();
+}
+
+void ModelPanel::refresh()
+{
+    const QString previous = selectedFolder();
+    m_models->refresh();
+    if (!previous.isEmpty() && selectFolder(previous))
+        return;
+    if (m_models->rowCount() > 0)
+        m_list->setCurrentIndex(m_models->index(0));
+    showSelection();
+}
+
+QString ModelPanel::selectedFolder() const
+{
+    const QModelIndex index = m_list->currentIndex();
+    if (!index.isValid() || !m_models->entry(index.row()).ok())
+        return {};
+    return m_models->entry(index.row()).folder;
+}
+
+bool ModelPanel::selectFolder(const QString &folder)
+{
+    const int row = m_models->rowOfFolder(folder);
+    if (row < 0)
+        return false;
+    m_list->setCurrentIndex(m_models->index(row));
+    showSelection();
+    return true;
+}
+
+QString ModelPanel::detailsText() const
+{
+    return m_details->toPlainText();
+}
+
+void ModelPanel::showSelection()
+{
+    const QModelIndex index = m_list->currentIndex();
+    if (!index.isValid()) {
+        QStringList folders;
+        for (const auto &f : m_models->folders())
+            folders << QDir::toNativeSeparators(f.path).toHtmlEscaped();
+        m_details->setHtml(tr("<p>No model selected. Taglane looks for NAME.tlmodel folders in:</p><p>%1</p>"
+                              "<p>Import a published checkpoint to make one.</p>")
+                               .arg(folders.join(QStringLiteral("<br>"))));
+        Q_EMIT selectionChanged({});
+        return;
+    }
+    const ModelFolders::Entry &entry = m_models->entry(index.row());
+    m_details->setHtml(manifestHtml(entry));
+    Q_EMIT selectionChanged(entry.ok() ? entry.folder : QString());
+}
+
+QString ModelPanel::manifestHtml(const ModelFolders::Entry &entry)
+{
+    if (!entry.ok())
+        return tr("<p><b>%1</b> cannot be used:</p><p>%2</p>").arg(entry.folder.toHtmlEscaped(), entry.error.toHtmlEscaped());
+    const engine::ModelManifest &m = entry.manifest;
+    const double chunkSeconds = m.sampleRate > 0 ? double(m.chunkSamples) / m.sampleRate : 0.0;
+    QString html = QStringLiteral("<h3>%1</h3><table>").arg(m.name.toHtmlEscaped());
+    auto row = [&html](const QString &key, const QString &value) {
+        html += QStringLiteral("<tr><td><b>%1</b>&nbsp;</td><td>%2</td></tr>").arg(key, value.toHtmlEscaped());
+    };
+    row(tr("Architecture"), m.architecture);
+    row(tr("Version"), m.version);
+    row(tr("Parent"), m.parentVersion.isEmpty() ? tr("none (imported)") : m.parentVersion);
+    row(tr("Tags"), tr("%1 (%2)").arg(m.tags.size()).arg(m.tags.names().mid(0, 6).join(QStringLiteral(", "))
+                                                         + (m.tags.size() > 6 ? QStringLiteral(", ...") : QString())));
+    row(tr("Chunk length"), tr("%1 samples (%2 s)").arg(m.chunkSamples).arg(chunkSeconds, 0, 'f', 2));
+    row(tr("Sample rate"), tr("%1 Hz").arg(m.sampleRate));
+    row(tr("Created"), m.created.isValid() ? m.created.toLocalTime().toString(Qt::ISODate) : tr("unknown"));
+    row(tr("Folder"), QDir::toNativeSeparators(entry.folder));
+    row(tr("Found in"), ModelFolders::originName(entry.origin));
+    html += QStringLiteral("</table>");
+    html += tr("<p><b>Training</b><br>%1</p>").arg(m.training.isEmpty() ? tr("no summary") : jsonLines(m.training));
+    html += tr("<p><b>Metrics</b><br>%1</p>").arg(m.metrics.isEmpty() ? tr("none recorded") : jsonLines(m.metrics));
+    return html;
+}
+
+engine::SegmentationSettings ModelPanel::segmentationSettings() const
+{
+    engine::SegmentationSettings s;
+    s.mode = m_segmentMode->currentIndex() == 1 ? engine::SegmentationSettings::Mode::Fixed
+                                                : engine::SegmentationSettings::Mode::Chunks;
+    s.windowSeconds = m_window->value();
+    return s;
+}
+
+void ModelPanel::setSegmentationSettings(const engine::SegmentationSettings &settings)
+{
+    m_segmentMode->setCurrentIndex(settings.mode == engine::SegmentationSettings::Mode::Fixed ? 1 : 0);
+    m_window->setValue(settings.windowSeconds);
+}
+
+int ModelPanel::batchSize() const
+{
+    return m_batch->value();
+}
+
+void ModelPanel::setBatchSize(int size)
+{
+    m_batch->setValue(size);
+}
+
+void ModelPanel::setTagAction(QAction *action)
+{
+    m_tag->setDefaultAction(action);
+}
+
+QString ModelPanel::importFolder() const
+{
+    return m_importFolder.isEmpty() ? ModelFolders::userFolder() : m_importFolder;
+}
+
+void ModelPanel::importCheckpoint()
+{
+    auto *dialog = new ImportCheckpointDialog(importFolder(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ImportCheckpointDialog::imported, this, [this](const QString &folder) {
+        refresh();
+        selectFolder(folder);
+    });
+    dialog->open();
+}
+
+} // namespace taglane::widgets

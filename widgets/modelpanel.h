@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "widgets/modelfolders.h"
+
+#include "engine/segment/segmentationsettings.h"
+
+#include <QWidget>
+
+class QAction;
+class QComboBox;
+class QDoubleSpinBox;
+class QListView;
+class QSpinBox;
+class QTextBrowser;
+class QToolButton;
+
+namespace taglane::widgets {
+
+class ModelListModel;
+
+/// The model panel (a dock's contents): the bundles found in the model
+/// folders, the selected one's manifest, an Import button (checkpoint to
+/// bundle) and the settings of a tagging run (segments, batch size).
+/// GUI thread.
+class ModelPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ModelPanel(QWidget *parent = nullptr);
+
+    ModelListModel *models() const { return m_models; }
+    QListView *listView() const { return m_list; }
+
+    /// The selected bundle's folder; empty when none (or an unreadable one) is selected.
+    QString selectedFolder() const;
+    /// Selects the bundle in this folder; false when it is not listed.
+    bool selectFolder(const QString &folder);
+    /// The manifest shown for the selection, as plain text.
+    QString detailsText() const;
+
+    engine::SegmentationSettings segmentationSettings() const;
+    void setSegmentationSettings(const engine::SegmentationSettings &settings);
+    int batchSize() const;
+    void setBatchSize(int size);
+
+    /// Puts the window's "Tag track" action on the panel's button.
+    void setTagAction(QAction *action);
+    /// Where imported bundles go (the user's model folder unless set).
+    void setImportFolder(const QString &folder) { m_importFolder = folder; }
+    QString importFolder() const;
+
+    /// The manifest as HTML (name, architecture, version, parent, tags,
+    /// chunk length, sample rate, created, training summary, metrics).
+    static QString manifestHtml(const ModelFolders::Entry &entry);
+
+public Q_SLOTS:
+    void refresh();
+    /// Opens the import dialog; a bundle it writes is listed and selected.
+    void importCheckpoint();
+
+Q_SIGNALS:
+    void selectionChanged(const QString &folder);
+
+private:
+    void showSelection();
+
+    ModelListModel *m_models = nullptr;
+    QListView *m_list = nullptr;
+    QTextBrowser *m_details = nullptr;
+    QComboBox *m_segmentMode = nullptr;
+    QDoubleSpinBox *m_window = nullptr;
+    QSpinBox *m_batch = nullptr;
+    QToolButton *m_tag = nullptr;
+    QString m_importFolder;
+};
+
+} // namespace taglane::widgets
