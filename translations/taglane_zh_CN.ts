@@ -1,4 +1,3594 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>AnnotationStore</name>
+    <message>
+        <source>Cannot open the annotation store %1: its folder does not exist.</source>
+        <translation>无法打开标注库 %1：其所在文件夹不存在。</translation>
+    </message>
+    <message>
+        <source>Cannot open the annotation store %1: cannot create the lock file %2.</source>
+        <translation>无法打开标注库 %1：无法创建锁文件 %2。</translation>
+    </message>
+    <message>
+        <source>another Taglane (%1, process %2 on %3)</source>
+        <translation>另一个 Taglane（%1，进程 %2，位于 %3）</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is in use by %2; it was opened read-only.</source>
+        <translation>标注库 %1 正被 %2 使用；已以只读方式打开。</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is in use by %2. Close it there first.</source>
+        <translation>标注库 %1 正被 %2 使用。请先在那里关闭它。</translation>
+    </message>
+    <message>
+        <source>it is not an SQLite database</source>
+        <translation>它不是 SQLite 数据库</translation>
+    </message>
+    <message>
+        <source>Cannot open the annotation store %1: %2</source>
+        <translation>无法打开标注库 %1：%2</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is damaged (%2), and it could not be moved aside: %3</source>
+        <translation>标注库 %1 已损坏（%2），且无法将其移到一旁：%3</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is damaged (%2). It was moved to %3, where it is kept for recovery, and a new, empty store was created.</source>
+        <translation>标注库 %1 已损坏（%2）。它已被移到 %3 以供恢复，并已新建一个空的标注库。</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 could not use write-ahead logging: %2</source>
+        <translation>标注库 %1 无法使用预写日志（WAL）：%2</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 was upgraded from schema %2 to %3.</source>
+        <translation>标注库 %1 已从模式版本 %2 升级到 %3。</translation>
+    </message>
+    <message>
+        <source>Cannot create a new annotation store at %1.</source>
+        <translation>无法在 %1 新建标注库。</translation>
+    </message>
+    <message>
+        <source>Cannot open the annotation store %1 read-only: the file does not exist.</source>
+        <translation>无法以只读方式打开标注库 %1：文件不存在。</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is damaged (%2). Open it for writing to move it aside and start a new one.</source>
+        <translation>标注库 %1 已损坏（%2）。请以可写方式打开它，以便将其移到一旁并新建一个标注库。</translation>
+    </message>
+    <message>
+        <source>Cannot open the annotation store %1 read-only: %2</source>
+        <translation>无法以只读方式打开标注库 %1：%2</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 uses an older schema (%2); open it for writing once to upgrade it.</source>
+        <translation>标注库 %1 使用较旧的模式版本（%2）；请以可写方式打开一次以升级。</translation>
+    </message>
+    <message>
+        <source>The annotation store is not open.</source>
+        <translation>标注库未打开。</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is open read-only.</source>
+        <translation>标注库 %1 以只读方式打开。</translation>
+    </message>
+    <message>
+        <source>A track needs a path and a content hash to be added to %1.</source>
+        <translation>曲目需要路径和内容哈希才能添加到 %1。</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 has no track with id %2.</source>
+        <translation>标注库 %1 中没有 ID 为 %2 的曲目。</translation>
+    </message>
+    <message>
+        <source>A model without a version cannot be recorded in %1.</source>
+        <translation>没有版本号的模型无法记录到 %1 中。</translation>
+    </message>
+    <message>
+        <source>Predictions for %1 have %2 values for %3 segments x %4 tags.</source>
+        <translation>%1 的预测有 %2 个值，而应为 %3 个片段 x %4 个标签。</translation>
+    </message>
+    <message>
+        <source>The model version &quot;%1&quot; is not recorded in %2.</source>
+        <translation>模型版本“%1”未记录在 %2 中。</translation>
+    </message>
+</context>
+<context>
+    <name>AtomicWrite</name>
+    <message>
+        <source>Cannot write %1: %2.</source>
+        <translation>无法写入 %1：%2。</translation>
+    </message>
+    <message>
+        <source>Writing %1 failed: %2.</source>
+        <translation>写入 %1 失败：%2。</translation>
+    </message>
+</context>
+<context>
+    <name>AudacityLabelReader</name>
+    <message>
+        <source>expected start&lt;TAB&gt;end&lt;TAB&gt;title.</source>
+        <translation>应为 开始&lt;TAB&gt;结束&lt;TAB&gt;标题 格式。</translation>
+    </message>
+    <message>
+        <source>a label title may not hold a tab.</source>
+        <translation>标注标题中不能包含制表符。</translation>
+    </message>
+    <message>
+        <source>start &quot;%1&quot; is not a number.</source>
+        <translation>开始时间“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>end &quot;%1&quot; is not a number.</source>
+        <translation>结束时间“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>point label at %1 s skipped (a segment needs an end after its start).</source>
+        <translation>已跳过位于 %1 s 的点标注（片段的结束时间必须晚于开始时间）。</translation>
+    </message>
+    <message>
+        <source>start</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>end</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>%1: %2 point labels skipped in all.</source>
+        <translation>%1：共跳过 %2 个点标注。</translation>
+    </message>
+</context>
+<context>
+    <name>AudacityLabelWriter</name>
+    <message>
+        <source>Cannot write %1: the labels of %2 are incomplete.</source>
+        <translation>无法写入 %1：%2 的标注不完整。</translation>
+    </message>
+</context>
+<context>
+    <name>AudioDecoder</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: decoding cancelled</source>
+        <translation>%1：解码已取消</translation>
+    </message>
+    <message>
+        <source>%1: corrupt audio data: %2 samples are NaN or infinite (first at %3 s)</source>
+        <translation>%1：音频数据损坏：%2 个采样值为 NaN 或无穷大（首个位于 %3 s）</translation>
+    </message>
+    <message>
+        <source>%1: no audio could be decoded: %2</source>
+        <translation>%1：无法解码任何音频：%2</translation>
+    </message>
+    <message>
+        <source>%1: the file holds no audio (zero length)</source>
+        <translation>%1：文件不含音频（长度为零）</translation>
+    </message>
+    <message>
+        <source>%1: the file is truncated: its header promises %2 s but only %3 s could be read</source>
+        <translation>%1：文件被截断：文件头声明 %2 s，但只能读取 %3 s</translation>
+    </message>
+    <message>
+        <source>%1: decoding stopped early: %2</source>
+        <translation>%1：解码提前停止：%2</translation>
+    </message>
+    <message>
+        <source>%1: the file is truncated or its header is damaged; decoded what is there</source>
+        <translation>%1：文件被截断或文件头已损坏；已解码现有部分</translation>
+    </message>
+</context>
+<context>
+    <name>Cal500CsvReader</name>
+    <message>
+        <source>%1 is empty: a CAL500exp file starts with the header Start_Time,End_Time,&lt;tags&gt;.</source>
+        <translation>%1 为空：CAL500exp 文件应以表头 Start_Time,End_Time,&lt;tags&gt; 开头。</translation>
+    </message>
+    <message>
+        <source>the header must start with Start_Time,End_Time (found &quot;%1&quot;).</source>
+        <translation>表头必须以 Start_Time,End_Time 开头（实际为“%1”）。</translation>
+    </message>
+    <message>
+        <source>column %1 has no tag name.</source>
+        <translation>第 %1 列没有标签名。</translation>
+    </message>
+    <message>
+        <source>the tag &quot;%1&quot; appears twice.</source>
+        <translation>标签“%1”出现了两次。</translation>
+    </message>
+    <message>
+        <source>the row has %1 fields; the header has %2.</source>
+        <translation>该行有 %1 个字段；表头有 %2 个。</translation>
+    </message>
+    <message>
+        <source>Start_Time &quot;%1&quot; is not a number.</source>
+        <translation>Start_Time“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>End_Time &quot;%1&quot; is not a number.</source>
+        <translation>End_Time“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>the segment %1-%2 s appears twice.</source>
+        <translation>片段 %1-%2 s 出现了两次。</translation>
+    </message>
+    <message>
+        <source>the value &quot;%1&quot; of %2 is not a number from 0 to 1.</source>
+        <translation>%2 的值“%1”不是 0 到 1 之间的数字。</translation>
+    </message>
+</context>
+<context>
+    <name>Cal500CsvWriter</name>
+    <message>
+        <source>Cannot write %1: the labels of %2 are incomplete.</source>
+        <translation>无法写入 %1：%2 的标注不完整。</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueCsvReader</name>
+    <message>
+        <source>%1 is empty: a catalogue starts with the header file,start,end,tag,value,source,confidence,curator,modified.</source>
+        <translation>%1 为空：目录文件应以表头 file,start,end,tag,value,source,confidence,curator,modified 开头。</translation>
+    </message>
+    <message>
+        <source>the header has no &quot;%1&quot; column.</source>
+        <translation>表头中没有“%1”列。</translation>
+    </message>
+    <message>
+        <source>the row has %1 fields; the header has %2.</source>
+        <translation>该行有 %1 个字段；表头有 %2 个。</translation>
+    </message>
+    <message>
+        <source>the file field is empty.</source>
+        <translation>file 字段为空。</translation>
+    </message>
+    <message>
+        <source>the tag field is empty.</source>
+        <translation>tag 字段为空。</translation>
+    </message>
+    <message>
+        <source>start &quot;%1&quot; is not a number.</source>
+        <translation>start“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>end &quot;%1&quot; is not a number.</source>
+        <translation>end“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>value &quot;%1&quot; must be 0 or 1.</source>
+        <translation>value“%1”必须为 0 或 1。</translation>
+    </message>
+    <message>
+        <source>confidence &quot;%1&quot; is not a number from 0 to 1.</source>
+        <translation>confidence“%1”不是 0 到 1 之间的数字。</translation>
+    </message>
+    <message>
+        <source>modified &quot;%1&quot; is not an ISO 8601 date and time.</source>
+        <translation>modified“%1”不是 ISO 8601 日期时间。</translation>
+    </message>
+    <message>
+        <source>source &quot;%1&quot; must be &quot;curator&quot; or &quot;model:&lt;version&gt;&quot;.</source>
+        <translation>source“%1”必须为“curator”或“model:&lt;version&gt;”。</translation>
+    </message>
+    <message>
+        <source>a second %1 row for %2, %3-%4 s, tag &quot;%5&quot; (the first is on line %6).</source>
+        <translation>%2 在 %3-%4 s、标签“%5”处出现第二条%1记录（第一条在第 %6 行）。</translation>
+    </message>
+    <message>
+        <source>curator</source>
+        <translation>审校者</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>%1 has predictions of two model versions (&quot;%2&quot; and &quot;%3&quot;); a catalogue may hold one per track.</source>
+        <translation>%1 含有两个模型版本的预测（“%2”和“%3”）；目录中每个曲目只能有一个模型版本。</translation>
+    </message>
+    <message>
+        <source>%1 holds a header but no rows.</source>
+        <translation>%1 只有表头，没有数据行。</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueCsvWriter</name>
+    <message>
+        <source>Cannot write %1: the labels of %2 are incomplete.</source>
+        <translation>无法写入 %1：%2 的标注不完整。</translation>
+    </message>
+</context>
+<context>
+    <name>ColorLegend</name>
+    <message>
+        <source>dB</source>
+        <translation>dB</translation>
+    </message>
+</context>
+<context>
+    <name>ContentHash</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: the file ended early or could not be read (%2).</source>
+        <translation>无法读取 %1：文件提前结束或无法读取（%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>CsvReader</name>
+    <message>
+        <source>a quoted field is never closed</source>
+        <translation>带引号的字段未闭合</translation>
+    </message>
+    <message>
+        <source>text follows a closing quote</source>
+        <translation>闭合引号后还有文本</translation>
+    </message>
+    <message>
+        <source>a quote inside an unquoted field</source>
+        <translation>未加引号的字段中出现引号</translation>
+    </message>
+</context>
+<context>
+    <name>EvalInput</name>
+    <message>
+        <source>evaluation data</source>
+        <translation>评估数据</translation>
+    </message>
+    <message>
+        <source>%1: the matrix size %2 x %3 is negative.</source>
+        <translation>%1：矩阵大小 %2 x %3 为负数。</translation>
+    </message>
+    <message>
+        <source>%1: %2 scores for a %3 x %4 matrix.</source>
+        <translation>%1：%3 x %4 的矩阵却有 %2 个分数。</translation>
+    </message>
+    <message>
+        <source>%1: %2 truth values for a %3 x %4 matrix.</source>
+        <translation>%1：%3 x %4 的矩阵却有 %2 个真值。</translation>
+    </message>
+    <message>
+        <source>%1: %2 mask values for a %3 x %4 matrix.</source>
+        <translation>%1：%3 x %4 的矩阵却有 %2 个掩码值。</translation>
+    </message>
+    <message>
+        <source>%1: truth at example %2, tag %3 is %4, not 0 or 1.</source>
+        <translation>%1：样本 %2、标签 %3 处的真值为 %4，不是 0 或 1。</translation>
+    </message>
+    <message>
+        <source>%1: the score at example %2, tag %3 is not a finite number.</source>
+        <translation>%1：样本 %2、标签 %3 处的分数不是有限数。</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationPlot</name>
+    <message>
+        <source>False positive rate</source>
+        <translation>假阳性率</translation>
+    </message>
+    <message>
+        <source>True positive rate</source>
+        <translation>真阳性率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+</context>
+<context>
+    <name>ExampleBuilder</name>
+    <message>
+        <source>&quot;%1&quot; is not a trainable architecture (known: default, %2).</source>
+        <translation>“%1”不是可训练的架构（已知：default、%2）。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>%1 is too short to train on.</source>
+        <translation>%1 太短，无法用于训练。</translation>
+    </message>
+    <message>
+        <source>No training examples could be cut from the %1 tracks given.</source>
+        <translation>无法从给定的 %1 个曲目中切出任何训练样本。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>CAL500exp CSV, probabilities (one file per track)</source>
+        <translation>CAL500exp CSV，概率（每个曲目一个文件）</translation>
+    </message>
+    <message>
+        <source>CAL500exp CSV, 0/1 at the threshold (one file per track)</source>
+        <translation>CAL500exp CSV，按阈值取 0/1（每个曲目一个文件）</translation>
+    </message>
+    <message>
+        <source>Catalogue CSV (one file, one row per cell)</source>
+        <translation>目录 CSV（单个文件，每个单元格一行）</translation>
+    </message>
+    <message>
+        <source>JAMS (one file per track)</source>
+        <translation>JAMS（每个曲目一个文件）</translation>
+    </message>
+    <message>
+        <source>Export Labels</source>
+        <translation>导出标注</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Export Into</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>A model probability at or above this counts as present (hard CSV, catalogue, JAMS)</source>
+        <translation>模型概率达到或超过此值即视为存在（硬 CSV、目录、JAMS）</translation>
+    </message>
+    <message>
+        <source>Cells the curator judged are written as 1 or 0. Segment/tag cells the curator never judged are written from the model: its probability, or present when it reaches the threshold. Cells with neither are left empty.</source>
+        <translation>审校者判定过的单元格写为 1 或 0。审校者从未判定过的片段/标签单元格按模型写出：写其概率，或在达到阈值时写为存在。两者皆无的单元格留空。</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Format:</source>
+        <translation>格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Tracks:</source>
+        <translation>曲目(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>文件夹(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Threshold:</source>
+        <translation>阈值(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>This track</source>
+        <translation>当前曲目</translation>
+    </message>
+    <message>
+        <source>Selected library tracks (%1)</source>
+        <translation>曲库中选中的曲目（%1）</translation>
+    </message>
+    <message>
+        <source>Whole library</source>
+        <translation>整个曲库</translation>
+    </message>
+    <message>
+        <source>%1 has no segments yet; skipped.</source>
+        <translation>%1 还没有片段；已跳过。</translation>
+    </message>
+    <message>
+        <source>No track is open.</source>
+        <translation>未打开任何曲目。</translation>
+    </message>
+    <message>
+        <source>The open track has no segments yet: tag it with a model first.</source>
+        <translation>打开的曲目还没有片段：请先用模型为其打标签。</translation>
+    </message>
+    <message>
+        <source>No annotation store is open.</source>
+        <translation>未打开任何标注库。</translation>
+    </message>
+    <message>
+        <source>Cannot use the folder &quot;%1&quot;; choose another.</source>
+        <translation>无法使用文件夹“%1”；请另选一个。</translation>
+    </message>
+    <message>
+        <source>There is nothing to export.</source>
+        <translation>没有可导出的内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Writing %n file(s)...</source>
+        <translation>
+            <numerusform>正在写入 %n 个文件...</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 个文件写入 %1。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FeatureExtractor</name>
+    <message>
+        <source>A stored filter matrix can only be used for mel features, not %1.</source>
+        <translation>存储的滤波器矩阵只能用于 mel 特征，不能用于 %1。</translation>
+    </message>
+    <message>
+        <source>The mel filter matrix has %1 values; %2 FFT bins x %3 bands need %4.</source>
+        <translation>mel 滤波器矩阵有 %1 个值；%2 个 FFT 频点 x %3 个频带需要 %4 个。</translation>
+    </message>
+    <message>
+        <source>The audio is at %1 Hz but the feature settings expect %2 Hz; resample it first.</source>
+        <translation>音频采样率为 %1 Hz，但特征设置要求 %2 Hz；请先重采样。</translation>
+    </message>
+</context>
+<context>
+    <name>FeatureSettings</name>
+    <message>
+        <source>Feature settings: the sample rate must be positive (got %1 Hz).</source>
+        <translation>特征设置：采样率必须为正数（实际为 %1 Hz）。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the FFT size must be between 16 and %1 samples (got %2).</source>
+        <translation>特征设置：FFT 大小必须在 16 到 %1 个采样之间（实际为 %2）。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the hop must be at least 1 sample (got %1).</source>
+        <translation>特征设置：帧移至少为 1 个采样（实际为 %1）。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the number of bands must be between 1 and %1 (got %2).</source>
+        <translation>特征设置：频带数必须在 1 到 %1 之间（实际为 %2）。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the frequency range must be finite numbers.</source>
+        <translation>特征设置：频率范围必须为有限数。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the lowest frequency must not be negative (got %1 Hz).</source>
+        <translation>特征设置：最低频率不能为负（实际为 %1 Hz）。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the lowest frequency (%1 Hz) must be below the highest (%2 Hz).</source>
+        <translation>特征设置：最低频率（%1 Hz）必须低于最高频率（%2 Hz）。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the highest frequency (%1 Hz) is above the Nyquist frequency (%2 Hz at %3 Hz sampling).</source>
+        <translation>特征设置：最高频率（%1 Hz）高于奈奎斯特频率（采样率 %3 Hz 时为 %2 Hz）。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the number of cepstral coefficients must be between 1 and the number of bands (%1), got %2.</source>
+        <translation>特征设置：倒谱系数的个数必须在 1 到频带数（%1）之间，实际为 %2。</translation>
+    </message>
+    <message>
+        <source>Feature settings: the delta width must be between 0 (no deltas) and 100 frames (got %1).</source>
+        <translation>特征设置：差分宽度必须在 0（不计算差分）到 100 帧之间（实际为 %1）。</translation>
+    </message>
+    <message>
+        <source>Unknown feature type &quot;%1&quot;; expected mel, erb or erb-cepstrum.</source>
+        <translation>未知的特征类型“%1”；应为 mel、erb 或 erb-cepstrum。</translation>
+    </message>
+    <message>
+        <source>Unknown mel scale &quot;%1&quot;; expected htk or slaney.</source>
+        <translation>未知的 mel 刻度“%1”；应为 htk 或 slaney。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportCheckpointDialog</name>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Import Checkpoint</source>
+        <translation>导入检查点</translation>
+    </message>
+    <message>
+        <source>e.g. mtat-musicnn.pth</source>
+        <translation>例如 mtat-musicnn.pth</translation>
+    </message>
+    <message>
+        <source>one tag per line, in output order</source>
+        <translation>每行一个标签，按输出顺序</translation>
+    </message>
+    <message>
+        <source>e.g. MTAT musicnn</source>
+        <translation>例如 MTAT musicnn</translation>
+    </message>
+    <message>
+        <source>Importing...</source>
+        <translation>正在导入...</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>&amp;Architecture:</source>
+        <translation>架构(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;Checkpoint:</source>
+        <translation>检查点(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Choose a Checkpoint</source>
+        <translation>选择检查点</translation>
+    </message>
+    <message>
+        <source>PyTorch checkpoints (*.pth *.pt);;All files (*)</source>
+        <translation>PyTorch 检查点 (*.pth *.pt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Tags file:</source>
+        <translation>标签文件(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Choose a Tags File</source>
+        <translation>选择标签文件</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt *.tsv);;All files (*)</source>
+        <translation>文本文件 (*.txt *.tsv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>The bundle is written to %1.</source>
+        <translation>模型包将写入 %1。</translation>
+    </message>
+    <message>
+        <source>Choose the checkpoint (.pth) file to import.</source>
+        <translation>请选择要导入的检查点（.pth）文件。</translation>
+    </message>
+    <message>
+        <source>Choose the tags file: one tag per line, in the order of the model&apos;s outputs.</source>
+        <translation>请选择标签文件：每行一个标签，按模型输出的顺序排列。</translation>
+    </message>
+    <message>
+        <source>A model bundle %1 exists already; choose another name.</source>
+        <translation>模型包 %1 已存在；请另选一个名称。</translation>
+    </message>
+    <message>
+        <source>Cannot create the model folder %1.</source>
+        <translation>无法创建模型文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>The import stopped unexpectedly.</source>
+        <translation>导入意外停止。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportText</name>
+    <message>
+        <source>%1, line %2: %3</source>
+        <translation>%1，第 %2 行：%3</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation>%1 不是文件。</translation>
+    </message>
+    <message>
+        <source>%1 is too large for a label file (%2 MiB; the limit is %3 MiB).</source>
+        <translation>%1 作为标注文件过大（%2 MiB；上限为 %3 MiB）。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2.</source>
+        <translation>无法读取 %1：%2。</translation>
+    </message>
+    <message>
+        <source>the file holds a NUL byte (is it a text file?)</source>
+        <translation>文件中含有 NUL 字节（它是文本文件吗？）</translation>
+    </message>
+    <message>
+        <source>the text is not valid UTF-8</source>
+        <translation>文本不是有效的 UTF-8</translation>
+    </message>
+</context>
+<context>
+    <name>InferenceController</name>
+    <message>
+        <source>Open a track before tagging it.</source>
+        <translation>请先打开曲目，再为其打标签。</translation>
+    </message>
+    <message>
+        <source>Select a model in the model panel first.</source>
+        <translation>请先在模型面板中选择一个模型。</translation>
+    </message>
+    <message>
+        <source>Tagged %1 with %2 on %3 in %4 s (model %5 s, inference %6 s).</source>
+        <translation>已在 %3 上用 %2 为 %1 打标签，用时 %4 s（模型 %5 s，推理 %6 s）。</translation>
+    </message>
+    <message>
+        <source>The track is shorter than one model chunk; the model heard silence after its end.</source>
+        <translation>曲目短于一个模型块；模型在曲目结束后听到的是静音。</translation>
+    </message>
+</context>
+<context>
+    <name>InferenceRunner</name>
+    <message>
+        <source>%1 has no valid sample rate.</source>
+        <translation>%1 没有有效的采样率。</translation>
+    </message>
+    <message>
+        <source>The job names no audio file and holds no audio.</source>
+        <translation>该任务既未指定音频文件，也不含音频。</translation>
+    </message>
+    <message>
+        <source>%1 holds no audio.</source>
+        <translation>%1 不含音频。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>The model returned %1 rows for %2 chunks of %3.</source>
+        <translation>对于 %3 的 %2 个块，模型返回了 %1 行。</translation>
+    </message>
+</context>
+<context>
+    <name>JamsReader</name>
+    <message>
+        <source>JSON syntax error: %1.</source>
+        <translation>JSON 语法错误：%1。</translation>
+    </message>
+    <message>
+        <source>a JAMS file is a JSON object.</source>
+        <translation>JAMS 文件应为一个 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>missing, or not an array.</source>
+        <translation>缺失，或不是数组。</translation>
+    </message>
+    <message>
+        <source>an annotation must be an object.</source>
+        <translation>注释必须是对象。</translation>
+    </message>
+    <message>
+        <source>namespace &quot;%1&quot; skipped (only tag_open is read).</source>
+        <translation>已跳过命名空间“%1”（只读取 tag_open）。</translation>
+    </message>
+    <message>
+        <source>predictions of a second model version (&quot;%1&quot; after &quot;%2&quot;); import one model version at a time.</source>
+        <translation>出现第二个模型版本的预测（“%2”之后的“%1”）；请一次只导入一个模型版本。</translation>
+    </message>
+    <message>
+        <source>%1 has %2 rows for %3 segments.</source>
+        <translation>%1 有 %2 行，而片段有 %3 个。</translation>
+    </message>
+    <message>
+        <source>a tag must be a non-empty string.</source>
+        <translation>标签必须是非空字符串。</translation>
+    </message>
+    <message>
+        <source>a segment is [start, end] in seconds.</source>
+        <translation>片段的格式为 [start, end]，单位为秒。</translation>
+    </message>
+    <message>
+        <source>start</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>end</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>%1 values for %2 tags.</source>
+        <translation>%1 个值对应 %2 个标签。</translation>
+    </message>
+    <message>
+        <source>a verdict is 1, 0 or null.</source>
+        <translation>判定值为 1、0 或 null。</translation>
+    </message>
+    <message>
+        <source>a probability is a number from 0 to 1, or null.</source>
+        <translation>概率为 0 到 1 之间的数字，或 null。</translation>
+    </message>
+    <message>
+        <source>the time, duration and value columns differ in length.</source>
+        <translation>time、duration 和 value 列的长度不一致。</translation>
+    </message>
+    <message>
+        <source>time and duration must be numbers.</source>
+        <translation>time 和 duration 必须是数字。</translation>
+    </message>
+    <message>
+        <source>value must be a tag name.</source>
+        <translation>value 必须是标签名。</translation>
+    </message>
+    <message>
+        <source>duration %1 is not positive.</source>
+        <translation>时长 %1 不是正数。</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>confidence must be a number from 0 to 1.</source>
+        <translation>confidence 必须是 0 到 1 之间的数字。</translation>
+    </message>
+    <message>
+        <source>no tag_open annotation.</source>
+        <translation>没有 tag_open 注释。</translation>
+    </message>
+</context>
+<context>
+    <name>JamsWriter</name>
+    <message>
+        <source>Cannot write %1: the labels of %2 are incomplete.</source>
+        <translation>无法写入 %1：%2 的标注不完整。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelAssembler</name>
+    <message>
+        <source>%1 and %2 must be finite numbers.</source>
+        <translation>%1 与 %2 必须是有限数。</translation>
+    </message>
+    <message>
+        <source>%1 %2 is negative.</source>
+        <translation>%1 %2 为负数。</translation>
+    </message>
+    <message>
+        <source>%1 %2 is implausibly large (more than %3 s).</source>
+        <translation>%1 %2 大得不合理（超过 %3 s）。</translation>
+    </message>
+    <message>
+        <source>%1 %2 is before %3 %4.</source>
+        <translation>%1 %2 早于 %3 %4。</translation>
+    </message>
+    <message>
+        <source>%1 equals %2 (%3): the segment is empty.</source>
+        <translation>%1 与 %2 相等（%3）：片段为空。</translation>
+    </message>
+    <message>
+        <source>%1 holds no segments.</source>
+        <translation>%1 不含任何片段。</translation>
+    </message>
+    <message>
+        <source>%1 holds too many labels for one track (%2 segments x %3 tags; the limit is %4 cells).</source>
+        <translation>%1 含有的标注对单个曲目来说过多（%2 个片段 x %3 个标签；上限为 %4 个单元格）。</translation>
+    </message>
+    <message>
+        <source>%1: the segment %2-%3 s overlaps the segment %4-%5 s.</source>
+        <translation>%1：片段 %2-%3 s 与片段 %4-%5 s 重叠。</translation>
+    </message>
+    <message>
+        <source>the segment %1-%2 s overlaps the segment %3-%4 s of line %5.</source>
+        <translation>片段 %1-%2 s 与第 %5 行的片段 %3-%4 s 重叠。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelExporter</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>The labels of %1 are incomplete.</source>
+        <translation>%1 的标注不完整。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelFormats</name>
+    <message>
+        <source>Unknown format &apos;%1&apos; (use %2).</source>
+        <translation>未知格式“%1”（请使用 %2）。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelledAudioFolder</name>
+    <message>
+        <source>%1: cannot read: %2</source>
+        <translation>%1：无法读取：%2</translation>
+    </message>
+    <message>
+        <source>%1, line %2: the header must be Start_Time,End_Time followed by tags.</source>
+        <translation>%1，第 %2 行：表头必须为 Start_Time,End_Time，后接各标签。</translation>
+    </message>
+    <message>
+        <source>%1, line %2: column %3 has no tag name.</source>
+        <translation>%1，第 %2 行：第 %3 列没有标签名。</translation>
+    </message>
+    <message>
+        <source>%1, line %2: the tag %3 appears twice.</source>
+        <translation>%1，第 %2 行：标签 %3 出现了两次。</translation>
+    </message>
+    <message>
+        <source>%1, line %2: %3 fields where the header has %4.</source>
+        <translation>%1，第 %2 行：有 %3 个字段，而表头有 %4 个。</translation>
+    </message>
+    <message>
+        <source>%1, line %2: the start and end times must be numbers.</source>
+        <translation>%1，第 %2 行：开始和结束时间必须是数字。</translation>
+    </message>
+    <message>
+        <source>%1, line %2: the value &quot;%3&quot; of %4 is not a number from 0 to 1.</source>
+        <translation>%1，第 %2 行：%4 的值“%3”不是 0 到 1 之间的数字。</translation>
+    </message>
+    <message>
+        <source>%1: the file is empty.</source>
+        <translation>%1：文件为空。</translation>
+    </message>
+    <message>
+        <source>%1: there are no segment rows.</source>
+        <translation>%1：没有片段数据行。</translation>
+    </message>
+    <message>
+        <source>%1: the folder does not exist.</source>
+        <translation>%1：文件夹不存在。</translation>
+    </message>
+    <message>
+        <source>%1: the labels folder does not exist.</source>
+        <translation>%1：标注文件夹不存在。</translation>
+    </message>
+    <message>
+        <source>Reading %1 was cancelled.</source>
+        <translation>读取 %1 已取消。</translation>
+    </message>
+    <message>
+        <source>%1: no label file %2.csv; skipped.</source>
+        <translation>%1：没有标注文件 %2.csv；已跳过。</translation>
+    </message>
+    <message>
+        <source> Skipped.</source>
+        <translation> 已跳过。</translation>
+    </message>
+    <message>
+        <source>%1: the labels run to %2 s but the audio lasts %3 s.</source>
+        <translation>%1：标注延续到 %2 s，但音频只有 %3 s。</translation>
+    </message>
+    <message>
+        <source>%1: no audio file with this stem.</source>
+        <translation>%1：没有与此主文件名相同的音频文件。</translation>
+    </message>
+    <message>
+        <source>%1: no audio file with CAL500exp labels was found.</source>
+        <translation>%1：未找到带有 CAL500exp 标注的音频文件。</translation>
+    </message>
+</context>
+<context>
+    <name>LaneControls</name>
+    <message>
+        <source>Filter tags</source>
+        <translation>筛选标签</translation>
+    </message>
+    <message>
+        <source>Show only tags whose name or category contains this text</source>
+        <translation>只显示名称或类别包含此文本的标签</translation>
+    </message>
+    <message>
+        <source>Vocabulary order</source>
+        <translation>词表顺序</translation>
+    </message>
+    <message>
+        <source>By peak probability</source>
+        <translation>按峰值概率</translation>
+    </message>
+    <message>
+        <source>By mean probability</source>
+        <translation>按平均概率</translation>
+    </message>
+    <message>
+        <source>Order of the tags within each category</source>
+        <translation>每个类别内标签的排列顺序</translation>
+    </message>
+    <message>
+        <source>Cells at or above this probability are outlined; &quot;Accept suggestions&quot; marks them present</source>
+        <translation>概率达到或超过此值的单元格会加上轮廓；“接受建议”会将它们标记为存在</translation>
+    </message>
+    <message>
+        <source>Model chunks</source>
+        <translation>模型块</translation>
+    </message>
+    <message>
+        <source>Fixed windows</source>
+        <translation>固定窗口</translation>
+    </message>
+    <message>
+        <source>Novelty</source>
+        <translation>新颖度</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Re-segment the track; verdicts carry over by overlap (undoable)</source>
+        <translation>重新对曲目分段；判定按重叠沿用到新片段（可撤销）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Window length of fixed segments (3 to 16 s)</source>
+        <translation>固定片段的窗口长度（3 到 16 s）</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Segments</source>
+        <translation>片段</translation>
+    </message>
+</context>
+<context>
+    <name>LaneLegend</name>
+    <message>
+        <source>Tag probability colours; the yellow mark is the threshold. Green with a check: present; red with a cross: absent (curator verdicts).</source>
+        <translation>标签概率颜色；黄色标记为阈值。绿色带勾：存在；红色带叉：不存在（审校者判定）。</translation>
+    </message>
+    <message>
+        <source>p(tag)</source>
+        <translation>p(标签)</translation>
+    </message>
+    <message>
+        <source>present</source>
+        <translation>存在</translation>
+    </message>
+    <message>
+        <source>absent</source>
+        <translation>不存在</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryModel</name>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Segments</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已审校</translation>
+    </message>
+    <message>
+        <source>Last edit</source>
+        <translation>最后编辑</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message>
+        <source>Only tracks with a segment judged for this tag</source>
+        <translation>只显示对此标签有已判定片段的曲目</translation>
+    </message>
+    <message>
+        <source>any verdict</source>
+        <translation>任意判定</translation>
+    </message>
+    <message>
+        <source>present</source>
+        <translation>存在</translation>
+    </message>
+    <message>
+        <source>absent</source>
+        <translation>不存在</translation>
+    </message>
+    <message>
+        <source>not reviewed</source>
+        <translation>未审校</translation>
+    </message>
+    <message>
+        <source>Tag:</source>
+        <translation>标签：</translation>
+    </message>
+    <message>
+        <source>any tag</source>
+        <translation>任意标签</translation>
+    </message>
+    <message>
+        <source>No annotation store is open.</source>
+        <translation>未打开任何标注库。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n track(s), %1 h of audio</source>
+        <translation>
+            <numerusform>%n 个曲目，共 %1 h 音频</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Taglane</source>
+        <translation>Taglane</translation>
+    </message>
+    <message>
+        <source>Opening %1 was cancelled.</source>
+        <translation>打开 %1 已取消。</translation>
+    </message>
+    <message>
+        <source>%1 opened with warnings: %2</source>
+        <translation>已打开 %1，但有警告：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tagging with %1 on %2: %n segment(s)...</source>
+        <translation>
+            <numerusform>正在 %2 上用 %1 打标签：%n 个片段...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tagging was cancelled.</source>
+        <translation>打标签已取消。</translation>
+    </message>
+    <message>
+        <source>Tagging Failed</source>
+        <translation>打标签失败</translation>
+    </message>
+    <message>
+        <source>The track could not be tagged.</source>
+        <translation>无法为该曲目打标签。</translation>
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation>无法保存：%1</translation>
+    </message>
+    <message>
+        <source>Cannot Save</source>
+        <translation>无法保存</translation>
+    </message>
+    <message>
+        <source>An edit could not be saved to the annotation store.</source>
+        <translation>有一项编辑无法保存到标注库。</translation>
+    </message>
+    <message>
+        <source>Annotation Store</source>
+        <translation>标注库</translation>
+    </message>
+    <message>
+        <source>Taglane could not open its annotation store; labels will not be saved.</source>
+        <translation>Taglane 无法打开其标注库；标注将不会被保存。</translation>
+    </message>
+    <message>
+        <source>The annotation store is open read-only: your edits will not be saved.</source>
+        <translation>标注库以只读方式打开：您的编辑将不会被保存。</translation>
+    </message>
+    <message>
+        <source>The annotation store was damaged and has been replaced by a new one.</source>
+        <translation>标注库已损坏，已用一个新的标注库替换。</translation>
+    </message>
+    <message>
+        <source> (read-only store)</source>
+        <translation> (只读标注库)</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Now Playing</source>
+        <translation>正在播放</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>曲库</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open...</source>
+        <translation>打开(&amp;O)...</translation>
+    </message>
+    <message>
+        <source>Open an audio file</source>
+        <translation>打开音频文件</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Export...</source>
+        <translation>导出(&amp;E)...</translation>
+    </message>
+    <message>
+        <source>&amp;Import Checkpoint...</source>
+        <translation>导入检查点(&amp;I)...</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Vocabulary...</source>
+        <translation>词表(&amp;V)...</translation>
+    </message>
+    <message>
+        <source>&amp;Tag Track</source>
+        <translation>为曲目打标签(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Tag the open track with the selected model (Ctrl+T)</source>
+        <translation>用所选模型为打开的曲目打标签（Ctrl+T）</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Tagging</source>
+        <translation>取消打标签(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh Models</source>
+        <translation>刷新模型(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>播放(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Taglane</source>
+        <translation>关于 Taglane(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>Cursor position / track length</source>
+        <translation>光标位置 / 曲目长度</translation>
+    </message>
+    <message>
+        <source>Open an audio file (Ctrl+O) or drop one here.</source>
+        <translation>打开音频文件（Ctrl+O），或将文件拖放到此处。</translation>
+    </message>
+    <message>
+        <source>Decoding %p%</source>
+        <translation>解码中 %p%</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop opening this file</source>
+        <translation>停止打开此文件</translation>
+    </message>
+    <message>
+        <source>Tagging %p%</source>
+        <translation>打标签中 %p%</translation>
+    </message>
+    <message>
+        <source>Stop tagging; the rows computed so far stay in the lane</source>
+        <translation>停止打标签；已计算出的行会保留在标签泳道中</translation>
+    </message>
+    <message>
+        <source>Open a track before tagging it.</source>
+        <translation>请先打开曲目，再为其打标签。</translation>
+    </message>
+    <message>
+        <source>Audio files (%1)</source>
+        <translation>音频文件 (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open Audio File</source>
+        <translation>打开音频文件</translation>
+    </message>
+    <message>
+        <source>Opening %1...</source>
+        <translation>正在打开 %1...</translation>
+    </message>
+    <message>
+        <source>Taglane - %1</source>
+        <translation>Taglane - %1</translation>
+    </message>
+    <message>
+        <source>Opened %1 in %2 s.</source>
+        <translation>已打开 %1，用时 %2 s。</translation>
+    </message>
+    <message>
+        <source>Cannot Open File</source>
+        <translation>无法打开文件</translation>
+    </message>
+    <message>
+        <source>Taglane could not open %1.</source>
+        <translation>Taglane 无法打开 %1。</translation>
+    </message>
+    <message>
+        <source>&amp;Clear List</source>
+        <translation>清空列表(&amp;C)</translation>
+    </message>
+    <message>
+        <source>About Taglane</source>
+        <translation>关于 Taglane</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Taglane %1&lt;/h3&gt;&lt;p&gt;A workstation for time-varying music tags: waveform, Mel and ERB spectrograms, a tag lane, playback, and model-assisted labelling.&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or later.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Taglane %1&lt;/h3&gt;&lt;p&gt;时变音乐标签工作站：波形、Mel 和 ERB 频谱图、标签泳道、播放，以及模型辅助标注。&lt;/p&gt;&lt;p&gt;依据 GNU 通用公共许可证第 3 版或更高版本授权。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>ModelBundle</name>
+    <message>
+        <source>The model bundle %1 does not exist.</source>
+        <translation>模型包 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not a model bundle (a bundle is a folder holding manifest.json and weights.pt).</source>
+        <translation>%1 不是模型包（模型包是包含 manifest.json 和 weights.pt 的文件夹）。</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 has no manifest.json.</source>
+        <translation>模型包 %1 没有 manifest.json。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON: %2</source>
+        <translation>%1 不是有效的 JSON：%2</translation>
+    </message>
+    <message>
+        <source>%1 does not hold a JSON object.</source>
+        <translation>%1 不包含 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 has no weights.pt.</source>
+        <translation>模型包 %1 没有 weights.pt。</translation>
+    </message>
+    <message>
+        <source>No folder was given for the model bundle.</source>
+        <translation>未指定模型包的文件夹。</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 was not written: the weights are empty.</source>
+        <translation>未写入模型包 %1：权重为空。</translation>
+    </message>
+    <message>
+        <source>%1 exists and is not a folder; the model bundle was not written.</source>
+        <translation>%1 已存在且不是文件夹；未写入模型包。</translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be created.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>A temporary folder could not be created in %1.</source>
+        <translation>无法在 %1 中创建临时文件夹。</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 could not be written: %2</source>
+        <translation>无法写入模型包 %1：%2</translation>
+    </message>
+    <message>
+        <source>The existing model bundle %1 could not be replaced.</source>
+        <translation>无法替换现有的模型包 %1。</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 could not be moved into place.</source>
+        <translation>无法将模型包 %1 移动到位。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelEvaluator</name>
+    <message>
+        <source>%1 does not hold %2 outputs for the manifest&apos;s tags.</source>
+        <translation>%1 不包含与清单中各标签对应的 %2 个输出。</translation>
+    </message>
+    <message>
+        <source>The model %1 could not be loaded: %2</source>
+        <translation>无法加载模型 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>The model failed on %1: %2</source>
+        <translation>模型在 %1 上运行失败：%2</translation>
+    </message>
+    <message>
+        <source>No labelled segment of %1 could be scored.</source>
+        <translation>%1 中没有任何已标注的片段可以评分。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelFolders</name>
+    <message>
+        <source>your models</source>
+        <translation>您的模型</translation>
+    </message>
+    <message>
+        <source>TAGLANE_MODEL_PATH</source>
+        <translation>TAGLANE_MODEL_PATH</translation>
+    </message>
+    <message>
+        <source>bundled</source>
+        <translation>内置</translation>
+    </message>
+</context>
+<context>
+    <name>ModelListModel</name>
+    <message>
+        <source>%1 (unreadable)</source>
+        <translation>%1（无法读取）</translation>
+    </message>
+    <message>
+        <source>%1  [%2, %3 tags]</source>
+        <translation>%1  [%2，%3 个标签]</translation>
+    </message>
+    <message>
+        <source>%1
+(%2)</source>
+        <translation>%1
+(%2)</translation>
+    </message>
+</context>
+<context>
+    <name>ModelManifest</name>
+    <message>
+        <source>%1 is not a Taglane model manifest (&quot;format&quot; is &quot;%2&quot;).</source>
+        <translation>%1 不是 Taglane 模型清单（“format”为“%2”）。</translation>
+    </message>
+    <message>
+        <source>%1 has manifest format version %2; this Taglane reads version %3 and earlier.</source>
+        <translation>%1 的清单格式版本为 %2；此版本的 Taglane 只能读取 %3 及更早版本。</translation>
+    </message>
+    <message>
+        <source>%1 names no architecture.</source>
+        <translation>%1 未指定架构。</translation>
+    </message>
+    <message>
+        <source>%1: tag %2 has no name.</source>
+        <translation>%1：标签 %2 没有名称。</translation>
+    </message>
+    <message>
+        <source>%1 lists no tags.</source>
+        <translation>%1 未列出任何标签。</translation>
+    </message>
+    <message>
+        <source>%1 has no valid sample rate.</source>
+        <translation>%1 没有有效的采样率。</translation>
+    </message>
+    <message>
+        <source>%1 has no valid chunk length.</source>
+        <translation>%1 没有有效的块长度。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPanel</name>
+    <message>
+        <source>&amp;Import checkpoint...</source>
+        <translation>导入检查点(&amp;I)...</translation>
+    </message>
+    <message>
+        <source>Turn a published PyTorch checkpoint (.pth) into a Taglane model bundle</source>
+        <translation>将已发布的 PyTorch 检查点（.pth）转换为 Taglane 模型包</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Look for model bundles again</source>
+        <translation>重新查找模型包</translation>
+    </message>
+    <message>
+        <source>Model chunk grid</source>
+        <translation>模型块网格</translation>
+    </message>
+    <message>
+        <source>Fixed windows</source>
+        <translation>固定窗口</translation>
+    </message>
+    <message>
+        <source>One lane column per model chunk, or per fixed window of N seconds</source>
+        <translation>每个模型块占一列标签泳道，或每 N 秒的固定窗口占一列</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Chunks per forward pass; larger is faster on a GPU and uses more memory</source>
+        <translation>每次前向传播处理的块数；数值越大在 GPU 上越快，占用内存也越多</translation>
+    </message>
+    <message>
+        <source>Tag track</source>
+        <translation>为曲目打标签</translation>
+    </message>
+    <message>
+        <source>Segments:</source>
+        <translation>片段：</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>automatic (CUDA when available, else CPU)</source>
+        <translation>自动（有 CUDA 时用 CUDA，否则用 CPU）</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No model selected. Taglane looks for NAME.tlmodel folders in:&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Import a published checkpoint to make one.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;未选择模型。Taglane 在以下位置查找 NAME.tlmodel 文件夹：&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;导入已发布的检查点即可生成一个。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt; cannot be used:&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt; 无法使用：&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>父版本</translation>
+    </message>
+    <message>
+        <source>none (imported)</source>
+        <translation>无（导入）</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Chunk length</source>
+        <translation>块长度</translation>
+    </message>
+    <message>
+        <source>%1 samples (%2 s)</source>
+        <translation>%1 个采样（%2 s）</translation>
+    </message>
+    <message>
+        <source>Sample rate</source>
+        <translation>采样率</translation>
+    </message>
+    <message>
+        <source>%1 Hz</source>
+        <translation>%1 Hz</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Found in</source>
+        <translation>来源位置</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Training&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;训练&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>no summary</source>
+        <translation>无摘要</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Metrics&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;指标&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>none recorded</source>
+        <translation>未记录</translation>
+    </message>
+</context>
+<context>
+    <name>NowPlayingPanel</name>
+    <message>
+        <source>The tags the model hears most strongly at the playback cursor</source>
+        <translation>在播放光标处模型听到的最强的标签</translation>
+    </message>
+    <message>
+        <source>At %1 (segment %2 - %3)</source>
+        <translation>位于 %1（片段 %2 - %3）</translation>
+    </message>
+    <message>
+        <source>Tag the track (Ctrl+T) to see what the model hears here.</source>
+        <translation>为曲目打标签（Ctrl+T），即可查看模型在此处听到了什么。</translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackController</name>
+    <message>
+        <source>No audio output device was found; playback is unavailable.</source>
+        <translation>未找到音频输出设备；无法播放。</translation>
+    </message>
+    <message>
+        <source>The audio output device &quot;%1&quot; offers no usable format; playback is unavailable.</source>
+        <translation>音频输出设备“%1”不提供可用的格式；无法播放。</translation>
+    </message>
+    <message>
+        <source>The audio output device &quot;%1&quot; could not be opened; playback is unavailable.</source>
+        <translation>无法打开音频输出设备“%1”；无法播放。</translation>
+    </message>
+    <message>
+        <source>Audio output failed (error %1); playback stopped.</source>
+        <translation>音频输出失败（错误 %1）；播放已停止。</translation>
+    </message>
+</context>
+<context>
+    <name>Segmentation</name>
+    <message>
+        <source>the segmentation</source>
+        <translation>该分段</translation>
+    </message>
+    <message>
+        <source>%1: segment %2 has an invalid span [%3, %4).</source>
+        <translation>%1：片段 %2 的区间 [%3, %4) 无效。</translation>
+    </message>
+    <message>
+        <source>%1: segment %2 starts at %3 s, before the previous one ends (%4 s).</source>
+        <translation>%1：片段 %2 开始于 %3 s，早于上一个片段的结束时间（%4 s）。</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentationSettings</name>
+    <message>
+        <source>Segment length in &quot;%1&quot; must be a number of seconds from %2 to %3.</source>
+        <translation>“%1”中的片段长度必须是 %2 到 %3 之间的秒数。</translation>
+    </message>
+    <message>
+        <source>Unknown segmentation &quot;%1&quot;: use &quot;chunk&quot; or &quot;fixed:SECONDS&quot;.</source>
+        <translation>未知的分段方式“%1”：请使用“chunk”或“fixed:SECONDS”。</translation>
+    </message>
+</context>
+<context>
+    <name>SpectrogramView</name>
+    <message>
+        <source>Open an audio file (File &gt; Open), drop one here, or pass it on the command line.</source>
+        <translation>打开音频文件（文件 &gt; 打开），将文件拖放到此处，或在命令行中指定。</translation>
+    </message>
+    <message>
+        <source>ERB spectrogram</source>
+        <translation>ERB 频谱图</translation>
+    </message>
+    <message>
+        <source>Mel spectrogram</source>
+        <translation>Mel 频谱图</translation>
+    </message>
+    <message>
+        <source>Hz</source>
+        <translation>Hz</translation>
+    </message>
+    <message>
+        <source>%1k</source>
+        <translation>%1k</translation>
+    </message>
+</context>
+<context>
+    <name>StoreFile</name>
+    <message>
+        <source>Cannot find a free name to move the damaged store %1 aside.</source>
+        <translation>找不到空闲的名称，无法将损坏的标注库 %1 移到一旁。</translation>
+    </message>
+    <message>
+        <source>Cannot move the damaged store %1 to %2.</source>
+        <translation>无法将损坏的标注库 %1 移动到 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreLabels</name>
+    <message>
+        <source>%1: no audio file for &quot;%2&quot; in %3 (looked for %4.&lt;%5&gt;).</source>
+        <translation>%1：在 %3 中找不到“%2”对应的音频文件（查找的是 %4.&lt;%5&gt;）。</translation>
+    </message>
+    <message>
+        <source>%1: several audio files match &quot;%2&quot;: %3.</source>
+        <translation>%1：有多个音频文件匹配“%2”：%3。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>The annotation store is not open for writing.</source>
+        <translation>标注库未以可写方式打开。</translation>
+    </message>
+    <message>
+        <source>%1: the labels are incomplete.</source>
+        <translation>%1：标注不完整。</translation>
+    </message>
+    <message>
+        <source>Imported labels</source>
+        <translation>导入的标注</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 did not confirm the import within a minute.</source>
+        <translation>标注库 %1 未在一分钟内确认导入。</translation>
+    </message>
+    <message>
+        <source>The store %1 has no track %2.</source>
+        <translation>标注库 %1 中没有曲目 %2。</translation>
+    </message>
+    <message>
+        <source>%1 has no segments in %2.</source>
+        <translation>%1 在 %2 中没有片段。</translation>
+    </message>
+    <message>
+        <source>No track in %1 matches &quot;%2&quot;.</source>
+        <translation>%1 中没有与“%2”匹配的曲目。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; matches %2 tracks in %3; give the full path.</source>
+        <translation>“%1”匹配 %3 中的 %2 个曲目；请给出完整路径。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreReader</name>
+    <message>
+        <source>Cannot read %1 from the annotation store %2: %3</source>
+        <translation>无法从标注库 %2 读取 %1：%3</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 has no track with id %2.</source>
+        <translation>标注库 %1 中没有 ID 为 %2 的曲目。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreSchema</name>
+    <message>
+        <source>Cannot read the annotation store %1: %2</source>
+        <translation>无法读取标注库 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is an SQLite database but not a Taglane annotation store.</source>
+        <translation>%1 是 SQLite 数据库，但不是 Taglane 标注库。</translation>
+    </message>
+    <message>
+        <source>%1 was written by a newer version of Taglane (store schema %2; this program knows up to %3). It was left unchanged; open it with a newer Taglane.</source>
+        <translation>%1 由更新版本的 Taglane 写入（标注库模式版本 %2；本程序最高支持 %3）。它未被修改；请用更新版本的 Taglane 打开。</translation>
+    </message>
+    <message>
+        <source>Cannot upgrade the annotation store %1: %2</source>
+        <translation>无法升级标注库 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot upgrade the annotation store %1 to schema %2: %3. The store was left unchanged.</source>
+        <translation>无法将标注库 %1 升级到模式版本 %2：%3。标注库未被修改。</translation>
+    </message>
+    <message>
+        <source>Cannot upgrade the annotation store %1: %2. The store was left unchanged.</source>
+        <translation>无法升级标注库 %1：%2。标注库未被修改。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreWriter</name>
+    <message>
+        <source>Cannot write to the annotation store %1: %2</source>
+        <translation>无法写入标注库 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot save edit %1 to %2: %3</source>
+        <translation>无法将编辑 %1 保存到 %2：%3</translation>
+    </message>
+</context>
+<context>
+    <name>SvRegionReader</name>
+    <message>
+        <source>expected time,value,duration,label (%1 fields found).</source>
+        <translation>应为 time,value,duration,label（实际有 %1 个字段）。</translation>
+    </message>
+    <message>
+        <source>time &quot;%1&quot; is not a number.</source>
+        <translation>时间“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>value &quot;%1&quot; is not a number.</source>
+        <translation>值“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>duration &quot;%1&quot; is not a number.</source>
+        <translation>时长“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>duration %1 is negative.</source>
+        <translation>时长 %1 为负数。</translation>
+    </message>
+    <message>
+        <source>an instant (duration 0) skipped.</source>
+        <translation>已跳过一个时间点（时长为 0）。</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>end</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>%1: %2 instants skipped in all.</source>
+        <translation>%1：共跳过 %2 个时间点。</translation>
+    </message>
+</context>
+<context>
+    <name>SvRegionWriter</name>
+    <message>
+        <source>Cannot write %1: the labels of %2 are incomplete.</source>
+        <translation>无法写入 %1：%2 的标注不完整。</translation>
+    </message>
+</context>
+<context>
+    <name>SynthCorpusGenerator</name>
+    <message>
+        <source>The number of tracks must be at least 1 (got %1).</source>
+        <translation>曲目数至少为 1（实际为 %1）。</translation>
+    </message>
+    <message>
+        <source>No output folder given.</source>
+        <translation>未指定输出文件夹。</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the output folder.</source>
+        <translation>%1：无法创建输出文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>SynthRenderer</name>
+    <message>
+        <source>The sample rate %1 Hz is outside 8000-96000 Hz.</source>
+        <translation>采样率 %1 Hz 超出 8000-96000 Hz 的范围。</translation>
+    </message>
+    <message>
+        <source>%1: the soundfont does not exist.</source>
+        <translation>%1：音色库不存在。</translation>
+    </message>
+    <message>
+        <source>%1: cannot read the soundfont: %2</source>
+        <translation>%1：无法读取音色库：%2</translation>
+    </message>
+    <message>
+        <source>%1: this is not a SoundFont 2 file.</source>
+        <translation>%1：这不是 SoundFont 2 文件。</translation>
+    </message>
+    <message>
+        <source>FluidSynth could not create its settings.</source>
+        <translation>FluidSynth 无法创建其设置。</translation>
+    </message>
+    <message>
+        <source>FluidSynth could not create a synthesiser at %1 Hz.</source>
+        <translation>FluidSynth 无法创建 %1 Hz 的合成器。</translation>
+    </message>
+    <message>
+        <source>%1: FluidSynth cannot load this soundfont.</source>
+        <translation>%1：FluidSynth 无法加载此音色库。</translation>
+    </message>
+    <message>
+        <source>%1: cannot write: %2</source>
+        <translation>%1：无法写入：%2</translation>
+    </message>
+    <message>
+        <source>Rendering %1 was cancelled.</source>
+        <translation>渲染 %1 已取消。</translation>
+    </message>
+    <message>
+        <source>%1: cannot finish writing the file.</source>
+        <translation>%1：无法完成文件写入。</translation>
+    </message>
+    <message>
+        <source>%1: cannot move the rendered file into place.</source>
+        <translation>%1：无法将渲染好的文件移动到位。</translation>
+    </message>
+</context>
+<context>
+    <name>TagLaneModel</name>
+    <message>
+        <source>no prediction</source>
+        <translation>无预测</translation>
+    </message>
+    <message>
+        <source>probability %1</source>
+        <translation>概率 %1</translation>
+    </message>
+    <message>
+        <source>verdict: not reviewed</source>
+        <translation>判定：未审校</translation>
+    </message>
+    <message>
+        <source>verdict: %1, set by %2 %3</source>
+        <translation>判定：%1，设定者：%2 %3</translation>
+    </message>
+    <message>
+        <source>present</source>
+        <translation>存在</translation>
+    </message>
+    <message>
+        <source>absent</source>
+        <translation>不存在</translation>
+    </message>
+    <message>
+        <source>curator</source>
+        <translation>审校者</translation>
+    </message>
+</context>
+<context>
+    <name>TagLaneView</name>
+    <message>
+        <source>Mark present</source>
+        <translation>标记为存在</translation>
+    </message>
+    <message>
+        <source>Mark absent</source>
+        <translation>标记为不存在</translation>
+    </message>
+    <message>
+        <source>Clear verdict</source>
+        <translation>清除判定</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n cells)</source>
+        <translation>
+            <numerusform>%1（%n 个单元格）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cycle verdict</source>
+        <translation>循环切换判定</translation>
+    </message>
+    <message>
+        <source>Paint cell</source>
+        <translation>涂刷单元格</translation>
+    </message>
+    <message numerus="yes">
+        <source>Accept %n suggestion(s)</source>
+        <translation>
+            <numerusform>接受 %n 条建议</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move boundary</source>
+        <translation>移动边界</translation>
+    </message>
+    <message>
+        <source>Paint present</source>
+        <translation>涂为存在</translation>
+    </message>
+    <message>
+        <source>Paint absent</source>
+        <translation>涂为不存在</translation>
+    </message>
+    <message>
+        <source>Paint unknown</source>
+        <translation>涂为未知</translation>
+    </message>
+    <message>
+        <source>Drag to move this boundary</source>
+        <translation>拖动以移动此边界</translation>
+    </message>
+    <message>
+        <source>Click to collapse or expand %1</source>
+        <translation>单击以折叠或展开 %1</translation>
+    </message>
+    <message>
+        <source>No tag predictions yet: each lane fills in when the tagger runs on this track.</source>
+        <translation>尚无标签预测：对此曲目运行打标签后，各标签泳道会逐步填充。</translation>
+    </message>
+</context>
+<context>
+    <name>Tagger</name>
+    <message>
+        <source>The model bundle %1 uses the architecture &quot;%2&quot;, which this Taglane cannot run.</source>
+        <translation>模型包 %1 使用架构“%2”，此版本的 Taglane 无法运行。</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 expects %2 Hz audio; %3 models run at 16000 Hz.</source>
+        <translation>模型包 %1 要求 %2 Hz 的音频；%3 模型以 16000 Hz 运行。</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 gives a chunk of %2 samples; FCN needs %3.</source>
+        <translation>模型包 %1 给出的块长度为 %2 个采样；FCN 需要 %3 个。</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 gives a chunk of %2 samples, too short for the model.</source>
+        <translation>模型包 %1 给出的块长度为 %2 个采样，对该模型来说太短。</translation>
+    </message>
+    <message>
+        <source>CUDA was asked for, but LibTorch sees no CUDA device.</source>
+        <translation>请求使用 CUDA，但 LibTorch 未检测到 CUDA 设备。</translation>
+    </message>
+    <message>
+        <source>The model %1 could not be moved to %2: %3</source>
+        <translation>无法将模型 %1 移到 %2：%3</translation>
+    </message>
+    <message>
+        <source>CUDA (device %1)</source>
+        <translation>CUDA（设备 %1）</translation>
+    </message>
+    <message>
+        <source>CPU (1 thread)</source>
+        <translation>CPU（1 个线程）</translation>
+    </message>
+    <message>
+        <source>CPU (%1 threads)</source>
+        <translation>CPU（%1 个线程）</translation>
+    </message>
+    <message>
+        <source>The audio is at %1 Hz but the model expects %2 Hz.</source>
+        <translation>音频采样率为 %1 Hz，但模型要求 %2 Hz。</translation>
+    </message>
+    <message>
+        <source>The model %1 failed while tagging: %2</source>
+        <translation>模型 %1 在打标签时失败：%2</translation>
+    </message>
+</context>
+<context>
+    <name>TimeRuler</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+</context>
+<context>
+    <name>TrackDocument</name>
+    <message>
+        <source>There is no segment at %1 s to split.</source>
+        <translation>%1 s 处没有可拆分的片段。</translation>
+    </message>
+    <message>
+        <source>Splitting at %1 s would leave a segment shorter than %2 s.</source>
+        <translation>在 %1 s 处拆分会留下短于 %2 s 的片段。</translation>
+    </message>
+    <message>
+        <source>There is no next segment to merge with.</source>
+        <translation>没有可合并的下一个片段。</translation>
+    </message>
+    <message>
+        <source>That segment has no boundary with a next segment.</source>
+        <translation>该片段与下一个片段之间没有边界。</translation>
+    </message>
+    <message>
+        <source>These segments are too short to move their boundary.</source>
+        <translation>这些片段太短，无法移动其边界。</translation>
+    </message>
+    <message>
+        <source>the new segmentation</source>
+        <translation>新的分段</translation>
+    </message>
+    <message>
+        <source>The segment this edit applies to no longer exists.</source>
+        <translation>此编辑所针对的片段已不存在。</translation>
+    </message>
+    <message>
+        <source>The segments this edit applies to changed.</source>
+        <translation>此编辑所针对的片段已改变。</translation>
+    </message>
+    <message>
+        <source>The store changed the number of segments.</source>
+        <translation>标注库改变了片段数。</translation>
+    </message>
+    <message>
+        <source>The annotation store refused a verdict edit (is it read-only?).</source>
+        <translation>标注库拒绝了一项判定编辑（它是只读的吗？）。</translation>
+    </message>
+    <message>
+        <source>No annotation store is open.</source>
+        <translation>未打开任何标注库。</translation>
+    </message>
+</context>
+<context>
+    <name>TrackLoader</name>
+    <message>
+        <source>%1 could not be read.</source>
+        <translation>无法读取 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>TrackView</name>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom in around the centre (+)</source>
+        <translation>以中心为基准放大（+）</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Zoom out around the centre (-)</source>
+        <translation>以中心为基准缩小（-）</translation>
+    </message>
+    <message>
+        <source>&amp;Fit</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Show the whole track</source>
+        <translation>显示整个曲目</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>播放(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Mel</source>
+        <translation>&amp;Mel</translation>
+    </message>
+    <message>
+        <source>Show the Mel spectrogram (128 bands)</source>
+        <translation>显示 Mel 频谱图（128 个频带）</translation>
+    </message>
+    <message>
+        <source>&amp;ERB</source>
+        <translation>&amp;ERB</translation>
+    </message>
+    <message>
+        <source>Show the ERB spectrogram (64 bands)</source>
+        <translation>显示 ERB 频谱图（64 个频带）</translation>
+    </message>
+    <message>
+        <source>&amp;Split Segment at Cursor</source>
+        <translation>在光标处拆分片段(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Split the segment under the play cursor (S)</source>
+        <translation>拆分播放光标所在的片段（S）</translation>
+    </message>
+    <message>
+        <source>&amp;Merge with Next Segment</source>
+        <translation>与下一片段合并(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Merge the selected segment (or the one under the cursor) with the next one (M)</source>
+        <translation>将选中的片段（或光标所在的片段）与下一个片段合并（M）</translation>
+    </message>
+    <message>
+        <source>&amp;Accept Suggestions</source>
+        <translation>接受建议(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Mark present every unreviewed cell at or above the threshold, in the selection (when it spans several cells) or the whole track (A)</source>
+        <translation>将所有达到或超过阈值的未审校单元格标记为存在，范围为选区（当其跨越多个单元格时）或整个曲目（A）</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>No track open</source>
+        <translation>未打开曲目</translation>
+    </message>
+    <message>
+        <source>mono</source>
+        <translation>单声道</translation>
+    </message>
+    <message>
+        <source>stereo</source>
+        <translation>立体声</translation>
+    </message>
+    <message>
+        <source>%1 channels</source>
+        <translation>%1 声道</translation>
+    </message>
+    <message>
+        <source>%1  |  %2  |  %3 Hz  |  %4  |  %5</source>
+        <translation>%1  |  %2  |  %3 Hz  |  %4  |  %5</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>%1 is not in the read-only annotation store.</source>
+        <translation>%1 不在只读标注库中。</translation>
+    </message>
+    <message>
+        <source>Open a track before choosing its segmentation.</source>
+        <translation>请先打开曲目，再选择其分段方式。</translation>
+    </message>
+    <message>
+        <source>Run a model on this track first: its chunks are the segments.</source>
+        <translation>请先对此曲目运行模型：模型块即为片段。</translation>
+    </message>
+    <message>
+        <source>Novelty segmentation needs the decoded audio of an open track.</source>
+        <translation>新颖度分段需要已打开曲目的解码音频。</translation>
+    </message>
+    <message>
+        <source>Finding segment boundaries by novelty...</source>
+        <translation>正在按新颖度查找片段边界...</translation>
+    </message>
+    <message numerus="yes">
+        <source>Novelty segmentation: %n segment(s).</source>
+        <translation>
+            <numerusform>新颖度分段：%n 个片段。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>fixed %1 s</source>
+        <translation>固定 %1 s</translation>
+    </message>
+    <message>
+        <source>model chunks</source>
+        <translation>模型块</translation>
+    </message>
+    <message>
+        <source>novelty</source>
+        <translation>新颖度</translation>
+    </message>
+    <message>
+        <source>Re-segment (%1)</source>
+        <translation>重新分段（%1）</translation>
+    </message>
+    <message>
+        <source>Split segment</source>
+        <translation>拆分片段</translation>
+    </message>
+    <message>
+        <source>Select a segment (or put the cursor in one) to merge it with the next.</source>
+        <translation>请选择一个片段（或将光标置于其中），以便将其与下一个片段合并。</translation>
+    </message>
+    <message>
+        <source>Merge segments</source>
+        <translation>合并片段</translation>
+    </message>
+    <message numerus="yes">
+        <source>Accepted %n suggestion(s) at or above %1.</source>
+        <translation>
+            <numerusform>已接受 %n 条达到或超过 %1 的建议。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No unreviewed cell is at or above the threshold %1.</source>
+        <translation>没有达到或超过阈值 %1 的未审校单元格。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n segment(s)</source>
+        <translation>
+            <numerusform>%n 个片段</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TrainableArchitecture</name>
+    <message>
+        <source>&quot;%1&quot; is not a trainable architecture.</source>
+        <translation>“%1”不是可训练的架构。</translation>
+    </message>
+</context>
+<context>
+    <name>Trainer</name>
+    <message>
+        <source>&quot;%1&quot; is not a trainable architecture.</source>
+        <translation>“%1”不是可训练的架构。</translation>
+    </message>
+    <message>
+        <source>There are no training examples.</source>
+        <translation>没有训练样本。</translation>
+    </message>
+    <message>
+        <source>The training examples were not cut for the %1 architecture.</source>
+        <translation>训练样本不是为 %1 架构切分的。</translation>
+    </message>
+    <message>
+        <source>The validation examples do not match the training examples (tags or features).</source>
+        <translation>验证样本与训练样本不匹配（标签或特征不同）。</translation>
+    </message>
+    <message>
+        <source>The positive weight alpha must be at least 1 (got %1).</source>
+        <translation>正样本权重 alpha 至少为 1（实际为 %1）。</translation>
+    </message>
+    <message>
+        <source>Epochs, batch size and learning rate must be positive.</source>
+        <translation>轮数、批大小和学习率必须为正数。</translation>
+    </message>
+    <message>
+        <source>The bundle %1 is a %2 model; it cannot start a %3 training.</source>
+        <translation>模型包 %1 是 %2 模型；不能用它开始 %3 训练。</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <source>%1, line %2: empty tag name</source>
+        <translation>%1，第 %2 行：标签名为空</translation>
+    </message>
+    <message>
+        <source>%1, line %2: tag name &quot;%3&quot; may not contain a comma or a quote</source>
+        <translation>%1，第 %2 行：标签名“%3”不能包含逗号或引号</translation>
+    </message>
+    <message>
+        <source>%1, line %2: tag &quot;%3&quot; appears twice</source>
+        <translation>%1，第 %2 行：标签“%3”出现了两次</translation>
+    </message>
+    <message>
+        <source>%1: no tags found</source>
+        <translation>%1：未找到任何标签</translation>
+    </message>
+    <message>
+        <source>%1: cannot read vocabulary: %2</source>
+        <translation>%1：无法读取词表：%2</translation>
+    </message>
+</context>
+<context>
+    <name>VocabularyEditor</name>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表</translation>
+    </message>
+    <message>
+        <source>&amp;Add...</source>
+        <translation>添加(&amp;A)...</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Import list...</source>
+        <translation>导入列表(&amp;I)...</translation>
+    </message>
+    <message>
+        <source>Add the tags of a CAL500-style vocabulary list (one tag per line, optional tab and category)</source>
+        <translation>添加 CAL500 风格词表列表中的标签（每行一个标签，可用制表符附加类别）</translation>
+    </message>
+    <message>
+        <source>Double-click a name or category to change it. Renaming or removing a tag keeps its stored verdicts under the old name; they stop counting.</source>
+        <translation>双击名称或类别即可修改。重命名或移除标签时，其已存储的判定仍保留在旧名称下，但不再计入。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tag(s). Select a model to see which tags it predicts.</source>
+        <translation>
+            <numerusform>%n 个标签。选择一个模型即可查看它预测哪些标签。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tag(s); the current model predicts every one.</source>
+        <translation>
+            <numerusform>%n 个标签；当前模型对每个标签都有预测。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tag(s) have no model output yet: %1</source>
+        <translation>
+            <numerusform>%n 个标签还没有模型输出：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add Tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message>
+        <source>Tag name (a CAL500-style prefix such as &quot;Instrument_-_&quot; sets the category):</source>
+        <translation>标签名（CAL500 风格的前缀，如“Instrument_-_”，会设定类别）：</translation>
+    </message>
+    <message>
+        <source>Import Vocabulary</source>
+        <translation>导入词表</translation>
+    </message>
+    <message>
+        <source>Vocabulary lists (*.txt *.tsv *.csv);;All files (*)</source>
+        <translation>词表列表 (*.txt *.tsv *.csv);;所有文件 (*)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n tag(s).</source>
+        <translation>
+            <numerusform>已添加 %n 个标签。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The vocabulary is empty; add tags before applying it.</source>
+        <translation>词表为空；请先添加标签再应用。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Applied %n tag(s).</source>
+        <translation>
+            <numerusform>已应用 %n 个标签。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>VocabularyModel</name>
+    <message>
+        <source>A tag needs a name.</source>
+        <translation>标签需要名称。</translation>
+    </message>
+    <message>
+        <source>The vocabulary has a tag &quot;%1&quot; already.</source>
+        <translation>词表中已有标签“%1”。</translation>
+    </message>
+    <message>
+        <source>No such tag.</source>
+        <translation>没有此标签。</translation>
+    </message>
+    <message>
+        <source>A category needs a name.</source>
+        <translation>类别需要名称。</translation>
+    </message>
+    <message>
+        <source>(no model)</source>
+        <translation>（无模型）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no output yet</source>
+        <translation>尚无输出</translation>
+    </message>
+    <message>
+        <source>The current model has no output for this tag; its cells stay empty until a model learns it.</source>
+        <translation>当前模型没有此标签的输出；在有模型学会它之前，其单元格保持为空。</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Model output</source>
+        <translation>模型输出</translation>
+    </message>
+</context>
+<context>
+    <name>WaveformView</name>
+    <message>
+        <source>Waveform</source>
+        <translation>波形</translation>
+    </message>
+</context>
+<context>
+    <name>cli</name>
+    <message numerus="yes">
+        <source>%n file(s) failed:
+</source>
+        <translation>
+            <numerusform>%n 个文件失败：
+</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Usage: taglane-cli COMMAND [ARGUMENTS...]
+
+Taglane&apos;s headless front end. Commands:
+</source>
+        <translation>用法：taglane-cli COMMAND [ARGUMENTS...]
+
+Taglane 的无界面前端。命令：
+</translation>
+    </message>
+    <message>
+        <source>
+Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
+</source>
+        <translation>
+运行 &apos;taglane-cli COMMAND --help&apos; 查看某个命令的选项。
+</translation>
+    </message>
+    <message>
+        <source>print duration, rate, channels and format of audio files</source>
+        <translation>显示音频文件的时长、采样率、声道数和格式</translation>
+    </message>
+    <message>
+        <source>write a Mel, ERB or ERB-cepstrum matrix as CSV</source>
+        <translation>将 Mel、ERB 或 ERB 倒谱矩阵写为 CSV</translation>
+    </message>
+    <message>
+        <source>turn a published PyTorch checkpoint into a model bundle</source>
+        <translation>将已发布的 PyTorch 检查点转换为模型包</translation>
+    </message>
+    <message>
+        <source>tag audio files or folders with a model, segment by segment</source>
+        <translation>用模型逐片段为音频文件或文件夹打标签</translation>
+    </message>
+    <message>
+        <source>render a synthetic corpus with exact segment labels (FluidSynth)</source>
+        <translation>渲染带有精确片段标注的合成语料库（FluidSynth）</translation>
+    </message>
+    <message>
+        <source>import label files (CAL500exp, catalogue, JAMS, Audacity, Sonic Visualiser) into a store</source>
+        <translation>将标注文件（CAL500exp、目录、JAMS、Audacity、Sonic Visualiser）导入标注库</translation>
+    </message>
+    <message>
+        <source>export a store&apos;s labels in an exchange format</source>
+        <translation>将标注库中的标注导出为交换格式</translation>
+    </message>
+    <message>
+        <source>train or fine-tune a model on labelled audio</source>
+        <translation>在已标注的音频上训练或微调模型</translation>
+    </message>
+    <message>
+        <source>evaluate a model on labelled audio: table, JSON and ROC/PR plots</source>
+        <translation>在已标注的音频上评估模型：表格、JSON 以及 ROC/PR 图</translation>
+    </message>
+    <message>
+        <source>taglane-cli: unknown command &apos;%1&apos;
+
+</source>
+        <translation>taglane-cli: 未知命令 &apos;%1&apos;
+
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing was imported: %n file(s) rejected (use --keep-going to import the others).
+</source>
+        <translation>
+            <numerusform>未导入任何内容：%n 个文件被拒绝（使用 --keep-going 可导入其余文件）。
+</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Workstation for time-varying music tags</source>
+        <translation>时变音乐标签工作站</translation>
+    </message>
+    <message>
+        <source>Audio file to open.</source>
+        <translation>要打开的音频文件。</translation>
+    </message>
+    <message>
+        <source>Annotation store to use (default: %1).</source>
+        <translation>要使用的标注库（默认：%1）。</translation>
+    </message>
+</context>
+<context>
+    <name>taglane::app</name>
+    <message>
+        <source>the folder %1 could not be created.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>ROC per tag - %1 (macro AUC %2)</source>
+        <translation>各标签 ROC - %1（宏平均 AUC %2）</translation>
+    </message>
+    <message>
+        <source>Precision-recall per tag - %1 (MAP %2)</source>
+        <translation>各标签精确率-召回率 - %1（MAP %2）</translation>
+    </message>
+    <message>
+        <source>the plot %1 could not be written.</source>
+        <translation>无法写入图表 %1。</translation>
+    </message>
+    <message>
+        <source>ROC, all cells pooled (micro AUC %1)</source>
+        <translation>ROC，汇总所有单元格（微平均 AUC %1）</translation>
+    </message>
+    <message>
+        <source>Precision-recall, all cells pooled (AP %1)</source>
+        <translation>精确率-召回率，汇总所有单元格（AP %1）</translation>
+    </message>
+    <message>
+        <source>micro</source>
+        <translation>微平均</translation>
+    </message>
+    <message>
+        <source>Evaluates a model bundle on a folder of audio with CAL500exp CSVs, segment by segment: per-tag and macro/micro ROC-AUC, PR-AUC (average precision), precision, recall, F1 and mean average accuracy.</source>
+        <translation>在带有 CAL500exp CSV 的音频文件夹上逐片段评估模型包：各标签及宏平均/微平均的 ROC-AUC、PR-AUC（平均精确率）、精确率、召回率、F1 以及平均准确率均值。</translation>
+    </message>
+    <message>
+        <source>model bundle (default: the bundled default model)</source>
+        <translation>模型包（默认：内置的默认模型）</translation>
+    </message>
+    <message>
+        <source>labelled folder</source>
+        <translation>已标注的文件夹</translation>
+    </message>
+    <message>
+        <source>write the metrics as JSON</source>
+        <translation>将指标写为 JSON</translation>
+    </message>
+    <message>
+        <source>write ROC and PR plots (PNG) into this folder</source>
+        <translation>将 ROC 和 PR 图（PNG）写入此文件夹</translation>
+    </message>
+    <message>
+        <source>decision threshold (default 0.5)</source>
+        <translation>决策阈值（默认 0.5）</translation>
+    </message>
+    <message>
+        <source>store the metrics in the bundle&apos;s manifest (&quot;metrics&quot;), e.g. after a held-out evaluation</source>
+        <translation>将指标存入模型包的清单（&quot;metrics&quot;），例如在留出集上评估之后</translation>
+    </message>
+    <message>
+        <source>--data DIR is required.</source>
+        <translation>必须指定 --data DIR。</translation>
+    </message>
+    <message>
+        <source>--threshold needs a number from 0 to 1.</source>
+        <translation>--threshold 需要 0 到 1 之间的数字。</translation>
+    </message>
+    <message>
+        <source>no --model was given and the default model (default.tlmodel) was not found.</source>
+        <translation>未指定 --model，且未找到默认模型（default.tlmodel）。</translation>
+    </message>
+    <message>
+        <source>--plots needs the GUI libraries (run taglane-cli with --plots on its command line).</source>
+        <translation>--plots 需要 GUI 库（请在 taglane-cli 的命令行中带上 --plots 运行）。</translation>
+    </message>
+    <message>
+        <source>warning: </source>
+        <translation>警告: </translation>
+    </message>
+    <message>
+        <source>Model %1 (%2) on %3: %4 tracks, %5 segments, threshold %6, %7 s</source>
+        <translation>模型 %1（%2）在 %3 上：%4 个曲目，%5 个片段，阈值 %6，%7 s</translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>macro</source>
+        <translation>宏平均</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>the bundle %1 could not be reopened to record the metrics.</source>
+        <translation>无法重新打开模型包 %1 以记录指标。</translation>
+    </message>
+    <message>
+        <source>Exports the labels of an annotation store: the whole library, or the tracks named (by id, path, file name or stem). Per-track formats write &lt;stem&gt;&lt;suffix&gt; per track; the catalogue writes one catalogue.csv.
+Curator verdicts are written as such; a cell the curator never judged is written from the model (present when its probability &gt;= the threshold).
+Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage or store error.</source>
+        <translation>导出标注库中的标注：整个曲库，或指定的曲目（按 ID、路径、文件名或主文件名指定）。按曲目的格式为每个曲目写出 &lt;stem&gt;&lt;suffix&gt;；目录格式写出一个 catalogue.csv。
+审校者判定按原样写出；审校者从未判定过的单元格按模型写出（概率 &gt;= 阈值时为存在）。
+退出状态：全部曲目导出成功时为 0，部分失败时为 1，用法或标注库错误时为 2。</translation>
+    </message>
+    <message>
+        <source>tracks to export (default: all)</source>
+        <translation>要导出的曲目（默认：全部）</translation>
+    </message>
+    <message>
+        <source>the annotation store (SQLite file)</source>
+        <translation>标注库（SQLite 文件）</translation>
+    </message>
+    <message>
+        <source>cal500exp, catalogue, jams, audacity or sv</source>
+        <translation>cal500exp、catalogue、jams、audacity 或 sv</translation>
+    </message>
+    <message>
+        <source>output folder (created if needed)</source>
+        <translation>输出文件夹（必要时创建）</translation>
+    </message>
+    <message>
+        <source>CAL500exp: &apos;soft&apos; (probabilities) or &apos;hard&apos; (0/1). Default: soft</source>
+        <translation>CAL500exp：&apos;soft&apos;（概率）或 &apos;hard&apos;（0/1）。默认：soft</translation>
+    </message>
+    <message>
+        <source>probability from which a tag counts as present. Default: 0.5</source>
+        <translation>标签视为存在的最低概率。默认：0.5</translation>
+    </message>
+    <message>
+        <source>curator name written to JAMS</source>
+        <translation>写入 JAMS 的审校者名称</translation>
+    </message>
+    <message>
+        <source>Sonic Visualiser: write a header line</source>
+        <translation>Sonic Visualiser：写出表头行</translation>
+    </message>
+    <message>
+        <source>Run &apos;%1 --help&apos; for the options.
+</source>
+        <translation>运行 &apos;%1 --help&apos; 查看选项。
+</translation>
+    </message>
+    <message>
+        <source>--store DB is required.</source>
+        <translation>必须指定 --store DB。</translation>
+    </message>
+    <message>
+        <source>--out DIR is required.</source>
+        <translation>必须指定 --out DIR。</translation>
+    </message>
+    <message>
+        <source>--format FORMAT is required (%1).</source>
+        <translation>必须指定 --format FORMAT（%1）。</translation>
+    </message>
+    <message>
+        <source>--values must be soft or hard.</source>
+        <translation>--values 必须为 soft 或 hard。</translation>
+    </message>
+    <message>
+        <source>--threshold must be a number from 0 to 1.</source>
+        <translation>--threshold 必须是 0 到 1 之间的数字。</translation>
+    </message>
+    <message>
+        <source>%1 holds no tracks: nothing to export.
+</source>
+        <translation>%1 中没有曲目：没有可导出的内容。
+</translation>
+    </message>
+    <message>
+        <source>Exported %1 tracks as %2 to %3.
+</source>
+        <translation>已将 %1 个曲目以 %2 格式导出到 %3。
+</translation>
+    </message>
+    <message>
+        <source>--%1: &quot;%2&quot; is not a whole number</source>
+        <translation>--%1：“%2”不是整数</translation>
+    </message>
+    <message>
+        <source>--%1: &quot;%2&quot; is not a number</source>
+        <translation>--%1：“%2”不是数字</translation>
+    </message>
+    <message>
+        <source>Computes a time-frequency feature matrix of an audio file and writes it as CSV: one line per band (or cepstral coefficient, then its delta), one column per frame, no header.
+Frames are centred at multiples of the hop (reflect padding at the ends), so N samples give 1 + N/hop frames.
+  mel           mel band energies (power spectrum), in dB unless --no-db
+  erb           ln energy in gammatone-shaped bands equally spaced on the ERB-number scale
+  erb-cepstrum  DCT-II of the ERB ln energies (--cepstra rows), then their deltas (--cepstra more rows unless --deltas 0)</source>
+        <translation>计算音频文件的时频特征矩阵并写为 CSV：每个频带（或倒谱系数，其后是其差分）一行，每帧一列，无表头。
+帧以帧移的整数倍为中心（两端使用反射填充），因此 N 个采样得到 1 + N/hop 帧。
+  mel           mel 频带能量（功率谱），单位为 dB，除非指定 --no-db
+  erb           在 ERB 数刻度上等间距分布的 gammatone 形频带中的 ln 能量
+  erb-cepstrum  ERB ln 能量的 DCT-II（--cepstra 行），其后是它们的差分（再加 --cepstra 行，除非指定 --deltas 0）</translation>
+    </message>
+    <message>
+        <source>audio file (WAV, FLAC, Ogg, Opus, MP3, ...)</source>
+        <translation>音频文件（WAV、FLAC、Ogg、Opus、MP3 等）</translation>
+    </message>
+    <message>
+        <source>mel, erb or erb-cepstrum (required)</source>
+        <translation>mel、erb 或 erb-cepstrum（必填）</translation>
+    </message>
+    <message>
+        <source>write the CSV here instead of to stdout</source>
+        <translation>将 CSV 写到此处，而不是标准输出</translation>
+    </message>
+    <message>
+        <source>analysis sample rate in Hz (default 16000; 0 keeps the file&apos;s rate)</source>
+        <translation>分析采样率，单位 Hz（默认 16000；0 表示保持文件的采样率）</translation>
+    </message>
+    <message>
+        <source>window and FFT length in samples (default 512)</source>
+        <translation>窗口和 FFT 长度，单位为采样数（默认 512）</translation>
+    </message>
+    <message>
+        <source>hop in samples (default 256)</source>
+        <translation>帧移，单位为采样数（默认 256）</translation>
+    </message>
+    <message>
+        <source>mel or ERB bands (default 96)</source>
+        <translation>mel 或 ERB 频带数（默认 96）</translation>
+    </message>
+    <message>
+        <source>lowest frequency in Hz (default 0)</source>
+        <translation>最低频率，单位 Hz（默认 0）</translation>
+    </message>
+    <message>
+        <source>highest frequency in Hz (default: half the rate)</source>
+        <translation>最高频率，单位 Hz（默认：采样率的一半）</translation>
+    </message>
+    <message>
+        <source>mel scale: htk (default) or slaney</source>
+        <translation>mel 刻度：htk（默认）或 slaney</translation>
+    </message>
+    <message>
+        <source>area-normalise the mel filters (librosa norm=&apos;slaney&apos;)</source>
+        <translation>对 mel 滤波器做面积归一化（librosa norm=&apos;slaney&apos;）</translation>
+    </message>
+    <message>
+        <source>mel in dB: 10 log10(max(x, 1e-10)) (default)</source>
+        <translation>mel 取 dB 值：10 log10(max(x, 1e-10))（默认）</translation>
+    </message>
+    <message>
+        <source>mel as linear power</source>
+        <translation>mel 取线性功率</translation>
+    </message>
+    <message>
+        <source>filter y[n] = x[n] - 0.97 x[n-1] before the STFT</source>
+        <translation>在 STFT 之前进行滤波 y[n] = x[n] - 0.97 x[n-1]</translation>
+    </message>
+    <message>
+        <source>erb-cepstrum: coefficients kept (default 20)</source>
+        <translation>erb-cepstrum：保留的系数个数（默认 20）</translation>
+    </message>
+    <message>
+        <source>erb-cepstrum: delta regression half-width in frames, 0 for none (default 2)</source>
+        <translation>erb-cepstrum：差分回归的半宽（帧数），0 表示不计算差分（默认 2）</translation>
+    </message>
+    <message>
+        <source>significant digits per number (default 6, as the reference files; 9 keeps every float exactly)</source>
+        <translation>每个数字的有效位数（默认 6，与参考文件一致；9 可精确保留每个 float）</translation>
+    </message>
+    <message>
+        <source> (see --help)</source>
+        <translation> (参见 --help)</translation>
+    </message>
+    <message>
+        <source>no audio file given (see --help)</source>
+        <translation>未指定音频文件（参见 --help）</translation>
+    </message>
+    <message>
+        <source>give one audio file, not %1</source>
+        <translation>请只指定一个音频文件，而不是 %1 个</translation>
+    </message>
+    <message>
+        <source>--type is required: mel, erb or erb-cepstrum</source>
+        <translation>必须指定 --type：mel、erb 或 erb-cepstrum</translation>
+    </message>
+    <message>
+        <source>--db and --no-db contradict each other</source>
+        <translation>--db 与 --no-db 相互矛盾</translation>
+    </message>
+    <message>
+        <source>--rate: %1 Hz is not a usable sample rate</source>
+        <translation>--rate：%1 Hz 不是可用的采样率</translation>
+    </message>
+    <message>
+        <source>--precision: give 1 to 17 significant digits, not %1</source>
+        <translation>--precision：有效位数应为 1 到 17，而不是 %1</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>cannot write to standard output</source>
+        <translation>无法写入标准输出</translation>
+    </message>
+    <message>
+        <source>cannot write to standard output: %1</source>
+        <translation>无法写入标准输出：%1</translation>
+    </message>
+    <message>
+        <source>Imports label files into an annotation store (created when missing). Every file is read and checked first; a malformed file is reported with its line and nothing is stored unless --keep-going is given.
+Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a usage or store error.</source>
+        <translation>将标注文件导入标注库（不存在时创建）。先读取并检查每个文件；格式有误的文件会连同出错行一并报告，并且除非指定 --keep-going，否则不存储任何内容。
+退出状态：全部文件导入成功时为 0，有文件被拒绝时为 1，用法或标注库错误时为 2。</translation>
+    </message>
+    <message>
+        <source>label files</source>
+        <translation>标注文件</translation>
+    </message>
+    <message>
+        <source>folder of the audio files: a label file is matched to the audio file it names, or to the one with the same stem (a CAL500exp CSV &lt;stem&gt;.csv to &lt;stem&gt;.wav, .flac, ...). Default: the label file&apos;s folder</source>
+        <translation>音频文件所在的文件夹：标注文件与其中指明的音频文件匹配，或与主文件名相同的音频文件匹配（CAL500exp CSV 的 &lt;stem&gt;.csv 对应 &lt;stem&gt;.wav、.flac 等）。默认：标注文件所在的文件夹</translation>
+    </message>
+    <message>
+        <source>CAL500exp cells: &apos;auto&apos; (0/1 are curator verdicts, fractions model probabilities), &apos;hard&apos; (&gt;= 0.5 is present) or &apos;soft&apos; (all probabilities). Default: auto</source>
+        <translation>CAL500exp 单元格：&apos;auto&apos;（0/1 为审校者判定，小数为模型概率）、&apos;hard&apos;（&gt;= 0.5 为存在）或 &apos;soft&apos;（全部视为概率）。默认：auto</translation>
+    </message>
+    <message>
+        <source>model version for probabilities whose file names none. Default: import</source>
+        <translation>文件未指明模型版本时，概率所用的模型版本。默认：import</translation>
+    </message>
+    <message>
+        <source>Audacity / Sonic Visualiser: tags a segment does not list are &apos;absent&apos; or &apos;unknown&apos;. Default: absent</source>
+        <translation>Audacity / Sonic Visualiser：片段未列出的标签视为 &apos;absent&apos;（不存在）或 &apos;unknown&apos;（未知）。默认：absent</translation>
+    </message>
+    <message>
+        <source>import the good files even when others are rejected</source>
+        <translation>即使有文件被拒绝，也导入没有问题的文件</translation>
+    </message>
+    <message>
+        <source>no label file given.</source>
+        <translation>未指定标注文件。</translation>
+    </message>
+    <message>
+        <source>--values must be auto, hard or soft.</source>
+        <translation>--values 必须为 auto、hard 或 soft。</translation>
+    </message>
+    <message>
+        <source>--model-version must not be empty.</source>
+        <translation>--model-version 不能为空。</translation>
+    </message>
+    <message>
+        <source>--unlisted must be absent or unknown.</source>
+        <translation>--unlisted 必须为 absent 或 unknown。</translation>
+    </message>
+    <message>
+        <source>warning: %1
+</source>
+        <translation>警告: %1
+</translation>
+    </message>
+    <message>
+        <source>rejected: %1
+</source>
+        <translation>已拒绝: %1
+</translation>
+    </message>
+    <message>
+        <source>Nothing to import.
+</source>
+        <translation>没有可导入的内容。
+</translation>
+    </message>
+    <message>
+        <source>%1 -&gt; %2: %3 segments, %4 tags
+</source>
+        <translation>%1 -&gt; %2：%3 个片段，%4 个标签
+</translation>
+    </message>
+    <message>
+        <source>Imported %1 tracks into %2.
+</source>
+        <translation>已将 %1 个曲目导入 %2。
+</translation>
+    </message>
+    <message>
+        <source>Imports a published MagnaTagATune checkpoint (a PyTorch state dict saved with torch.save) into a Taglane model bundle. Every key and shape is checked; on any problem nothing is written.</source>
+        <translation>将已发布的 MagnaTagATune 检查点（用 torch.save 保存的 PyTorch state dict）导入为 Taglane 模型包。每个键和形状都会经过检查；只要有任何问题，就不写入任何内容。</translation>
+    </message>
+    <message>
+        <source>the .pth state dict</source>
+        <translation>.pth state dict 文件</translation>
+    </message>
+    <message>
+        <source>architecture: %1</source>
+        <translation>架构：%1</translation>
+    </message>
+    <message>
+        <source>tags in output order, one per line</source>
+        <translation>按输出顺序排列的标签，每行一个</translation>
+    </message>
+    <message>
+        <source>the bundle folder to write (NAME.tlmodel)</source>
+        <translation>要写入的模型包文件夹（NAME.tlmodel）</translation>
+    </message>
+    <message>
+        <source>a human name for the model</source>
+        <translation>模型的可读名称</translation>
+    </message>
+    <message>
+        <source>%1: give --arch, --tags, --out and one checkpoint file
+</source>
+        <translation>%1: 请指定 --arch、--tags、--out 和一个检查点文件
+</translation>
+    </message>
+    <message>
+        <source>Wrote %1: %2, %3 tags, %4 samples per chunk at %5 Hz, version %6
+</source>
+        <translation>已写入 %1：%2，%3 个标签，每块 %4 个采样（%5 Hz），版本 %6
+</translation>
+    </message>
+    <message>
+        <source>Prints the facts of each audio file. With --decode the whole file is decoded, which finds truncated and corrupt files.</source>
+        <translation>显示每个音频文件的基本信息。使用 --decode 时会解码整个文件，从而发现被截断或损坏的文件。</translation>
+    </message>
+    <message>
+        <source>audio files</source>
+        <translation>音频文件</translation>
+    </message>
+    <message>
+        <source>decode the whole file to check it</source>
+        <translation>解码整个文件以进行检查</translation>
+    </message>
+    <message>
+        <source>print one JSON object per file</source>
+        <translation>每个文件输出一个 JSON 对象</translation>
+    </message>
+    <message>
+        <source>taglane-cli info: no file given
+</source>
+        <translation>taglane-cli info: 未指定文件
+</translation>
+    </message>
+    <message>
+        <source>duration:    </source>
+        <translation>时长:        </translation>
+    </message>
+    <message>
+        <source>sample rate: </source>
+        <translation>采样率:      </translation>
+    </message>
+    <message>
+        <source>channels:    </source>
+        <translation>声道数:      </translation>
+    </message>
+    <message>
+        <source>frames:      </source>
+        <translation>帧数:        </translation>
+    </message>
+    <message>
+        <source>format:      </source>
+        <translation>格式:        </translation>
+    </message>
+    <message>
+        <source>Renders a synthetic corpus of multi-segment tracks with FluidSynth: per track a WAV file and a CAL500exp-style CSV with the exact tags of each segment, plus vocabulary.tsv and corpus.json.</source>
+        <translation>用 FluidSynth 渲染由多片段曲目组成的合成语料库：每个曲目生成一个 WAV 文件和一个 CAL500exp 风格的 CSV（含每个片段的精确标签），另加 vocabulary.tsv 和 corpus.json。</translation>
+    </message>
+    <message>
+        <source>number of tracks (default 10)</source>
+        <translation>曲目数（默认 10）</translation>
+    </message>
+    <message>
+        <source>random seed; the same seed gives the same files (default 1)</source>
+        <translation>随机种子；相同的种子生成相同的文件（默认 1）</translation>
+    </message>
+    <message>
+        <source>output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>General MIDI soundfont (default: Debian&apos;s FluidR3_GM.sf2)</source>
+        <translation>General MIDI 音色库（默认：Debian 的 FluidR3_GM.sf2）</translation>
+    </message>
+    <message>
+        <source>sample rate in Hz (default 22050)</source>
+        <translation>采样率，单位 Hz（默认 22050）</translation>
+    </message>
+    <message>
+        <source>write mono files (default stereo)</source>
+        <translation>写出单声道文件（默认立体声）</translation>
+    </message>
+    <message>
+        <source>no progress display</source>
+        <translation>不显示进度</translation>
+    </message>
+    <message>
+        <source>unexpected argument: </source>
+        <translation>多余的参数: </translation>
+    </message>
+    <message>
+        <source>--tracks needs a whole number from 1 to 100000</source>
+        <translation>--tracks 需要 1 到 100000 之间的整数</translation>
+    </message>
+    <message>
+        <source>--seed needs a non-negative whole number</source>
+        <translation>--seed 需要非负整数</translation>
+    </message>
+    <message>
+        <source>--rate needs a whole number of Hz</source>
+        <translation>--rate 需要以 Hz 为单位的整数</translation>
+    </message>
+    <message>
+        <source>--out DIR is required</source>
+        <translation>必须指定 --out DIR</translation>
+    </message>
+    <message>
+        <source>rendering: </source>
+        <translation>渲染中: </translation>
+    </message>
+    <message>
+        <source>%1 tracks, %2 s of audio, %3 MB in %4 (%5 s, %6x real time)</source>
+        <translation>%1 个曲目，%2 s 音频，%3 MB，位于 %4（%5 s，%6 倍实时速度）</translation>
+    </message>
+    <message>
+        <source>warning: %1 samples clipped</source>
+        <translation>警告: %1 个采样被削波</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
+Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error.</source>
+        <translation>用模型包逐片段为音频文件打标签，并写出概率。
+会递归搜索文件夹中的音频文件。退出状态：全部文件打标签成功时为 0，部分失败时为 1（失败的文件在最后列出），用法或模型错误时为 2。</translation>
+    </message>
+    <message>
+        <source>audio files or folders</source>
+        <translation>音频文件或文件夹</translation>
+    </message>
+    <message>
+        <source>the model bundle folder (NAME.tlmodel)</source>
+        <translation>模型包文件夹（NAME.tlmodel）</translation>
+    </message>
+    <message>
+        <source>&apos;chunk&apos; (one segment per model chunk) or &apos;fixed:SECONDS&apos; (windows of 3 to 16 s; a tail shorter than 3 s joins the previous segment). Default: chunk</source>
+        <translation>&apos;chunk&apos;（每个模型块一个片段）或 &apos;fixed:SECONDS&apos;（3 到 16 s 的窗口；短于 3 s 的尾部并入前一个片段）。默认：chunk</translation>
+    </message>
+    <message>
+        <source>&apos;csv&apos; (&lt;stem&gt;.csv per file, CAL500exp style: Start_Time,End_Time,&lt;tags&gt;), &apos;catalogue&apos; (one catalogue.csv for all files) or &apos;jams&apos; (&lt;stem&gt;.jams per file). Default: csv</source>
+        <translation>&apos;csv&apos;（每个文件一个 &lt;stem&gt;.csv，CAL500exp 风格：Start_Time,End_Time,&lt;tags&gt;）、&apos;catalogue&apos;（所有文件共用一个 catalogue.csv）或 &apos;jams&apos;（每个文件一个 &lt;stem&gt;.jams）。默认：csv</translation>
+    </message>
+    <message>
+        <source>output folder (created if needed). Default: .</source>
+        <translation>输出文件夹（必要时创建）。默认：.</translation>
+    </message>
+    <message>
+        <source>cpu, cuda or auto. Default: auto</source>
+        <translation>cpu、cuda 或 auto。默认：auto</translation>
+    </message>
+    <message>
+        <source>chunks per forward pass. Default: 8</source>
+        <translation>每次前向传播处理的块数。默认：8</translation>
+    </message>
+    <message>
+        <source>CPU threads for the model; 0 = all cores. Default: 0</source>
+        <translation>模型使用的 CPU 线程数；0 = 全部核心。默认：0</translation>
+    </message>
+    <message>
+        <source>--model BUNDLE is required.</source>
+        <translation>必须指定 --model BUNDLE。</translation>
+    </message>
+    <message>
+        <source>no audio file or folder given.</source>
+        <translation>未指定音频文件或文件夹。</translation>
+    </message>
+    <message>
+        <source>unknown format &apos;%1&apos; (use csv, catalogue or jams).</source>
+        <translation>未知格式 &apos;%1&apos;（请使用 csv、catalogue 或 jams）。</translation>
+    </message>
+    <message>
+        <source>unknown device &apos;%1&apos; (use cpu, cuda or auto).</source>
+        <translation>未知设备 &apos;%1&apos;（请使用 cpu、cuda 或 auto）。</translation>
+    </message>
+    <message>
+        <source>--batch must be a whole number from 1 to 4096.</source>
+        <translation>--batch 必须是 1 到 4096 之间的整数。</translation>
+    </message>
+    <message>
+        <source>--threads must be a whole number from 0 to 1024.</source>
+        <translation>--threads 必须是 0 到 1024 之间的整数。</translation>
+    </message>
+    <message>
+        <source>cannot create the output folder %1.</source>
+        <translation>无法创建输出文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>no audio files found (suffixes: %1).</source>
+        <translation>未找到音频文件（后缀：%1）。</translation>
+    </message>
+    <message>
+        <source>Model: %1 (%2, version %3), %4 tags
+</source>
+        <translation>模型：%1（%2，版本 %3），%4 个标签
+</translation>
+    </message>
+    <message>
+        <source>Device: %1
+</source>
+        <translation>设备：%1
+</translation>
+    </message>
+    <message>
+        <source>[%1/%2] %3: failed: %4
+</source>
+        <translation>[%1/%2] %3：失败：%4
+</translation>
+    </message>
+    <message>
+        <source>[%1/%2] %3: %4 segments, %5 s of audio in %6 s</source>
+        <translation>[%1/%2] %3：%4 个片段，%5 s 音频，用时 %6 s</translation>
+    </message>
+    <message>
+        <source> (shorter than one model chunk: zero-padded)</source>
+        <translation> (短于一个模型块：已补零)</translation>
+    </message>
+    <message>
+        <source>Tagged %1 of %2 files (%3 s of audio) in %4 s on %5.
+</source>
+        <translation>已在 %5 上为 %2 个文件中的 %1 个打了标签（%3 s 音频），用时 %4 s。
+</translation>
+    </message>
+    <message>
+        <source>Trains a tagging model on a folder of audio with CAL500exp CSVs (the synth-corpus layout) and writes a model bundle. Labels are partial: empty CSV cells are left out of the loss. Ctrl+C stops after the current batch and keeps the best epoch so far.</source>
+        <translation>在带有 CAL500exp CSV 的音频文件夹（synth-corpus 布局）上训练打标签模型，并写出模型包。标注可以不完整：CSV 中的空单元格不计入损失。按 Ctrl+C 会在当前批次结束后停止，并保留迄今为止最佳的轮次。</translation>
+    </message>
+    <message>
+        <source>training folder</source>
+        <translation>训练文件夹</translation>
+    </message>
+    <message>
+        <source>validation folder (default: 15% of the training tracks)</source>
+        <translation>验证文件夹（默认：训练曲目的 15%）</translation>
+    </message>
+    <message>
+        <source>default, tvcnn or tvcnn-lstm (default: default)</source>
+        <translation>default、tvcnn 或 tvcnn-lstm（默认：default）</translation>
+    </message>
+    <message>
+        <source>output bundle folder (NAME.tlmodel)</source>
+        <translation>输出模型包文件夹（NAME.tlmodel）</translation>
+    </message>
+    <message>
+        <source>maximum epochs (default 20)</source>
+        <translation>最大轮数（默认 20）</translation>
+    </message>
+    <message>
+        <source>batch size (default 32)</source>
+        <translation>批大小（默认 32）</translation>
+    </message>
+    <message>
+        <source>Adam learning rate (default 0.001)</source>
+        <translation>Adam 学习率（默认 0.001）</translation>
+    </message>
+    <message>
+        <source>positive-penalty weight, &gt;= 1 (default 1)</source>
+        <translation>正样本惩罚权重，&gt;= 1（默认 1）</translation>
+    </message>
+    <message>
+        <source>random seed (default 1)</source>
+        <translation>随机种子（默认 1）</translation>
+    </message>
+    <message>
+        <source>early stopping: epochs without a better validation loss (default 3; 0 = off)</source>
+        <translation>早停：验证损失未改善的轮数（默认 3；0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>fine-tune from this bundle</source>
+        <translation>从此模型包开始微调</translation>
+    </message>
+    <message>
+        <source>continue from this checkpoint</source>
+        <translation>从此检查点继续训练</translation>
+    </message>
+    <message>
+        <source>checkpoint written after every epoch (default: BUNDLE.ckpt)</source>
+        <translation>每轮结束后写入的检查点（默认：BUNDLE.ckpt）</translation>
+    </message>
+    <message>
+        <source>CPU threads (default 0 = all)</source>
+        <translation>CPU 线程数（默认 0 = 全部）</translation>
+    </message>
+    <message>
+        <source>model name in the manifest</source>
+        <translation>清单中的模型名称</translation>
+    </message>
+    <message>
+        <source>--out BUNDLE is required.</source>
+        <translation>必须指定 --out BUNDLE。</translation>
+    </message>
+    <message>
+        <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm).</source>
+        <translation>未知架构“%1”（已知：default、tvcnn、tvcnn-lstm）。</translation>
+    </message>
+    <message>
+        <source>--epochs needs a positive whole number.</source>
+        <translation>--epochs 需要正整数。</translation>
+    </message>
+    <message>
+        <source>--batch needs a positive whole number.</source>
+        <translation>--batch 需要正整数。</translation>
+    </message>
+    <message>
+        <source>--lr needs a positive number.</source>
+        <translation>--lr 需要正数。</translation>
+    </message>
+    <message>
+        <source>--alpha needs a number of at least 1.</source>
+        <translation>--alpha 需要不小于 1 的数字。</translation>
+    </message>
+    <message>
+        <source>--seed, --patience and --threads need non-negative whole numbers.</source>
+        <translation>--seed、--patience 和 --threads 需要非负整数。</translation>
+    </message>
+    <message>
+        <source>Reading %1 ...</source>
+        <translation>正在读取 %1 ...</translation>
+    </message>
+    <message>
+        <source>%1: %2 training examples (%3 tracks), %4 validation examples (%5 tracks), %6 tags; features in %7 s</source>
+        <translation>%1：%2 个训练样本（%3 个曲目），%4 个验证样本（%5 个曲目），%6 个标签；特征计算用时 %7 s</translation>
+    </message>
+    <message>
+        <source>epoch %1/%2  train loss %3  validation loss %4  (%5 s)</source>
+        <translation>轮次 %1/%2  训练损失 %3  验证损失 %4  (%5 s)</translation>
+    </message>
+    <message>
+        <source>epoch %1/%2  batch %3/%4  loss %5</source>
+        <translation>轮次 %1/%2  批次 %3/%4  损失 %5</translation>
+    </message>
+    <message>
+        <source>Wrote %1 (%2, %3 tags): %4 epochs in %5 s, best epoch %6 with validation loss %7%8</source>
+        <translation>已写入 %1（%2，%3 个标签）：%4 轮，用时 %5 s，最佳轮次为第 %6 轮，验证损失 %7%8</translation>
+    </message>
+    <message>
+        <source> (stopped by the user)</source>
+        <translation> (由用户停止)</translation>
+    </message>
+    <message>
+        <source> (early stop)</source>
+        <translation> (早停)</translation>
+    </message>
+</context>
+<context>
+    <name>taglane::engine</name>
+    <message>
+        <source>%1: file not found</source>
+        <translation>%1：找不到文件</translation>
+    </message>
+    <message>
+        <source>%1: is a folder, not an audio file</source>
+        <translation>%1：是文件夹，不是音频文件</translation>
+    </message>
+    <message>
+        <source>%1: permission denied</source>
+        <translation>%1：权限被拒绝</translation>
+    </message>
+    <message>
+        <source>%1: the file is empty (0 bytes)</source>
+        <translation>%1：文件为空（0 字节）</translation>
+    </message>
+    <message>
+        <source> (not an audio format Taglane reads: WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF)</source>
+        <translation> (不是 Taglane 可读取的音频格式：WAV、FLAC、Ogg Vorbis、Opus、MP3、AIFF)</translation>
+    </message>
+    <message>
+        <source>%1: cannot open as audio: %2%3</source>
+        <translation>%1：无法作为音频打开：%2%3</translation>
+    </message>
+    <message>
+        <source>%1: invalid header (%2 channels, %3 Hz)</source>
+        <translation>%1：文件头无效（%2 个声道，%3 Hz）</translation>
+    </message>
+    <message>
+        <source>%1: several label files match (%2); using the first.</source>
+        <translation>%1：有多个标注文件匹配（%2）；使用第一个。</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1，%2：%3</translation>
+    </message>
+    <message>
+        <source>the track</source>
+        <translation>该曲目</translation>
+    </message>
+    <message>
+        <source>The tags file %1 does not exist.</source>
+        <translation>标签文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>The tags file %1 cannot be read: %2</source>
+        <translation>无法读取标签文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>The tags file %1 lists no tags.</source>
+        <translation>标签文件 %1 未列出任何标签。</translation>
+    </message>
+    <message>
+        <source>Unknown architecture &quot;%1&quot;; Taglane imports %2.</source>
+        <translation>未知架构“%1”；Taglane 可导入 %2。</translation>
+    </message>
+    <message>
+        <source>No tags were given for %1.</source>
+        <translation>未为 %1 指定标签。</translation>
+    </message>
+    <message>
+        <source>No output folder was given for the model bundle.</source>
+        <translation>未指定模型包的输出文件夹。</translation>
+    </message>
+    <message>
+        <source>The checkpoint %1 does not exist.</source>
+        <translation>检查点 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>The checkpoint %1 cannot be read: %2</source>
+        <translation>无法读取检查点 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation>%1 不是文件。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Tensor &quot;%1&quot; has shape %2 but %3 values.</source>
+        <translation>张量“%1”的形状为 %2，但有 %3 个值。</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Novelty segmentation: the segment limits must satisfy 0 &lt; minimum and 2 x minimum &lt;= maximum (got %1 s and %2 s).</source>
+        <translation>新颖度分段：片段长度限制必须满足 0 &lt; 最小值 且 2 x 最小值 &lt;= 最大值（实际为 %1 s 和 %2 s）。</translation>
+    </message>
+    <message>
+        <source>Novelty segmentation: the frame and kernel lengths must be positive (got %1 s and %2 s).</source>
+        <translation>新颖度分段：帧长和核长必须为正数（实际为 %1 s 和 %2 s）。</translation>
+    </message>
+    <message>
+        <source>Novelty segmentation: the audio is empty.</source>
+        <translation>新颖度分段：音频为空。</translation>
+    </message>
+    <message>
+        <source>Novelty segmentation: %1</source>
+        <translation>新颖度分段：%1</translation>
+    </message>
+    <message>
+        <source>Novelty segmentation was cancelled.</source>
+        <translation>新颖度分段已取消。</translation>
+    </message>
+    <message>
+        <source>The checkpoint %1 could not be written: %2</source>
+        <translation>无法写入检查点 %1：%2</translation>
+    </message>
+    <message>
+        <source>The checkpoint %1 could not be read (is it a checkpoint of this architecture?): %2</source>
+        <translation>无法读取检查点 %1（它是此架构的检查点吗？）：%2</translation>
+    </message>
+</context>
+<context>
+    <name>taglane::engine::detail</name>
+    <message>
+        <source>%1 is not a %2 checkpoint: the key &quot;%3&quot; is missing.</source>
+        <translation>%1 不是 %2 检查点：缺少键“%3”。</translation>
+    </message>
+    <message>
+        <source>%1: the output layer &quot;%2&quot; has %3 outputs, but %4 tags were given.</source>
+        <translation>%1：输出层“%2”有 %3 个输出，但给出了 %4 个标签。</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; has shape %3; a %4 model needs %5.</source>
+        <translation>%1：“%2”的形状为 %3；%4 模型需要 %5。</translation>
+    </message>
+    <message>
+        <source>%1 has the key &quot;%2&quot;, which a %3 model does not have; is it a %3 checkpoint?</source>
+        <translation>%1 含有键“%2”，而 %3 模型没有此键；它是 %3 检查点吗？</translation>
+    </message>
+    <message>
+        <source>%1: unknown architecture &quot;%2&quot; (known: %3).</source>
+        <translation>%1：未知架构“%2”（已知：%3）。</translation>
+    </message>
+    <message>
+        <source>%1: the %2 network could not be built: %3</source>
+        <translation>%1：无法构建 %2 网络：%3</translation>
+    </message>
+    <message>
+        <source>%1 is empty.</source>
+        <translation>%1 为空。</translation>
+    </message>
+    <message>
+        <source>%1 uses the legacy PyTorch serialization (before PyTorch 1.6), which Taglane cannot read. Re-save it with a recent PyTorch: python3 -c &quot;import torch; torch.save(torch.load(&apos;OLD.pth&apos;, map_location=&apos;cpu&apos;), &apos;NEW.pth&apos;)&quot;</source>
+        <translation>%1 使用旧版 PyTorch 序列化格式（PyTorch 1.6 之前），Taglane 无法读取。请用较新的 PyTorch 重新保存：python3 -c &quot;import torch; torch.save(torch.load(&apos;OLD.pth&apos;, map_location=&apos;cpu&apos;), &apos;NEW.pth&apos;)&quot;</translation>
+    </message>
+    <message>
+        <source>%1 is not a PyTorch state dict (expected a torch.save zip archive).</source>
+        <translation>%1 不是 PyTorch state dict（应为 torch.save 生成的 zip 归档）。</translation>
+    </message>
+    <message>
+        <source>%1 is damaged or not a PyTorch state dict: %2</source>
+        <translation>%1 已损坏或不是 PyTorch state dict：%2</translation>
+    </message>
+    <message>
+        <source>%1 holds a %2, not a dict of tensors.</source>
+        <translation>%1 包含的是 %2，而不是张量字典。</translation>
+    </message>
+    <message>
+        <source>%1 has a key of type %2; a state dict has text keys.</source>
+        <translation>%1 含有类型为 %2 的键；state dict 的键应为文本。</translation>
+    </message>
+    <message>
+        <source>%1: entry &quot;%2&quot; is a %3, not a tensor.</source>
+        <translation>%1：条目“%2”是 %3，不是张量。</translation>
+    </message>
+    <message>
+        <source>%1: entry &quot;%2&quot; cannot be read: %3</source>
+        <translation>%1：无法读取条目“%2”：%3</translation>
+    </message>
+    <message>
+        <source>%1 holds an empty dict, not model weights.</source>
+        <translation>%1 包含的是空字典，而不是模型权重。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation>%1 不是文件。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>The weights could not be serialized: %1</source>
+        <translation>无法序列化权重：%1</translation>
+    </message>
+    <message>
+        <source>%1 lacks the weight &quot;%2&quot;.</source>
+        <translation>%1 缺少权重“%2”。</translation>
+    </message>
+    <message>
+        <source>%1: the weight &quot;%2&quot; has another shape than this architecture needs.</source>
+        <translation>%1：权重“%2”的形状与此架构所需的不同。</translation>
+    </message>
+</context>
+<context>
+    <name>taglane::widgets::ColorMap</name>
+    <message>
+        <source>Viridis</source>
+        <translation>Viridis</translation>
+    </message>
+    <message>
+        <source>Gray</source>
+        <translation>灰度</translation>
+    </message>
+    <message>
+        <source>Magma</source>
+        <translation>Magma</translation>
+    </message>
+</context>
 </TS>
