@@ -111,7 +111,7 @@
     <name>AudacityLabelReader</name>
     <message>
         <source>expected start&lt;TAB&gt;end&lt;TAB&gt;title.</source>
-        <translation>应为 开始&lt;TAB&gt;结束&lt;TAB&gt;标题 格式。</translation>
+        <translation>应为“开始&lt;TAB&gt;结束&lt;TAB&gt;标题”格式。</translation>
     </message>
     <message>
         <source>a label title may not hold a tab.</source>
@@ -438,7 +438,7 @@
     </message>
     <message>
         <source>A model probability at or above this counts as present (hard CSV, catalogue, JAMS)</source>
-        <translation>模型概率达到或超过此值即视为存在（硬 CSV、目录、JAMS）</translation>
+        <translation>模型概率达到或超过此值即视为存在（0/1 CSV、目录、JAMS）</translation>
     </message>
     <message>
         <source>Cells the curator judged are written as 1 or 0. Segment/tag cells the curator never judged are written from the model: its probability, or present when it reaches the threshold. Cells with neither are left empty.</source>
@@ -709,7 +709,7 @@
     </message>
     <message>
         <source>Tagged %1 with %2 on %3 in %4 s (model %5 s, inference %6 s).</source>
-        <translation>已在 %3 上用 %2 为 %1 打标签，用时 %4 s（模型 %5 s，推理 %6 s）。</translation>
+        <translation>已在 %3 上用 %2 为 %1 打标签，用时 %4 s（加载模型 %5 s，推理 %6 s）。</translation>
     </message>
     <message>
         <source>The track is shorter than one model chunk; the model heard silence after its end.</source>
@@ -1475,7 +1475,7 @@
         <source>%1
 (%2)</source>
         <translation>%1
-(%2)</translation>
+（%2）</translation>
     </message>
 </context>
 <context>
@@ -1629,7 +1629,7 @@
     </message>
     <message>
         <source>Found in</source>
-        <translation>来源位置</translation>
+        <translation>所在位置</translation>
     </message>
     <message>
         <source>&lt;p&gt;&lt;b&gt;Training&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</source>
