@@ -4,9 +4,9 @@
 #include "widgets/taglanemodel.h"
 #include "widgets/trackview.h"
 
-#include "engine/formats/cal500csvwriter.h"
-#include "engine/formats/cataloguecsvwriter.h"
-#include "engine/formats/jamswriter.h"
+#include "engine/formats/atomicwrite.h"
+#include "engine/formats/labelexporter.h"
+#include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
 
 #include <QComboBox>
@@ -46,11 +46,14 @@ struct ExportDialog::Job
 
 QVector<ExportDialog::Format> ExportDialog::formats()
 {
+    using engine::LabelFormat;
     return {
-        {QStringLiteral("cal500-soft"), tr("CAL500exp CSV, probabilities (one file per track)"), QStringLiteral("csv"), false},
-        {QStringLiteral("cal500-hard"), tr("CAL500exp CSV, 0/1 at the threshold (one file per track)"), QStringLiteral("csv"), false},
-        {QStringLiteral("catalogue"), tr("Catalogue CSV (one file, one row per cell)"), QStringLiteral("csv"), true},
-        {QStringLiteral("jams"), tr("JAMS (one file per track)"), QStringLiteral("jams"), false},
+        {QStringLiteral("cal500-soft"), tr("CAL500exp CSV, probabilities (one file per track)"), LabelFormat::Cal500Exp, false},
+        {QStringLiteral("cal500-hard"), tr("CAL500exp CSV, 0/1 at the threshold (one file per track)"), LabelFormat::Cal500Exp, true},
+        {QStringLiteral("catalogue"), tr("Catalogue CSV (one file, one row per cell)"), LabelFormat::Catalogue, false},
+        {QStringLiteral("jams"), tr("JAMS (one file per track)"), LabelFormat::Jams, false},
+        {QStringLiteral("audacity"), tr("Audacity label track (one .txt per track)"), LabelFormat::Audacity, false},
+        {QStringLiteral("sv"), tr("Sonic Visualiser regions (one .sv.csv per track)"), LabelFormat::SonicVisualiser, false},
     };
 }
 
@@ -227,18 +230,18 @@ QVector<engine::TrackLabels> ExportDialog::collectLabels(QStringList *problems) 
         const auto record = m_store->track(trackId);
         if (!record)
             return false;
-        const auto grid = m_store->labelGrid(trackId);
-        if (!grid.ok()) {
+        auto labels = engine::StoreLabels::exportTrack(*m_store, trackId);
+        if (!labels.ok()) {
             if (problems)
-                *problems << grid.error();
+                *problems << labels.error();
             return true;
         }
-        if (grid->rows() == 0) {
+        if (labels->segments.isEmpty()) {
             if (problems)
                 *problems << tr("%1 has no segments yet; skipped.").arg(QFileInfo(record->path).fileName());
             return true;
         }
-        out.push_back(engine::TrackLabels::fromLabelGrid(grid.value(), record->path, record->durationSeconds));
+        out.push_back(std::move(labels).value());
         return true;
     };
 
@@ -318,11 +321,14 @@ bool ExportDialog::startExport()
     }
     const float threshold = float(m_threshold->value());
     auto job = std::make_shared<Job>();
-    job->total = format.oneFile ? 1 : int(labels.size());
+    job->total = engine::LabelFormats::isPerTrack(format.format) ? int(labels.size()) : 1;
     job->errors = problems;
     m_job = job;
 
-    QThread *thread = QThread::create([job, labels = std::move(labels), format, folder, threshold]() {
+    engine::LabelExporter::Options options;
+    options.threshold = threshold;
+    options.cal500Hard = format.hard;
+    QThread *thread = QThread::create([job, labels = std::move(labels), format, folder, options]() {
         const QDir dir(folder);
         auto record = [&job](const QString &path, const engine::Status &status) {
             QMutexLocker lock(&job->mutex);
@@ -331,29 +337,27 @@ bool ExportDialog::startExport()
             else
                 job->errors << status.error();
         };
-        if (format.oneFile) {
-            const QString path = dir.filePath(QStringLiteral("catalogue.csv"));
-            record(path, engine::CatalogueCsvWriter::write(path, labels, threshold));
+        if (!engine::LabelFormats::isPerTrack(format.format)) {
+            const auto written = engine::LabelExporter::write(folder, format.format, labels, options);
+            QMutexLocker lock(&job->mutex);
+            if (written.ok())
+                job->written << written.value();
+            else
+                job->errors << written.error();
             job->done = 1;
         } else {
+            const QString suffix = engine::LabelFormats::suffix(format.format);
             QSet<QString> used;
             for (const engine::TrackLabels &l : labels) {
                 if (job->stop)
                     break;
-                QString stem = QFileInfo(l.file).completeBaseName();
+                const QString stem = QFileInfo(l.file).completeBaseName();
                 QString name = stem;
                 for (int n = 2; used.contains(name.toLower()); ++n)
-                    name = QStringLiteral("%1_%2").arg(stem).arg(n);
+                    name = QStringLiteral("%1-%2").arg(stem).arg(n);
                 used.insert(name.toLower());
-                const QString path = dir.filePath(name + QLatin1Char('.') + format.suffix);
-                engine::Status status;
-                if (format.id == QLatin1String("cal500-soft"))
-                    status = engine::Cal500CsvWriter::write(path, l, engine::Cal500CsvWriter::Values::Soft, threshold);
-                else if (format.id == QLatin1String("cal500-hard"))
-                    status = engine::Cal500CsvWriter::write(path, l, engine::Cal500CsvWriter::Values::Hard, threshold);
-                else if (format.id == QLatin1String("jams"))
-                    status = engine::JamsWriter::write(path, l, engine::JamsWriter::Options{threshold, QString()});
-                record(path, status);
+                const QString path = dir.filePath(name + suffix);
+                record(path, engine::AtomicWrite::write(path, engine::LabelExporter::toBytes(l, format.format, options)));
                 ++job->done;
             }
         }

@@ -3,6 +3,7 @@
 
 #include "engine/store/annotationstore.h"
 
+#include "engine/formats/labelformat.h"
 #include "engine/formats/tracklabels.h"
 
 #include <QDialog>
@@ -36,10 +37,10 @@ public:
     /// One export format: per-track files or one file for all.
     struct Format
     {
-        QString id;            ///< "cal500-soft", "cal500-hard", "catalogue", "jams", ...
+        QString id;            ///< "cal500-soft", "cal500-hard", "catalogue", "jams", "audacity", "sv"
         QString label;
-        QString suffix;        ///< file suffix without dot
-        bool oneFile = false;  ///< one file for all tracks (catalogue)
+        engine::LabelFormat format = engine::LabelFormat::Cal500Exp;
+        bool hard = false;     ///< CAL500exp: 0/1 at the threshold instead of probabilities
     };
     static QVector<Format> formats();
 

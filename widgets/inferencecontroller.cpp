@@ -7,6 +7,8 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace taglane::widgets {
 
 InferenceController::InferenceController(TrackView *view, QObject *parent)
@@ -72,8 +74,12 @@ void InferenceController::onStarted(qint64 job, const engine::InferencePlan &pla
 {
     if (job != m_job)
         return;
+    m_longestUpdateMs = 0.0;
+    QElapsedTimer t;
+    t.start();
     if (m_view)
         m_view->beginInference(plan);
+    m_longestUpdateMs = std::max(m_longestUpdateMs, t.nsecsElapsed() / 1e6);
     Q_EMIT started(plan);
 }
 
@@ -81,8 +87,11 @@ void InferenceController::onProgress(const engine::InferenceProgress &progress)
 {
     if (progress.jobId != m_job)
         return;
+    QElapsedTimer t;
+    t.start();
     if (m_view)
         m_view->addInferenceRows(progress);
+    m_longestUpdateMs = std::max(m_longestUpdateMs, t.nsecsElapsed() / 1e6);
     Q_EMIT this->progress(progress.fraction);
 }
 
@@ -91,8 +100,11 @@ void InferenceController::onFinished(qint64 job, const engine::InferenceResult &
     if (job != m_job)
         return;
     m_result = result;
+    QElapsedTimer t;
+    t.start();
     if (m_view)
         m_view->finishInference(result);
+    m_longestUpdateMs = std::max(m_longestUpdateMs, t.nsecsElapsed() / 1e6);
     const double seconds = m_clock.nsecsElapsed() / 1e9;
     m_summary = tr("Tagged %1 with %2 on %3 in %4 s (model %5 s, inference %6 s).")
                     .arg(QFileInfo(result.plan.trackPath).fileName(), result.plan.modelName, result.plan.device)

@@ -43,6 +43,9 @@ public:
     /// "Tagged with MTAT musicnn on CPU (2 threads) in 8.1 s" for the last job.
     QString lastSummary() const { return m_summary; }
     QString lastError() const { return m_error; }
+    /// Longest time one lane update (begin / rows / finish) of the last job
+    /// took on this thread, in ms: what tagging costs the GUI thread at once.
+    double longestLaneUpdateMs() const { return m_longestUpdateMs; }
 
 public Q_SLOTS:
     void cancel();
@@ -72,6 +75,7 @@ private:
     engine::InferenceResult m_result;
     QString m_summary;
     QString m_error;
+    double m_longestUpdateMs = 0.0;
 };
 
 } // namespace taglane::widgets

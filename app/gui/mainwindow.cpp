@@ -34,6 +34,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
+#include <QPainterPath>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStandardPaths>
@@ -49,6 +51,32 @@ namespace taglane::app {
 namespace {
 const char *const recentKey = "recentFiles";
 constexpr int maxRecent = 10;
+
+/// A luggage-tag shape in the highlight colour, for "Tag Track".
+QIcon tagIcon()
+{
+    QIcon icon;
+    for (int size : {16, 24, 32, 48}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        const double s = size / 16.0;
+        QPainterPath tag;
+        tag.moveTo(1.5 * s, 2.5 * s);
+        tag.lineTo(8.5 * s, 2.5 * s);
+        tag.lineTo(14.5 * s, 8.0 * s);
+        tag.lineTo(8.5 * s, 13.5 * s);
+        tag.lineTo(1.5 * s, 13.5 * s);
+        tag.closeSubpath();
+        QPainterPath hole;
+        hole.addEllipse(QPointF(5.0 * s, 8.0 * s), 1.4 * s, 1.4 * s);
+        p.fillPath(tag.subtracted(hole), QColor(0x5a, 0xb0, 0xf0));
+        p.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
 
 QString positionKey(const QString &path)
 {
@@ -208,7 +236,7 @@ void MainWindow::createMenus()
     m_editMenu->addSeparator();
     m_editMenu->addAction(tr("&Vocabulary..."), this, &MainWindow::showVocabulary);
 
-    m_tagAction = new QAction(style()->standardIcon(QStyle::SP_MediaSeekForward), tr("&Tag Track"), this);
+    m_tagAction = new QAction(tagIcon(), tr("&Tag Track"), this);
     m_tagAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_tagAction->setToolTip(tr("Tag the open track with the selected model (Ctrl+T)"));
     connect(m_tagAction, &QAction::triggered, this, &MainWindow::tagTrack);

@@ -65,7 +65,7 @@ private Q_SLOTS:
         QStringList ids;
         for (const auto &f : widgets::ExportDialog::formats())
             ids << f.id;
-        for (const char *id : {"cal500-soft", "cal500-hard", "catalogue", "jams"})
+        for (const char *id : {"cal500-soft", "cal500-hard", "catalogue", "jams", "audacity", "sv"})
             QVERIFY(ids.contains(QLatin1String(id)));
     }
 
@@ -92,6 +92,31 @@ private Q_SLOTS:
         QCOMPARE(lines[1].split(QLatin1Char(','))[rock], QStringLiteral("1"));
         QCOMPARE(lines[2].split(QLatin1Char(','))[happy], QStringLiteral("0"));
         QVERIFY(!QFileInfo::exists(out + QStringLiteral("/two.csv")));
+    }
+
+    void audacityAndSonicVisualiser()
+    {
+        const QString out = tests::tempDir(QStringLiteral("exportdialog-labels"));
+        widgets::ExportDialog dialog(nullptr, &m_store, {m_a, m_b});
+        dialog.setScope(widgets::ExportDialog::Scope::SelectedTracks);
+        dialog.setOutputFolder(out);
+        dialog.setFormat(QStringLiteral("audacity"));
+        QSignalSpy done(&dialog, &widgets::ExportDialog::exportFinished);
+        QVERIFY(dialog.startExport());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        QVERIFY2(dialog.errors().isEmpty(), qPrintable(dialog.errors().join(QLatin1Char('\n'))));
+        QCOMPARE(dialog.writtenFiles().size(), 2);
+        // Track one: rock judged present in its first segment [0, 10).
+        const QString audacity = read(out + QStringLiteral("/one.txt"));
+        QVERIFY2(audacity.contains(QStringLiteral("Genre-Rock")), qPrintable(audacity));
+        QVERIFY(audacity.contains(QLatin1Char('\t')));
+
+        dialog.setFormat(QStringLiteral("sv"));
+        QVERIFY(dialog.startExport());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 10000);
+        QCOMPARE(dialog.writtenFiles().size(), 2);
+        QVERIFY2(dialog.writtenFiles().front().endsWith(QStringLiteral(".csv")), qPrintable(dialog.writtenFiles().front()));
+        QVERIFY(read(dialog.writtenFiles().front()).contains(QStringLiteral("Genre-Rock")));
     }
 
     void wholeLibraryCatalogueAndJams()
