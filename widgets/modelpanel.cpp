@@ -59,7 +59,8 @@ ModelPanel::ModelPanel(QWidget *parent)
     m_list->setModel(m_models);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_list->setMinimumHeight(90);
+    m_list->setMinimumHeight(60);
+    m_list->setMaximumHeight(150);
     m_details = new QTextBrowser(this);
     m_details->setOpenLinks(false);
 
