@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commands.h"
+
+#include "engine/eval/metrics.h"
+#include "engine/model/modelbundle.h"
+#include "engine/train/modelevaluator.h"
+#include "widgets/evaluationplot.h"
+#include "widgets/modelfolders.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include <cmath>
+
+namespace taglane::app {
+
+namespace {
+
+using namespace taglane::engine;
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cli", text);
+}
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "taglane-cli evaluate: " << message << "\n";
+    return 2;
+}
+
+QString cell(double v)
+{
+    return std::isfinite(v) ? QString::number(v, 'f', 3) : QStringLiteral("  -  ");
+}
+
+/// resources/models/default.tlmodel (build tree) or share/taglane/models (installed).
+QString defaultModel()
+{
+    for (const auto &folder : widgets::ModelFolders::searchFolders()) {
+        if (folder.origin != widgets::ModelFolders::Origin::Bundled)
+            continue;
+        const QString candidate = QDir(folder.path).filePath(QStringLiteral("default.tlmodel"));
+        if (QFileInfo::exists(candidate + QStringLiteral("/manifest.json")))
+            return candidate;
+    }
+    return {};
+}
+
+bool writePlots(const ModelEvaluation &ev, const QString &dir, QTextStream &err)
+{
+    if (!QDir().mkpath(dir)) {
+        err << "taglane-cli evaluate: " << tr("the folder %1 could not be created.").arg(dir) << "\n";
+        return false;
+    }
+    const int n = ev.input.tags;
+    for (auto kind : {widgets::EvaluationPlot::Kind::Roc, widgets::EvaluationPlot::Kind::PrecisionRecall}) {
+        const bool roc = kind == widgets::EvaluationPlot::Kind::Roc;
+        QVector<widgets::EvaluationPlot::Curve> curves;
+        for (int t = 0; t < n; ++t) {
+            const TagMetrics &m = ev.report.perTag[size_t(t)];
+            auto points = roc ? Metrics::rocCurve(ev.input, t) : Metrics::precisionRecallCurve(ev.input, t);
+            if (points.empty())
+                continue;
+            curves.push_back({QStringLiteral("%1 (%2)").arg(ev.manifest.tags.at(t).name,
+                                                            cell(roc ? m.rocAuc : m.averagePrecision)),
+                              points});
+        }
+        auto micro = roc ? Metrics::rocCurve(ev.input, -1) : Metrics::precisionRecallCurve(ev.input, -1);
+        widgets::EvaluationPlot plot(kind);
+        plot.setTitle(roc ? tr("ROC per tag - %1 (macro AUC %2)").arg(ev.manifest.name, cell(ev.report.macroRocAuc))
+                          : tr("Precision-recall per tag - %1 (MAP %2)").arg(ev.manifest.name, cell(ev.report.meanAveragePrecision)));
+        plot.setCurves(curves);
+        const QString path = QDir(dir).filePath(roc ? QStringLiteral("roc.png") : QStringLiteral("pr.png"));
+        if (!plot.savePng(path, 1000, 800)) {
+            err << "taglane-cli evaluate: " << tr("the plot %1 could not be written.").arg(path) << "\n";
+            return false;
+        }
+        widgets::EvaluationPlot microPlot(kind);
+        microPlot.setTitle(roc ? tr("ROC, all cells pooled (micro AUC %1)").arg(cell(ev.report.microRocAuc))
+                               : tr("Precision-recall, all cells pooled (AP %1)").arg(cell(ev.report.microAveragePrecision)));
+        microPlot.setCurves({{tr("micro"), micro}});
+        const QString microPath = QDir(dir).filePath(roc ? QStringLiteral("roc-micro.png") : QStringLiteral("pr-micro.png"));
+        if (!microPlot.savePng(microPath, 700, 600)) {
+            err << "taglane-cli evaluate: " << tr("the plot %1 could not be written.").arg(microPath) << "\n";
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+int runEvaluate(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Evaluates a model bundle on a folder of audio with CAL500exp CSVs, segment by segment: per-tag and "
+           "macro/micro ROC-AUC, PR-AUC (average precision), precision, recall, F1 and mean average accuracy."));
+    parser.addHelpOption();
+    const QCommandLineOption modelOption(QStringLiteral("model"), tr("model bundle (default: the bundled default model)"),
+                                         QStringLiteral("BUNDLE"));
+    const QCommandLineOption dataOption(QStringLiteral("data"), tr("labelled folder"), QStringLiteral("DIR"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), tr("write the metrics as JSON"), QStringLiteral("FILE"));
+    const QCommandLineOption plotsOption(QStringLiteral("plots"), tr("write ROC and PR plots (PNG) into this folder"),
+                                         QStringLiteral("DIR"));
+    const QCommandLineOption thresholdOption(QStringLiteral("threshold"), tr("decision threshold (default 0.5)"),
+                                             QStringLiteral("X"), QStringLiteral("0.5"));
+    const QCommandLineOption recordOption(QStringLiteral("record"),
+                                          tr("store the metrics in the bundle's manifest (\"metrics\"), e.g. after a "
+                                             "held-out evaluation"));
+    parser.addOptions({modelOption, dataOption, jsonOption, plotsOption, thresholdOption, recordOption});
+    if (!parser.parse(QStringList{QStringLiteral("taglane-cli evaluate")} + args))
+        return usageError(parser.errorText());
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    if (!parser.isSet(dataOption))
+        return usageError(tr("--data DIR is required."));
+    bool ok = false;
+    const double threshold = parser.value(thresholdOption).toDouble(&ok);
+    if (!ok || threshold < 0 || threshold > 1)
+        return usageError(tr("--threshold needs a number from 0 to 1."));
+    QString model = parser.value(modelOption);
+    if (model.isEmpty()) {
+        model = defaultModel();
+        if (model.isEmpty())
+            return usageError(tr("no --model was given and the default model (default.tlmodel) was not found."));
+    }
+    if (parser.isSet(plotsOption) && !qobject_cast<QApplication *>(QCoreApplication::instance()))
+        return usageError(tr("--plots needs the GUI libraries (run taglane-cli with --plots on its command line)."));
+
+    auto ev = ModelEvaluator::evaluate(model, parser.value(dataOption), threshold);
+    if (!ev) {
+        err << "taglane-cli evaluate: " << ev.error() << "\n";
+        return 1;
+    }
+    for (const QString &w : ev->warnings)
+        err << tr("warning: ") << w << "\n";
+
+    const MetricsReport &r = ev->report;
+    out << tr("Model %1 (%2) on %3: %4 tracks, %5 segments, threshold %6, %7 s")
+               .arg(ev->manifest.name, ev->manifest.architecture, parser.value(dataOption))
+               .arg(ev->tracks)
+               .arg(ev->input.examples)
+               .arg(threshold)
+               .arg(ev->seconds, 0, 'f', 1)
+        << "\n";
+    out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8\n")
+               .arg(tr("tag"), -36)
+               .arg(QStringLiteral("ROC-AUC"), 7)
+               .arg(QStringLiteral("PR-AUC"), 7)
+               .arg(QStringLiteral("prec."), 7)
+               .arg(QStringLiteral("recall"), 7)
+               .arg(QStringLiteral("F1"), 7)
+               .arg(QStringLiteral("avg.acc"), 7)
+               .arg(QStringLiteral("pos/n"), 9);
+    for (size_t t = 0; t < r.perTag.size(); ++t) {
+        const TagMetrics &m = r.perTag[t];
+        out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8\n")
+                   .arg(ev->manifest.tags.at(int(t)).name, -36)
+                   .arg(cell(m.rocAuc), 7)
+                   .arg(cell(m.averagePrecision), 7)
+                   .arg(cell(m.precision), 7)
+                   .arg(cell(m.recall), 7)
+                   .arg(cell(m.f1), 7)
+                   .arg(cell(m.balancedAccuracy), 7)
+                   .arg(QStringLiteral("%1/%2").arg(m.positives).arg(m.known), 9);
+    }
+    out << QStringLiteral("%1  %2  %3  %4  %5  %6  %7\n")
+               .arg(tr("macro"), -36)
+               .arg(cell(r.macroRocAuc), 7)
+               .arg(cell(r.meanAveragePrecision), 7)
+               .arg(cell(r.macroPrecision), 7)
+               .arg(cell(r.macroRecall), 7)
+               .arg(cell(r.macroF1), 7)
+               .arg(cell(r.meanAverageAccuracy), 7);
+    out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+               .arg(tr("micro"), -36)
+               .arg(cell(r.microRocAuc), 7)
+               .arg(cell(r.microAveragePrecision), 7)
+               .arg(cell(r.microPrecision), 7)
+               .arg(cell(r.microRecall), 7)
+               .arg(cell(r.microF1), 7);
+    out.flush();
+
+    if (parser.isSet(jsonOption)) {
+        QSaveFile file(parser.value(jsonOption));
+        if (!file.open(QIODevice::WriteOnly)
+            || file.write(QJsonDocument(ev->toJson(parser.value(dataOption))).toJson()) < 0 || !file.commit()) {
+            err << "taglane-cli evaluate: " << tr("%1 could not be written: %2").arg(file.fileName(), file.errorString()) << "\n";
+            return 1;
+        }
+    }
+    if (parser.isSet(plotsOption) && !writePlots(ev.value(), parser.value(plotsOption), err))
+        return 1;
+    if (parser.isSet(recordOption)) {
+        auto bundle = ModelBundle::open(model);
+        QFile weights(bundle ? bundle->weightsPath() : QString());
+        if (!bundle || !weights.open(QIODevice::ReadOnly)) {
+            err << "taglane-cli evaluate: " << tr("the bundle %1 could not be reopened to record the metrics.").arg(model) << "\n";
+            return 1;
+        }
+        ModelManifest manifest = bundle->manifest();
+        QJsonObject metrics = ev->toJson(QFileInfo(parser.value(dataOption)).fileName());
+        metrics.remove(QStringLiteral("seconds"));
+        manifest.metrics = metrics;
+        const Status written = ModelBundle::write(model, manifest, weights.readAll());
+        if (!written) {
+            err << "taglane-cli evaluate: " << written.error() << "\n";
+            return 1;
+        }
+    }
+    return 0;
+}
+
+} // namespace taglane::app

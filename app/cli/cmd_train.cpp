@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commands.h"
+
+#include "engine/model/modelbundle.h"
+#include "engine/train/trainer.h"
+#include "engine/train/trainingexamples.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTextStream>
+
+#include <cmath>
+#include <csignal>
+
+namespace taglane::app {
+
+namespace {
+
+using namespace taglane::engine;
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cli", text);
+}
+
+std::atomic_bool g_cancel{false};
+
+void onSignal(int)
+{
+    g_cancel.store(true);
+}
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "taglane-cli train: " << message << "\n";
+    return 2;
+}
+
+} // namespace
+
+int runTrain(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Trains a tagging model on a folder of audio with CAL500exp CSVs (the synth-corpus layout) and writes a "
+           "model bundle. Labels are partial: empty CSV cells are left out of the loss. Ctrl+C stops after the "
+           "current batch and keeps the best epoch so far."));
+    parser.addHelpOption();
+    const QCommandLineOption dataOption(QStringLiteral("data"), tr("training folder"), QStringLiteral("DIR"));
+    const QCommandLineOption valOption(QStringLiteral("val-data"),
+                                       tr("validation folder (default: 15% of the training tracks)"), QStringLiteral("DIR"));
+    const QCommandLineOption archOption(QStringLiteral("arch"), tr("default, tvcnn or tvcnn-lstm (default: default)"),
+                                        QStringLiteral("NAME"), QStringLiteral("default"));
+    const QCommandLineOption outOption(QStringLiteral("out"), tr("output bundle folder (NAME.tlmodel)"), QStringLiteral("BUNDLE"));
+    const QCommandLineOption epochsOption(QStringLiteral("epochs"), tr("maximum epochs (default 20)"), QStringLiteral("N"),
+                                          QStringLiteral("20"));
+    const QCommandLineOption batchOption(QStringLiteral("batch"), tr("batch size (default 32)"), QStringLiteral("N"),
+                                         QStringLiteral("32"));
+    const QCommandLineOption lrOption(QStringLiteral("lr"), tr("Adam learning rate (default 0.001)"), QStringLiteral("X"),
+                                      QStringLiteral("0.001"));
+    const QCommandLineOption alphaOption(QStringLiteral("alpha"), tr("positive-penalty weight, >= 1 (default 1)"),
+                                         QStringLiteral("X"), QStringLiteral("1"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"), tr("random seed (default 1)"), QStringLiteral("N"),
+                                        QStringLiteral("1"));
+    const QCommandLineOption patienceOption(QStringLiteral("patience"),
+                                            tr("early stopping: epochs without a better validation loss (default 3; 0 = off)"),
+                                            QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption initOption(QStringLiteral("init"), tr("fine-tune from this bundle"), QStringLiteral("BUNDLE"));
+    const QCommandLineOption resumeOption(QStringLiteral("resume"), tr("continue from this checkpoint"),
+                                          QStringLiteral("CHECKPOINT"));
+    const QCommandLineOption checkpointOption(QStringLiteral("checkpoint"),
+                                              tr("checkpoint written after every epoch (default: BUNDLE.ckpt)"),
+                                              QStringLiteral("FILE"));
+    const QCommandLineOption threadsOption(QStringLiteral("threads"), tr("CPU threads (default 0 = all)"),
+                                           QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption nameOption(QStringLiteral("name"), tr("model name in the manifest"), QStringLiteral("TEXT"));
+    const QCommandLineOption quietOption(QStringLiteral("quiet"), tr("no progress display"));
+    parser.addOptions({dataOption, valOption, archOption, outOption, epochsOption, batchOption, lrOption, alphaOption,
+                       seedOption, patienceOption, initOption, resumeOption, checkpointOption, threadsOption, nameOption,
+                       quietOption});
+    if (!parser.parse(QStringList{QStringLiteral("taglane-cli train")} + args))
+        return usageError(parser.errorText());
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    if (!parser.isSet(dataOption))
+        return usageError(tr("--data DIR is required."));
+    if (!parser.isSet(outOption))
+        return usageError(tr("--out BUNDLE is required."));
+
+    TrainingConfig config;
+    config.architecture = ExampleBuilder::resolveArchitecture(parser.value(archOption));
+    if (config.architecture.isEmpty())
+        return usageError(tr("unknown architecture \"%1\" (known: default, tvcnn, tvcnn-lstm).").arg(parser.value(archOption)));
+    bool ok1, ok2, ok3, ok4, ok5, ok6, ok7;
+    config.epochs = parser.value(epochsOption).toInt(&ok1);
+    config.batchSize = parser.value(batchOption).toInt(&ok2);
+    config.learningRate = parser.value(lrOption).toDouble(&ok3);
+    config.alpha = parser.value(alphaOption).toDouble(&ok4);
+    config.seed = parser.value(seedOption).toULongLong(&ok5);
+    config.patience = parser.value(patienceOption).toInt(&ok6);
+    config.threads = parser.value(threadsOption).toInt(&ok7);
+    if (!ok1 || config.epochs < 1)
+        return usageError(tr("--epochs needs a positive whole number."));
+    if (!ok2 || config.batchSize < 1)
+        return usageError(tr("--batch needs a positive whole number."));
+    if (!ok3 || !(config.learningRate > 0))
+        return usageError(tr("--lr needs a positive number."));
+    if (!ok4 || !(config.alpha >= 1.0))
+        return usageError(tr("--alpha needs a number of at least 1."));
+    if (!ok5 || !ok6 || config.patience < 0 || !ok7 || config.threads < 0)
+        return usageError(tr("--seed, --patience and --threads need non-negative whole numbers."));
+    config.initBundle = parser.value(initOption);
+    config.resumeFrom = parser.value(resumeOption);
+    config.modelName = parser.value(nameOption);
+    const QString bundle = parser.value(outOption);
+    config.checkpointPath = parser.isSet(checkpointOption) ? parser.value(checkpointOption)
+                                                           : QFileInfo(bundle).absoluteFilePath() + QStringLiteral(".ckpt");
+    const bool quiet = parser.isSet(quietOption);
+
+    // The tag order: the init bundle's tags first (so its outputs keep their
+    // rows), then new tags of the data in first-seen order.
+    Vocabulary tags;
+    if (!config.initBundle.isEmpty()) {
+        auto init = ModelBundle::open(config.initBundle);
+        if (!init) {
+            err << "taglane-cli train: " << init.error() << "\n";
+            return 2;
+        }
+        tags = init->manifest().tags;
+    }
+
+    QElapsedTimer clock;
+    clock.start();
+    if (!quiet)
+        err << tr("Reading %1 ...").arg(parser.value(dataOption)) << "\n" << Qt::flush;
+    auto all = ExampleBuilder::fromFolder(parser.value(dataOption), config.architecture, {});
+    if (!all) {
+        err << "taglane-cli train: " << all.error() << "\n";
+        return 1;
+    }
+    if (!tags.isEmpty()) {
+        QVector<Tag> merged = tags.tags();
+        for (const Tag &t : all->tags.tags())
+            if (tags.indexOf(t.name) < 0)
+                merged << t;
+        tags = Vocabulary(merged);
+        all = ExampleBuilder::fromFolder(parser.value(dataOption), config.architecture, tags);
+        if (!all) {
+            err << "taglane-cli train: " << all.error() << "\n";
+            return 1;
+        }
+    }
+    for (const QString &w : all->warnings)
+        err << tr("warning: ") << w << "\n";
+    TrainingExamples train, val;
+    if (parser.isSet(valOption)) {
+        train = all.value();
+        auto v = ExampleBuilder::fromFolder(parser.value(valOption), config.architecture, train.tags);
+        if (!v) {
+            err << "taglane-cli train: " << v.error() << "\n";
+            return 1;
+        }
+        val = v.value();
+    } else {
+        Trainer::splitByTrack(all.value(), config.validationFraction, config.seed, train, val);
+    }
+    if (!quiet) {
+        err << tr("%1: %2 training examples (%3 tracks), %4 validation examples (%5 tracks), %6 tags; features in %7 s")
+                   .arg(config.architecture)
+                   .arg(train.count())
+                   .arg(train.trackNames.size())
+                   .arg(val.count())
+                   .arg(val.trackNames.size())
+                   .arg(train.tags.size())
+                   .arg(clock.elapsed() / 1000.0, 0, 'f', 1)
+            << "\n"
+            << Qt::flush;
+    }
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    qint64 lastReport = -1000;
+    QElapsedTimer throttle;
+    throttle.start();
+    auto report = [&](const TrainingProgress &p) {
+        if (quiet)
+            return;
+        if (p.epochDone) {
+            err << "\r" << tr("epoch %1/%2  train loss %3  validation loss %4  (%5 s)")
+                               .arg(p.epoch)
+                               .arg(p.epochs)
+                               .arg(p.trainLoss, 0, 'f', 4)
+                               .arg(p.valLoss, 0, 'f', 4)
+                               .arg(p.seconds, 0, 'f', 1)
+                << "\n"
+                << Qt::flush;
+        } else if (throttle.elapsed() - lastReport >= 500) {
+            lastReport = throttle.elapsed();
+            err << "\r" << tr("epoch %1/%2  batch %3/%4  loss %5")
+                               .arg(p.epoch)
+                               .arg(p.epochs)
+                               .arg(p.batch)
+                               .arg(p.batches)
+                               .arg(p.trainLoss, 0, 'f', 4)
+                << Qt::flush;
+        }
+    };
+    auto result = Trainer::train(config, train, val, report, &g_cancel);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (!result) {
+        err << "taglane-cli train: " << result.error() << "\n";
+        return 1;
+    }
+    const Status written = result->writeBundle(bundle);
+    if (!written) {
+        err << "taglane-cli train: " << written.error() << "\n";
+        return 1;
+    }
+    out << tr("Wrote %1 (%2, %3 tags): %4 epochs in %5 s, best epoch %6 with validation loss %7%8")
+               .arg(bundle, result->manifest.architecture)
+               .arg(result->manifest.tags.size())
+               .arg(result->epochsRun)
+               .arg(result->seconds, 0, 'f', 1)
+               .arg(result->bestEpoch)
+               .arg(result->bestValLoss, 0, 'f', 4)
+               .arg(result->cancelled ? tr(" (stopped by the user)") : result->stoppedEarly ? tr(" (early stop)") : QString())
+        << "\n";
+    return result->cancelled ? 1 : 0;
+}
+
+} // namespace taglane::app

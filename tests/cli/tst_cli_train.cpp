@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// taglane-cli train / evaluate end to end on a tiny synthetic corpus.
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run cli(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(TAGLANE_CLI_PATH), args);
+    Run r;
+    if (!p.waitForFinished(300000)) {
+        p.kill();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+bool isPng(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) && f.read(8) == QByteArray("\x89PNG\r\n\x1a\n", 8) && f.size() > 1000;
+}
+
+} // namespace
+
+class TestCliTrain : public QObject
+{
+    Q_OBJECT
+
+private:
+    QString m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
+            QSKIP("the FluidR3 GM soundfont is not installed");
+        m_dir = taglane::tests::tempDir(QStringLiteral("tst_cli_train"));
+        Run train = cli({QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("3"), QStringLiteral("--seed"),
+                         QStringLiteral("11"), QStringLiteral("--mono"), QStringLiteral("--quiet"), QStringLiteral("--out"),
+                         m_dir + QStringLiteral("/train")});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        Run test = cli({QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("2"), QStringLiteral("--seed"),
+                        QStringLiteral("12"), QStringLiteral("--mono"), QStringLiteral("--quiet"), QStringLiteral("--out"),
+                        m_dir + QStringLiteral("/test")});
+        QVERIFY2(test.exitCode == 0, qPrintable(test.err));
+    }
+
+    void usageErrors()
+    {
+        QCOMPARE(cli({QStringLiteral("train"), QStringLiteral("--out"), m_dir + QStringLiteral("/x.tlmodel")}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("train"), QStringLiteral("--data"), m_dir + QStringLiteral("/train"), QStringLiteral("--out"),
+                      m_dir + QStringLiteral("/x.tlmodel"), QStringLiteral("--arch"), QStringLiteral("resnet")})
+                     .exitCode,
+                 2);
+        QCOMPARE(cli({QStringLiteral("train"), QStringLiteral("--data"), m_dir + QStringLiteral("/train"), QStringLiteral("--out"),
+                      m_dir + QStringLiteral("/x.tlmodel"), QStringLiteral("--alpha"), QStringLiteral("0.5")})
+                     .exitCode,
+                 2);
+        QCOMPARE(cli({QStringLiteral("evaluate"), QStringLiteral("--model"), m_dir + QStringLiteral("/none.tlmodel")}).exitCode, 2);
+        Run missing = cli({QStringLiteral("evaluate"), QStringLiteral("--model"), m_dir + QStringLiteral("/none.tlmodel"),
+                           QStringLiteral("--data"), m_dir + QStringLiteral("/test")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains(QStringLiteral("none.tlmodel")));
+        QVERIFY(!QFileInfo::exists(m_dir + QStringLiteral("/x.tlmodel")));
+    }
+
+    void trainThenEvaluate()
+    {
+        const QString bundle = m_dir + QStringLiteral("/small.tlmodel");
+        Run train = cli({QStringLiteral("train"), QStringLiteral("--data"), m_dir + QStringLiteral("/train"), QStringLiteral("--val-data"),
+                         m_dir + QStringLiteral("/test"), QStringLiteral("--arch"), QStringLiteral("default"), QStringLiteral("--out"),
+                         bundle, QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--alpha"), QStringLiteral("2"),
+                         QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--threads"), QStringLiteral("2")});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        QVERIFY(train.err.contains(QStringLiteral("epoch 2/2")));
+        QVERIFY(QFileInfo::exists(bundle + QStringLiteral("/manifest.json")));
+        QVERIFY(QFileInfo::exists(bundle + QStringLiteral("/weights.pt")));
+        QVERIFY(QFileInfo::exists(bundle + QStringLiteral(".ckpt")));
+        QFile manifestFile(bundle + QStringLiteral("/manifest.json"));
+        QVERIFY(manifestFile.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(manifestFile.readAll()).object();
+        QCOMPARE(manifest.value(QStringLiteral("architecture")).toString(), QStringLiteral("taglane-cnn"));
+
+        const QString json = m_dir + QStringLiteral("/metrics.json");
+        const QString plots = m_dir + QStringLiteral("/plots");
+        Run eval = cli({QStringLiteral("evaluate"), QStringLiteral("--model"), bundle, QStringLiteral("--data"),
+                        m_dir + QStringLiteral("/test"), QStringLiteral("--json"), json, QStringLiteral("--plots"), plots});
+        QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
+        QVERIFY(eval.out.contains(QStringLiteral("macro")));
+        QVERIFY(eval.out.contains(QStringLiteral("Song-Loud")));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
+        for (const char *key : {"roc_auc", "pr_auc", "f1"})
+            QVERIFY2(root.value(QStringLiteral("macro")).toObject().contains(QLatin1String(key)), key);
+        QVERIFY(root.value(QStringLiteral("micro")).toObject().contains(QStringLiteral("f1")));
+        const QJsonObject perTag = root.value(QStringLiteral("per_tag")).toObject();
+        QCOMPARE(perTag.size(), manifest.value(QStringLiteral("tags")).toArray().size());
+        QVERIFY(perTag.contains(QStringLiteral("Song-Loud")));
+        QVERIFY(root.value(QStringLiteral("segments")).toInt() > 2);
+        const double auc = root.value(QStringLiteral("macro")).toObject().value(QStringLiteral("roc_auc")).toDouble(-1);
+        QVERIFY(auc >= 0.0 && auc <= 1.0);
+        QVERIFY(isPng(plots + QStringLiteral("/roc.png")));
+        QVERIFY(isPng(plots + QStringLiteral("/pr.png")));
+
+        // Resume from the checkpoint for one more epoch.
+        Run resumed = cli({QStringLiteral("train"), QStringLiteral("--data"), m_dir + QStringLiteral("/train"), QStringLiteral("--val-data"),
+                           m_dir + QStringLiteral("/test"), QStringLiteral("--out"), m_dir + QStringLiteral("/resumed.tlmodel"),
+                           QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--alpha"), QStringLiteral("2"),
+                           QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--resume"), bundle + QStringLiteral(".ckpt")});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY(resumed.err.contains(QStringLiteral("epoch 3/3")));
+        QVERIFY(!resumed.err.contains(QStringLiteral("epoch 1/3")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliTrain)
+#include "tst_cli_train.moc"
