@@ -1,50 +1,164 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/taglanemodel.h"
 
+#include "engine/curation/trackdocument.h"
+
+#include <QDateTime>
+#include <QTimeZone>
 #include <QRegularExpression>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace taglane::widgets {
 
+using engine::TrackDocument;
+
 TagLaneModel::TagLaneModel(QObject *parent)
     : QAbstractTableModel(parent)
+    , m_doc(new TrackDocument(this))
 {
+    connect(m_doc, &TrackDocument::aboutToReset, this, [this]() {
+        if (!m_inReset)
+            beginResetModel();
+    });
+    connect(m_doc, &TrackDocument::didReset, this, &TagLaneModel::onDidReset);
+    connect(m_doc, &TrackDocument::labelsChanged, this, [this](int s0, int s1, int, int) {
+        if (rowCount() > 0 && s1 < columnCount())
+            Q_EMIT dataChanged(index(0, s0), index(rowCount() - 1, s1));
+    });
+    connect(m_doc, &TrackDocument::probabilitiesChanged, this, [this](int s0, int s1) {
+        if (rowCount() > 0 && s1 < columnCount())
+            Q_EMIT dataChanged(index(0, s0), index(rowCount() - 1, s1));
+        if (rowCount() > 0)
+            Q_EMIT headerDataChanged(Qt::Vertical, 0, rowCount() - 1);
+    });
+}
+
+TagLaneModel::~TagLaneModel() = default;
+
+void TagLaneModel::onDidReset()
+{
+    m_segments.clear();
+    for (const engine::Segment &s : m_doc->segments())
+        m_segments.push_back({s.start, s.end});
+    rebuildRows();
+    if (!m_inReset)
+        endResetModel();
 }
 
 void TagLaneModel::setVocabulary(const engine::Vocabulary &vocabulary)
 {
-    beginResetModel();
-    m_vocabulary = vocabulary;
-    m_rowToTag.clear();
-    for (const QString &category : vocabulary.categories())
-        for (int i = 0; i < vocabulary.size(); ++i)
-            if (vocabulary.at(i).category == category)
-                m_rowToTag.push_back(i);
-    resetCells();
-    endResetModel();
+    m_doc->reset(vocabulary, m_doc->segments());
+}
+
+const engine::Vocabulary &TagLaneModel::vocabulary() const
+{
+    return m_doc->tags();
 }
 
 void TagLaneModel::setSegments(const QVector<Segment> &segments)
 {
-    beginResetModel();
-    m_segments = segments;
-    resetCells();
-    endResetModel();
+    QVector<engine::Segment> s;
+    for (int i = 0; i < segments.size(); ++i)
+        s.push_back({qint64(i + 1), segments.at(i).start, segments.at(i).end});
+    m_doc->reset(m_doc->tags(), s);
 }
 
-void TagLaneModel::resetCells()
+void TagLaneModel::rowStats(int tag, double *peak, double *mean) const
 {
-    const size_t n = size_t(m_rowToTag.size()) * size_t(m_segments.size());
-    m_probability.assign(n, std::numeric_limits<float>::quiet_NaN());
-    m_verdict.assign(n, qint8(Unknown));
+    double best = -1.0;
+    double sum = 0.0;
+    int n = 0;
+    for (int s = 0; s < m_doc->segmentCount(); ++s) {
+        const float p = m_doc->probability(s, tag);
+        if (std::isnan(p))
+            continue;
+        best = std::max(best, double(p));
+        sum += p;
+        ++n;
+    }
+    *peak = best;
+    *mean = n > 0 ? sum / n : -1.0;
+}
+
+void TagLaneModel::rebuildRows()
+{
+    const engine::Vocabulary &v = m_doc->tags();
+    const QString filter = m_filter.trimmed();
+    m_rowToTag.clear();
+    for (const QString &category : v.categories()) {
+        QVector<int> group;
+        QVector<double> key;
+        for (int i = 0; i < v.size(); ++i) {
+            const engine::Tag &tag = v.at(i);
+            if (tag.category != category)
+                continue;
+            if (!filter.isEmpty() && !tag.name.contains(filter, Qt::CaseInsensitive)
+                && !displayName(tag).contains(filter, Qt::CaseInsensitive)
+                && !tag.category.contains(filter, Qt::CaseInsensitive))
+                continue;
+            double peak = 0.0, mean = 0.0;
+            if (m_order != RowOrder::Vocabulary)
+                rowStats(i, &peak, &mean);
+            group.push_back(i);
+            key.push_back(m_order == RowOrder::PeakProbability ? peak : mean);
+        }
+        if (m_order != RowOrder::Vocabulary) {
+            QVector<int> order(group.size());
+            std::iota(order.begin(), order.end(), 0);
+            std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key[a] > key[b]; });
+            for (int k : order)
+                m_rowToTag.push_back(group[k]);
+        } else {
+            m_rowToTag += group;
+        }
+    }
+}
+
+void TagLaneModel::setThreshold(double threshold)
+{
+    threshold = std::clamp(threshold, 0.0, 1.0);
+    if (std::abs(threshold - m_threshold) < 1e-12)
+        return;
+    m_threshold = threshold;
+    if (rowCount() > 0 && columnCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {AboveThresholdRole});
+    Q_EMIT thresholdChanged(m_threshold);
+}
+
+void TagLaneModel::setRowOrder(RowOrder order)
+{
+    if (order == m_order)
+        return;
+    m_order = order;
+    resort();
+}
+
+void TagLaneModel::setFilterText(const QString &text)
+{
+    if (text == m_filter)
+        return;
+    m_filter = text;
+    resort();
+}
+
+void TagLaneModel::resort()
+{
+    beginResetModel();
+    m_inReset = true;
+    rebuildRows();
+    m_inReset = false;
+    endResetModel();
 }
 
 void TagLaneModel::setProbability(int row, int column, double probability)
 {
-    setData(index(row, column), probability, ProbabilityRole);
+    if (row < 0 || row >= rowCount() || column < 0 || column >= columnCount())
+        return;
+    m_doc->setProbability(m_doc->currentModelVersion(), column, tagIndexOfRow(row), float(probability));
 }
 
 void TagLaneModel::setVerdict(int row, int column, Verdict verdict)
@@ -54,14 +168,30 @@ void TagLaneModel::setVerdict(int row, int column, Verdict verdict)
 
 int TagLaneModel::rowOfTag(const QString &name) const
 {
-    const int tag = m_vocabulary.indexOf(name);
+    const int tag = m_doc->tags().indexOf(name);
     return tag < 0 ? -1 : m_rowToTag.indexOf(tag);
+}
+
+QString TagLaneModel::tagNameOfRow(int row) const
+{
+    const int tag = tagIndexOfRow(row);
+    return tag < 0 ? QString() : m_doc->tags().at(tag).name;
+}
+
+qint64 TagLaneModel::segmentIdOfColumn(int column) const
+{
+    return column >= 0 && column < m_doc->segmentCount() ? m_doc->segment(column).id : 0;
+}
+
+int TagLaneModel::columnOfSegment(qint64 id) const
+{
+    return m_doc->indexOfSegment(id);
 }
 
 QString TagLaneModel::categoryOfRow(int row) const
 {
     const int tag = tagIndexOfRow(row);
-    return tag < 0 ? QString() : m_vocabulary.at(tag).category;
+    return tag < 0 ? QString() : m_doc->tags().at(tag).category;
 }
 
 bool TagLaneModel::startsCategory(int row) const
@@ -95,26 +225,71 @@ int TagLaneModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : m_segments.size();
 }
 
+QString TagLaneModel::cellToolTip(int row, int column) const
+{
+    const int tag = tagIndexOfRow(row);
+    const engine::Segment &seg = m_doc->segment(column);
+    const float p = m_doc->probability(column, tag);
+    const engine::CellLabel &label = m_doc->label(column, tag);
+    QString text = QStringLiteral("<b>%1</b> <span style='color:gray'>(%2)</span><br>%3 - %4 s<br>")
+                       .arg(displayName(m_doc->tags().at(tag)).toHtmlEscaped(), m_doc->tags().at(tag).category.toHtmlEscaped())
+                       .arg(seg.start, 0, 'f', 2)
+                       .arg(seg.end, 0, 'f', 2);
+    if (std::isnan(p))
+        text += tr("no prediction");
+    else
+        text += tr("probability %1").arg(double(p), 0, 'f', 3)
+                + (m_doc->currentModelVersion().isEmpty() ? QString()
+                                                          : QStringLiteral(" (%1)").arg(m_doc->currentModelVersion().toHtmlEscaped()));
+    text += QStringLiteral("<br>");
+    if (label.verdict == engine::Verdict::Unknown) {
+        text += tr("verdict: not reviewed");
+    } else {
+        const QString when = label.atMs > 0
+            ? QDateTime::fromMSecsSinceEpoch(label.atMs, Qt::UTC).toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+            : QString();
+        text += tr("verdict: %1, set by %2 %3")
+                    .arg(label.verdict == engine::Verdict::Present ? tr("present") : tr("absent"),
+                         label.actor.isEmpty() ? tr("curator") : label.actor.toHtmlEscaped(), when);
+    }
+    return text;
+}
+
 QVariant TagLaneModel::data(const QModelIndex &index, int role) const
 {
     if (!isCell(index))
         return {};
-    const size_t c = cell(index.row(), index.column());
-    const float p = m_probability[c];
+    const int tag = tagIndexOfRow(index.row());
+    const int column = index.column();
     switch (role) {
-    case Qt::DisplayRole:
+    case Qt::DisplayRole: {
+        const float p = m_doc->probability(column, tag);
         return std::isnan(p) ? QVariant() : QVariant(QString::number(p, 'f', 2));
+    }
     case Qt::ToolTipRole:
-        return QStringLiteral("%1: %2").arg(m_vocabulary.at(tagIndexOfRow(index.row())).name,
-                                            std::isnan(p) ? tr("no prediction") : QString::number(p, 'f', 3));
-    case ProbabilityRole:
+        return cellToolTip(index.row(), column);
+    case ProbabilityRole: {
+        const float p = m_doc->probability(column, tag);
         return std::isnan(p) ? QVariant() : QVariant(double(p));
+    }
+    case AboveThresholdRole: {
+        const float p = m_doc->probability(column, tag);
+        return !std::isnan(p) && double(p) >= m_threshold;
+    }
     case VerdictRole:
-        return int(m_verdict[c]);
+        return int(m_doc->label(column, tag).verdict);
+    case VerdictActorRole:
+        return m_doc->label(column, tag).actor;
+    case VerdictTimeRole: {
+        const qint64 at = m_doc->label(column, tag).atMs;
+        return at > 0 ? QVariant(QDateTime::fromMSecsSinceEpoch(at, Qt::UTC)) : QVariant();
+    }
     case TagNameRole:
-        return m_vocabulary.at(tagIndexOfRow(index.row())).name;
+        return m_doc->tags().at(tag).name;
     case CategoryRole:
         return categoryOfRow(index.row());
+    case SegmentIdRole:
+        return m_doc->segment(column).id;
     default:
         return {};
     }
@@ -124,20 +299,24 @@ bool TagLaneModel::setData(const QModelIndex &index, const QVariant &value, int 
 {
     if (!isCell(index))
         return false;
-    const size_t c = cell(index.row(), index.column());
+    const int tag = tagIndexOfRow(index.row());
     if (role == ProbabilityRole) {
-        m_probability[c] = value.isValid() ? float(std::clamp(value.toDouble(), 0.0, 1.0))
-                                           : std::numeric_limits<float>::quiet_NaN();
-    } else if (role == VerdictRole) {
+        m_doc->setProbability(m_doc->currentModelVersion(), index.column(), tag,
+                              value.isValid() ? float(std::clamp(value.toDouble(), 0.0, 1.0))
+                                              : std::numeric_limits<float>::quiet_NaN());
+        return true;
+    }
+    if (role == VerdictRole) {
         const int v = value.toInt();
         if (v < Unknown || v > Absent)
             return false;
-        m_verdict[c] = qint8(v);
-    } else {
-        return false;
+        engine::CellLabel label;
+        if (v != Unknown)
+            label = {engine::verdictFromInt(v), QStringLiteral("curator"), QDateTime::currentMSecsSinceEpoch()};
+        m_doc->applyCells({{m_doc->segment(index.column()).id, m_doc->tags().at(tag).name, label}});
+        return true;
     }
-    Q_EMIT dataChanged(index, index, {role});
-    return true;
+    return false;
 }
 
 Qt::ItemFlags TagLaneModel::flags(const QModelIndex &index) const
@@ -152,22 +331,31 @@ QVariant TagLaneModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation == Qt::Vertical) {
         if (section < 0 || section >= rowCount())
             return {};
-        const engine::Tag &tag = m_vocabulary.at(tagIndexOfRow(section));
+        const int tagIndex = tagIndexOfRow(section);
+        const engine::Tag &tag = m_doc->tags().at(tagIndex);
         switch (role) {
         case Qt::DisplayRole: return displayName(tag);
         case Qt::ToolTipRole:
         case TagNameRole: return tag.name;
         case CategoryRole: return tag.category;
+        case PeakRole:
+        case MeanRole: {
+            double peak = 0.0, mean = 0.0;
+            rowStats(tagIndex, &peak, &mean);
+            const double v = role == PeakRole ? peak : mean;
+            return v < 0.0 ? QVariant() : QVariant(v);
+        }
         default: return {};
         }
     }
     if (section < 0 || section >= columnCount())
         return {};
-    const Segment &s = m_segments.at(section);
+    const engine::Segment &s = m_doc->segment(section);
     switch (role) {
     case Qt::DisplayRole: return QStringLiteral("%1-%2 s").arg(s.start, 0, 'f', 1).arg(s.end, 0, 'f', 1);
     case SegmentStartRole: return s.start;
     case SegmentEndRole: return s.end;
+    case SegmentIdRole: return s.id;
     default: return {};
     }
 }

@@ -8,13 +8,19 @@
 
 #include <vector>
 
+namespace taglane::engine {
+class TrackDocument;
+}
+
 namespace taglane::widgets {
 
-/// The tag lane as a table: one row per tag of the vocabulary (grouped by
-/// category, in the vocabulary's order within a category), one column per
-/// time segment. A cell holds a model probability (or none yet) and a
-/// curator verdict. Until inference runs there are no segments, so the rows
-/// are empty. GUI thread only.
+/// The tag lane as a table over a TrackDocument: one row per tag (grouped
+/// by category, in the vocabulary's order within a category unless sorted
+/// by probability; rows whose name does not match the filter are left
+/// out), one column per segment. A cell holds the current model version's
+/// probability (or none yet) and a curator verdict with its provenance.
+/// The model owns its document; edits of the document show up here.
+/// GUI thread only.
 class TagLaneModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -28,7 +34,14 @@ public:
         VerdictRole,                      ///< int (Verdict)
         SegmentStartRole,                 ///< double seconds (horizontal header)
         SegmentEndRole,                   ///< double seconds (horizontal header)
+        SegmentIdRole,                    ///< qint64 stable segment id (horizontal header and cells)
+        VerdictActorRole,                 ///< QString: who set the verdict ("curator", a model version), empty if none
+        VerdictTimeRole,                  ///< QDateTime (UTC) of the verdict, invalid if none
+        AboveThresholdRole,               ///< bool: probability >= threshold()
+        PeakRole,                         ///< double: highest probability of the row (vertical header)
+        MeanRole,                         ///< double: mean probability of the row (vertical header)
     };
+    enum class RowOrder { Vocabulary, PeakProbability, MeanProbability };
 
     struct Segment
     {
@@ -37,25 +50,44 @@ public:
     };
 
     explicit TagLaneModel(QObject *parent = nullptr);
+    ~TagLaneModel() override;
+
+    engine::TrackDocument *document() const { return m_doc; }
 
     /// Replaces the rows (and clears the cells).
     void setVocabulary(const engine::Vocabulary &vocabulary);
-    const engine::Vocabulary &vocabulary() const { return m_vocabulary; }
-    /// Replaces the columns (and clears the cells).
+    const engine::Vocabulary &vocabulary() const;
+    /// Replaces the columns (and clears the cells); segment ids become 1, 2, ...
     void setSegments(const QVector<Segment> &segments);
     const QVector<Segment> &segments() const { return m_segments; }
 
     void setProbability(int row, int column, double probability);
+    /// Sets a verdict directly (not undoable; editing goes through commands).
     void setVerdict(int row, int column, Verdict verdict);
 
-    /// Index of the vocabulary tag shown in a row.
+    /// Index of the document tag shown in a row.
     int tagIndexOfRow(int row) const { return m_rowToTag.value(row, -1); }
     int rowOfTag(const QString &name) const;
+    QString tagNameOfRow(int row) const;
+    qint64 segmentIdOfColumn(int column) const;
+    int columnOfSegment(qint64 id) const;
     /// Category of a row, and whether the row starts a new category group.
     QString categoryOfRow(int row) const;
     bool startsCategory(int row) const;
     /// "Calming / Soothing" for "Emotion-Calming_/_Soothing": the name without its category prefix.
     static QString displayName(const engine::Tag &tag);
+
+    /// Cells at or above the threshold are marked; "accept suggestions" uses it.
+    double threshold() const { return m_threshold; }
+    void setThreshold(double threshold);
+    /// Rows sorted within their category (Vocabulary: the vocabulary's order).
+    RowOrder rowOrder() const { return m_order; }
+    void setRowOrder(RowOrder order);
+    /// Shows only tags whose name, display name or category contains `text` (case-insensitive).
+    QString filterText() const { return m_filter; }
+    void setFilterText(const QString &text);
+    /// Re-applies the sort (e.g. once inference finished).
+    void resort();
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -64,19 +96,26 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+Q_SIGNALS:
+    void thresholdChanged(double threshold);
+
 private:
     bool isCell(const QModelIndex &index) const
     {
         return index.isValid() && index.model() == this && index.row() < rowCount() && index.column() < columnCount();
     }
-    size_t cell(int row, int column) const { return size_t(row) * size_t(m_segments.size()) + size_t(column); }
-    void resetCells();
+    void rebuildRows();
+    void onDidReset();
+    void rowStats(int tag, double *peak, double *mean) const;
+    QString cellToolTip(int row, int column) const;
 
-    engine::Vocabulary m_vocabulary;
+    engine::TrackDocument *m_doc = nullptr;
     QVector<int> m_rowToTag;
     QVector<Segment> m_segments;
-    std::vector<float> m_probability;   // NaN: none
-    std::vector<qint8> m_verdict;
+    double m_threshold = 0.5;
+    RowOrder m_order = RowOrder::Vocabulary;
+    QString m_filter;
+    bool m_inReset = false;
 };
 
 } // namespace taglane::widgets

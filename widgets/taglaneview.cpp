@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/taglaneview.h"
 
+#include "widgets/commands/segmentchangecommand.h"
+#include "widgets/commands/setverdictscommand.h"
+#include "widgets/lanelegend.h"
 #include "widgets/taglanemodel.h"
 #include "widgets/theme.h"
 #include "widgets/timeaxis.h"
 #include "widgets/timeruler.h"
 
+#include "engine/curation/trackdocument.h"
+
+#include <QDateTime>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
+#include <QUndoStack>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -14,10 +25,21 @@
 
 namespace taglane::widgets {
 
+namespace {
+
+int nextVerdict(int v)
+{
+    return (v + 1) % 3;
+}
+
+} // namespace
+
 TagLaneView::TagLaneView(TimeAxis *axis, QWidget *parent)
     : TimelineView(axis, parent)
 {
     setMinimumHeight(80);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
 }
 
 void TagLaneView::setModel(TagLaneModel *model)
@@ -38,12 +60,22 @@ void TagLaneView::setModel(TagLaneModel *model)
 void TagLaneView::relayout()
 {
     m_rowTop.clear();
+    m_visibleRows.clear();
+    m_headers.clear();
     int y = 0;
     const int rows = m_model ? m_model->rowCount() : 0;
     for (int r = 0; r < rows; ++r) {
-        if (m_model->startsCategory(r))
+        if (m_model->startsCategory(r)) {
+            m_headers.push_back({m_model->categoryOfRow(r), y, 0});
             y += categoryHeight;
+        }
+        ++m_headers.last().count;
+        if (m_collapsed.contains(m_headers.last().category)) {
+            m_rowTop.push_back(-1);
+            continue;
+        }
         m_rowTop.push_back(y);
+        m_visibleRows.push_back(r);
         y += rowHeight;
     }
     m_contentHeight = y;
@@ -70,11 +102,90 @@ void TagLaneView::setVerticalOffset(int offset)
 int TagLaneView::rowAt(int y) const
 {
     const int contentY = y + m_offset;
-    const auto it = std::upper_bound(m_rowTop.begin(), m_rowTop.end(), contentY);
-    if (it == m_rowTop.begin())
+    for (int r : m_visibleRows) {
+        const int top = m_rowTop[r];
+        if (contentY < top)
+            return -1;
+        if (contentY < top + rowHeight)
+            return r;
+    }
+    return -1;
+}
+
+QString TagLaneView::categoryAt(int y) const
+{
+    const int contentY = y + m_offset;
+    for (const Header &h : m_headers)
+        if (contentY >= h.top && contentY < h.top + categoryHeight)
+            return h.category;
+    return {};
+}
+
+QRect TagLaneView::categoryHeaderRect(const QString &category) const
+{
+    for (const Header &h : m_headers)
+        if (h.category == category)
+            return QRect(0, h.top - m_offset, width(), categoryHeight);
+    return {};
+}
+
+void TagLaneView::setCollapsed(const QString &category, bool collapsed)
+{
+    if (collapsed == m_collapsed.contains(category))
+        return;
+    if (collapsed)
+        m_collapsed.insert(category);
+    else
+        m_collapsed.remove(category);
+    relayout();
+}
+
+int TagLaneView::columnAt(double x) const
+{
+    if (!m_model || x < plotRect().left())
         return -1;
-    const int row = int(it - m_rowTop.begin()) - 1;
-    return contentY < m_rowTop[row] + rowHeight ? row : -1;
+    return m_model->document()->segmentAt(timeForX(x));
+}
+
+QRect TagLaneView::cellRect(int row, int column) const
+{
+    if (!m_model || row < 0 || row >= m_rowTop.size() || m_rowTop[row] < 0 || column < 0
+        || column >= m_model->columnCount())
+        return {};
+    const engine::Segment &s = m_model->document()->segment(column);
+    const int x0 = int(std::ceil(xForTime(s.start)));
+    const int x1 = int(std::floor(xForTime(s.end)));
+    return QRect(x0, m_rowTop[row] - m_offset, std::max(1, x1 - x0), rowHeight);
+}
+
+double TagLaneView::boundaryX(int column) const
+{
+    if (!m_model || column < 0 || column >= m_model->columnCount())
+        return -1.0;
+    return xForTime(m_model->document()->segment(column).end);
+}
+
+int TagLaneView::boundaryAt(double x) const
+{
+    if (!m_model || x < plotRect().left())
+        return -1;
+    const engine::TrackDocument *doc = m_model->document();
+    int best = -1;
+    double bestDistance = boundaryGrip + 0.5;
+    // Only boundaries between cells wide enough to be grabbed without
+    // covering them (zoomed out, clicks select cells instead).
+    const double minWidth = 3.0 * boundaryGrip;
+    for (int c = 0; c + 1 < doc->segmentCount(); ++c) {
+        const double xb = xForTime(doc->segment(c).end);
+        if (xb - xForTime(doc->segment(c).start) < minWidth || xForTime(doc->segment(c + 1).end) - xb < minWidth)
+            continue;
+        const double d = std::abs(xb - x);
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = c;
+        }
+    }
+    return best;
 }
 
 void TagLaneView::resizeEvent(QResizeEvent *event)
@@ -92,6 +203,384 @@ bool TagLaneView::verticalWheel(QWheelEvent *event)
     return true;
 }
 
+// ---- selection
+
+TagLaneView::CellRef TagLaneView::refOf(int row, int column) const
+{
+    return CellRef{m_model->tagNameOfRow(row), m_model->segmentIdOfColumn(column)};
+}
+
+int TagLaneView::resolveRow(const CellRef &ref) const
+{
+    return m_model && !ref.tag.isEmpty() ? m_model->rowOfTag(ref.tag) : -1;
+}
+
+int TagLaneView::resolveColumn(const CellRef &ref) const
+{
+    return m_model && ref.segment != 0 ? m_model->columnOfSegment(ref.segment) : -1;
+}
+
+bool TagLaneView::hasSelection() const
+{
+    return currentRow() >= 0 && currentColumn() >= 0;
+}
+
+int TagLaneView::currentRow() const
+{
+    return resolveRow(m_current);
+}
+
+int TagLaneView::currentColumn() const
+{
+    return resolveColumn(m_current);
+}
+
+QVector<int> TagLaneView::selectedRows() const
+{
+    QVector<int> out;
+    const int a = resolveRow(m_anchor);
+    const int c = currentRow();
+    if (c < 0)
+        return out;
+    const int ia = std::max(0, int(m_visibleRows.indexOf(a < 0 ? c : a)));
+    const int ic = std::max(0, int(m_visibleRows.indexOf(c)));
+    for (int i = std::min(ia, ic); i <= std::max(ia, ic) && i < m_visibleRows.size(); ++i)
+        out.push_back(m_visibleRows[i]);
+    if (out.isEmpty() && c >= 0)
+        out.push_back(c);
+    return out;
+}
+
+QVector<int> TagLaneView::selectedColumns() const
+{
+    QVector<int> out;
+    const int c = currentColumn();
+    if (c < 0)
+        return out;
+    int a = resolveColumn(m_anchor);
+    if (a < 0)
+        a = c;
+    for (int i = std::min(a, c); i <= std::max(a, c); ++i)
+        out.push_back(i);
+    return out;
+}
+
+void TagLaneView::selectCell(int row, int column, bool extend)
+{
+    if (!m_model || row < 0 || row >= m_model->rowCount() || column < 0 || column >= m_model->columnCount())
+        return;
+    m_current = refOf(row, column);
+    if (!extend || resolveRow(m_anchor) < 0 || resolveColumn(m_anchor) < 0)
+        m_anchor = m_current;
+    update();
+    Q_EMIT selectionChanged();
+}
+
+void TagLaneView::clearSelection()
+{
+    m_anchor = {};
+    m_current = {};
+    update();
+    Q_EMIT selectionChanged();
+}
+
+void TagLaneView::ensureCellVisible(int row, int column)
+{
+    if (row >= 0 && row < m_rowTop.size() && m_rowTop[row] >= 0) {
+        const int top = m_rowTop[row];
+        if (top < m_offset)
+            setVerticalOffset(top - (m_model->startsCategory(row) ? categoryHeight : 0));
+        else if (top + rowHeight > m_offset + height())
+            setVerticalOffset(top + rowHeight - height());
+    }
+    if (column >= 0 && m_model && column < m_model->columnCount()) {
+        TimeAxis *axis = timeAxis();
+        const engine::Segment &s = m_model->document()->segment(column);
+        if (s.start < axis->visibleStart() || s.end > axis->visibleEnd()) {
+            if (s.duration() >= axis->visibleDuration() || s.start < axis->visibleStart())
+                axis->setVisibleStart(s.start);
+            else
+                axis->setVisibleStart(s.end - axis->visibleDuration());
+        }
+    }
+}
+
+void TagLaneView::moveCurrent(int dRow, int dColumn, bool extend)
+{
+    if (!m_model || m_visibleRows.isEmpty() || m_model->columnCount() == 0)
+        return;
+    int row = currentRow();
+    int column = currentColumn();
+    if (row < 0 || column < 0 || m_rowTop.value(row, -1) < 0) {
+        // First key press: start at the top-left visible cell (or under the play cursor).
+        const int atCursor = m_model->document()->segmentAt(timeAxis()->cursor());
+        row = rowAt(categoryHeight + 1) >= 0 ? rowAt(categoryHeight + 1) : m_visibleRows.first();
+        column = atCursor >= 0 ? atCursor : 0;
+        selectCell(row, column);
+        ensureCellVisible(row, column);
+        return;
+    }
+    const int vi = std::clamp(int(m_visibleRows.indexOf(row)) + dRow, 0, int(m_visibleRows.size()) - 1);
+    row = m_visibleRows[vi];
+    column = std::clamp(column + dColumn, 0, m_model->columnCount() - 1);
+    selectCell(row, column, extend);
+    ensureCellVisible(row, column);
+    if (dColumn != 0 && !extend)
+        Q_EMIT seekRequested(m_model->document()->segment(column).start);
+}
+
+// ---- editing
+
+void TagLaneView::pushVerdicts(const QVector<QPair<int, int>> &cells, int verdict, const QString &text)
+{
+    if (!m_model || !m_undo || cells.isEmpty())
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QVector<engine::TrackDocument::CellEdit> edits;
+    for (const auto &[row, column] : cells) {
+        engine::CellLabel label;
+        if (verdict != TagLaneModel::Unknown)
+            label = {engine::verdictFromInt(verdict), QStringLiteral("curator"), now};
+        edits.push_back({m_model->segmentIdOfColumn(column), m_model->tagNameOfRow(row), label});
+    }
+    m_undo->push(new SetVerdictsCommand(m_model->document(), edits, text));
+}
+
+void TagLaneView::setVerdictOnSelection(int verdict)
+{
+    QVector<QPair<int, int>> cells;
+    for (int r : selectedRows())
+        for (int c : selectedColumns())
+            cells.push_back({r, c});
+    const QString text = verdict == TagLaneModel::Present ? tr("Mark present")
+        : verdict == TagLaneModel::Absent                  ? tr("Mark absent")
+                                                           : tr("Clear verdict");
+    pushVerdicts(cells, verdict, cells.size() == 1 ? text : tr("%1 (%n cells)", nullptr, int(cells.size())).arg(text));
+}
+
+void TagLaneView::cycleVerdict(int row, int column)
+{
+    if (!m_model || row < 0 || column < 0)
+        return;
+    const int v = m_model->index(row, column).data(TagLaneModel::VerdictRole).toInt();
+    pushVerdicts({{row, column}}, nextVerdict(v), tr("Cycle verdict"));
+}
+
+void TagLaneView::paintCell(int row, int column)
+{
+    if (row < 0 || column < 0 || m_painted.contains({row, column}))
+        return;
+    m_painted.insert({row, column});
+    pushVerdicts({{row, column}}, m_paintVerdict, tr("Paint cell"));
+}
+
+int TagLaneView::acceptSuggestions(int onlyColumn)
+{
+    if (!m_model || !m_undo)
+        return 0;
+    engine::TrackDocument *doc = m_model->document();
+    QVector<int> rows;
+    QVector<int> columns;
+    if (onlyColumn >= 0) {
+        for (int r = 0; r < m_model->rowCount(); ++r)
+            rows.push_back(r);
+        columns.push_back(onlyColumn);
+    } else if (hasSelection() && (selectedRows().size() > 1 || selectedColumns().size() > 1)) {
+        rows = selectedRows();
+        columns = selectedColumns();
+    } else {
+        for (int r = 0; r < m_model->rowCount(); ++r)
+            rows.push_back(r);
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            columns.push_back(c);
+    }
+    const QString actor = doc->currentModelVersion().isEmpty() ? QStringLiteral("model") : doc->currentModelVersion();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QVector<engine::TrackDocument::CellEdit> edits;
+    for (int r : rows) {
+        const int tag = m_model->tagIndexOfRow(r);
+        for (int c : columns) {
+            const float p = doc->probability(c, tag);
+            if (std::isnan(p) || double(p) < m_model->threshold() || doc->label(c, tag).verdict != engine::Verdict::Unknown)
+                continue;
+            edits.push_back({doc->segment(c).id, doc->tags().at(tag).name, engine::CellLabel{engine::Verdict::Present, actor, now}});
+        }
+    }
+    if (!edits.isEmpty())
+        m_undo->push(new SetVerdictsCommand(doc, edits, tr("Accept %n suggestion(s)", nullptr, int(edits.size()))));
+    return int(edits.size());
+}
+
+// ---- input
+
+void TagLaneView::mousePressEvent(QMouseEvent *event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (event->button() != Qt::LeftButton || !m_model) {
+        TimelineView::mousePressEvent(event);
+        return;
+    }
+    setFocus(Qt::MouseFocusReason);
+    const QString category = categoryAt(pos.y());
+    if (!category.isEmpty()) {
+        setCollapsed(category, !isCollapsed(category));
+        event->accept();
+        return;
+    }
+    if (!plotRect().contains(pos)) {
+        TimelineView::mousePressEvent(event);
+        return;
+    }
+    const int boundary = boundaryAt(pos.x());
+    if (boundary >= 0 && m_undo) {
+        m_drag = Drag::Boundary;
+        m_boundarySegment = m_model->segmentIdOfColumn(boundary);
+        ++m_gesture;
+        event->accept();
+        return;
+    }
+    const int row = rowAt(pos.y());
+    const int column = columnAt(pos.x());
+    if (row < 0 || column < 0) {
+        TimelineView::mousePressEvent(event);
+        return;
+    }
+    const bool extend = event->modifiers() & Qt::ShiftModifier;
+    m_pressWasSelected = !extend && currentRow() == row && currentColumn() == column && selectedRows().size() == 1
+        && selectedColumns().size() == 1;
+    selectCell(row, column, extend);
+    m_drag = Drag::Pending;
+    m_pressRow = row;
+    m_pressColumn = column;
+    Q_EMIT seekRequested(std::clamp(timeForX(pos.x()), 0.0, timeAxis()->totalDuration()));
+    event->accept();
+}
+
+void TagLaneView::mouseMoveEvent(QMouseEvent *event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (!(event->buttons() & Qt::LeftButton)) {
+        const int hover = plotRect().contains(pos) ? boundaryAt(pos.x()) : -1;
+        if (hover != m_hoverBoundary) {
+            m_hoverBoundary = hover;
+            if (hover >= 0)
+                setCursor(Qt::SplitHCursor);
+            else
+                unsetCursor();
+            update();
+        }
+        QWidget::mouseMoveEvent(event);
+        return;
+    }
+    switch (m_drag) {
+    case Drag::None:
+        TimelineView::mouseMoveEvent(event);
+        return;
+    case Drag::Boundary: {
+        engine::TrackDocument *doc = m_model->document();
+        auto change = doc->planMoveBoundary(m_boundarySegment, timeForX(pos.x()));
+        if (change && change->before != change->after) {
+            auto *cmd = new SegmentChangeCommand(doc, change.value(), SegmentChangeCommand::Kind::MoveBoundary,
+                                                 engine::SegmentSource::Curator, tr("Move boundary"));
+            cmd->setGesture(m_gesture);
+            m_undo->push(cmd);
+        }
+        event->accept();
+        return;
+    }
+    case Drag::Pending:
+    case Drag::Paint: {
+        const int row = rowAt(pos.y());
+        const int column = columnAt(pos.x());
+        if (row < 0 || column < 0)
+            return;
+        if (m_drag == Drag::Pending) {
+            if (row == m_pressRow && column == m_pressColumn)
+                return;
+            if (!m_undo)
+                return;
+            m_drag = Drag::Paint;
+            m_painted.clear();
+            m_paintVerdict = nextVerdict(m_model->index(m_pressRow, m_pressColumn).data(TagLaneModel::VerdictRole).toInt());
+            m_undo->beginMacro(m_paintVerdict == TagLaneModel::Present ? tr("Paint present")
+                               : m_paintVerdict == TagLaneModel::Absent ? tr("Paint absent")
+                                                                        : tr("Paint unknown"));
+            paintCell(m_pressRow, m_pressColumn);
+        }
+        paintCell(row, column);
+        selectCell(row, column);
+        event->accept();
+        return;
+    }
+    }
+}
+
+void TagLaneView::mouseReleaseEvent(QMouseEvent *event)
+{
+    const Drag drag = m_drag;
+    m_drag = Drag::None;
+    if (drag == Drag::Paint && m_undo)
+        m_undo->endMacro();
+    else if (drag == Drag::Pending && m_pressWasSelected)
+        cycleVerdict(m_pressRow, m_pressColumn);
+    m_painted.clear();
+    m_pressWasSelected = false;
+    TimelineView::mouseReleaseEvent(event);
+}
+
+void TagLaneView::keyPressEvent(QKeyEvent *event)
+{
+    const bool extend = event->modifiers() & Qt::ShiftModifier;
+    switch (event->key()) {
+    case Qt::Key_Left: moveCurrent(0, -1, extend); break;
+    case Qt::Key_Right: moveCurrent(0, 1, extend); break;
+    case Qt::Key_Up: moveCurrent(-1, 0, extend); break;
+    case Qt::Key_Down: moveCurrent(1, 0, extend); break;
+    case Qt::Key_Home: moveCurrent(0, -(1 << 24), extend); break;
+    case Qt::Key_End: moveCurrent(0, 1 << 24, extend); break;
+    case Qt::Key_Y: setVerdictOnSelection(TagLaneModel::Present); break;
+    case Qt::Key_N: setVerdictOnSelection(TagLaneModel::Absent); break;
+    case Qt::Key_Backspace:
+    case Qt::Key_Delete: setVerdictOnSelection(TagLaneModel::Unknown); break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        if (hasSelection())
+            cycleVerdict(currentRow(), currentColumn());
+        break;
+    default: TimelineView::keyPressEvent(event); return;
+    }
+    event->accept();
+}
+
+bool TagLaneView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip && m_model) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QPoint pos = help->pos();
+        QString text;
+        if (plotRect().contains(pos) && boundaryAt(pos.x()) >= 0) {
+            text = tr("Drag to move this boundary");
+        } else if (!categoryAt(pos.y()).isEmpty()) {
+            text = tr("Click to collapse or expand %1").arg(categoryAt(pos.y()));
+        } else {
+            const int row = rowAt(pos.y());
+            const int column = plotRect().contains(pos) ? columnAt(pos.x()) : -1;
+            if (row >= 0 && column >= 0)
+                text = m_model->index(row, column).data(Qt::ToolTipRole).toString();
+            else if (row >= 0)
+                text = m_model->headerData(row, Qt::Vertical, TagLaneModel::TagNameRole).toString();
+        }
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return TimelineView::event(event);
+}
+
+// ---- painting
+
 void TagLaneView::paintGutter(QPainter &painter, const QRect &gutter)
 {
     painter.fillRect(gutter, theme::gutter());
@@ -101,27 +590,55 @@ void TagLaneView::paintGutter(QPainter &painter, const QRect &gutter)
     QFont bold = painter.font();
     bold.setBold(true);
     const QFont normal = painter.font();
-    for (int r = 0; r < m_rowTop.size(); ++r) {
+    for (const Header &h : m_headers) {
+        const int top = h.top - m_offset;
+        if (top > gutter.bottom() || top + categoryHeight < 0)
+            continue;
+        const QRect header(gutter.left(), top, gutter.width(), categoryHeight);
+        painter.fillRect(header, theme::category());
+        const bool collapsed = m_collapsed.contains(h.category);
+        // Disclosure triangle.
+        painter.setRenderHint(QPainter::Antialiasing);
+        QPolygonF tri;
+        const QPointF c(header.left() + 9, header.center().y() + 0.5);
+        if (collapsed)
+            tri << c + QPointF(-2.5, -4) << c + QPointF(3, 0) << c + QPointF(-2.5, 4);
+        else
+            tri << c + QPointF(-4, -2.5) << c + QPointF(4, -2.5) << c + QPointF(0, 3);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(theme::categoryText());
+        painter.drawPolygon(tri);
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        painter.setFont(bold);
+        painter.setPen(theme::categoryText());
+        painter.drawText(header.adjusted(18, 0, -6, 0), Qt::AlignVCenter | Qt::AlignLeft, h.category);
+        painter.setFont(normal);
+        painter.setPen(theme::dimText());
+        painter.drawText(header.adjusted(18, 0, -8, 0), Qt::AlignVCenter | Qt::AlignRight, QString::number(h.count));
+    }
+    const int selected = currentRow();
+    const QVector<int> selRows = selectedRows();
+    for (int r : m_visibleRows) {
         const int top = m_rowTop[r] - m_offset;
         if (top > gutter.bottom())
             break;
-        if (m_model->startsCategory(r) && top - categoryHeight + categoryHeight >= 0) {
-            const QRect header(gutter.left(), top - categoryHeight, gutter.width(), categoryHeight);
-            painter.fillRect(header, theme::category());
-            painter.setFont(bold);
-            painter.setPen(theme::categoryText());
-            painter.drawText(header.adjusted(8, 0, -6, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                             m_model->categoryOfRow(r));
-            painter.setFont(normal);
-        }
         if (top + rowHeight < 0)
             continue;
         const QRect lane(gutter.left(), top, gutter.width(), rowHeight);
         painter.fillRect(lane, r % 2 ? theme::laneOdd() : theme::laneEven());
+        if (selRows.contains(r))
+            painter.fillRect(lane, QColor(0xff, 0xd1, 0x4a, r == selected ? 46 : 24));
+        // Peak probability as a thin bar on the right, so sorted rows read at a glance.
+        const QVariant peak = m_model->headerData(r, Qt::Vertical, TagLaneModel::PeakRole);
+        const int barWidth = 28;
+        if (peak.isValid()) {
+            const QRectF bar(lane.right() - barWidth - 4, lane.top() + 6, barWidth * peak.toDouble(), rowHeight - 12);
+            painter.fillRect(bar, LaneLegend::probabilityColor(peak.toDouble()));
+        }
         painter.setPen(theme::gutterText());
         const QString name = m_model->headerData(r, Qt::Vertical).toString();
-        painter.drawText(lane.adjusted(16, 0, -6, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                         fm.elidedText(name, Qt::ElideRight, lane.width() - 22));
+        painter.drawText(lane.adjusted(18, 0, -barWidth - 10, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                         fm.elidedText(name, Qt::ElideRight, lane.width() - barWidth - 28));
     }
 }
 
@@ -130,61 +647,116 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
     painter.fillRect(plot, theme::background());
     if (!m_model)
         return;
+    const engine::TrackDocument *doc = m_model->document();
     const int columns = m_model->columnCount();
-    QVector<QPair<double, double>> spans;   // x range of each segment
-    for (int c = 0; c < columns; ++c) {
-        const double s = m_model->headerData(c, Qt::Horizontal, TagLaneModel::SegmentStartRole).toDouble();
-        const double e = m_model->headerData(c, Qt::Horizontal, TagLaneModel::SegmentEndRole).toDouble();
-        spans.push_back({xForTime(s), xForTime(e)});
-    }
-    QColor present = theme::present();
-    QVector<double> gridX;
     const TimeAxis *axis = timeAxis();
+    // Cells are painted from the first visible column on.
+    const auto firstVisible = std::lower_bound(doc->rows().cbegin(), doc->rows().cend(), axis->visibleStart(),
+                                               [](const engine::SegmentRow &r, double t) { return r.segment.end <= t; });
+    const int firstColumn = int(firstVisible - doc->rows().cbegin());
+    QVector<QPair<double, double>> spans(columns);
+    for (int c = 0; c < columns; ++c)
+        spans[c] = {xForTime(doc->segment(c).start), xForTime(doc->segment(c).end)};
+    QVector<double> gridX;
     if (axis->totalDuration() > 0.0) {
         const double step = TimeRuler::tickStep(axis->visibleDuration() / plot.width(), 90.0);
         for (double t = std::ceil(axis->visibleStart() / step) * step; t <= axis->visibleEnd(); t += step)
             gridX.push_back(xForTime(t));
     }
-    for (int r = 0; r < m_rowTop.size(); ++r) {
+    for (const Header &h : m_headers) {
+        const int top = h.top - m_offset;
+        if (top <= plot.bottom() && top + categoryHeight >= 0)
+            painter.fillRect(QRect(plot.left(), top, plot.width(), categoryHeight), theme::category());
+    }
+    const QVector<int> selRows = selectedRows();
+    const QVector<int> selColumns = selectedColumns();
+    const double threshold = m_model->threshold();
+    QFont small = painter.font();
+    small.setPointSizeF(std::max(6.5, small.pointSizeF() * 0.8));
+    const QFontMetrics smallFm(small);
+    const int numberWidth = smallFm.horizontalAdvance(QStringLiteral("0.00")) + 6;
+    painter.setFont(small);
+    for (int r : m_visibleRows) {
         const int top = m_rowTop[r] - m_offset;
         if (top > plot.bottom())
             break;
-        if (m_model->startsCategory(r)) {
-            const QRect header(plot.left(), top - categoryHeight, plot.width(), categoryHeight);
-            painter.fillRect(header, theme::category());
-        }
         if (top + rowHeight < 0)
             continue;
+        const int tag = m_model->tagIndexOfRow(r);
         const QRect lane(plot.left(), top, plot.width(), rowHeight);
         painter.fillRect(lane, r % 2 ? theme::laneOdd() : theme::laneEven());
         painter.setPen(theme::grid());
         for (double x : gridX)
             painter.drawLine(QPointF(x, top), QPointF(x, top + rowHeight - 1));
-        for (int c = 0; c < columns; ++c) {
+        for (int c = firstColumn; c < columns; ++c) {
+            if (spans[c].first > plot.right() + 1)
+                break;
             const double x0 = std::max<double>(spans[c].first, plot.left());
             const double x1 = std::min<double>(spans[c].second, plot.right() + 1);
             if (x1 <= x0)
                 continue;
-            const QRectF cell(x0, top + 1, x1 - x0, rowHeight - 2);
-            const QModelIndex idx = m_model->index(r, c);
-            const QVariant p = idx.data(TagLaneModel::ProbabilityRole);
-            if (p.isValid()) {
-                present.setAlphaF(float(0.15 + 0.85 * p.toDouble()));
-                painter.fillRect(cell, present);
+            const QRectF cell(x0 + 1, top + 1, x1 - x0 - 1, rowHeight - 2);
+            const float p = doc->probability(c, tag);
+            const engine::Verdict verdict = doc->label(c, tag).verdict;
+            if (verdict == engine::Verdict::Unknown) {
+                if (!std::isnan(p)) {
+                    QColor color = LaneLegend::probabilityColor(p);
+                    color.setAlphaF(0.88f);
+                    painter.fillRect(cell, color);
+                    if (double(p) >= threshold) {
+                        painter.setPen(QPen(QColor(0xff, 0xe7, 0xa0), 1.0));
+                        painter.drawRect(cell.adjusted(0.5, 0.5, -0.5, -0.5));
+                    }
+                    if (cell.width() >= numberWidth + 4) {
+                        painter.setPen(p > 0.6f ? QColor(0x10, 0x20, 0x30) : theme::gutterText());
+                        painter.drawText(cell, Qt::AlignCenter, QString::number(double(p), 'f', 2));
+                    }
+                }
+            } else {
+                const bool present = verdict == engine::Verdict::Present;
+                painter.fillRect(cell, present ? LaneLegend::presentColor() : LaneLegend::absentColor());
+                if (!std::isnan(p)) {
+                    // The model's view stays visible as a strip at the bottom.
+                    painter.fillRect(QRectF(cell.left(), cell.bottom() - 3, cell.width(), 3),
+                                     LaneLegend::probabilityColor(p));
+                }
+                const double h = std::min(cell.height() - 6, std::max(4.0, cell.width() - 6));
+                const QPointF m = cell.center() - QPointF(0, 1);
+                painter.setRenderHint(QPainter::Antialiasing);
+                painter.setPen(QPen(Qt::white, 1.8, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+                if (h >= 4.0) {
+                    if (present) {
+                        painter.drawLine(m + QPointF(-h * 0.45, 0), m + QPointF(-h * 0.1, h * 0.38));
+                        painter.drawLine(m + QPointF(-h * 0.1, h * 0.38), m + QPointF(h * 0.5, -h * 0.4));
+                    } else {
+                        painter.drawLine(m + QPointF(-h * 0.35, -h * 0.35), m + QPointF(h * 0.35, h * 0.35));
+                        painter.drawLine(m + QPointF(h * 0.35, -h * 0.35), m + QPointF(-h * 0.35, h * 0.35));
+                    }
+                }
+                painter.setRenderHint(QPainter::Antialiasing, false);
             }
-            const int verdict = idx.data(TagLaneModel::VerdictRole).toInt();
-            if (verdict == TagLaneModel::Present) {
-                painter.setPen(QPen(theme::present(), 2));
-                painter.drawRect(cell.adjusted(1, 1, -1, -1));
-            } else if (verdict == TagLaneModel::Absent) {
-                painter.setPen(QPen(theme::absent(), 2));
-                painter.drawLine(cell.topLeft(), cell.bottomRight());
+        }
+        // Selection.
+        if (selRows.contains(r) && !selColumns.isEmpty()) {
+            const double x0 = std::max<double>(spans[selColumns.first()].first, plot.left() - 2);
+            const double x1 = std::min<double>(spans[selColumns.last()].second, plot.right() + 2);
+            if (x1 > x0) {
+                painter.setPen(QPen(theme::cursor(), 2.0));
+                painter.setBrush(Qt::NoBrush);
+                painter.drawRect(QRectF(x0 + 1, top + 1, x1 - x0 - 2, rowHeight - 2));
             }
-            painter.setPen(theme::separator());
-            painter.drawLine(QPointF(spans[c].first, top), QPointF(spans[c].first, top + rowHeight));
         }
     }
+    // Boundaries through every lane; the one under the mouse is highlighted.
+    for (int c = std::max(0, firstColumn); c < columns; ++c) {
+        if (spans[c].first > plot.right() + 1)
+            break;
+        const bool hot = c - 1 == m_hoverBoundary && c > 0;
+        painter.setPen(hot ? QPen(theme::cursor(), 2) : QPen(theme::separator(), 1));
+        painter.drawLine(QPointF(spans[c].first, 0), QPointF(spans[c].first, height()));
+    }
     if (columns == 0 && m_model->rowCount() > 0 && axis->totalDuration() > 0.0) {
+        painter.setFont(font());
         const QString hint = tr("No tag predictions yet: each lane fills in when the tagger runs on this track.");
         const QFontMetrics fm = painter.fontMetrics();
         QRect box = fm.boundingRect(hint).adjusted(-12, -6, 12, 6);

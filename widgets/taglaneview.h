@@ -4,16 +4,32 @@
 #include "widgets/timelineview.h"
 
 #include <QPointer>
+#include <QSet>
 #include <QVector>
+
+#include <QUndoStack>
 
 namespace taglane::widgets {
 
 class TagLaneModel;
 
-/// Draws a TagLaneModel on the shared time axis: tag names (grouped under
-/// their category) in the gutter, one lane per tag, each segment's cell
-/// shaded by its probability and marked with its verdict. The wheel scrolls
-/// the lanes; Shift+wheel scrolls time. GUI thread only.
+/// Draws a TagLaneModel on the shared time axis and edits it: tag names
+/// grouped under collapsible category headers in the gutter, one lane per
+/// tag, each segment's cell coloured by its probability (LaneLegend),
+/// cells at or above the threshold outlined, curator verdicts as solid
+/// green (present, check mark) or red (absent, cross) cells.
+///
+/// Mouse: a click on a cell selects it and seeks playback there; a click on
+/// the already selected cell cycles its verdict (unknown -> present ->
+/// absent -> unknown); dragging from a cell paints that next verdict over
+/// every cell the mouse crosses (one undo step); Shift+click extends the
+/// selection; dragging a segment boundary moves it (one undo step); a click
+/// on a category header collapses or expands it. Keys: arrows move the
+/// selection (Shift extends; Left/Right also seek to the segment),
+/// Y / N / Backspace (or Delete) set present / absent / unknown on the
+/// selection, Enter cycles. The wheel scrolls the lanes; Shift+wheel scrolls
+/// time. Edits go to the undo stack given with setUndoStack() as commands
+/// naming segment ids and tag names. GUI thread only.
 class TagLaneView : public TimelineView
 {
     Q_OBJECT
@@ -21,18 +37,51 @@ class TagLaneView : public TimelineView
 public:
     static constexpr int rowHeight = 18;
     static constexpr int categoryHeight = 20;
+    static constexpr int boundaryGrip = 4;   ///< pixels either side of a boundary that grab it
 
     explicit TagLaneView(TimeAxis *axis, QWidget *parent = nullptr);
 
     void setModel(TagLaneModel *model);
     TagLaneModel *model() const { return m_model; }
+    void setUndoStack(QUndoStack *stack) { m_undo = stack; }
+    QUndoStack *undoStack() const { return m_undo; }
 
     int contentHeight() const { return m_contentHeight; }
     int verticalOffset() const { return m_offset; }
     /// Model row under a widget y, or -1 (category headers and empty space).
     int rowAt(int y) const;
-    /// Top of a model row in content coordinates.
+    /// Top of a model row in content coordinates (-1 when its category is collapsed).
     int rowTop(int row) const { return m_rowTop.value(row, -1); }
+    /// Column (segment index) under a widget x, or -1.
+    int columnAt(double x) const;
+    /// A cell in widget coordinates (empty when hidden).
+    QRect cellRect(int row, int column) const;
+    /// Widget x of the boundary after segment `column`.
+    double boundaryX(int column) const;
+    /// Category header under a widget y, or empty.
+    QString categoryAt(int y) const;
+    /// Widget y range of a category's header (empty when none).
+    QRect categoryHeaderRect(const QString &category) const;
+    bool isCollapsed(const QString &category) const { return m_collapsed.contains(category); }
+    void setCollapsed(const QString &category, bool collapsed);
+
+    // Selection: a rectangle of rows x columns between an anchor and the current cell.
+    bool hasSelection() const;
+    int currentRow() const;
+    int currentColumn() const;
+    /// Rows and columns of the selection (rows in view order, hidden rows left out).
+    QVector<int> selectedRows() const;
+    QVector<int> selectedColumns() const;
+    void selectCell(int row, int column, bool extend = false);
+    void clearSelection();
+
+    // Editing (through the undo stack; without one, nothing happens).
+    void setVerdictOnSelection(int verdict);
+    void cycleVerdict(int row, int column);
+    /// Present for every cell of the selection (no selection: the whole
+    /// track; a segment: pass its column) whose probability is at or above the
+    /// threshold and which has no verdict yet. Returns how many cells changed.
+    int acceptSuggestions(int onlyColumn = -1);
     QSize sizeHint() const override { return QSize(400, 320); }
 
 public Q_SLOTS:
@@ -42,21 +91,65 @@ Q_SIGNALS:
     void verticalOffsetChanged(int offset);
     /// Scroll range for a vertical scrollbar: maximum offset and page size.
     void verticalRangeChanged(int maximum, int page);
+    void selectionChanged();
 
 protected:
     void paintGutter(QPainter &painter, const QRect &gutter) override;
     void paintPlot(QPainter &painter, const QRect &plot) override;
     void resizeEvent(QResizeEvent *event) override;
     bool verticalWheel(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    bool event(QEvent *event) override;
 
 private:
+    struct CellRef
+    {
+        QString tag;
+        qint64 segment = 0;
+    };
+    struct Header
+    {
+        QString category;
+        int top = 0;
+        int count = 0;
+    };
+    enum class Drag { None, Pending, Paint, Boundary };
+
     void relayout();
     void emitRange();
+    int boundaryAt(double x) const;
+    int resolveRow(const CellRef &ref) const;
+    int resolveColumn(const CellRef &ref) const;
+    CellRef refOf(int row, int column) const;
+    void moveCurrent(int dRow, int dColumn, bool extend);
+    void ensureCellVisible(int row, int column);
+    void paintCell(int row, int column);
+    void pushVerdicts(const QVector<QPair<int, int>> &cells, int verdict, const QString &text);
 
     QPointer<TagLaneModel> m_model;
-    QVector<int> m_rowTop;   // content y of each row
+    QPointer<QUndoStack> m_undo;
+    QVector<int> m_rowTop;      // content y of each model row, -1 when collapsed
+    QVector<int> m_visibleRows; // model rows shown, in order
+    QVector<Header> m_headers;
+    QSet<QString> m_collapsed;
     int m_contentHeight = 0;
     int m_offset = 0;
+
+    CellRef m_anchor;
+    CellRef m_current;
+
+    Drag m_drag = Drag::None;
+    int m_pressRow = -1;
+    int m_pressColumn = -1;
+    bool m_pressWasSelected = false;
+    int m_paintVerdict = 0;
+    QSet<QPair<int, int>> m_painted;
+    qint64 m_boundarySegment = 0;
+    int m_gesture = 0;
+    int m_hoverBoundary = -1;
 };
 
 } // namespace taglane::widgets

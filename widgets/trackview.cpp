@@ -2,7 +2,10 @@
 #include "widgets/trackview.h"
 
 #include "widgets/colorlegend.h"
+#include "widgets/commands/segmentchangecommand.h"
 #include "widgets/icons.h"
+#include "widgets/lanecontrols.h"
+#include "widgets/lanelegend.h"
 #include "widgets/playbackcontroller.h"
 #include "widgets/spectrogramview.h"
 #include "widgets/taglanemodel.h"
@@ -12,18 +15,27 @@
 #include "widgets/timeruler.h"
 #include "widgets/waveformview.h"
 
+#include "engine/curation/trackdocument.h"
 #include "engine/jobs/inferenceplan.h"
 #include "engine/jobs/inferenceprogress.h"
 #include "engine/jobs/inferenceresult.h"
+#include "engine/model/modelbundle.h"
+#include "engine/segment/novelty.h"
+#include "engine/segment/segmentationsettings.h"
+#include "engine/store/annotationstore.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QFileInfo>
+#include <QApplication>
 #include <QGridLayout>
+#include <QPointer>
+#include <QThread>
 #include <QScrollBar>
 #include <QStyle>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <cmath>
 
 namespace taglane::widgets {
@@ -43,6 +55,9 @@ TrackView::TrackView(QWidget *parent)
     m_legend->setColorMap(m_spectrogram->colorMap());
     m_tagLane = new TagLaneView(m_axis, this);
     m_tagLane->setModel(m_tagModel);
+    m_tagLane->setUndoStack(m_undoStack);
+    m_laneLegend = new LaneLegend(this);
+    m_laneControls = new LaneControls(this);
     m_hScroll = new QScrollBar(Qt::Horizontal, this);
     m_vScroll = new QScrollBar(Qt::Vertical, this);
 
@@ -68,22 +83,24 @@ TrackView::TrackView(QWidget *parent)
     grid->addWidget(m_waveform, 1, 0);
     grid->addWidget(m_spectrogram, 2, 0);
     grid->addWidget(m_legend, 2, 1);
-    grid->addWidget(m_tagLane, 3, 0);
+    grid->addWidget(m_laneControls, 3, 0, 1, 2);
+    grid->addWidget(m_tagLane, 4, 0);
     auto *laneSide = new QHBoxLayout;
     laneSide->setContentsMargins(0, 0, 0, 0);
-    laneSide->addWidget(m_vScroll, 0, Qt::AlignLeft);
-    laneSide->addStretch(1);
+    laneSide->setSpacing(0);
+    laneSide->addWidget(m_vScroll);
+    laneSide->addWidget(m_laneLegend, 1);
     auto *laneSideWidget = spacer();
     laneSideWidget->setLayout(laneSide);
-    grid->addWidget(laneSideWidget, 3, 1);
+    grid->addWidget(laneSideWidget, 4, 1);
     auto *scrollRow = new QHBoxLayout;
     scrollRow->setContentsMargins(m_waveform->gutterWidth(), 0, 0, 0);
     scrollRow->setSpacing(0);
     scrollRow->addWidget(m_hScroll);
-    grid->addLayout(scrollRow, 4, 0);
+    grid->addLayout(scrollRow, 5, 0);
     grid->setRowStretch(1, 2);
     grid->setRowStretch(2, 5);
-    grid->setRowStretch(3, 5);
+    grid->setRowStretch(4, 6);
 
     m_axis->setTotalDuration(0.0);
     connect(m_axis, &TimeAxis::visibleRangeChanged, this, &TrackView::syncScrollBar);
@@ -114,6 +131,26 @@ TrackView::TrackView(QWidget *parent)
     connect(m_loader, &TrackLoader::finished, this, &TrackView::setTrack);
     connect(m_loader, &TrackLoader::failed, this, &TrackView::loadFailed);
     connect(m_loader, &TrackLoader::cancelled, this, &TrackView::loadCancelled);
+
+    engine::TrackDocument *doc = m_tagModel->document();
+    connect(m_laneControls, &LaneControls::filterChanged, m_tagModel, &TagLaneModel::setFilterText);
+    connect(m_laneControls, &LaneControls::orderChanged, this,
+            [this](int order) { m_tagModel->setRowOrder(TagLaneModel::RowOrder(order)); });
+    connect(m_laneControls, &LaneControls::thresholdChanged, this, &TrackView::setThreshold);
+    connect(m_laneControls, &LaneControls::segmentationRequested, this,
+            [this](engine::SegmentSource source, double window) { setSegmentationSource(source, window); });
+    connect(m_tagModel, &TagLaneModel::thresholdChanged, this, [this](double t) {
+        m_laneControls->setThreshold(t);
+        m_laneLegend->setThreshold(t);
+        Q_EMIT thresholdChanged(t);
+    });
+    connect(doc, &engine::TrackDocument::labelsChanged, this, [this]() { Q_EMIT labelsChanged(); });
+    connect(doc, &engine::TrackDocument::didReset, this, [this]() {
+        m_laneControls->showSegmentation(m_tagModel->document()->segmentSource(), m_windowSeconds);
+        updateLaneStatus();
+        Q_EMIT labelsChanged();
+    });
+    connect(doc, &engine::TrackDocument::storeError, this, &TrackView::showMessage);
 
     createActions();
     setVocabulary(engine::Vocabulary::bundledDefault());
@@ -155,7 +192,7 @@ void TrackView::createActions()
     m_mel->setToolTip(tr("Show the Mel spectrogram (128 bands)"));
     m_mel->setCheckable(true);
     m_mel->setChecked(true);
-    m_mel->setShortcut(QKeySequence(Qt::Key_M));
+    m_mel->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_M));   // plain M merges segments
     connect(m_mel, &QAction::triggered, this, [this]() { setFeatureType(engine::FeatureType::Mel); });
     m_erb = new QAction(tr("&ERB"), group);
     m_erb->setToolTip(tr("Show the ERB spectrogram (64 bands)"));
@@ -163,7 +200,26 @@ void TrackView::createActions()
     m_erb->setShortcut(QKeySequence(Qt::Key_E));
     connect(m_erb, &QAction::triggered, this, [this]() { setFeatureType(engine::FeatureType::Erb); });
 
-    for (QAction *a : {m_zoomIn, m_zoomOut, m_fit, m_playPause, m_stop, m_mel, m_erb}) {
+    m_split = new QAction(tr("&Split Segment at Cursor"), this);
+    m_split->setShortcut(QKeySequence(Qt::Key_S));
+    m_split->setToolTip(tr("Split the segment under the play cursor (S)"));
+    connect(m_split, &QAction::triggered, this, &TrackView::splitAtCursor);
+    m_merge = new QAction(tr("&Merge with Next Segment"), this);
+    m_merge->setShortcut(QKeySequence(Qt::Key_M));
+    m_merge->setToolTip(tr("Merge the selected segment (or the one under the cursor) with the next one (M)"));
+    connect(m_merge, &QAction::triggered, this, &TrackView::mergeSelected);
+    m_accept = new QAction(tr("&Accept Suggestions"), this);
+    m_accept->setShortcut(QKeySequence(Qt::Key_A));
+    m_accept->setToolTip(tr("Mark present every unreviewed cell at or above the threshold, in the selection "
+                            "(when it spans several cells) or the whole track (A)"));
+    connect(m_accept, &QAction::triggered, this, &TrackView::acceptSuggestions);
+    m_undo = m_undoStack->createUndoAction(this, tr("&Undo"));
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_redo = m_undoStack->createRedoAction(this, tr("&Redo"));
+    m_redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+
+    for (QAction *a : {m_zoomIn, m_zoomOut, m_fit, m_playPause, m_stop, m_mel, m_erb, m_split, m_merge, m_accept,
+                       m_undo, m_redo}) {
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(a);
     }
@@ -208,7 +264,14 @@ void TrackView::setTrack(std::shared_ptr<const LoadedTrack> track)
     m_waveform->setPeaks(m_track->peaks, mono.sampleRate());
     m_spectrogram->setBuffer(mono);
     m_playback->setBuffer(mono);
+    m_undoStack->clear();
+    m_plan = engine::InferencePlan();
+    m_planRows.clear();
+    m_tagModel->document()->attachStore(nullptr, 0);
     m_tagModel->setSegments({});
+    m_tagModel->document()->setDuration(mono.durationSeconds());
+    m_tagLane->clearSelection();
+    attachTrackToStore();
     const QString path = m_track->audio.info.path;
     Q_EMIT trackLoaded(path);
     if (!m_track->audio.warnings.isEmpty())
@@ -266,25 +329,318 @@ void TrackView::showMessage(const QString &text)
 
 void TrackView::setStore(engine::AnnotationStore *store)
 {
+    if (store == m_store)
+        return;
     m_store = store;
+    m_undoStack->clear();
+    attachTrackToStore();
+}
+
+engine::TrackDocument *TrackView::document() const
+{
+    return m_tagModel->document();
+}
+
+void TrackView::attachTrackToStore()
+{
+    engine::TrackDocument *doc = document();
+    if (!m_store || !m_track || !m_store->isOpen()) {
+        doc->attachStore(nullptr, 0);
+        return;
+    }
+    const engine::AudioInfo &info = m_track->audio.info;
+    auto record = m_store->isReadOnly() ? engine::Result<engine::TrackRecord>::failure(QString())
+                                        : m_store->addTrackFile(info.path, m_track->audio.mono.durationSeconds(),
+                                                                info.sampleRate, info.channels);
+    qint64 trackId = record ? record->id : 0;
+    if (!record) {
+        if (const auto known = m_store->findTrackByPath(info.path))
+            trackId = known->id;
+    }
+    if (trackId <= 0) {
+        showMessage(record.error().isEmpty() ? tr("%1 is not in the read-only annotation store.").arg(info.path)
+                                             : record.error());
+        return;
+    }
+    // Without an active vocabulary the store cannot give verdicts back; start it with the lane's.
+    if (!m_store->isReadOnly() && m_store->vocabulary().isEmpty() && !doc->tags().isEmpty())
+        m_store->setVocabulary(doc->tags());
+    const engine::Vocabulary laneTags = doc->tags();
+    const auto loaded = doc->loadFromStore(m_store, trackId);
+    if (!loaded) {
+        // A track added a moment ago may not be readable until its write commits:
+        // there is nothing to load then, so only later failures are worth a message.
+        if (m_store->durableSeq() >= m_store->lastEditSeq())
+            showMessage(loaded.error());
+        doc->attachStore(m_store, trackId, true);
+        updateLaneStatus();
+        return;
+    }
+    if (loaded.value() && doc->tags().isEmpty())
+        doc->setTags(laneTags);
+    if (!loaded.value() && doc->segmentCount() > 0)
+        doc->attachStore(m_store, trackId, true);
+    updateLaneStatus();
+}
+
+double TrackView::threshold() const
+{
+    return m_tagModel->threshold();
+}
+
+void TrackView::setThreshold(double threshold)
+{
+    m_tagModel->setThreshold(threshold);
+}
+
+engine::SegmentSource TrackView::segmentationSource() const
+{
+    return document()->segmentSource();
+}
+
+void TrackView::setSegmentationSource(engine::SegmentSource source, double windowSeconds)
+{
+    const double duration = m_track ? m_track->audio.mono.durationSeconds()
+                                    : std::max(document()->duration(), m_axis->totalDuration());
+    if (!(duration > 0.0)) {
+        showMessage(tr("Open a track before choosing its segmentation."));
+        return;
+    }
+    switch (source) {
+    case engine::SegmentSource::Fixed: {
+        const double w = std::clamp(windowSeconds, engine::SegmentationSettings::minWindowSeconds,
+                                    engine::SegmentationSettings::maxWindowSeconds);
+        applySegmentation(engine::Segmentation::fixedWindows(duration, w, std::min(3.0, w)).segments(), source, w);
+        return;
+    }
+    case engine::SegmentSource::ModelChunks:
+        if (m_plan.grid.isEmpty()) {
+            showMessage(tr("Run a model on this track first: its chunks are the segments."));
+            m_laneControls->showSegmentation(document()->segmentSource(), m_windowSeconds);
+            return;
+        }
+        applySegmentation(engine::Segmentation::fromChunkGrid(m_plan.grid).segments(), source, m_windowSeconds);
+        return;
+    case engine::SegmentSource::Novelty: {
+        if (!m_track) {
+            showMessage(tr("Novelty segmentation needs the decoded audio of an open track."));
+            return;
+        }
+        const int request = ++m_noveltyRequest;
+        const std::shared_ptr<const LoadedTrack> track = m_track;
+        QPointer<TrackView> self(this);
+        showMessage(tr("Finding segment boundaries by novelty..."));
+        QThread *thread = QThread::create([self, track, request]() {
+            auto result = engine::noveltySegmentation(track->audio.mono);
+            QMetaObject::invokeMethod(qApp, [self, track, request, result = std::move(result)]() {
+                if (!self || self->m_track != track || self->m_noveltyRequest != request)
+                    return;
+                if (!result) {
+                    self->showMessage(result.error());
+                    return;
+                }
+                self->applySegmentation(result->segments.segments(), engine::SegmentSource::Novelty,
+                                        self->m_windowSeconds);
+                self->showMessage(tr("Novelty segmentation: %n segment(s).", nullptr, result->segments.size()));
+            });
+        });
+        connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+        thread->start(QThread::LowPriority);
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+void TrackView::applySegmentation(const QVector<engine::Segment> &segments, engine::SegmentSource source,
+                                  double windowSeconds)
+{
+    engine::TrackDocument *doc = document();
+    m_windowSeconds = windowSeconds;
+    if (segments.isEmpty())
+        return;
+    if (doc->segmentCount() == 0) {
+        doc->adoptSegmentation(segments, source);
+        return;
+    }
+    auto change = doc->planResegment(segments);
+    if (!change) {
+        showMessage(change.error());
+        return;
+    }
+    const QString name = source == engine::SegmentSource::Fixed ? tr("fixed %1 s").arg(windowSeconds)
+        : source == engine::SegmentSource::ModelChunks         ? tr("model chunks")
+                                                               : tr("novelty");
+    m_undoStack->push(new SegmentChangeCommand(doc, change.value(), SegmentChangeCommand::Kind::Resegment, source,
+                                               tr("Re-segment (%1)").arg(name)));
+    m_planDirect = false;
+}
+
+bool TrackView::splitAtCursor()
+{
+    engine::TrackDocument *doc = document();
+    auto change = doc->planSplit(m_axis->cursor());
+    if (!change) {
+        showMessage(change.error());
+        return false;
+    }
+    m_undoStack->push(new SegmentChangeCommand(doc, change.value(), SegmentChangeCommand::Kind::Split,
+                                               engine::SegmentSource::Curator, tr("Split segment")));
+    m_planDirect = false;
+    return true;
+}
+
+bool TrackView::mergeSelected()
+{
+    engine::TrackDocument *doc = document();
+    int column = m_tagLane->hasSelection() ? m_tagLane->currentColumn() : doc->segmentAt(m_axis->cursor());
+    if (column < 0) {
+        showMessage(tr("Select a segment (or put the cursor in one) to merge it with the next."));
+        return false;
+    }
+    auto change = doc->planMerge(doc->segment(column).id);
+    if (!change) {
+        showMessage(change.error());
+        return false;
+    }
+    m_undoStack->push(new SegmentChangeCommand(doc, change.value(), SegmentChangeCommand::Kind::Merge,
+                                               engine::SegmentSource::Curator, tr("Merge segments")));
+    m_planDirect = false;
+    return true;
+}
+
+int TrackView::acceptSuggestions()
+{
+    const int n = m_tagLane->acceptSuggestions();
+    showMessage(n > 0 ? tr("Accepted %n suggestion(s) at or above %1.", nullptr, n).arg(threshold(), 0, 'f', 2)
+                      : tr("No unreviewed cell is at or above the threshold %1.").arg(threshold(), 0, 'f', 2));
+    return n;
+}
+
+QVector<QPair<QString, double>> TrackView::topTagsAt(double seconds, int n) const
+{
+    QVector<QPair<QString, double>> out;
+    const engine::TrackDocument *doc = document();
+    const int s = doc->segmentAt(seconds);
+    if (s < 0 || n <= 0)
+        return out;
+    for (int t = 0; t < doc->tags().size(); ++t) {
+        const float p = doc->probability(s, t);
+        if (!std::isnan(p))
+            out.push_back({doc->tags().at(t).name, double(p)});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+    if (out.size() > n)
+        out.resize(n);
+    return out;
+}
+
+void TrackView::updateLaneStatus()
+{
+    const engine::TrackDocument *doc = document();
+    QString text = tr("%n segment(s)", nullptr, doc->segmentCount());
+    if (!doc->currentModelVersion().isEmpty())
+        text += QStringLiteral("  |  ") + doc->currentModelVersion();
+    m_laneControls->setStatus(text);
 }
 
 void TrackView::beginInference(const engine::InferencePlan &plan)
 {
-    m_tagModel->setVocabulary(plan.tags);
-    QVector<TagLaneModel::Segment> segments;
-    for (int i = 0; i < plan.segments.size(); ++i)
-        segments.push_back({plan.segments.at(i).start, plan.segments.at(i).end});
-    m_tagModel->setSegments(segments);
+    engine::TrackDocument *doc = document();
+    m_plan = plan;
+    m_planRows.clear();
+    m_mappedSegments = 0;
+    // Rows: the model's tags, then tags outside the model that carry verdicts.
+    engine::Vocabulary tags = plan.tags;
+    QVector<engine::Tag> all = tags.tags();
+    for (int t = 0; t < doc->tags().size(); ++t) {
+        if (tags.indexOf(doc->tags().at(t).name) >= 0)
+            continue;
+        for (int s = 0; s < doc->segmentCount(); ++s)
+            if (doc->label(s, t).verdict != engine::Verdict::Unknown) {
+                all.push_back(doc->tags().at(t));
+                break;
+            }
+    }
+    tags = engine::Vocabulary(all);
+    if (tags.names() != doc->tags().names())
+        doc->setTags(tags);
+    m_planColumnTags.clear();
+    for (int c = 0; c < plan.tags.size(); ++c)
+        m_planColumnTags.push_back(doc->tagIndex(plan.tags.at(c).name));
+    if (m_axis->totalDuration() <= 0.0 && plan.durationSeconds > 0.0)
+        m_axis->setTotalDuration(plan.durationSeconds);
+    if (doc->duration() <= 0.0)
+        doc->setDuration(plan.durationSeconds);
+    if (doc->segmentCount() == 0 && !plan.segments.isEmpty()) {
+        const bool chunks = plan.segments.segments() == engine::Segmentation::fromChunkGrid(plan.grid).segments();
+        doc->adoptSegmentation(plan.segments.segments(),
+                               chunks ? engine::SegmentSource::ModelChunks : engine::SegmentSource::Fixed);
+    }
+    m_planDirect = doc->segmentCount() == plan.segments.size();
+    for (int i = 0; m_planDirect && i < doc->segmentCount(); ++i)
+        m_planDirect = doc->segment(i).start == plan.segments.at(i).start && doc->segment(i).end == plan.segments.at(i).end;
+    doc->clearProbabilities(plan.modelVersion);
+    doc->setCurrentModelVersion(plan.modelVersion);
+    updateLaneStatus();
 }
 
 void TrackView::addInferenceRows(const engine::InferenceProgress &progress)
 {
-    for (size_t r = 0; r < progress.segmentRows.size(); ++r) {
-        const auto &row = progress.segmentRows[r];
-        const int column = progress.firstSegment + int(r);
-        for (size_t t = 0; t < row.size(); ++t)
-            m_tagModel->setProbability(m_tagModel->rowOfTag(m_tagModel->vocabulary().at(int(t)).name), column, row[t]);
+    if (progress.segmentRows.empty())
+        return;
+    const size_t end = size_t(progress.firstSegment) + progress.segmentRows.size();
+    if (m_planRows.size() < end)
+        m_planRows.resize(end);
+    for (size_t r = 0; r < progress.segmentRows.size(); ++r)
+        m_planRows[size_t(progress.firstSegment) + r] = progress.segmentRows[r];
+    engine::TrackDocument *doc = document();
+    if (m_planDirect) {
+        for (size_t r = 0; r < progress.segmentRows.size(); ++r)
+            doc->setProbabilities(m_plan.modelVersion, progress.firstSegment + int(r), progress.segmentRows[r],
+                                  m_planColumnTags);
+        return;
+    }
+    fillFromPlanRows();
+}
+
+void TrackView::fillFromPlanRows()
+{
+    // The document's own segments (edited, re-segmented) get the overlap-weighted
+    // mean of the plan segments, once every plan segment they overlap has arrived.
+    engine::TrackDocument *doc = document();
+    const engine::Segmentation &planSegs = m_plan.segments;
+    int received = 0;
+    while (received < int(m_planRows.size()) && !m_planRows[size_t(received)].empty())
+        ++received;
+    for (int s = m_mappedSegments; s < doc->segmentCount(); ++s) {
+        const engine::Segment &seg = doc->segment(s);
+        std::vector<double> sum(m_planColumnTags.size(), 0.0);
+        double weight = 0.0;
+        bool complete = true;
+        for (int p = 0; p < planSegs.size() && planSegs.at(p).start < seg.end; ++p) {
+            const double w = std::max(0.0, std::min(seg.end, planSegs.at(p).end) - std::max(seg.start, planSegs.at(p).start));
+            if (w <= 0.0)
+                continue;
+            if (p >= received) {
+                complete = false;
+                break;
+            }
+            const auto &row = m_planRows[size_t(p)];
+            for (size_t c = 0; c < row.size() && c < sum.size(); ++c)
+                sum[c] += w * row[c];
+            weight += w;
+        }
+        if (!complete)
+            break;
+        if (weight > 0.0) {
+            std::vector<float> values(sum.size());
+            for (size_t c = 0; c < sum.size(); ++c)
+                values[c] = float(sum[c] / weight);
+            doc->setProbabilities(m_plan.modelVersion, s, values, m_planColumnTags);
+        }
+        m_mappedSegments = s + 1;
     }
 }
 
@@ -292,7 +648,26 @@ void TrackView::finishInference(const engine::InferenceResult &result)
 {
     engine::InferenceProgress all;
     all.segmentRows = result.segmentRows;
+    m_planRows.clear();
+    m_mappedSegments = 0;
     addInferenceRows(all);
+    engine::ModelManifest manifest;
+    manifest.name = m_plan.modelName;
+    manifest.architecture = m_plan.architecture;
+    manifest.tags = m_plan.tags;
+    manifest.version = m_plan.modelVersion;
+    manifest.chunkSamples = m_plan.grid.chunkSamples();
+    if (m_plan.grid.sampleRate() > 0)
+        manifest.sampleRate = m_plan.grid.sampleRate();
+    if (!manifest.version.isEmpty()) {
+        const engine::Status s = document()->persistPredictions(manifest);
+        if (!s)
+            showMessage(s.error());
+    }
+    if (m_tagModel->rowOrder() != TagLaneModel::RowOrder::Vocabulary)
+        m_tagModel->resort();
+    updateLaneStatus();
+    Q_EMIT labelsChanged();
 }
 
 } // namespace taglane::widgets

@@ -4,7 +4,10 @@
 #include "widgets/trackloader.h"
 
 #include "engine/dsp/featureextractor.h"
+#include "engine/jobs/inferenceplan.h"
 #include "engine/model/vocabulary.h"
+#include "engine/segment/segmentmapper.h"
+#include "engine/store/segmentsource.h"
 
 #include <QWidget>
 
@@ -16,7 +19,7 @@ class QUndoStack;
 
 namespace taglane::engine {
 class AnnotationStore;
-struct InferencePlan;
+class TrackDocument;
 struct InferenceProgress;
 struct InferenceResult;
 } // namespace taglane::engine
@@ -24,6 +27,8 @@ struct InferenceResult;
 namespace taglane::widgets {
 
 class ColorLegend;
+class LaneControls;
+class LaneLegend;
 class PlaybackController;
 class SpectrogramView;
 class TagLaneModel;
@@ -63,6 +68,34 @@ public:
     QAction *stopAction() const { return m_stop; }
     QAction *melAction() const { return m_mel; }
     QAction *erbAction() const { return m_erb; }
+    /// Split the segment under the play cursor (S).
+    QAction *splitAction() const { return m_split; }
+    /// Merge the selected segment (or the one under the cursor) with the next (M).
+    QAction *mergeAction() const { return m_merge; }
+    /// Mark present every unreviewed cell at or above the threshold, in the
+    /// selection when it spans several cells, else in the whole track (A).
+    QAction *acceptSuggestionsAction() const { return m_accept; }
+    QAction *undoAction() const { return m_undo; }
+    QAction *redoAction() const { return m_redo; }
+
+    /// The tag lane's key and its control strip (filter, order, threshold, segmentation).
+    LaneLegend *laneLegend() const { return m_laneLegend; }
+    LaneControls *laneControls() const { return m_laneControls; }
+    /// The open track's curation state (segments, verdicts, probabilities).
+    engine::TrackDocument *document() const;
+
+    /// Probability at or above which cells are marked and suggestions accepted.
+    double threshold() const;
+    void setThreshold(double threshold);
+    /// Re-segments the open track (an undoable step; verdicts carry over by
+    /// overlap): Fixed windows of `windowSeconds` (3 to 16 s), ModelChunks
+    /// (the chunk grid of the last model run), or Novelty (computed on a
+    /// worker thread, applied when done). Other sources are ignored.
+    void setSegmentationSource(engine::SegmentSource source, double windowSeconds = 10.0);
+    engine::SegmentSource segmentationSource() const;
+    /// The n most probable tags (full names) of the segment under `seconds`
+    /// for the current model, highest first; empty when there is none.
+    QVector<QPair<QString, double>> topTagsAt(double seconds, int n) const;
 
     bool hasTrack() const { return m_track != nullptr; }
     std::shared_ptr<const LoadedTrack> track() const { return m_track; }
@@ -90,6 +123,11 @@ public:
     /// Shows an already decoded track (what openFile() does once decoding ends).
     void setTrack(std::shared_ptr<const LoadedTrack> track);
 
+    /// The editing steps behind the actions; each returns whether it did something.
+    bool splitAtCursor();
+    bool mergeSelected();
+    int acceptSuggestions();
+
 public Q_SLOTS:
     /// Starts decoding `path` on a worker thread; the open track stays until it succeeds.
     void openFile(const QString &path);
@@ -106,6 +144,9 @@ Q_SIGNALS:
     void loadWarnings(const QString &path, const QStringList &warnings);
     /// Something the status bar should say (no audio device, ...).
     void statusMessage(const QString &text);
+    void thresholdChanged(double threshold);
+    /// Verdicts, segments or predictions of the open track changed.
+    void labelsChanged();
 
 private:
     void createActions();
@@ -113,6 +154,10 @@ private:
     void onScrollBar(int value);
     void onPlaybackState();
     void showMessage(const QString &text);
+    void attachTrackToStore();
+    void applySegmentation(const QVector<engine::Segment> &segments, engine::SegmentSource source, double windowSeconds);
+    void fillFromPlanRows();
+    void updateLaneStatus();
 
     TimeAxis *m_axis = nullptr;
     TimeRuler *m_ruler = nullptr;
@@ -138,6 +183,21 @@ private:
     QAction *m_stop = nullptr;
     QAction *m_mel = nullptr;
     QAction *m_erb = nullptr;
+    QAction *m_split = nullptr;
+    QAction *m_merge = nullptr;
+    QAction *m_accept = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
+
+    LaneLegend *m_laneLegend = nullptr;
+    LaneControls *m_laneControls = nullptr;
+    engine::InferencePlan m_plan;
+    engine::ProbabilityRows m_planRows;   // segment rows of the running / last job
+    QVector<int> m_planColumnTags;        // plan tag column -> document tag
+    bool m_planDirect = false;            // document segments equal the plan's
+    int m_mappedSegments = 0;             // leading document segments filled from plan rows
+    double m_windowSeconds = 10.0;
+    int m_noveltyRequest = 0;
 };
 
 } // namespace taglane::widgets
