@@ -14,7 +14,7 @@ namespace taglane::widgets {
 LaneLegend::LaneLegend(QWidget *parent)
     : QWidget(parent)
 {
-    setToolTip(tr("Tag probability colours; the yellow mark is the threshold. "
+    setToolTip(tr("Tag probability colours; the white mark is the threshold (cells at or above it get a white frame). "
                   "Green with a check: present; red with a cross: absent (curator verdicts)."));
 }
 
@@ -46,7 +46,7 @@ void LaneLegend::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), theme::gutter());
     painter.setRenderHint(QPainter::Antialiasing);
     QFont small = font();
-    small.setPointSizeF(std::max(6.5, small.pointSizeF() * 0.82));
+    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.78));
     painter.setFont(small);
     const QFontMetrics fm(small);
 
@@ -75,14 +75,14 @@ void LaneLegend::paintEvent(QPaintEvent *)
     tri.lineTo(bar.left() - 7, ty - 4);
     tri.lineTo(bar.left() - 7, ty + 4);
     tri.closeSubpath();
-    painter.fillPath(tri, theme::cursor());
-    painter.setPen(QPen(theme::cursor(), 1.5));
+    painter.fillPath(tri, Qt::white);
+    painter.setPen(QPen(Qt::white, 1.5));
     painter.drawLine(QPointF(bar.left(), ty), QPointF(bar.right(), ty));
 
     // Verdict swatches.
     int y = bar.bottom() + 10;
     auto swatch = [&](const QColor &fill, bool check, const QString &label) {
-        const QRectF box(6, y, 14, fm.height());
+        const QRectF box(3, y, 13, fm.height());
         painter.fillRect(box, fill);
         painter.setPen(QPen(Qt::white, 1.6));
         if (check) {
@@ -93,7 +93,7 @@ void LaneLegend::paintEvent(QPaintEvent *)
             painter.drawLine(QPointF(box.right() - 3.5, box.top() + 3.5), QPointF(box.left() + 3.5, box.bottom() - 3.5));
         }
         painter.setPen(theme::gutterText());
-        painter.drawText(QRect(24, y, width() - 26, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, label);
+        painter.drawText(QRect(19, y, width() - 19, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, label);
         y += fm.height() + 4;
     };
     swatch(presentColor(), true, tr("present"));

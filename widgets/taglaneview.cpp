@@ -704,7 +704,9 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
                     color.setAlphaF(0.88f);
                     painter.fillRect(cell, color);
                     if (double(p) >= threshold) {
-                        painter.setPen(QPen(QColor(0xff, 0xe7, 0xa0), 1.0));
+                        // At or above the threshold: a white frame (the selection is yellow).
+                        painter.setPen(QPen(QColor(255, 255, 255, 170), 1.0));
+                        painter.setBrush(Qt::NoBrush);
                         painter.drawRect(cell.adjusted(0.5, 0.5, -0.5, -0.5));
                     }
                     if (cell.width() >= numberWidth + 4) {
@@ -741,9 +743,11 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
             const double x0 = std::max<double>(spans[selColumns.first()].first, plot.left() - 2);
             const double x1 = std::min<double>(spans[selColumns.last()].second, plot.right() + 2);
             if (x1 > x0) {
-                painter.setPen(QPen(theme::cursor(), 2.0));
                 painter.setBrush(Qt::NoBrush);
-                painter.drawRect(QRectF(x0 + 1, top + 1, x1 - x0 - 2, rowHeight - 2));
+                painter.setPen(QPen(theme::separator(), 1.0));
+                painter.drawRect(QRectF(x0 + 0.5, top + 0.5, x1 - x0 - 1, rowHeight - 1));
+                painter.setPen(QPen(theme::cursor(), 2.0));
+                painter.drawRect(QRectF(x0 + 2, top + 2, x1 - x0 - 4, rowHeight - 4));
             }
         }
     }

@@ -575,6 +575,8 @@ void TrackView::beginInference(const engine::InferencePlan &plan)
         doc->setDuration(plan.durationSeconds);
     if (doc->segmentCount() == 0 && !plan.segments.isEmpty()) {
         const bool chunks = plan.segments.segments() == engine::Segmentation::fromChunkGrid(plan.grid).segments();
+        if (!chunks)
+            m_windowSeconds = plan.segments.at(0).duration();
         doc->adoptSegmentation(plan.segments.segments(),
                                chunks ? engine::SegmentSource::ModelChunks : engine::SegmentSource::Fixed);
     }

@@ -309,7 +309,8 @@ private Q_SLOTS:
         auto *model = view.tagLaneModel();
         QVERIFY(model->columnCount() > 10);
         view.setThreshold(0.3);
-        model->setRowOrder(TagLaneModel::RowOrder::PeakProbability);
+        view.laneControls()->orderBox()->setCurrentIndex(1);   // by peak probability
+        QCOMPARE(model->rowOrder(), TagLaneModel::RowOrder::PeakProbability);
         // A few curator verdicts so the picture shows both kinds of cells.
         view.tagLaneView()->selectCell(0, 3);
         view.tagLaneView()->setVerdictOnSelection(TagLaneModel::Present);
