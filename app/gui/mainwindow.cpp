@@ -16,6 +16,9 @@
 #include "widgets/vocabularyeditor.h"
 
 #include "engine/audio/audiodecoder.h"
+#include "engine/formats/importedfile.h"
+#include "engine/formats/labelimporter.h"
+#include "engine/formats/storelabels.h"
 #include "engine/jobs/inferenceplan.h"
 #include "engine/store/annotationstore.h"
 
@@ -38,6 +41,7 @@
 #include <QPainterPath>
 #include <QProgressBar>
 #include <QSettings>
+#include <QThread>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
@@ -209,6 +213,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     QAction *exportAction = file->addAction(tr("&Export..."), this, &MainWindow::showExport);
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->addAction(tr("Import &Labels..."), this, &MainWindow::importLabels);
     file->addAction(tr("&Import Checkpoint..."), m_models, &widgets::ModelPanel::importCheckpoint);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -467,6 +472,87 @@ void MainWindow::showVocabulary()
         dialog->setModelTags(m_models->models()->entry(row).manifest.tags.names());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+}
+
+void MainWindow::importLabels()
+{
+    if (!m_store->isOpen() || m_store->isReadOnly()) {
+        warn(tr("Import Labels"), tr("Labels can only be imported into a writable annotation store."), m_store->path());
+        return;
+    }
+    const QList<QPair<QString, engine::LabelFormat>> filters{
+        {tr("CAL500exp segment CSV (*.csv)"), engine::LabelFormat::Cal500Exp},
+        {tr("Catalogue CSV (*.csv)"), engine::LabelFormat::Catalogue},
+        {tr("JAMS (*.jams *.json)"), engine::LabelFormat::Jams},
+        {tr("Audacity label track (*.txt)"), engine::LabelFormat::Audacity},
+        {tr("Sonic Visualiser regions (*.csv)"), engine::LabelFormat::SonicVisualiser},
+    };
+    QStringList names;
+    for (const auto &f : filters)
+        names << f.first;
+    QSettings settings;
+    QString chosen;
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Import Labels"), settings.value(QStringLiteral("importFolder"), QDir::homePath()).toString(),
+        names.join(QStringLiteral(";;")), &chosen);
+    if (paths.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("importFolder"), QFileInfo(paths.front()).absolutePath());
+    engine::LabelFormat format = engine::LabelFormat::Cal500Exp;
+    for (const auto &f : filters) {
+        if (f.first == chosen)
+            format = f.second;
+    }
+    // Parse on a worker thread; the store is written here (its owner thread).
+    auto files = std::make_shared<QVector<engine::ImportedFile>>();
+    auto errors = std::make_shared<QStringList>();
+    QThread *thread = QThread::create([paths, format, files, errors]() {
+        for (const QString &path : paths) {
+            auto read = engine::LabelImporter::read(path, format);
+            if (read.ok())
+                files->push_back(std::move(read).value());
+            else
+                errors->push_back(read.error());
+        }
+    });
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    connect(thread, &QThread::finished, this, [this, files, errors]() { storeImported(*files, *errors); });
+    statusBar()->showMessage(tr("Reading %n label file(s)...", nullptr, int(paths.size())));
+    thread->start();
+}
+
+void MainWindow::storeImported(const QVector<engine::ImportedFile> &files, const QStringList &readErrors)
+{
+    QStringList errors = readErrors;
+    QStringList warnings;
+    QVector<engine::StoreImportItem> items;
+    for (const engine::ImportedFile &file : files) {
+        warnings += file.warnings;
+        for (const engine::TrackLabels &labels : file.tracks) {
+            auto item = engine::StoreLabels::resolve(labels, QFileInfo(file.source).absolutePath(), file.source);
+            if (item.ok())
+                items.push_back(std::move(item).value());
+            else
+                errors << item.error();
+        }
+    }
+    if (!errors.isEmpty()) {   // all or nothing: a bad file changes nothing
+        statusBar()->showMessage(tr("Nothing was imported."), 10000);
+        warn(tr("Import Labels"), tr("Nothing was imported: %n problem(s) were found.", nullptr, int(errors.size())),
+             errors.join(QLatin1Char('\n')));
+        return;
+    }
+    const auto ids = engine::StoreLabels::importItems(*m_store, items);
+    if (!ids.ok()) {
+        warn(tr("Import Labels"), tr("The labels could not be stored."), ids.error());
+        return;
+    }
+    m_library->refresh();
+    m_libraryDock->show();
+    QString message = tr("Imported labels for %n track(s).", nullptr, int(ids->size()));
+    if (!warnings.isEmpty())
+        message += QLatin1Char(' ') + tr("%n line(s) were skipped.", nullptr, int(warnings.size()));
+    statusBar()->showMessage(message, 10000);
 }
 
 void MainWindow::scriptTagging(const QString &bundle, double cursorSeconds, const QString &screenshot)

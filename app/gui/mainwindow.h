@@ -12,7 +12,8 @@ class QToolButton;
 
 namespace taglane::engine {
 class AnnotationStore;
-}
+struct ImportedFile;
+} // namespace taglane::engine
 
 namespace taglane::widgets {
 class InferenceController;
@@ -77,6 +78,8 @@ private:
     void updateTagAction();
     void showExport();
     void showVocabulary();
+    void importLabels();
+    void storeImported(const QVector<engine::ImportedFile> &files, const QStringList &errors);
     void about();
     void updateClock();
     void warn(const QString &title, const QString &text, const QString &details);
