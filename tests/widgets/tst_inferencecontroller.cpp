@@ -8,9 +8,13 @@
 #include "engine/jobs/inferenceengine.h"
 #include "engine/jobs/inferenceplan.h"
 #include "engine/model/checkpointimport.h"
+#include "engine/store/annotationstore.h"
 
 #include "testsupport.h"
 
+#include <QFileInfo>
+#include <QImage>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -157,6 +161,43 @@ private Q_SLOTS:
         QVERIFY2(failed.front().front().toString().contains(QStringLiteral("none.tlmodel")),
                  qPrintable(failed.front().front().toString()));
         QVERIFY(!controller.isRunning());
+    }
+
+    void appTagsFromTheCommandLine()
+    {
+        // The window end to end: taglane --store S --tag-with BUNDLE
+        // --screenshot PNG FILE opens the track, tags it, saves the window
+        // and quits; the store then holds the track's segments.
+        const QString app = QStringLiteral(TAGLANE_APP_PATH);
+        if (!QFileInfo(app).isExecutable())
+            QSKIP("the taglane executable is not built");
+        const QString dir = tests::tempDir(QStringLiteral("inferencecontroller-app"));
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir + QStringLiteral("/config"));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir + QStringLiteral("/data"));
+        env.insert(QStringLiteral("TAGLANE_MODEL_PATH"), QFileInfo(m_bundle).absolutePath());
+        process.setProcessEnvironment(env);
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        const QString store = dir + QStringLiteral("/store.sqlite");
+        const QString png = dir + QStringLiteral("/window.png");
+        process.start(app, {QStringLiteral("--store"), store, QStringLiteral("--tag-with"), m_bundle,
+                            QStringLiteral("--cursor"), QStringLiteral("12"), QStringLiteral("--screenshot"), png, m_wav});
+        QVERIFY(process.waitForStarted());
+        QVERIFY2(process.waitForFinished(180000), "the app did not quit after tagging");
+        QVERIFY2(process.exitCode() == 0, process.readAll().constData());
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 800);
+
+        engine::AnnotationStore reader;
+        QVERIFY(reader.open(store, engine::AnnotationStore::OpenMode::ReadOnly).ok());
+        const auto rows = reader.librarySummary();
+        QVERIFY2(rows.ok(), qPrintable(rows.error()));
+        QCOMPARE(rows->size(), 1);
+        QCOMPARE(QFileInfo(rows->front().path).fileName(), QFileInfo(m_wav).fileName());
+        QVERIFY(rows->front().segmentCount > 0);
     }
 
     void cancelEndsTheJob()
