@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 
 #include "engine/model/network_p.h"
+#include "engine/train/trainedarchitectures_p.h"
 
 #include <QCoreApplication>
 
@@ -50,6 +51,9 @@ const std::vector<ArchitectureInfo> &architectures()
 
 const ArchitectureInfo *findArchitecture(const QString &name)
 {
+    // Architectures trained in Taglane (engine/train) register here.
+    if (const ArchitectureInfo *trained = findTrainedArchitecture(name))
+        return trained;
     for (const ArchitectureInfo &info : architectures()) {
         if (info.name.compare(name, Qt::CaseInsensitive) == 0)
             return &info;
