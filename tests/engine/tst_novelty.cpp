@@ -2,6 +2,7 @@
 #include "engine/segment/framelabels.h"
 #include "engine/segment/novelty.h"
 
+#include <QElapsedTimer>
 #include <QTest>
 
 #include <atomic>
@@ -68,9 +69,17 @@ private Q_SLOTS:
             {Texture::WhiteNoise, 9}, {Texture::Chord110, 22}, {Texture::LowNoise, 8}};
         const std::vector<double> changes = {7, 15, 21, 30, 52};
         const AudioBuffer audio = sections(plan);
+        QElapsedTimer clock;
+        clock.start();
         const auto result = noveltySegmentation(audio);
+        const double elapsed = clock.nsecsElapsed() / 1e9;
         QVERIFY2(result.ok(), qPrintable(result.error()));
         const Segmentation &seg = result->segments;
+        QStringList bounds;
+        for (int i = 1; i < seg.size(); ++i)
+            bounds << QString::number(seg.at(i).start, 'f', 2);
+        qInfo("%.0f s of audio in %.3f s; boundaries at %s (true changes 7, 15, 21, 30, 52)",
+              audio.durationSeconds(), elapsed, qPrintable(bounds.join(QStringLiteral(", "))));
         QVERIFY(seg.size() >= int(changes.size()) + 1);
         QCOMPARE(seg.at(0).start, 0.0);
         QVERIFY(std::abs(seg.at(seg.size() - 1).end - audio.durationSeconds()) < 1e-9);
