@@ -306,6 +306,33 @@ private Q_SLOTS:
         QCOMPARE(verdictAt(model(), QStringLiteral("Genre-Jazz"), 1), int(Verdict::Present));
     }
 
+    void resegmentKeepsVerdictsAndUndoes()
+    {
+        QSignalSpy labels(m_view.get(), &TrackView::labelsChanged);
+        const int rock = model()->rowOfTag(QStringLiteral("Genre-Rock"));
+        lane()->selectCell(rock, 1);
+        lane()->setVerdictOnSelection(TagLaneModel::Present);   // 10-20 s
+        QVERIFY(labels.count() > 0);
+        m_view->setSegmentationSource(engine::SegmentSource::Fixed, 5.0);
+        engine::TrackDocument *doc = m_view->document();
+        QCOMPARE(doc->segmentCount(), 8);
+        QCOMPARE(m_view->segmentationSource(), engine::SegmentSource::Fixed);
+        // 10-15 and 15-20 lie inside the present segment; 5-10 and 20-25 do not.
+        QCOMPARE(verdictAt(model(), QStringLiteral("Genre-Rock"), 2), int(Verdict::Present));
+        QCOMPARE(verdictAt(model(), QStringLiteral("Genre-Rock"), 3), int(Verdict::Present));
+        QCOMPARE(verdictAt(model(), QStringLiteral("Genre-Rock"), 1), int(Verdict::Unknown));
+        QCOMPARE(verdictAt(model(), QStringLiteral("Genre-Rock"), 4), int(Verdict::Unknown));
+        // Probabilities follow by overlap: 10-15 s carries segment 1's value, (2 + 1) * 0.2 - 0.05.
+        QVERIFY(std::abs(doc->probability(2, doc->tagIndex(QStringLiteral("Genre-Rock"))) - 0.55f) < 1e-6f);
+        // Model chunks need a chunk grid; the fake plan has none, so nothing changes.
+        m_view->setSegmentationSource(engine::SegmentSource::ModelChunks);
+        QCOMPARE(doc->segmentCount(), 8);
+        QVERIFY(!m_view->lastStatusMessage().isEmpty());
+        m_view->undoStack()->undo();
+        QCOMPARE(doc->segmentCount(), 4);
+        QCOMPARE(verdictAt(model(), QStringLiteral("Genre-Rock"), 1), int(Verdict::Present));
+    }
+
     void editsPersistAndReopen()
     {
         const QString dir = taglane::tests::tempDir(QStringLiteral("laneediting-store"));
