@@ -333,6 +333,43 @@ private Q_SLOTS:
         QCOMPARE(verdictAt(model(), QStringLiteral("Genre-Rock"), 1), int(Verdict::Present));
     }
 
+    void noveltySegmentationRunsOffThread()
+    {
+        // 20 s of a low tone, then 20 s of noise: novelty should put a boundary near 20 s.
+        const int rate = 8000;
+        std::vector<float> samples(size_t(40 * rate));
+        quint32 seed = 1;
+        for (size_t i = 0; i < samples.size(); ++i) {
+            if (i < size_t(20 * rate)) {
+                samples[i] = 0.5f * float(std::sin(2.0 * M_PI * 220.0 * double(i) / rate));
+            } else {
+                seed = seed * 1664525u + 1013904223u;
+                samples[i] = 0.5f * (float(seed >> 8) / float(1 << 24) - 0.5f);
+            }
+        }
+        auto track = fakeTrack(taglane::tests::tempDir(QStringLiteral("laneediting-novelty")), 40.0);
+        track->audio.mono = engine::AudioBuffer(std::move(samples), rate);
+        track->peaks = engine::PeakPyramid::build(track->audio.mono);
+        m_view->setTrack(track);
+        runFakeInference(*m_view, 4);
+        const QString working = QStringLiteral("Finding segment boundaries by novelty...");
+        const QVector<engine::Segment> before = m_view->document()->segments();
+        m_view->setSegmentationSource(engine::SegmentSource::Novelty);
+        QCOMPARE(m_view->lastStatusMessage(), working);   // returned at once; the work runs on a thread
+        QTRY_VERIFY_WITH_TIMEOUT(m_view->lastStatusMessage() != working, 60000);
+        QVERIFY2(m_view->segmentationSource() == engine::SegmentSource::Novelty, qPrintable(m_view->lastStatusMessage()));
+        engine::TrackDocument *doc = m_view->document();
+        bool nearTwenty = false;
+        for (int s = 0; s + 1 < doc->segmentCount(); ++s)
+            nearTwenty = nearTwenty || std::abs(doc->segment(s).end - 20.0) < 2.0;
+        QVERIFY(nearTwenty);
+        qInfo("novelty: %d segments, %s", doc->segmentCount(), qPrintable(m_view->lastStatusMessage()));
+        QVERIFY(doc->segments() != before);   // fresh ids at least
+        QCOMPARE(m_view->undoStack()->count(), 1);
+        m_view->undoStack()->undo();
+        QCOMPARE(doc->segments(), before);
+    }
+
     void editsPersistAndReopen()
     {
         const QString dir = taglane::tests::tempDir(QStringLiteral("laneediting-store"));
