@@ -512,6 +512,14 @@
             <numerusform>已将 %n 个文件写入 %1。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Audacity label track (one .txt per track)</source>
+        <translation>Audacity 标注轨（每个曲目一个 .txt）</translation>
+    </message>
+    <message>
+        <source>Sonic Visualiser regions (one .sv.csv per track)</source>
+        <translation>Sonic Visualiser 区域（每个曲目一个 .sv.csv）</translation>
+    </message>
 </context>
 <context>
     <name>FeatureExtractor</name>
@@ -1031,10 +1039,6 @@
 <context>
     <name>LaneLegend</name>
     <message>
-        <source>Tag probability colours; the yellow mark is the threshold. Green with a check: present; red with a cross: absent (curator verdicts).</source>
-        <translation>标签概率颜色；黄色标记为阈值。绿色带勾：存在；红色带叉：不存在（审校者判定）。</translation>
-    </message>
-    <message>
         <source>p(tag)</source>
         <translation>p(标签)</translation>
     </message>
@@ -1045,6 +1049,10 @@
     <message>
         <source>absent</source>
         <translation>不存在</translation>
+    </message>
+    <message>
+        <source>Tag probability colours; the white mark is the threshold (cells at or above it get a white frame). Green with a check: present; red with a cross: absent (curator verdicts).</source>
+        <translation>标签概率颜色；白色标记为阈值（达到或超过阈值的单元格带白色边框）。绿色带勾：存在；红色带叉：不存在（审校者判定）。</translation>
     </message>
 </context>
 <context>
@@ -1358,6 +1366,70 @@
     <message>
         <source>&lt;h3&gt;Taglane %1&lt;/h3&gt;&lt;p&gt;A workstation for time-varying music tags: waveform, Mel and ERB spectrograms, a tag lane, playback, and model-assisted labelling.&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or later.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Taglane %1&lt;/h3&gt;&lt;p&gt;时变音乐标签工作站：波形、Mel 和 ERB 频谱图、标签泳道、播放，以及模型辅助标注。&lt;/p&gt;&lt;p&gt;依据 GNU 通用公共许可证第 3 版或更高版本授权。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Import &amp;Labels...</source>
+        <translation>导入标注(&amp;L)...</translation>
+    </message>
+    <message>
+        <source>Import Labels</source>
+        <translation>导入标注</translation>
+    </message>
+    <message>
+        <source>Labels can only be imported into a writable annotation store.</source>
+        <translation>只能将标注导入可写的标注库。</translation>
+    </message>
+    <message>
+        <source>CAL500exp segment CSV (*.csv)</source>
+        <translation>CAL500exp 片段 CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Catalogue CSV (*.csv)</source>
+        <translation>目录 CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>JAMS (*.jams *.json)</source>
+        <translation>JAMS (*.jams *.json)</translation>
+    </message>
+    <message>
+        <source>Audacity label track (*.txt)</source>
+        <translation>Audacity 标注轨 (*.txt)</translation>
+    </message>
+    <message>
+        <source>Sonic Visualiser regions (*.csv)</source>
+        <translation>Sonic Visualiser 区域 (*.csv)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %n label file(s)...</source>
+        <translation>
+            <numerusform>正在读取 %n 个标注文件...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>未导入任何内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing was imported: %n problem(s) were found.</source>
+        <translation>
+            <numerusform>未导入任何内容：发现 %n 个问题。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The labels could not be stored.</source>
+        <translation>无法存储这些标注。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported labels for %n track(s).</source>
+        <translation>
+            <numerusform>已为 %n 个曲目导入标注。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) were skipped.</source>
+        <translation>
+            <numerusform>跳过了 %n 行。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
