@@ -536,6 +536,25 @@ QVector<QPair<QString, double>> TrackView::topTagsAt(double seconds, int n) cons
     return out;
 }
 
+QStringList TrackView::modelVersions() const
+{
+    return document()->modelVersions();
+}
+
+QString TrackView::currentModelVersion() const
+{
+    return document()->currentModelVersion();
+}
+
+void TrackView::setCurrentModelVersion(const QString &version)
+{
+    document()->setCurrentModelVersion(version);
+    if (m_tagModel->rowOrder() != TagLaneModel::RowOrder::Vocabulary)
+        m_tagModel->resort();
+    updateLaneStatus();
+    Q_EMIT labelsChanged();
+}
+
 void TrackView::updateLaneStatus()
 {
     const engine::TrackDocument *doc = document();

@@ -96,6 +96,10 @@ public:
     /// The n most probable tags (full names) of the segment under `seconds`
     /// for the current model, highest first; empty when there is none.
     QVector<QPair<QString, double>> topTagsAt(double seconds, int n) const;
+    /// Model versions with probabilities on the open track; the lane shows the current one.
+    QStringList modelVersions() const;
+    QString currentModelVersion() const;
+    void setCurrentModelVersion(const QString &version);
 
     bool hasTrack() const { return m_track != nullptr; }
     std::shared_ptr<const LoadedTrack> track() const { return m_track; }

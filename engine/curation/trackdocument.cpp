@@ -134,6 +134,17 @@ void TrackDocument::setCurrentModelVersion(const QString &version)
         Q_EMIT probabilitiesChanged(0, m_rows.size() - 1);
 }
 
+QStringList TrackDocument::modelVersions() const
+{
+    QStringList out;
+    for (const SegmentRow &r : m_rows)
+        for (auto it = r.probabilities.cbegin(); it != r.probabilities.cend(); ++it)
+            if (!out.contains(it.key()))
+                out << it.key();
+    out.sort();
+    return out;
+}
+
 float TrackDocument::probability(int segment, int tag) const
 {
     return probability(segment, tag, m_currentVersion);

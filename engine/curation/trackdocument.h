@@ -85,6 +85,8 @@ public:
     // ---- probabilities
 
     QString currentModelVersion() const { return m_currentVersion; }
+    /// Every model version with probabilities on some segment, sorted by name.
+    QStringList modelVersions() const;
     void setCurrentModelVersion(const QString &version);
     /// Probability of the current version, NaN when none.
     float probability(int segment, int tag) const;

@@ -24,6 +24,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTest>
@@ -207,6 +208,63 @@ private Q_SLOTS:
         QVERIFY(std::isnan(doc->probability(1, 2)));
         view.addInferenceRows(progress(2, 1));
         QVERIFY(std::abs(doc->probability(1, 2) - (5 * value(1, 2) + 10 * value(2, 2)) / 15) < 1e-6);
+    }
+
+    void switchesModelVersions()
+    {
+        TrackView view;
+        view.beginInference(plan(2));
+        view.addInferenceRows(progress(0, 2));
+        engine::InferencePlan second = plan(2);
+        second.modelVersion = QStringLiteral("other");
+        view.beginInference(second);
+        engine::InferenceProgress p = progress(0, 2);
+        for (auto &row : p.segmentRows)
+            for (float &v : row)
+                v = 1.0f - v;
+        view.addInferenceRows(p);
+        QCOMPARE(view.modelVersions(), QStringList({QStringLiteral("fake"), QStringLiteral("other")}));
+        QCOMPARE(view.currentModelVersion(), QStringLiteral("other"));
+        auto *model = view.tagLaneModel();
+        QVERIFY(std::abs(model->index(0, 1).data(TagLaneModel::ProbabilityRole).toDouble() - (1.0 - value(1, 0))) < 1e-6);
+        view.setCurrentModelVersion(QStringLiteral("fake"));
+        QVERIFY(std::abs(model->index(0, 1).data(TagLaneModel::ProbabilityRole).toDouble() - value(1, 0)) < 1e-6);
+    }
+
+    void paintsAnHourQuickly()
+    {
+        // One hour in 10 s segments x 50 tags, fitted to the window: a full repaint stays interactive.
+        QStringList many;
+        for (int t = 0; t < 50; ++t)
+            many << QStringLiteral("Tag %1").arg(t);
+        engine::InferencePlan p;
+        p.tags = engine::Vocabulary::fromNames(many);
+        p.durationSeconds = 3600.0;
+        p.segments = engine::Segmentation::fixedWindows(3600.0, 10.0);
+        p.modelVersion = QStringLiteral("hour");
+        TrackView view;
+        view.resize(1400, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.beginInference(p);
+        engine::InferenceProgress rows;
+        for (int s = 0; s < p.segments.size(); ++s) {
+            std::vector<float> row;
+            for (int t = 0; t < many.size(); ++t)
+                row.push_back(float((s * 7 + t * 13) % 100) / 100.0f);
+            rows.segmentRows.push_back(row);
+        }
+        view.addInferenceRows(rows);
+        TagLaneView *lane = view.tagLaneView();
+        QImage image(lane->size(), QImage::Format_ARGB32_Premultiplied);
+        QElapsedTimer clock;
+        clock.start();
+        const int repeats = 5;
+        for (int i = 0; i < repeats; ++i)
+            lane->render(&image);
+        const double ms = double(clock.elapsed()) / repeats;
+        qInfo("tag lane repaint, 360 segments x 50 tags: %.1f ms", ms);
+        QVERIFY(ms < 250.0);
     }
 
     void categoriesCollapseByClick()
