@@ -12,8 +12,10 @@
 #include "engine/curation/trackdocument.h"
 
 #include <QDateTime>
+#include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -550,6 +552,50 @@ void TagLaneView::keyPressEvent(QKeyEvent *event)
     default: TimelineView::keyPressEvent(event); return;
     }
     event->accept();
+}
+
+void TagLaneView::contextMenuEvent(QContextMenuEvent *event)
+{
+    if (!m_model || !m_undo || !plotRect().contains(event->pos()))
+        return;
+    const int row = rowAt(event->pos().y());
+    const int column = columnAt(event->pos().x());
+    if (column < 0)
+        return;
+    const bool inSelection = selectedRows().contains(row) && selectedColumns().contains(column);
+    if (row >= 0 && !inSelection)
+        selectCell(row, column);
+    engine::TrackDocument *doc = m_model->document();
+    const double at = timeForX(event->pos().x());
+    const qint64 segmentId = doc->segment(column).id;
+    QMenu menu(this);
+    if (row >= 0) {
+        menu.addAction(tr("Mark Present\tY"), this, [this]() { setVerdictOnSelection(TagLaneModel::Present); });
+        menu.addAction(tr("Mark Absent\tN"), this, [this]() { setVerdictOnSelection(TagLaneModel::Absent); });
+        menu.addAction(tr("Clear Verdict\tBackspace"), this, [this]() { setVerdictOnSelection(TagLaneModel::Unknown); });
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Accept Suggestions in This Segment"), this, [this, segmentId]() {
+        const int c = m_model ? m_model->columnOfSegment(segmentId) : -1;
+        if (c >= 0)
+            acceptSuggestions(c);
+    });
+    menu.addSeparator();
+    QAction *split = menu.addAction(tr("Split Segment Here"), this, [this, at]() {
+        engine::TrackDocument *d = m_model->document();
+        if (auto change = d->planSplit(at))
+            m_undo->push(new SegmentChangeCommand(d, change.value(), SegmentChangeCommand::Kind::Split,
+                                                  engine::SegmentSource::Curator, tr("Split segment")));
+    });
+    split->setEnabled(doc->planSplit(at).ok());
+    QAction *merge = menu.addAction(tr("Merge with Next Segment"), this, [this, segmentId]() {
+        engine::TrackDocument *d = m_model->document();
+        if (auto change = d->planMerge(segmentId))
+            m_undo->push(new SegmentChangeCommand(d, change.value(), SegmentChangeCommand::Kind::Merge,
+                                                  engine::SegmentSource::Curator, tr("Merge segments")));
+    });
+    merge->setEnabled(column + 1 < m_model->columnCount());
+    menu.exec(event->globalPos());
 }
 
 bool TagLaneView::event(QEvent *event)

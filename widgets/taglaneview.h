@@ -24,7 +24,9 @@ class TagLaneModel;
 /// absent -> unknown); dragging from a cell paints that next verdict over
 /// every cell the mouse crosses (one undo step); Shift+click extends the
 /// selection; dragging a segment boundary moves it (one undo step); a click
-/// on a category header collapses or expands it. Keys: arrows move the
+/// on a category header collapses or expands it; the context menu offers
+/// the verdicts, "accept suggestions in this segment", split here and merge
+/// with the next segment. Keys: arrows move the
 /// selection (Shift extends; Left/Right also seek to the segment),
 /// Y / N / Backspace (or Delete) set present / absent / unknown on the
 /// selection, Enter cycles. The wheel scrolls the lanes; Shift+wheel scrolls
@@ -103,6 +105,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     bool event(QEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
     struct CellRef
