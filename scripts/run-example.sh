@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --example
-scripts/build.sh
+scripts/build.sh taglane taglane-cli
 example=$(dpkg -L wesnoth-1.16-music | grep -m1 'traveling_minstrels.ogg$' || true)
 if [ -z "$example" ]; then
   echo "run-example.sh: traveling_minstrels.ogg not found in wesnoth-1.16-music" >&2
