@@ -27,6 +27,57 @@ private Q_SLOTS:
         }
     }
 
+    void largeFilesStayFast()
+    {
+        // 2000 segments x 300 tags, every cell with a value, in every format.
+        QVector<Segment> segs;
+        for (int s = 0; s < 2000; ++s)
+            segs.push_back({s + 1, s * 3.0, s * 3.0 + 3.0});
+        QStringList names;
+        for (int t = 0; t < 300; ++t)
+            names << QStringLiteral("Tag_%1").arg(t);
+        std::vector<std::vector<float>> rows(2000, std::vector<float>(300));
+        for (int s = 0; s < 2000; ++s)
+            for (int t = 0; t < 300; ++t)
+                rows[size_t(s)][size_t(t)] = float((s * 7 + t * 13) % 97) / 97.0f + 0.001f;
+        const TrackLabels big = TrackLabels::fromProbabilities(QStringLiteral("big.wav"), 6000.0,
+                                                               Segmentation::fromSegments(segs).value(),
+                                                               Vocabulary::fromNames(names), rows, QStringLiteral("v"));
+        for (const QString &name : LabelFormats::names()) {
+            const LabelFormat f = LabelFormats::parse(name).value();
+            const QByteArray bytes = LabelExporter::toBytes(big, f, {});
+            QElapsedTimer clock;
+            clock.start();
+            const auto r = LabelImporter::parse(bytes, sampleName(f), f);
+            const double seconds = clock.nsecsElapsed() / 1e9;
+            QVERIFY2(r.ok(), qPrintable(r.error()));
+            QCOMPARE(r->tracks.front().segments.size(), 2000);
+            qInfo("%-10s %6.1f MB read in %.2f s", qPrintable(name), bytes.size() / 1e6, seconds);
+            QVERIFY2(seconds < 20.0, qPrintable(QStringLiteral("%1 took %2 s").arg(name).arg(seconds)));
+        }
+    }
+
+    void sparseBlowUpIsBounded()
+    {
+        // K observations with distinct segments and tags make a K x K grid:
+        // a small file must not turn into gigabytes (found by bench_fuzz).
+        for (const int k : {2000, 3000}) {
+            QByteArray json = "{\"annotations\": [{\"namespace\": \"tag_open\", \"data\": [";
+            for (int i = 0; i < k; ++i)
+                json += QStringLiteral("%1{\"time\": %2, \"duration\": 1, \"value\": \"t%3\", \"confidence\": 0.5}")
+                            .arg(i ? QStringLiteral(",") : QString()).arg(i).arg(i).toUtf8();
+            json += "]}]}";
+            QElapsedTimer clock;
+            clock.start();
+            const auto r = LabelImporter::parse(json, QStringLiteral("sparse.jams"), LabelFormat::Jams);
+            qInfo("%d observations (%.0f kB): %s in %.2f s", k, json.size() / 1e3, r.ok() ? "accepted" : "rejected",
+                  clock.nsecsElapsed() / 1e9);
+            QCOMPARE(r.ok(), qint64(k) * k <= ImportOptions().maxCells);
+            if (!r.ok())
+                QVERIFY2(r.error().contains(QStringLiteral("too many labels")), qPrintable(r.error()));
+        }
+    }
+
     void mutatedFiles()
     {
         // Every mutated input goes to every importer (also the "wrong" ones).
