@@ -2111,6 +2111,38 @@
         <source>No tag predictions yet: each lane fills in when the tagger runs on this track.</source>
         <translation>尚无标签预测：对此曲目运行打标签后，各标签泳道会逐步填充。</translation>
     </message>
+    <message>
+        <source>Mark Present	Y</source>
+        <translation>标记为存在	Y</translation>
+    </message>
+    <message>
+        <source>Mark Absent	N</source>
+        <translation>标记为不存在	N</translation>
+    </message>
+    <message>
+        <source>Clear Verdict	Backspace</source>
+        <translation>清除判定	Backspace</translation>
+    </message>
+    <message>
+        <source>Accept Suggestions in This Segment</source>
+        <translation>接受此片段中的建议</translation>
+    </message>
+    <message>
+        <source>Split Segment Here</source>
+        <translation>在此处拆分片段</translation>
+    </message>
+    <message>
+        <source>Split segment</source>
+        <translation>拆分片段</translation>
+    </message>
+    <message>
+        <source>Merge with Next Segment</source>
+        <translation>与下一片段合并</translation>
+    </message>
+    <message>
+        <source>Merge segments</source>
+        <translation>合并片段</translation>
+    </message>
 </context>
 <context>
     <name>Tagger</name>
