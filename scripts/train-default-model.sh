@@ -18,7 +18,7 @@ cli="$build/app/taglane-cli"
 train_tracks=${TRAIN_TRACKS:-120}
 val_tracks=${VAL_TRACKS:-16}
 test_tracks=${TEST_TRACKS:-30}
-epochs=${EPOCHS:-12}
+epochs=${EPOCHS:-40}
 threads=${THREADS:-2}
 out=resources/models/default.tlmodel
 
@@ -30,7 +30,7 @@ mkdir -p "$work"
 
 start=$(date +%s)
 "$cli" train --data "$work/train" --val-data "$work/val" --arch default --out "$out" \
-    --epochs "$epochs" --batch 32 --lr 0.001 --alpha 1 --seed 1 --patience 3 --threads "$threads" \
+    --epochs "$epochs" --batch 32 --lr 0.001 --alpha 1 --seed 1 --patience 4 --threads "$threads" \
     --checkpoint "$work/default.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"
 end=$(date +%s)
 echo "training took $((end - start)) s (wall clock, features included)"
