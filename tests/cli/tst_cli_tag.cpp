@@ -2,6 +2,7 @@
 // `taglane-cli tag` end to end: import the published musicnn checkpoint,
 // tag the reference clip and compare with the reference outputs computed
 // independently (PyTorch) for the same 16 kHz input.
+#include "clirunner.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -15,29 +16,11 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = taglane::tests::CliRun;
 
 Run cli(const QStringList &args, const QString &workingDir = {})
 {
-    QProcess p;
-    if (!workingDir.isEmpty())
-        p.setWorkingDirectory(workingDir);
-    p.start(QStringLiteral(TAGLANE_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        r.err = QStringLiteral("timed out");
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return taglane::tests::runCli(args, workingDir);
 }
 
 /// Lines of a simple CSV (no quoted fields: the MTAT tags hold no commas).
