@@ -3,7 +3,6 @@
 // stronger conflict), re-maps probabilities by overlap-weighted mean, and
 // frame labels become segment labels by the window mean against 0.5.
 // Every expected value below is worked out by hand in the comments.
-#include "engine/curation/framewindowlabels.h"
 #include "engine/curation/resegmenter.h"
 #include "engine/curation/trackdocument.h"
 
@@ -116,25 +115,6 @@ private Q_SLOTS:
         QCOMPARE(doc.rows(), before);
         // Overlapping segments are refused.
         QVERIFY(!doc.planResegment({{0, 0.0, 10.0}, {0, 5.0, 20.0}}).ok());
-    }
-
-    void frameLabelsByWindowMean()
-    {
-        // Hop 1 s, one tag: frames 1 1 0 0 1 0 (6 s).
-        const std::vector<std::vector<float>> frames{{1}, {1}, {0}, {0}, {1}, {0}};
-        const auto segs = Segmentation::fromSegments({{1, 0.0, 4.0}, {2, 4.0, 6.0}, {3, 0.5, 0.5 + 2.5}, {4, 10.0, 12.0}});
-        QVERIFY(!segs.ok());   // overlapping on purpose: use separate segmentations below
-        const auto a = Segmentation::fromSegments({{1, 0.0, 4.0}, {2, 4.0, 6.0}, {3, 6.0, 8.0}});
-        const auto labels = verdictsFromFrameWindows(frames, 1.0, a.value());
-        QCOMPARE(labels.size(), 3);
-        QCOMPARE(labels[0][0], Verdict::Present);   // mean 2/4 = 0.5 >= 0.5
-        QCOMPARE(labels[1][0], Verdict::Present);   // mean 1/2 = 0.5
-        QCOMPARE(labels[2][0], Verdict::Unknown);   // no frames after 6 s
-        // [1.5,4): frame 1 weighs 0.5 (value 1), frames 2, 3 weigh 1 (0): 0.5 / 2.5 = 0.2 -> absent.
-        const auto b = Segmentation::fromSegments({{1, 1.5, 4.0}});
-        QCOMPARE(verdictsFromFrameWindows(frames, 1.0, b.value())[0][0], Verdict::Absent);
-        // A higher threshold turns the 0.5 windows absent.
-        QCOMPARE(verdictsFromFrameWindows(frames, 1.0, a.value(), 0.6)[0][0], Verdict::Absent);
     }
 };
 
