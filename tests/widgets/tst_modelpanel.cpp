@@ -69,7 +69,16 @@ private Q_SLOTS:
 
         widgets::ModelPanel panel;
         widgets::ModelListModel *models = panel.models();
-        QCOMPARE(models->rowCount(), 4);
+        // The four from TAGLANE_MODEL_PATH come first; only bundles Taglane
+        // ships (resources/models) may follow them.
+        int fromPath = 0;
+        for (int row = 0; row < models->rowCount(); ++row) {
+            if (models->entry(row).origin == widgets::ModelFolders::Origin::EnvironmentPath)
+                QCOMPARE(row, fromPath++);
+            else
+                QCOMPARE(models->entry(row).origin, widgets::ModelFolders::Origin::Bundled);
+        }
+        QCOMPARE(fromPath, 4);
         // Sorted by name within a folder, folders in TAGLANE_MODEL_PATH order.
         QCOMPARE(models->entry(0).manifest.name, QStringLiteral("Alpha model"));
         QCOMPARE(models->entry(1).manifest.name, QStringLiteral("Zeta model"));
@@ -95,8 +104,9 @@ private Q_SLOTS:
         QVERIFY(engine::ModelBundle::write(b + QStringLiteral("/beta.tlmodel"),
                                            manifest(QStringLiteral("Beta model"), QStringLiteral("fcn"), QStringLiteral("v-beta")),
                                            QByteArray("x")).ok());
+        const int before = models->rowCount();
         panel.refresh();
-        QCOMPARE(models->rowCount(), 5);
+        QCOMPARE(models->rowCount(), before + 1);
         QCOMPARE(QFileInfo(panel.selectedFolder()).fileName(), QStringLiteral("zeta.tlmodel"));
         qunsetenv("TAGLANE_MODEL_PATH");
     }
