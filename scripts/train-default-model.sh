@@ -29,9 +29,16 @@ mkdir -p "$work"
 [ -f "$work/test/vocabulary.tsv" ]  || "$cli" synth-corpus --tracks "$test_tracks" --seed 2028 --mono --quiet --out "$work/test"
 
 start=$(date +%s)
-"$cli" train --data "$work/train" --val-data "$work/val" --arch default --out "$out" \
+# Stage 1: from scratch, plain BCE (alpha 1), early stopping on validation loss
+# (the run behind the shipped bundle stopped after 22 epochs, best epoch 18).
+"$cli" train --data "$work/train" --val-data "$work/val" --arch default --out "$work/stage1.tlmodel" \
     --epochs "$epochs" --batch 32 --lr 0.001 --alpha 1 --seed 1 --patience 4 --threads "$threads" \
-    --checkpoint "$work/default.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"
+    --checkpoint "$work/stage1.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"
+# Stage 2: fine-tune with the positive-penalty weight alpha = 2 (raises recall
+# at threshold 0.5: held-out macro F1 0.708 -> 0.801, macro ROC-AUC 0.923 -> 0.931).
+"$cli" train --data "$work/train" --val-data "$work/val" --arch default --init "$work/stage1.tlmodel" --out "$out" \
+    --epochs 4 --batch 32 --lr 0.0003 --alpha 2 --seed 1 --patience 0 --threads "$threads" \
+    --checkpoint "$work/stage2.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"
 end=$(date +%s)
 echo "training took $((end - start)) s (wall clock, features included)"
 
