@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QMetaObject>
 
+#include <algorithm>
 #include <optional>
 
 namespace taglane::widgets {
@@ -67,6 +68,11 @@ void TrackLoader::load(const QString &path)
         };
         engine::DecodeOptions options;
         options.analysisRate = rate;
+        // Long recordings are kept at the 16 kHz analysis rate so that an
+        // hour stays under 500 MB resident; songs play at the richer rate.
+        if (const auto info = engine::AudioDecoder::probe(job->path);
+            info.ok() && info->durationSeconds() > TrackLoader::longRecordingSeconds)
+            options.analysisRate = std::min(rate, 16000);
         job->decoded = engine::AudioDecoder::decode(job->path, options, sink);
         if (job->decoded->ok() && !job->cancel) {
             auto track = std::make_shared<LoadedTrack>();

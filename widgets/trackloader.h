@@ -33,7 +33,11 @@ public:
     explicit TrackLoader(QObject *parent = nullptr);
     ~TrackLoader() override;
 
-    /// Sample rate of the decoded analysis copy the views use and play.
+    /// Files longer than this (seconds) are decoded at no more than 16 kHz.
+    static constexpr double longRecordingSeconds = 20 * 60;
+
+    /// Sample rate of the decoded analysis copy the views use and play
+    /// (at most 16 kHz for files longer than longRecordingSeconds).
     void setAnalysisRate(int rate) { m_rate = rate; }
     int analysisRate() const { return m_rate; }
     bool isLoading() const { return m_job != nullptr; }
