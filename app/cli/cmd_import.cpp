@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/commands.h"
 
+#include "app/cli/commandline.h"
+
 #include "engine/formats/labelformat.h"
 #include "engine/formats/labelimporter.h"
 #include "engine/formats/storelabels.h"
@@ -61,16 +63,9 @@ int runImport(const QStringList &args)
 
     QTextStream out(stdout);
     QTextStream err(stderr);
-    const auto usageError = [&](const QString &message) {
-        err << kCommand << ": " << message << "\n" << tr("Run '%1 --help' for the options.\n").arg(kCommand);
-        return 2;
-    };
-    if (!parser.parse(QStringList{kCommand} + args))
-        return usageError(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
+    const auto usageError = [](const QString &message) { return taglane::app::usageError(kCommand, message); };
+    if (const auto done = parseCommandLine(parser, kCommand, args))
+        return *done;
     if (!parser.isSet(storeOption))
         return usageError(tr("--store DB is required."));
     if (!parser.isSet(formatOption))
