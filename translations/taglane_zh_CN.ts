@@ -2705,6 +2705,12 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
 </numerusform>
         </translation>
     </message>
+    <message>
+        <source>Run &apos;%1 --help&apos; for the options.
+</source>
+        <translation>运行 &apos;%1 --help&apos; 查看选项。
+</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -2858,12 +2864,6 @@ Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage o
     <message>
         <source>Sonic Visualiser: write a header line</source>
         <translation>Sonic Visualiser：写出表头行</translation>
-    </message>
-    <message>
-        <source>Run &apos;%1 --help&apos; for the options.
-</source>
-        <translation>运行 &apos;%1 --help&apos; 查看选项。
-</translation>
     </message>
     <message>
         <source>--store DB is required.</source>
