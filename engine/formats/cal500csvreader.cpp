@@ -16,23 +16,16 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("Cal500CsvReader", text);
 }
-bool blank(const CsvRecord &r)
-{
-    return r.fields.size() == 1 && r.fields.front().trimmed().isEmpty();
-}
 } // namespace
 
 Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QString &source, const ImportOptions &options)
 {
     using R = Result<ImportedFile>;
-    const auto text = ImportText::decode(bytes, source);
-    if (!text)
-        return R::failure(text.error());
-    const auto records = CsvReader::parse(text.value(), source);
+    const auto records = CsvReader::parseBytes(bytes, source);
     if (!records)
         return R::failure(records.error());
     int first = 0;
-    while (first < records->size() && blank(records->at(first)))
+    while (first < records->size() && records->at(first).isBlank())
         ++first;
     if (first == records->size())
         return R::failure(tr("%1 is empty: a CAL500exp file starts with the header Start_Time,End_Time,<tags>.").arg(source));
@@ -59,7 +52,7 @@ Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QStri
     bool anyProbability = false;
     for (int r = first + 1; r < records->size(); ++r) {
         const CsvRecord &row = records->at(r);
-        if (blank(row))
+        if (row.isBlank())
             continue;
         if (row.fields.size() != header.fields.size())
             return R::failure(ImportText::at(source, row.line, tr("the row has %1 fields; the header has %2.")

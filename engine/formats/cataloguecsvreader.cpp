@@ -18,10 +18,6 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("CatalogueCsvReader", text);
 }
-bool blank(const CsvRecord &r)
-{
-    return r.fields.size() == 1 && r.fields.front().trimmed().isEmpty();
-}
 
 struct TrackState
 {
@@ -37,14 +33,11 @@ struct TrackState
 Result<ImportedFile> CatalogueCsvReader::parse(const QByteArray &bytes, const QString &source, const ImportOptions &options)
 {
     using R = Result<ImportedFile>;
-    const auto text = ImportText::decode(bytes, source);
-    if (!text)
-        return R::failure(text.error());
-    const auto records = CsvReader::parse(text.value(), source);
+    const auto records = CsvReader::parseBytes(bytes, source);
     if (!records)
         return R::failure(records.error());
     int first = 0;
-    while (first < records->size() && blank(records->at(first)))
+    while (first < records->size() && records->at(first).isBlank())
         ++first;
     if (first == records->size())
         return R::failure(tr("%1 is empty: a catalogue starts with the header "
@@ -69,7 +62,7 @@ Result<ImportedFile> CatalogueCsvReader::parse(const QByteArray &bytes, const QS
     std::map<QString, TrackState> tracks;
     for (int r = first + 1; r < records->size(); ++r) {
         const CsvRecord &row = records->at(r);
-        if (blank(row))
+        if (row.isBlank())
             continue;
         if (row.fields.size() != header.fields.size())
             return R::failure(ImportText::at(source, row.line, tr("the row has %1 fields; the header has %2.")

@@ -89,4 +89,12 @@ Result<QVector<CsvRecord>> CsvReader::parse(const QString &text, const QString &
     return records;
 }
 
+Result<QVector<CsvRecord>> CsvReader::parseBytes(const QByteArray &bytes, const QString &source)
+{
+    const auto text = ImportText::decode(bytes, source);
+    if (!text)
+        return Result<QVector<CsvRecord>>::failure(text.error());
+    return parse(text.value(), source);
+}
+
 } // namespace taglane::engine

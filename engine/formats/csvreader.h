@@ -13,6 +13,9 @@ struct CsvRecord
 {
     qint64 line = 0;
     QStringList fields;
+
+    /// A line holding nothing but white space.
+    bool isBlank() const { return fields.size() == 1 && fields.front().trimmed().isEmpty(); }
 };
 
 /// RFC 4180 reader: fields separated by commas, records by CRLF or LF;
@@ -24,6 +27,8 @@ public:
     /// Fails on an unterminated quoted field, text after a closing quote, or
     /// a quote inside an unquoted field, naming `source` and the line.
     static Result<QVector<CsvRecord>> parse(const QString &text, const QString &source);
+    /// Decodes a file's bytes (strict UTF-8, see ImportText) and parses them.
+    static Result<QVector<CsvRecord>> parseBytes(const QByteArray &bytes, const QString &source);
 };
 
 } // namespace taglane::engine

@@ -20,10 +20,7 @@ QString tr(const char *text)
 Result<ImportedFile> SvRegionReader::parse(const QByteArray &bytes, const QString &source, const ImportOptions &options)
 {
     using R = Result<ImportedFile>;
-    const auto text = ImportText::decode(bytes, source);
-    if (!text)
-        return R::failure(text.error());
-    const auto records = CsvReader::parse(text.value(), source);
+    const auto records = CsvReader::parseBytes(bytes, source);
     if (!records)
         return R::failure(records.error());
     ImportedFile out;
