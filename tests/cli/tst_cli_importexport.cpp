@@ -7,6 +7,7 @@
 #include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
 
+#include "clirunner.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -20,27 +21,11 @@ using namespace taglane::engine;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = taglane::tests::CliRun;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(TAGLANE_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return taglane::tests::runCli(args);
 }
 
 void writeWav(const QString &path, double seconds, int rate = 8000)
