@@ -207,7 +207,7 @@ at::Tensor TrainableNetImpl::cnnEmbedding(const at::Tensor &x)
     return h.flatten(1);
 }
 
-at::Tensor TrainableNetImpl::logits(const at::Tensor &features)
+at::Tensor TrainableNetImpl::embedding(const at::Tensor &features)
 {
     const int64_t batch = features.size(0);
     const int64_t seq = features.size(1);
@@ -215,7 +215,7 @@ at::Tensor TrainableNetImpl::logits(const at::Tensor &features)
     x = x.reshape({batch * seq, 1, features.size(2), features.size(3)});
     at::Tensor e = cnnEmbedding(x);
     if (m_spec.kind == TrainableKind::Compact)
-        return out(drop(e)).view({batch, seq, m_tags});
+        return e.view({batch, seq, -1});
     at::Tensor h = drop(at::relu(d1(e)));  // [B*S, 1000]
     if (m_spec.kind == TrainableKind::TvCnnLstm) {
         const at::Tensor seqIn = h.view({batch, seq, 1000});
@@ -224,7 +224,15 @@ at::Tensor TrainableNetImpl::logits(const at::Tensor &features)
     }
     h = drop(at::relu(d2(h)));
     h = drop(at::relu(d3(h)));
-    return out(h).view({batch, seq, m_tags});
+    return h.view({batch, seq, -1});
+}
+
+at::Tensor TrainableNetImpl::logits(const at::Tensor &features)
+{
+    const at::Tensor e = embedding(features);
+    // The compact body has its dropout between the pooled embedding and the output.
+    const at::Tensor h = m_spec.kind == TrainableKind::Compact ? drop(e) : e;
+    return out(h);
 }
 
 at::Tensor TrainableNetImpl::forward(const at::Tensor &waveforms)

@@ -54,6 +54,11 @@ public:
     at::Tensor features(const at::Tensor &waveforms) const;
     /// Standardised features [B, S, bands, frames] -> logits [B, S, tags].
     at::Tensor logits(const at::Tensor &features);
+    /// Standardised features [B, S, bands, frames] -> the input of the
+    /// output layer [B, S, D] (D = outputLayer()->options.in_features()).
+    at::Tensor embedding(const at::Tensor &features);
+    /// The final linear layer (rows = tags).
+    torch::nn::Linear &outputLayer() { return out; }
     /// Waveform chunks [B, N] -> probabilities [B, tags] (each chunk alone).
     at::Tensor forward(const at::Tensor &waveforms);
 
