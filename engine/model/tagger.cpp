@@ -7,6 +7,8 @@
 #include "engine/model/network_p.h"
 #include "engine/model/statedict_p.h"
 #include "engine/model/tagger.h"
+#include "engine/train/trainablearchitecture.h"
+#include "engine/train/trainedarchitectures_p.h"
 
 #include <QCoreApplication>
 #include <QThread>
@@ -75,11 +77,20 @@ Result<std::shared_ptr<Tagger>> Tagger::load(const ModelBundle &bundle, DevicePr
         return R::failure(tr("The model bundle %1 uses the architecture \"%2\", which this Taglane cannot run.")
                               .arg(bundle.folder(), manifest.architecture));
     }
-    if (manifest.sampleRate != 16000) {
-        return R::failure(tr("The model bundle %1 expects %2 Hz audio; %3 models run at 16000 Hz.")
+    // The imported MagnaTagATune models run at 16 kHz; a trainable
+    // architecture (e.g. tvcnn at 22050 Hz) runs at the rate of its front end.
+    int expectedRate = 16000;
+    if (detail::findTrainedArchitecture(manifest.architecture)) {
+        auto trainable = TrainableArchitecture::describe(manifest.architecture, 1);
+        if (trainable)
+            expectedRate = trainable->sampleRate;
+    }
+    if (manifest.sampleRate != expectedRate) {
+        return R::failure(tr("The model bundle %1 expects %2 Hz audio; %3 models run at %4 Hz.")
                               .arg(bundle.folder())
                               .arg(manifest.sampleRate)
-                              .arg(info->name));
+                              .arg(info->name)
+                              .arg(expectedRate));
     }
     // FCN flattens its last feature map, so its input length is fixed.
     if (info->name == QLatin1String("fcn") && manifest.chunkSamples != info->chunkSamples) {

@@ -35,6 +35,9 @@ public:
     QString deviceDescription() const;
     bool onCuda() const;
     qint64 chunkSamples() const;
+    /// The rate the model takes audio at: 16000 Hz for the imported models,
+    /// the front end's rate for a trainable architecture (22050 Hz for tvcnn
+    /// and tvcnn-lstm). Any thread.
     int sampleRate() const;
 
     /// Sigmoid outputs for the chunks starting at `starts` (in samples of the

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The clip-CNN study against the classical baseline (FFT features + binary
+// relevance logistic regression) on a synthetic corpus: train seed 2026,
+// validation seed 2027 (the CNN's best epoch), held-out seed 2028. Prints per
+// tag precision and recall at track and segment level, macro figures and
+// training times.
+//
+// Environment (all optional):
+//   TAGLANE_STUDY_CORPUS      folder holding train/ val/ test/ corpora; rendered
+//                             there when absent (default: a temporary folder)
+//   TAGLANE_CLIP_TRAIN_TRACKS tracks rendered for training when absent (60)
+//   TAGLANE_CLIP_VAL_TRACKS (10), TAGLANE_CLIP_TEST_TRACKS (30)
+//   TAGLANE_CLIP_EPOCHS (12), TAGLANE_CLIP_PATIENCE (4), TAGLANE_CLIP_THREADS (1),
+//   TAGLANE_CLIP_SEED (1)
+#include "engine/corpus/synthcorpusgenerator.h"
+#include "engine/studies/clipstudy.h"
+
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QTest>
+
+#include <cmath>
+
+using namespace taglane::engine;
+
+namespace {
+
+int envInt(const char *name, int fallback)
+{
+    bool ok = false;
+    const int v = qEnvironmentVariableIntValue(name, &ok);
+    return ok && v > 0 ? v : fallback;
+}
+
+} // namespace
+
+class BenchClipStudy : public QObject
+{
+    Q_OBJECT
+
+private:
+    QString m_dir;
+
+    void ensureCorpus(const QString &name, int tracks, quint64 seed)
+    {
+        const QString folder = m_dir + QLatin1Char('/') + name;
+        if (QDir(folder).exists() && !QDir(folder).entryList({QStringLiteral("*.csv")}, QDir::Files).isEmpty())
+            return;
+        SynthCorpusOptions options;
+        options.tracks = tracks;
+        options.seed = seed;
+        options.channels = 1;
+        options.outDir = folder;
+        auto summary = SynthCorpusGenerator::generate(options);
+        QVERIFY2(summary.ok(), qPrintable(summary.ok() ? QString() : summary.error()));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
+            QSKIP("the FluidR3 GM soundfont is not installed");
+        m_dir = qEnvironmentVariable("TAGLANE_STUDY_CORPUS");
+        if (m_dir.isEmpty())
+            m_dir = taglane::tests::tempDir(QStringLiteral("bench_clipstudy"));
+        QDir().mkpath(m_dir);
+        ensureCorpus(QStringLiteral("train"), envInt("TAGLANE_CLIP_TRAIN_TRACKS", 60), 2026);
+        ensureCorpus(QStringLiteral("val"), envInt("TAGLANE_CLIP_VAL_TRACKS", 10), 2027);
+        ensureCorpus(QStringLiteral("test"), envInt("TAGLANE_CLIP_TEST_TRACKS", 30), 2028);
+    }
+
+    void cnnAgainstBaseline()
+    {
+        ClipStudyOptions options;
+        options.trainFolder = m_dir + QStringLiteral("/train");
+        options.validationFolder = m_dir + QStringLiteral("/val");
+        options.testFolder = m_dir + QStringLiteral("/test");
+        options.cnn.epochs = envInt("TAGLANE_CLIP_EPOCHS", 12);
+        options.cnn.patience = envInt("TAGLANE_CLIP_PATIENCE", 4);
+        options.cnn.threads = envInt("TAGLANE_CLIP_THREADS", 1);
+        options.cnn.seed = quint64(envInt("TAGLANE_CLIP_SEED", 1));
+        auto report = ClipStudy::run(options);
+        QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error()));
+        for (const QString &line : report->table().split(QLatin1Char('\n')))
+            qInfo("%s", qPrintable(line));
+        for (int i = 0; i < report->cnnTraining.epochsRun; ++i)
+            qInfo("clip CNN epoch %d: train loss %.4f, validation loss %.4f", i + 1, report->cnnTraining.trainLoss[size_t(i)],
+                  report->cnnTraining.valLoss[size_t(i)]);
+        // Both systems must beat chance on the held-out segments.
+        QVERIFY(report->cnn.segment.macroRocAuc > 0.6);
+        QVERIFY(report->baseline.segment.macroRocAuc > 0.6);
+    }
+};
+
+QTEST_GUILESS_MAIN(BenchClipStudy)
+#include "bench_clipstudy.moc"
