@@ -17,5 +17,6 @@ int runImport(const QStringList &args);
 int runExport(const QStringList &args);
 int runTrain(const QStringList &args);
 int runEvaluate(const QStringList &args);
+int runRetrain(const QStringList &args);
 
 } // namespace taglane::app

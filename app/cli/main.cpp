@@ -67,6 +67,7 @@ int main(int argc, char **argv)
         {"export", QT_TRANSLATE_NOOP("cli", "export a store's labels in an exchange format"), runExport},
         {"train", QT_TRANSLATE_NOOP("cli", "train or fine-tune a model on labelled audio"), runTrain},
         {"evaluate", QT_TRANSLATE_NOOP("cli", "evaluate a model on labelled audio: table, JSON and ROC/PR plots"), runEvaluate},
+        {"retrain", QT_TRANSLATE_NOOP("cli", "retrain a model on a store's curated verdicts; held-out metrics before and after"), runRetrain},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);

@@ -9,6 +9,7 @@
 #include "engine/model/vocabulary.h"
 #include "engine/train/trainer.h"
 
+#include <QPair>
 #include <QString>
 #include <QVector>
 
@@ -19,6 +20,18 @@
 namespace taglane::engine {
 
 class AnnotationStore;
+
+/// Fine settings of the output-layer refit (see Retrainer). Defaults are
+/// the measured ones (tests/bench/bench_retrain.cpp). Value type.
+struct RetrainTuning
+{
+    int windowsPerFrame = 4;         ///< training windows per long-term frame length (hop = frames / this)
+    double learningRate = 0.05;      ///< full-batch Adam
+    int stepsPerEpoch = 10;
+    double newTagRidge = 1e-3;       ///< L2 on new rows (standardised embedding)
+    double oldTagPull = 1e-2;        ///< L2 pull of base rows towards the base weights
+    double distill = 1.0;            ///< weight of the base model's outputs as soft targets on base rows
+};
 
 /// What a curator's retrain asks for. Value type; any thread.
 struct RetrainRequest
@@ -34,6 +47,20 @@ struct RetrainRequest
     quint64 seed = 1;
     int threads = 0;                 ///< LibTorch intra-op threads (0 = leave as is)
     int epochs = 0;                  ///< 0 = the retrainer's default
+    /// Explicit hold-out, (index into curated, segment index): when not
+    /// empty it replaces the drawn one (holdOutFraction is then ignored),
+    /// e.g. to compare two retrains on the same segments.
+    QVector<QPair<int, int>> heldOutSegments;
+    RetrainTuning tuning;
+};
+
+/// Which curated segments a retrain holds out (see Retrainer::splitHoldOut). Value type.
+struct RetrainSplit
+{
+    QVector<LabelledTrack> training;   ///< curated tracks with the held-out segments' cells set to NaN
+    QVector<LabelledTrack> heldOut;    ///< curated tracks with only the held-out segments' cells kept
+    QVector<QPair<int, int>> heldOutSegments; ///< (index into curated, segment index), in track order
+    int curatedSegments = 0;           ///< segments with at least one known cell
 };
 
 /// The result: the new bundle and the held-out comparison. Value type.
@@ -54,17 +81,45 @@ struct RetrainOutcome
     double seconds = 0.0;
     bool cancelled = false;
     QStringList warnings;
+    QVector<QPair<int, int>> heldOutIndex; ///< row i of heldOut: (index into request.curated, segment index)
+    int trainWindows = 0;            ///< long-term frames trained on
 };
 
 /// Fine-tunes a model bundle on curated segment labels and writes a new
 /// version next to it. Stateless; call from a worker thread (it blocks):
 /// progress is reported on that thread; cancel is checked between batches.
+///
+/// Method: the base network's backbone is kept frozen; every long-term frame
+/// (window) of the curated tracks is embedded once at a quarter-frame hop,
+/// and the output layer is refitted on those embeddings: new tags get fresh
+/// rows (class-balanced logistic regression, L2), the base tags' rows are
+/// pulled towards the base weights and distilled on the base model's own
+/// outputs, so old tags change only where the curated verdicts ask for it.
+/// Progress: first epoch-0 reports while the tracks are embedded (batch =
+/// tracks done, batches = tracks, trainLoss NaN), then per step and per epoch
+/// (valLoss = loss on the held-out windows, shown only, never used to choose).
+/// Cancel: before the first epoch ends nothing is written (outcome.cancelled,
+/// empty bundleFolder); later the best weights so far are written and evaluated.
 class Retrainer
 {
 public:
     using ProgressCallback = std::function<void(const TrainingProgress &)>;
     static Result<RetrainOutcome> run(const RetrainRequest &request, const ProgressCallback &onProgress = {},
                                       const std::atomic_bool *cancel = nullptr);
+
+    /// The hold-out: whole segments are held out, chosen per tag and class
+    /// (rarest tags first; for each tag and class, round(fraction x count)
+    /// segments, at least 1 when the class has 2 or more, never the last
+    /// training segment of a class; segments already held for another tag
+    /// count), until round(fraction x curated segments) are held (at least
+    /// 1 of 2 or more). Deterministic in seed.
+    /// Tags are matched by name. Any thread.
+    static RetrainSplit splitHoldOut(const QVector<LabelledTrack> &curated, const Vocabulary &tags, double fraction,
+                                     quint64 seed);
+    /// The same with the held-out segments given (references to segments
+    /// without a known cell, or out of range, are ignored). Any thread.
+    static RetrainSplit splitHoldOut(const QVector<LabelledTrack> &curated, const Vocabulary &tags,
+                                     const QVector<QPair<int, int>> &heldOut);
 
     /// The curated verdicts of tracks in the store (all tracks when trackIds
     /// is empty) as LabelledTracks over the store's active vocabulary:
