@@ -46,7 +46,7 @@ void EvaluationPlot::setTitle(const QString &title)
 
 void EvaluationPlot::setCurves(const QVector<Curve> &curves)
 {
-    m_plot->clearGraphs();
+    m_plot->clearPlottables();   // QCPCurve is a plottable, not a graph
     m_plot->clearItems();
     if (m_kind == Kind::Roc) {
         // The chance diagonal.

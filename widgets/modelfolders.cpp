@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
 
@@ -107,6 +108,40 @@ QString ModelFolders::safeStem(const QString &name)
     while (out.startsWith(QLatin1Char('.')))
         out.remove(0, 1);
     return out.isEmpty() ? QStringLiteral("model") : out;
+}
+
+ModelFolders::NewVersion ModelFolders::nextVersion(const QString &baseFolder, const QString &baseName,
+                                                 const QString &intoFolder)
+{
+    static const QRegularExpression stemSuffix(QStringLiteral("-v(\\d+)$"));
+    static const QRegularExpression nameSuffix(QStringLiteral("\\s+v(\\d+)$"));
+    QString stem = safeStem(QFileInfo(baseFolder).completeBaseName());
+    int number = 2;
+    const auto stemMatch = stemSuffix.match(stem);
+    if (stemMatch.hasMatch()) {
+        number = std::max(number, stemMatch.captured(1).toInt() + 1);
+        stem.chop(stemMatch.capturedLength());
+    }
+    QString name = baseName.trimmed();
+    const auto nameMatch = nameSuffix.match(name);
+    if (nameMatch.hasMatch()) {
+        number = std::max(number, nameMatch.captured(1).toInt() + 1);
+        name.chop(nameMatch.capturedLength());
+    }
+    if (name.isEmpty())
+        name = stem;
+    const QDir into(intoFolder);
+    NewVersion version;
+    for (;; ++number) {
+        const QString folder = into.filePath(QStringLiteral("%1-v%2.tlmodel").arg(stem).arg(number));
+        if (!QFileInfo::exists(folder)) {
+            version.folder = QDir::cleanPath(into.absoluteFilePath(folder));
+            break;
+        }
+    }
+    version.number = number;
+    version.name = QStringLiteral("%1 v%2").arg(name).arg(number);
+    return version;
 }
 
 } // namespace taglane::widgets

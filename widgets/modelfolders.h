@@ -45,6 +45,19 @@ public:
     static QString originName(Origin origin);
     /// "my model" -> "my_model": a file-system safe bundle folder stem.
     static QString safeStem(const QString &name);
+
+    /// Where a retrained version of a bundle goes and what it is called.
+    struct NewVersion
+    {
+        QString folder;   ///< "<into>/<stem>-v<N>.tlmodel", not existing yet
+        QString name;     ///< "<base name> v<N>"
+        int number = 2;
+    };
+    /// The next free version of `baseFolder` inside `intoFolder`: the base's
+    /// folder stem and manifest name without a "-vN" / " vN" suffix, then the
+    /// smallest N >= 2 (and above the base's own N) whose folder does not
+    /// exist yet. Any thread (checks the file system).
+    static NewVersion nextVersion(const QString &baseFolder, const QString &baseName, const QString &intoFolder);
 };
 
 } // namespace taglane::widgets

@@ -13,7 +13,7 @@ class ModelListModel : public QAbstractListModel
     Q_OBJECT
 
 public:
-    enum Role { FolderRole = Qt::UserRole + 1, ArchitectureRole, VersionRole, ErrorRole };
+    enum Role { FolderRole = Qt::UserRole + 1, ArchitectureRole, VersionRole, ErrorRole, ParentVersionRole };
 
     explicit ModelListModel(QObject *parent = nullptr);
 
@@ -25,6 +25,11 @@ public:
 
     const ModelFolders::Entry &entry(int row) const { return m_entries.at(row); }
     int rowOfFolder(const QString &folder) const;
+    /// The row of the (readable) bundle with this manifest version; -1 when none.
+    int rowOfVersion(const QString &version) const;
+    /// The row of the bundle this one was trained from; -1 when it has no
+    /// parent or the parent is not listed.
+    int parentRow(int row) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

@@ -91,10 +91,25 @@ ModelPanel::ModelPanel(QWidget *parent)
     m_tag->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_tag->setText(tr("Tag track"));
 
+    m_compare = new QPushButton(tr("Co&mpare..."), this);
+    m_compare->setToolTip(tr("Evaluate the selected version next to the one it was retrained from on a labelled folder"));
+    connect(m_compare, &QPushButton::clicked, this, &ModelPanel::compareSelected);
+    m_rollBack = new QPushButton(tr("Roll &Back"), this);
+    m_rollBack->setToolTip(tr("Switch back to the version the selected one was retrained from"));
+    connect(m_rollBack, &QPushButton::clicked, this, &ModelPanel::rollBack);
+    m_retrain = new QToolButton(this);
+    m_retrain->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_retrain->setText(tr("Retrain..."));
+    m_retrain->hide();
+
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(importButton);
     buttons->addWidget(refreshButton);
     buttons->addStretch(1);
+    auto *versions = new QHBoxLayout;
+    versions->addWidget(m_compare);
+    versions->addWidget(m_rollBack);
+    versions->addStretch(1);
     auto *segments = new QHBoxLayout;
     segments->addWidget(m_segmentMode, 1);
     segments->addWidget(m_window);
@@ -105,9 +120,14 @@ ModelPanel::ModelPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_list, 2);
     layout->addLayout(buttons);
+    layout->addLayout(versions);
     layout->addWidget(m_details, 3);
     layout->addLayout(form);
-    layout->addWidget(m_tag, 0, Qt::AlignRight);
+    auto *actions = new QHBoxLayout;
+    actions->addStretch(1);
+    actions->addWidget(m_retrain);
+    actions->addWidget(m_tag);
+    layout->addLayout(actions);
 
     connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, &ModelPanel::showSelection);
     connect(m_models, &QAbstractItemModel::modelReset, this, &ModelPanel::showSelection);
@@ -152,6 +172,8 @@ void ModelPanel::showSelection()
 {
     const QModelIndex index = m_list->currentIndex();
     if (!index.isValid()) {
+        m_rollBack->setEnabled(false);
+        m_compare->setEnabled(false);
         QStringList folders;
         for (const auto &f : m_models->folders())
             folders << QDir::toNativeSeparators(f.path).toHtmlEscaped();
@@ -162,7 +184,18 @@ void ModelPanel::showSelection()
         return;
     }
     const ModelFolders::Entry &entry = m_models->entry(index.row());
-    m_details->setHtml(manifestHtml(entry));
+    const int parent = m_models->parentRow(index.row());
+    m_rollBack->setEnabled(parent >= 0);
+    m_rollBack->setToolTip(parent >= 0 ? tr("Switch back to %1, the version this one was retrained from")
+                                             .arg(m_models->entry(parent).manifest.name)
+                                       : tr("The selected model was not retrained from a listed version"));
+    m_compare->setEnabled(entry.ok());
+    QString html = manifestHtml(entry);
+    if (parent >= 0)
+        html.replace(QStringLiteral("<table>"),
+                     tr("<p>Retrained from <b>%1</b>.</p>").arg(m_models->entry(parent).manifest.name.toHtmlEscaped())
+                         + QStringLiteral("<table>"));
+    m_details->setHtml(html);
     Q_EMIT selectionChanged(entry.ok() ? entry.folder : QString());
 }
 
@@ -220,6 +253,31 @@ void ModelPanel::setBatchSize(int size)
 void ModelPanel::setTagAction(QAction *action)
 {
     m_tag->setDefaultAction(action);
+}
+
+void ModelPanel::setRetrainAction(QAction *action)
+{
+    m_retrain->setDefaultAction(action);
+    m_retrain->setVisible(action != nullptr);
+}
+
+QString ModelPanel::parentFolder(const QString &folder) const
+{
+    const int parent = m_models->parentRow(m_models->rowOfFolder(folder));
+    return parent >= 0 ? m_models->entry(parent).folder : QString();
+}
+
+bool ModelPanel::rollBack()
+{
+    const QString parent = parentFolder(selectedFolder());
+    return !parent.isEmpty() && selectFolder(parent);
+}
+
+void ModelPanel::compareSelected()
+{
+    const QString folder = selectedFolder();
+    if (!folder.isEmpty())
+        Q_EMIT compareRequested(folder, parentFolder(folder));
 }
 
 QString ModelPanel::importFolder() const

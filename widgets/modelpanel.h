@@ -11,6 +11,7 @@ class QAction;
 class QComboBox;
 class QDoubleSpinBox;
 class QListView;
+class QPushButton;
 class QSpinBox;
 class QTextBrowser;
 class QToolButton;
@@ -47,6 +48,11 @@ public:
 
     /// Puts the window's "Tag track" action on the panel's button.
     void setTagAction(QAction *action);
+    /// Puts the window's "Retrain model" action on the panel's button.
+    void setRetrainAction(QAction *action);
+    /// The folder of the bundle the given one was retrained from; empty when
+    /// it has no parent or the parent is not listed.
+    QString parentFolder(const QString &folder) const;
     /// Where imported bundles go (the user's model folder unless set).
     void setImportFolder(const QString &folder) { m_importFolder = folder; }
     QString importFolder() const;
@@ -59,9 +65,16 @@ public Q_SLOTS:
     void refresh();
     /// Opens the import dialog; a bundle it writes is listed and selected.
     void importCheckpoint();
+    /// Selects the version the selected one was retrained from; false when
+    /// it has none (or it is not listed).
+    bool rollBack();
+    /// Asks to compare the selected version with its parent (or alone).
+    void compareSelected();
 
 Q_SIGNALS:
     void selectionChanged(const QString &folder);
+    /// Open the evaluation view on `folder`, compared with `other` (may be empty).
+    void compareRequested(const QString &folder, const QString &other);
 
 private:
     void showSelection();
@@ -73,6 +86,9 @@ private:
     QDoubleSpinBox *m_window = nullptr;
     QSpinBox *m_batch = nullptr;
     QToolButton *m_tag = nullptr;
+    QToolButton *m_retrain = nullptr;
+    QPushButton *m_compare = nullptr;
+    QPushButton *m_rollBack = nullptr;
     QString m_importFolder;
 };
 
