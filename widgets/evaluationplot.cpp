@@ -39,6 +39,8 @@ void EvaluationPlot::setTitle(const QString &title)
     } else {
         m_plot->plotLayout()->insertRow(0);
         m_title = new QCPTextElement(m_plot, title, QFont(font().family(), 10, QFont::Bold));
+        if (m_followPalette)
+            m_title->setTextColor(palette().color(QPalette::WindowText));
         m_plot->plotLayout()->addElement(0, 0, m_title);
     }
     m_plot->replot();
@@ -69,9 +71,33 @@ void EvaluationPlot::setCurves(const QVector<Curve> &curves)
         }
         curve->setData(xs, ys);
         curve->setName(curves[i].name);
-        QColor colour = QColor::fromHsv(int(360.0 * i / std::max(1, n)) % 360, 200, 200);
+        QColor colour = curves[i].color.isValid() ? curves[i].color
+                                                  : QColor::fromHsv(int(360.0 * i / std::max(1, n)) % 360, 200, 200);
         curve->setPen(QPen(colour, 1.5));
     }
+    m_plot->replot();
+}
+
+void EvaluationPlot::followPalette()
+{
+    const QColor text = palette().color(QPalette::WindowText);
+    const QColor base = palette().color(QPalette::Base);
+    const QColor faint(text.red(), text.green(), text.blue(), 40);
+    m_plot->setBackground(base);
+    for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis}) {
+        axis->setBasePen(QPen(text));
+        axis->setTickPen(QPen(text));
+        axis->setSubTickPen(QPen(text));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        axis->grid()->setPen(QPen(faint, 1, Qt::DotLine));
+    }
+    m_plot->legend->setBrush(QBrush(base));
+    m_plot->legend->setTextColor(text);
+    m_plot->legend->setBorderPen(QPen(QColor(text.red(), text.green(), text.blue(), 80)));
+    if (m_title)
+        m_title->setTextColor(text);
+    m_followPalette = true;
     m_plot->replot();
 }
 

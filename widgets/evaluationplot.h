@@ -3,6 +3,7 @@
 
 #include "engine/eval/binarycurves.h"
 
+#include <QColor>
 #include <QString>
 #include <QVector>
 #include <QWidget>
@@ -25,12 +26,16 @@ public:
     {
         QString name;                         ///< legend text, e.g. "Song-Loud (AUC 0.97)"
         std::vector<engine::CurvePoint> points;
+        QColor color;                         ///< invalid: a distinct hue by position
     };
 
     explicit EvaluationPlot(Kind kind, QWidget *parent = nullptr);
 
     Kind kind() const { return m_kind; }
     void setTitle(const QString &title);
+    /// Draws in the widget's palette (window background, text colours), as
+    /// in the application, instead of black on white (the PNG default).
+    void followPalette();
     /// Replaces the curves (distinct colours; the legend lists their names).
     void setCurves(const QVector<Curve> &curves);
     int curveCount() const;
@@ -41,6 +46,7 @@ private:
     Kind m_kind;
     QCustomPlot *m_plot = nullptr;
     QCPTextElement *m_title = nullptr;
+    bool m_followPalette = false;
 };
 
 } // namespace taglane::widgets

@@ -202,6 +202,8 @@ EvaluationView::EvaluationView(QWidget *parent)
     m_pr = new EvaluationPlot(EvaluationPlot::Kind::PrecisionRecall, this);
     m_roc->setMinimumSize(260, 200);
     m_pr->setMinimumSize(260, 200);
+    m_roc->followPalette();
+    m_pr->followPalette();
 
     auto *curves = new QWidget(this);
     auto *curveRow = new QHBoxLayout;
@@ -216,8 +218,9 @@ EvaluationView::EvaluationView(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_table);
     splitter->addWidget(curves);
-    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -449,9 +452,9 @@ void EvaluationView::onJobDone(const std::shared_ptr<Job> &job)
     if (job->first) {
         const engine::ModelEvaluation &before = job->first->value();
         Side b = side(before), a = side(after);
-        if (b.label == a.label) {
-            b.label += tr(" (compared)");
-        }
+        // Short column headings; the status line names the two models.
+        b.label = tr("Before");
+        a.label = tr("After");
         showComparison(b, a);
         warnings += before.warnings;
     } else {
@@ -461,6 +464,9 @@ void EvaluationView::onJobDone(const std::shared_ptr<Job> &job)
                        .arg(after.manifest.name)
                        .arg(after.input.examples)
                        .arg(after.seconds, 0, 'f', 1);
+    if (job->first)
+        text = tr("Before: %1. After: %2.").arg(job->first->value().manifest.name, after.manifest.name) + QLatin1Char(' ')
+               + tr("%n track(s), %1 segments.", nullptr, after.tracks).arg(after.input.examples);
     if (!warnings.isEmpty())
         text += QLatin1Char(' ') + tr("%n file(s) skipped or doubtful: %1", nullptr, int(warnings.size()))
                                        .arg(warnings.mid(0, 3).join(QStringLiteral("; ")));
@@ -541,7 +547,7 @@ void EvaluationView::rebuildTable()
     const QString selectedTag = curveTag();
     m_items->clear();
     m_tagRows = 0;
-    QStringList headers{tr("Tag"), tr("Present"), tr("Absent")};
+    QStringList headers{tr("Tag"), tr("Present /\nabsent")};
     if (m_comparison) {
         for (const QString &metric : {tr("ROC-AUC"), tr("PR-AUC"), tr("F1")}) {
             headers << tr("%1\n%2").arg(metric, m_before.label) << tr("%1\n%2").arg(metric, m_after.label);
@@ -562,10 +568,10 @@ void EvaluationView::rebuildTable()
             item->setForeground(muted);
         return item;
     };
-    auto countItem = [](int value) {
-        auto *item = new QStandardItem(QString::number(value));
-        item->setData(double(value), SortRole);
-        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto countItem = [](int present, int absent) {
+        auto *item = new QStandardItem(QStringLiteral("%1 / %2").arg(present).arg(absent));
+        item->setData(double(present) + double(absent) * 1e-6, SortRole);
+        item->setTextAlignment(Qt::AlignCenter);
         return item;
     };
     auto pair = [&](QList<QStandardItem *> &row, double before, double after) {
@@ -595,7 +601,7 @@ void EvaluationView::rebuildTable()
         tagItem->setData(0, PinRole);
         if (m_comparison && m_before.tags.indexOf(name) < 0)
             tagItem->setToolTip(tr("New tag: the earlier model has no output for it"));
-        QList<QStandardItem *> row{tagItem, countItem(counts.positives), countItem(counts.negatives)};
+        QList<QStandardItem *> row{tagItem, countItem(counts.positives, counts.negatives)};
         if (m_comparison) {
             pair(row, b.rocAuc, a.rocAuc);
             pair(row, b.averagePrecision, a.averagePrecision);
@@ -619,7 +625,7 @@ void EvaluationView::rebuildTable()
         QFont bold = labelItem->font();
         bold.setBold(true);
         labelItem->setFont(bold);
-        QList<QStandardItem *> row{labelItem, new QStandardItem, new QStandardItem};
+        QList<QStandardItem *> row{labelItem, new QStandardItem};
         if (m_comparison) {
             for (int i = 0; i + 1 < values.size(); i += 2)
                 pair(row, values[i], values[i + 1]);
@@ -653,6 +659,15 @@ void EvaluationView::rebuildTable()
     }
     m_proxy->sort(-1);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    // Compact number columns: the widest of "0.000" and the header's longest line.
+    QHeaderView *header = m_table->horizontalHeader();
+    for (int c = 1; c < m_items->columnCount(); ++c) {
+        int width = fontMetrics().horizontalAdvance(QStringLiteral("0.000"));
+        for (const QString &line : headers.value(c).split(QLatin1Char('\n')))
+            width = std::max(width, fontMetrics().horizontalAdvance(line));
+        header->setSectionResizeMode(c, QHeaderView::Interactive);
+        header->resizeSection(c, width + 18);
+    }
     if (!selectedTag.isEmpty())
         showCurvesFor(selectedTag);
 }
@@ -694,7 +709,7 @@ void EvaluationView::updateCurves()
 {
     const QString tag = curveTag();
     QVector<EvaluationPlot::Curve> roc, pr;
-    auto add = [&](const Side &side) {
+    auto add = [&](const Side &side, const QColor &color) {
         if (side.tags.isEmpty())
             return;
         const int index = tag.isEmpty() ? -1 : (side.unscored.contains(tag) ? -2 : side.tags.indexOf(tag));
@@ -711,14 +726,14 @@ void EvaluationView::updateCurves()
         }
         auto r = engine::Metrics::rocCurve(side.input, index);
         if (!r.empty())
-            roc.push_back({tr("%1AUC %2").arg(label, number(auc)), std::move(r)});
+            roc.push_back({tr("%1AUC %2").arg(label, number(auc)), std::move(r), color});
         auto p = engine::Metrics::precisionRecallCurve(side.input, index);
         if (!p.empty())
-            pr.push_back({tr("%1AP %2").arg(label, number(ap)), std::move(p)});
+            pr.push_back({tr("%1AP %2").arg(label, number(ap)), std::move(p), color});
     };
     if (m_comparison)
-        add(m_before);
-    add(m_after);
+        add(m_before, QColor(0xf0, 0xa0, 0x40));
+    add(m_after, QColor(0x5a, 0xb0, 0xf0));
     const QString title = tag.isEmpty() ? tr("All tags (micro)") : tag;
     m_roc->setTitle(tr("ROC: %1").arg(title));
     m_pr->setTitle(tr("Precision-recall: %1").arg(title));

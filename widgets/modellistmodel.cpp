@@ -71,8 +71,8 @@ QVariant ModelListModel::data(const QModelIndex &index, int role) const
     {
         QString text = tr("%1  [%2, %3 tags]").arg(e.manifest.name, e.manifest.architecture).arg(e.manifest.tags.size());
         const int parent = parentRow(index.row());
-        if (parent >= 0)
-            text += QStringLiteral("  \u2190 ") + tr("from %1").arg(m_entries.at(parent).manifest.name);
+        if (parent >= 0)   // a second line: where this version comes from
+            text += QStringLiteral("\n   \u21b3 ") + tr("retrained from %1").arg(m_entries.at(parent).manifest.name);
         return text;
     }
     case Qt::ToolTipRole:

@@ -60,7 +60,7 @@ ModelPanel::ModelPanel(QWidget *parent)
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_list->setMinimumHeight(60);
-    m_list->setMaximumHeight(100);
+    m_list->setMaximumHeight(140);
     m_details = new QTextBrowser(this);
     m_details->setOpenLinks(false);
 

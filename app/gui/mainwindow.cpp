@@ -3,6 +3,7 @@
 
 #include "app/gui/trackviewfeatures.h"
 
+#include "widgets/evaluationview.h"
 #include "widgets/exportdialog.h"
 #include "widgets/inferencecontroller.h"
 #include "widgets/libraryview.h"
@@ -10,6 +11,8 @@
 #include "widgets/modelpanel.h"
 #include "widgets/nowplayingpanel.h"
 #include "widgets/playbackcontroller.h"
+#include "widgets/retraincontroller.h"
+#include "widgets/retraindialog.h"
 #include "widgets/timeaxis.h"
 #include "widgets/timeruler.h"
 #include "widgets/trackview.h"
@@ -26,6 +29,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QCryptographicHash>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -49,6 +53,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 namespace taglane::app {
 
@@ -185,6 +190,7 @@ void MainWindow::createDocks()
     m_modelDock->setWidget(m_models);
     addDockWidget(Qt::RightDockWidgetArea, m_modelDock);
     connect(m_models, &widgets::ModelPanel::selectionChanged, this, &MainWindow::updateTagAction);
+    connect(m_models, &widgets::ModelPanel::compareRequested, this, &MainWindow::showEvaluation);
 
     m_nowPlaying = new widgets::NowPlayingPanel(m_track, this);
     m_nowPlayingDock = new QDockWidget(tr("Now Playing"), this);
@@ -252,6 +258,19 @@ void MainWindow::createMenus()
     QMenu *model = menuBar()->addMenu(tr("&Model"));
     model->addAction(m_tagAction);
     model->addAction(m_cancelTagAction);
+    model->addSeparator();
+    m_retrainAction = new QAction(tr("Re&train Model..."), this);
+    m_retrainAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_retrainAction->setToolTip(tr("Fine-tune the selected model on your curated verdicts (Ctrl+Shift+R)"));
+    connect(m_retrainAction, &QAction::triggered, this, &MainWindow::retrainModel);
+    m_models->setRetrainAction(m_retrainAction);
+    model->addAction(m_retrainAction);
+    QAction *evaluate = model->addAction(tr("E&valuate Model..."), this, [this]() { showEvaluation(m_models->selectedFolder()); });
+    evaluate->setToolTip(tr("Per-tag metrics and ROC / precision-recall curves of a model on a labelled folder"));
+    model->addAction(tr("Roll &Back to Parent Version"), this, [this]() {
+        if (!m_models->rollBack())
+            statusBar()->showMessage(tr("The selected model was not retrained from a listed version."), 5000);
+    });
     model->addSeparator();
     model->addAction(tr("&Import Checkpoint..."), m_models, &widgets::ModelPanel::importCheckpoint);
     model->addAction(tr("&Refresh Models"), m_models, &widgets::ModelPanel::refresh);
@@ -364,6 +383,126 @@ void MainWindow::tagTrack()
         return;
     }
     m_inference->start(m_models->selectedFolder(), m_models->segmentationSettings(), m_models->batchSize());
+}
+
+void MainWindow::retrainModel()
+{
+    if (m_retrain) {
+        m_retrain->show();
+        m_retrain->raise();
+        m_retrain->activateWindow();
+        return;
+    }
+    auto *dialog = new widgets::RetrainDialog(m_store, m_models->selectedFolder(), m_library->selectedTrackIds(),
+                                              widgets::ModelFolders::userFolder(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_retrain = dialog;
+    connect(dialog, &widgets::RetrainDialog::versionWritten, this, [this](const QString &folder) {
+        m_models->refresh();
+        statusBar()->showMessage(tr("New model version saved in %1.").arg(QDir::toNativeSeparators(folder)), 10000);
+    });
+    connect(dialog, &widgets::RetrainDialog::useModelRequested, this, &MainWindow::useModel);
+    connect(dialog->controller(), &widgets::RetrainController::runningChanged, this, [this](bool running) {
+        if (running)
+            statusBar()->showMessage(tr("Retraining the model in the background..."));
+    });
+    dialog->show();
+}
+
+void MainWindow::useModel(const QString &folder)
+{
+    m_models->refresh();
+    if (!m_models->selectFolder(folder)) {
+        warn(tr("Use Model"), tr("The new model version is not listed in the model panel."), folder);
+        return;
+    }
+    m_modelDock->show();
+    if (m_track->hasTrack()) {
+        statusBar()->showMessage(tr("Re-tagging the open track with the new model..."));
+        tagTrack();
+    }
+}
+
+widgets::EvaluationView *MainWindow::showEvaluation(const QString &folder, const QString &other)
+{
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Evaluate Model"));
+    dialog->resize(1180, 760);
+    auto *view = new widgets::EvaluationView(dialog);
+    view->setModelList(m_models->models());
+    view->selectModel(folder.isEmpty() ? m_models->selectedFolder() : folder);
+    view->selectCompareModel(other);
+    QSettings settings;
+    view->setDataFolder(settings.value(QStringLiteral("evaluationFolder")).toString());
+    connect(view, &widgets::EvaluationView::evaluationStarted, view,
+            [view]() { QSettings().setValue(QStringLiteral("evaluationFolder"), view->dataFolder()); });
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(dialog, &QDialog::rejected, view, &widgets::EvaluationView::cancel);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(view, 1);
+    layout->addWidget(buttons);
+    dialog->show();
+    return view;
+}
+
+void MainWindow::scriptRetrain(const QString &prefix, int epochs, const QString &evaluateFolder)
+{
+    QTimer::singleShot(800, this, [this, prefix, epochs, evaluateFolder]() {
+        retrainModel();
+        widgets::RetrainDialog *dialog = m_retrain;
+        if (!dialog)
+            return;
+        dialog->setEpochs(epochs);
+        auto shots = std::make_shared<int>(0);
+        connect(dialog->controller(), &widgets::RetrainController::progress, dialog,
+                [dialog, prefix, epochs, shots](const engine::TrainingProgress &p) {
+                    const bool late = p.epoch >= std::max(1, (epochs * 2) / 3) && p.batch * 2 >= p.batches;
+                    if (*shots == 0 && late) {
+                        *shots = 1;
+                        dialog->grab().save(prefix + QStringLiteral("-running.png"));
+                    }
+                });
+        connect(dialog->controller(), &widgets::RetrainController::failed, this, [this](const QString &message) {
+            qWarning("retrain failed: %s", qPrintable(message));
+            QTimer::singleShot(300, this, &QWidget::close);
+        });
+        connect(dialog->controller(), &widgets::RetrainController::finished, dialog, [this, dialog, prefix, evaluateFolder]() {
+            QTimer::singleShot(1200, dialog, [this, dialog, prefix, evaluateFolder]() {
+                dialog->grab().save(prefix + QStringLiteral("-results.png"));
+                connect(m_inference, &widgets::InferenceController::finished, this, [this, prefix, evaluateFolder]() {
+                    QTimer::singleShot(1500, this, [this, prefix, evaluateFolder]() {
+                        grab().save(prefix + QStringLiteral("-lane.png"));
+                        if (evaluateFolder.isEmpty()) {
+                            close();
+                            return;
+                        }
+                        const QString current = m_models->selectedFolder();
+                        widgets::EvaluationView *view = showEvaluation(current, m_models->parentFolder(current));
+                        view->setDataFolder(evaluateFolder);
+                        connect(view, &widgets::EvaluationView::evaluationFinished, this, [this, view, prefix]() {
+                            QTimer::singleShot(800, this, [this, view, prefix]() {
+                                view->window()->grab().save(prefix + QStringLiteral("-evaluation.png"));
+                                close();
+                            });
+                        });
+                        connect(view, &widgets::EvaluationView::evaluationFailed, this, &QWidget::close);
+                        view->startEvaluation();
+                    });
+                });
+                const bool retag = m_track->hasTrack();
+                dialog->useNewModel();
+                if (!retag)
+                    QTimer::singleShot(500, this, &QWidget::close);
+            });
+        });
+        dialog->grab().save(prefix + QStringLiteral("-setup.png"));
+        if (!dialog->startRetrain()) {
+            qWarning("retrain did not start: %s", qPrintable(dialog->problemText()));
+            QTimer::singleShot(300, this, &QWidget::close);
+        }
+    });
 }
 
 void MainWindow::onTaggingRunning(bool running)
@@ -568,6 +707,17 @@ void MainWindow::scriptTagging(const QString &bundle, double cursorSeconds, cons
         if (!bundle.isEmpty())
             m_inference->start(bundle, m_models->segmentationSettings(), m_models->batchSize());
     });
+    // Retrain screenshots: tag the opened file, then retrain (see scriptRetrain).
+    const QString retrainPrefix = qEnvironmentVariable("TAGLANE_SCRIPT_RETRAIN");
+    if (!retrainPrefix.isEmpty()) {
+        const int epochs = qEnvironmentVariableIntValue("TAGLANE_SCRIPT_RETRAIN_EPOCHS");
+        auto *afterTagging = new QObject(this);
+        connect(m_inference, &widgets::InferenceController::finished, afterTagging, [this, afterTagging, retrainPrefix, epochs]() {
+            delete afterTagging;
+            scriptRetrain(retrainPrefix, epochs > 0 ? epochs : 2, qEnvironmentVariable("TAGLANE_SCRIPT_EVALUATE"));
+        });
+        return;
+    }
     auto finish = [this, cursorSeconds, screenshot]() {
         m_track->timeAxis()->setCursor(cursorSeconds);
         m_nowPlaying->update();
@@ -634,6 +784,18 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_retrain && m_retrain->isRunning()) {
+        const auto answer = QMessageBox::question(this, tr("Quit Taglane"),
+                                                  tr("A retrain is running. Cancel it and quit? Nothing of it will be kept."),
+                                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        event->ignore();
+        if (answer != QMessageBox::Yes)
+            return;
+        // Close once the worker has stopped (between two batches).
+        connect(m_retrain, &QDialog::finished, this, &QWidget::close, Qt::QueuedConnection);
+        m_retrain->cancelAndClose();
+        return;
+    }
     m_track->playback()->stop();
     m_track->cancelLoad();
     m_inference->cancel();

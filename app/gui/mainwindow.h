@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "widgets/retraindialog.h"
+
 #include <QMainWindow>
+#include <QPointer>
 
 class QAction;
 class QDockWidget;
@@ -16,6 +19,7 @@ struct ImportedFile;
 } // namespace taglane::engine
 
 namespace taglane::widgets {
+class EvaluationView;
 class InferenceController;
 class LibraryView;
 class ModelPanel;
@@ -52,10 +56,29 @@ public:
     /// bundle, put the cursor at `cursorSeconds`, and when tagging ends save
     /// a grab of the window to `screenshot` (if given) and quit.
     void scriptTagging(const QString &bundle, double cursorSeconds, const QString &screenshot);
+    /// Automation (screenshots): opens the retrain dialog on the whole
+    /// library with the selected model, starts it with `epochs` epochs, saves
+    /// "<prefix>-running.png" two thirds into the epochs, "<prefix>-results.png"
+    /// when it ends, switches to the
+    /// new version, re-tags the open track, saves "<prefix>-lane.png", then,
+    /// when `evaluateFolder` is given, compares the new version with its
+    /// parent on it in the evaluation view, saves "<prefix>-evaluation.png",
+    /// and quits. Also "<prefix>-setup.png" before the start.
+    void scriptRetrain(const QString &prefix, int epochs, const QString &evaluateFolder = {});
+
+    /// The retrain dialog while it is open (null otherwise).
+    widgets::RetrainDialog *retrainDialog() const { return m_retrain; }
 
 public Q_SLOTS:
     void openFile(const QString &path);
     void tagTrack();
+    /// Opens the retrain dialog for the selected model (or raises the open one).
+    void retrainModel();
+    /// Opens the evaluation view (a dialog) on `folder` compared with `other`
+    /// (either may be empty) and returns it.
+    widgets::EvaluationView *showEvaluation(const QString &folder = {}, const QString &other = {});
+    /// Makes `folder` the current model and re-tags the open track with it.
+    void useModel(const QString &folder);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -96,6 +119,8 @@ private:
     QDockWidget *m_libraryDock = nullptr;
     QAction *m_tagAction = nullptr;
     QAction *m_cancelTagAction = nullptr;
+    QAction *m_retrainAction = nullptr;
+    QPointer<widgets::RetrainDialog> m_retrain;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_editMenu = nullptr;
     QLabel *m_facts = nullptr;

@@ -77,37 +77,36 @@ private Q_SLOTS:
         const engine::ModelEvaluation &e = expected.value();
         QVERIFY(!view.isComparison());
         QCOMPARE(view.tagRowCount(), e.manifest.tags.size());
-        QCOMPARE(view.headerText(3), QStringLiteral("ROC-AUC"));
+        QCOMPARE(view.headerText(2), QStringLiteral("ROC-AUC"));
         int defined = 0;
         for (int t = 0; t < e.manifest.tags.size(); ++t) {
             const QString tag = e.manifest.tags.at(t).name;
             const engine::TagMetrics &m = e.report.perTag[size_t(t)];
-            QCOMPARE(view.cellText(tag, 1), QString::number(m.positives));
-            QCOMPARE(view.cellText(tag, 2), QString::number(m.negatives));
-            QCOMPARE(view.cellText(tag, 3), shown(m.rocAuc));
-            QCOMPARE(view.cellText(tag, 4), shown(m.averagePrecision));
-            QCOMPARE(view.cellText(tag, 5), shown(m.f1));
+            QCOMPARE(view.cellText(tag, 1), QStringLiteral("%1 / %2").arg(m.positives).arg(m.negatives));
+            QCOMPARE(view.cellText(tag, 2), shown(m.rocAuc));
+            QCOMPARE(view.cellText(tag, 3), shown(m.averagePrecision));
+            QCOMPARE(view.cellText(tag, 4), shown(m.f1));
             defined += std::isfinite(m.rocAuc) ? 1 : 0;
         }
         QVERIFY(defined > 0);
-        QCOMPARE(view.cellText(widgets::EvaluationView::macroLabel(), 3), shown(e.report.macroRocAuc));
-        QCOMPARE(view.cellText(widgets::EvaluationView::microLabel(), 5), shown(e.report.microF1));
+        QCOMPARE(view.cellText(widgets::EvaluationView::macroLabel(), 2), shown(e.report.macroRocAuc));
+        QCOMPARE(view.cellText(widgets::EvaluationView::microLabel(), 4), shown(e.report.microF1));
 
         // Sorting by ROC-AUC (descending): values never rise, summary rows last.
         QTableView *table = view.tableView();
-        table->sortByColumn(3, Qt::DescendingOrder);
+        table->sortByColumn(2, Qt::DescendingOrder);
         QAbstractItemModel *model = table->model();
         const int rows = model->rowCount();
         QCOMPARE(model->index(rows - 2, 0).data().toString(), widgets::EvaluationView::macroLabel());
         QCOMPARE(model->index(rows - 1, 0).data().toString(), widgets::EvaluationView::microLabel());
         double previous = 2.0;
         for (int r = 0; r < view.tagRowCount(); ++r) {
-            const QString text = model->index(r, 3).data().toString();
+            const QString text = model->index(r, 2).data().toString();
             const double value = text == QLatin1String("n/a") ? -1.0 : text.toDouble();
             QVERIFY2(value <= previous, qPrintable(QStringLiteral("row %1: %2 after %3").arg(r).arg(value).arg(previous)));
             previous = value;
         }
-        table->sortByColumn(3, Qt::AscendingOrder);
+        table->sortByColumn(2, Qt::AscendingOrder);
         QCOMPARE(model->index(rows - 1, 0).data().toString(), widgets::EvaluationView::microLabel());
 
         // Curves: pooled by default, one tag when chosen.
