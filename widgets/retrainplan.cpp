@@ -53,17 +53,16 @@ RetrainPlan RetrainPlan::make(const QVector<engine::LabelledTrack> &curated, con
     }
     plan.outputTags = engine::Vocabulary(output);
 
-    auto tr = [](const char *text) { return QCoreApplication::translate("RetrainPlan", text); };
     if (!baseError.isEmpty()) {
-        plan.problem = tr("The current model cannot be read: %1").arg(baseError);
+        plan.problem = QCoreApplication::translate("RetrainPlan", "The current model cannot be read: %1").arg(baseError);
     } else if (base.architecture.isEmpty()) {
-        plan.problem = tr("Select the model to retrain in the model panel first.");
+        plan.problem = QCoreApplication::translate("RetrainPlan", "Select the model to retrain in the model panel first.");
     } else if (!engine::TrainableArchitecture::describe(base.architecture, std::max(1, base.tags.size())).ok()) {
-        plan.problem = tr("%1 is a %2 model, which Taglane can use but not train (imported models keep their "
+        plan.problem = QCoreApplication::translate("RetrainPlan", "%1 is a %2 model, which Taglane can use but not train (imported models keep their "
                           "published weights). Select a Taglane model, such as the default one, to retrain.")
                            .arg(base.name, base.architecture);
     } else if (plan.segments == 0) {
-        plan.problem = tr("No curated segments: mark segments present or absent in the tag lane (or import "
+        plan.problem = QCoreApplication::translate("RetrainPlan", "No curated segments: mark segments present or absent in the tag lane (or import "
                           "labels) before retraining.");
     }
     return plan;
