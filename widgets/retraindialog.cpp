@@ -43,9 +43,7 @@ RetrainDialog::RetrainDialog(engine::AnnotationStore *store, const QString &base
 {
     setWindowTitle(tr("Retrain Model"));
     resize(1180, 760);
-    if (baseFolder.isEmpty()) {
-        m_baseError = tr("no model is selected");
-    } else {
+    if (!baseFolder.isEmpty()) {   // none: the plan asks to select one
         auto bundle = engine::ModelBundle::open(baseFolder);
         if (bundle.ok())
             m_base = bundle->manifest();

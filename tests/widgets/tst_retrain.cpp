@@ -32,6 +32,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -326,6 +327,32 @@ private Q_SLOTS:
         QVERIFY(QDir(m_dir + QStringLiteral("/cancelled")).entryList({QStringLiteral("*.tlmodel")}, QDir::Dirs).isEmpty());
         QCOMPARE(dialog.page(), widgets::RetrainDialog::Page::Setup);
         QVERIFY(dialog.problemText().contains(QStringLiteral("cancelled")));
+    }
+
+    void closingDuringRetrainCancels()
+    {
+        // What the main window does when it is closed during a retrain.
+        auto *dialog = new widgets::RetrainDialog(m_store.get(), m_base, {}, m_dir + QStringLiteral("/closed"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        QPointer<widgets::RetrainDialog> alive(dialog);
+        dialog->show();
+        QSignalSpy finished(dialog, &QDialog::finished);
+        QSignalSpy cancelled(dialog->controller(), &widgets::RetrainController::cancelled);
+        const QString output = dialog->outputFolder();
+        QVERIFY(dialog->startRetrain());
+        dialog->cancelAndClose();
+        QVERIFY(dialog->isVisible());   // it waits for the worker, never blocking
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        QCOMPARE(cancelled.count(), 1);
+        QVERIFY(!QFileInfo::exists(output));
+        QTRY_VERIFY(alive.isNull());   // deleted on close once the worker ended
+    }
+
+    void noModelSelected()
+    {
+        widgets::RetrainDialog dialog(m_store.get(), QString(), {}, m_dir + QStringLiteral("/versions"));
+        QVERIFY(dialog.problemText().contains(QStringLiteral("Select the model")));
+        QVERIFY(!dialog.startRetrain());
     }
 
     void panelSwitchesAndRollsBack()
