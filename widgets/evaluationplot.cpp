@@ -46,7 +46,7 @@ void EvaluationPlot::setTitle(const QString &title)
     m_plot->replot();
 }
 
-void EvaluationPlot::setCurves(const QVector<Curve> &curves)
+void EvaluationPlot::setCurves(const QVector<Curve> &curves, const QVector<QColor> &colors)
 {
     m_plot->clearPlottables();   // QCPCurve is a plottable, not a graph
     m_plot->clearItems();
@@ -71,8 +71,9 @@ void EvaluationPlot::setCurves(const QVector<Curve> &curves)
         }
         curve->setData(xs, ys);
         curve->setName(curves[i].name);
-        QColor colour = curves[i].color.isValid() ? curves[i].color
-                                                  : QColor::fromHsv(int(360.0 * i / std::max(1, n)) % 360, 200, 200);
+        QColor colour = i < colors.size() && colors[i].isValid()
+                            ? colors[i]
+                            : QColor::fromHsv(int(360.0 * i / std::max(1, n)) % 360, 200, 200);
         curve->setPen(QPen(colour, 1.5));
     }
     m_plot->replot();

@@ -26,7 +26,6 @@ public:
     {
         QString name;                         ///< legend text, e.g. "Song-Loud (AUC 0.97)"
         std::vector<engine::CurvePoint> points;
-        QColor color;                         ///< invalid: a distinct hue by position
     };
 
     explicit EvaluationPlot(Kind kind, QWidget *parent = nullptr);
@@ -36,8 +35,9 @@ public:
     /// Draws in the widget's palette (window background, text colours), as
     /// in the application, instead of black on white (the PNG default).
     void followPalette();
-    /// Replaces the curves (distinct colours; the legend lists their names).
-    void setCurves(const QVector<Curve> &curves);
+    /// Replaces the curves (the legend lists their names). Curve i is drawn
+    /// in colors[i] when given and valid, else in a distinct hue.
+    void setCurves(const QVector<Curve> &curves, const QVector<QColor> &colors = {});
     int curveCount() const;
     /// Renders the plot into a PNG file of the given size; false on failure.
     bool savePng(const QString &path, int width = 800, int height = 600);

@@ -709,6 +709,7 @@ void EvaluationView::updateCurves()
 {
     const QString tag = curveTag();
     QVector<EvaluationPlot::Curve> roc, pr;
+    QVector<QColor> rocColors, prColors;
     auto add = [&](const Side &side, const QColor &color) {
         if (side.tags.isEmpty())
             return;
@@ -725,11 +726,15 @@ void EvaluationView::updateCurves()
             ap = side.report.microAveragePrecision;
         }
         auto r = engine::Metrics::rocCurve(side.input, index);
-        if (!r.empty())
-            roc.push_back({tr("%1AUC %2").arg(label, number(auc)), std::move(r), color});
+        if (!r.empty()) {
+            roc.push_back({tr("%1AUC %2").arg(label, number(auc)), std::move(r)});
+            rocColors.push_back(color);
+        }
         auto p = engine::Metrics::precisionRecallCurve(side.input, index);
-        if (!p.empty())
-            pr.push_back({tr("%1AP %2").arg(label, number(ap)), std::move(p), color});
+        if (!p.empty()) {
+            pr.push_back({tr("%1AP %2").arg(label, number(ap)), std::move(p)});
+            prColors.push_back(color);
+        }
     };
     if (m_comparison)
         add(m_before, QColor(0xf0, 0xa0, 0x40));
@@ -737,8 +742,8 @@ void EvaluationView::updateCurves()
     const QString title = tag.isEmpty() ? tr("All tags (micro)") : tag;
     m_roc->setTitle(tr("ROC: %1").arg(title));
     m_pr->setTitle(tr("Precision-recall: %1").arg(title));
-    m_roc->setCurves(roc);
-    m_pr->setCurves(pr);
+    m_roc->setCurves(roc, rocColors);
+    m_pr->setCurves(pr, prColors);
 }
 
 } // namespace taglane::widgets
