@@ -17,6 +17,7 @@
 
 #include "testsupport.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QTest>
@@ -94,5 +95,13 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(BenchClipStudy)
+int main(int argc, char **argv)
+{
+    // Training runs for many minutes: lift QtTest's 5-minute watchdog.
+    if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT"))
+        qputenv("QTEST_FUNCTION_TIMEOUT", "86400000");
+    QCoreApplication app(argc, argv);
+    BenchClipStudy test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "bench_clipstudy.moc"

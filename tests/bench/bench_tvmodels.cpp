@@ -15,6 +15,11 @@
 //   TAGLANE_TV_BATCH (32), TAGLANE_TV_THREADS (1), TAGLANE_TV_SEED (1)
 //   TAGLANE_TV_ARCHS        comma-separated subset of "tvcnn,tvcnn-lstm"
 //   TAGLANE_TV_OUT          keep the bundles and evaluation JSON here
+//   TAGLANE_TV_CHECKPOINTS  folder for per-epoch checkpoints <arch>.ckpt; a run
+//                           finding one resumes from it (same config), so a long
+//                           training can be done in several shorter runs
+//   TAGLANE_TV_MINUTES      stop starting epochs after about this many minutes
+//                           (the best epoch so far is evaluated)
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/train/modelevaluator.h"
 #include "engine/train/trainer.h"
@@ -22,7 +27,9 @@
 
 #include "testsupport.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -30,6 +37,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 
@@ -129,11 +137,32 @@ private Q_SLOTS:
         config.batchSize = envInt("TAGLANE_TV_BATCH", 32);
         config.threads = envInt("TAGLANE_TV_THREADS", 1);
         config.seed = quint64(envInt("TAGLANE_TV_SEED", 1));
-        auto result = Trainer::train(config, train, val.value(), [&](const TrainingProgress &p) {
-            if (p.epochDone)
+        const QString checkpoints = qEnvironmentVariable("TAGLANE_TV_CHECKPOINTS");
+        if (!checkpoints.isEmpty()) {
+            QDir().mkpath(checkpoints);
+            config.checkpointPath = checkpoints + QLatin1Char('/') + arch + QStringLiteral(".ckpt");
+            if (QFileInfo::exists(config.checkpointPath))
+                config.resumeFrom = config.checkpointPath;
+        }
+        // A wall-clock budget: no new epoch once the next one would overrun it.
+        const double budget = envDouble("TAGLANE_TV_MINUTES", 1e9) * 60.0;
+        std::atomic_bool stop{false};
+        QElapsedTimer clock;
+        clock.start();
+        double lastEpochStart = 0.0;
+        auto result = Trainer::train(
+            config, train, val.value(),
+            [&](const TrainingProgress &p) {
+                if (!p.epochDone)
+                    return;
+                const double now = clock.elapsed() / 1000.0;
                 qInfo("  %s epoch %d/%d: train loss %.4f, validation loss %.4f (%.0f s)", qPrintable(arch), p.epoch,
                       p.epochs, p.trainLoss, p.valLoss, p.seconds);
-        });
+                if (now + (now - lastEpochStart) > budget)
+                    stop = true;
+                lastEpochStart = now;
+            },
+            &stop);
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
 
         const QString keep = qEnvironmentVariable("TAGLANE_TV_OUT");
@@ -208,5 +237,13 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(BenchTvModels)
+int main(int argc, char **argv)
+{
+    // Training runs for many minutes: lift QtTest's 5-minute watchdog.
+    if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT"))
+        qputenv("QTEST_FUNCTION_TIMEOUT", "86400000");
+    QCoreApplication app(argc, argv);
+    BenchTvModels test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "bench_tvmodels.moc"
