@@ -5,6 +5,9 @@
 
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <random>
+#include <set>
 
 namespace taglane::engine::detail {
 
@@ -45,6 +48,123 @@ at::Tensor embedWindows(TrainableNet &net, const at::Tensor &features, const std
     if (parts.empty())
         return at::zeros({0, dim}, at::kFloat);
     return at::cat(parts, 0);
+}
+
+at::Tensor logitsOfWindows(TrainableNet &net, const at::Tensor &features, const std::vector<qint64> &starts)
+{
+    torch::NoGradGuard guard;
+    net->eval();
+    const int frames = net->spec().frames;
+    std::vector<at::Tensor> parts;
+    constexpr size_t batch = 64;
+    for (size_t first = 0; first < starts.size(); first += batch) {
+        const size_t count = std::min(starts.size() - first, batch);
+        std::vector<at::Tensor> windows;
+        for (size_t i = 0; i < count; ++i)
+            windows.push_back(features.narrow(1, starts[first + i], frames));
+        parts.push_back(net->logits(at::stack(windows).unsqueeze(1)).reshape({int64_t(count), net->tagCount()}).contiguous());
+    }
+    if (parts.empty())
+        return at::zeros({0, net->tagCount()}, at::kFloat);
+    return at::cat(parts, 0);
+}
+
+AdaptResult adaptLastBlock(TrainableNet &net, const AdaptProblem &p, const AdaptOptions &options,
+                           const std::function<void(const HeadFitStep &)> &onStep, const std::atomic_bool *cancel)
+{
+    AdaptResult result;
+    const int64_t n = int64_t(p.windows.size());
+    if (n == 0 || options.epochs < 1)
+        return result;
+    const int frames = net->spec().frames;
+    // Trainable: the output layer and the last `lastModules` modules with parameters before it.
+    std::vector<std::string> modules;
+    for (const auto &item : net->named_parameters(true)) {
+        const std::string prefix = item.key().substr(0, item.key().find('.'));
+        if (prefix != "output" && (modules.empty() || modules.back() != prefix))
+            modules.push_back(prefix);
+    }
+    std::set<std::string> trainable{"output"};
+    for (size_t i = modules.size() > size_t(options.lastModules) ? modules.size() - size_t(options.lastModules) : 0;
+         i < modules.size(); ++i)
+        trainable.insert(modules[i]);
+    std::vector<at::Tensor> params;
+    for (auto &item : net->named_parameters(true)) {
+        const bool train = trainable.count(item.key().substr(0, item.key().find('.'))) > 0;
+        item.value().set_requires_grad(train);
+        if (train)
+            params.push_back(item.value());
+    }
+    for (const std::string &m : trainable)
+        result.trainedModules << QString::fromStdString(m);
+    torch::optim::Adam optimizer(params, torch::optim::AdamOptions(options.learningRate));
+
+    // Class-balanced weights per row over the whole set; scaled per batch below.
+    const at::Tensor pos = (p.targets * p.mask).sum(0);
+    const at::Tensor neg = ((1.0 - p.targets) * p.mask).sum(0);
+    const at::Tensor both = (pos > 0).logical_and(neg > 0).to(at::kFloat);
+    const at::Tensor share = 0.5 * both + (1.0 - both);
+    const at::Tensor posW = at::where(pos > 0, share / pos.clamp_min(1.0), at::zeros_like(pos));
+    const at::Tensor negW = at::where(neg > 0, share / neg.clamp_min(1.0), at::zeros_like(neg));
+    const at::Tensor cellW = p.mask * (p.targets * posW + (1.0 - p.targets) * negW);  // [N, T], sums to 1 per row
+    const at::Tensor softH = bernoulliEntropy(p.soft);
+    const at::Tensor base = p.hasBase.to(at::kFloat);
+
+    TorchStateDict lastGood = trainableStateDict(net);
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    net->eval();
+    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+        std::iota(order.begin(), order.end(), 0);
+        std::mt19937_64 rng(options.seed * 1000003ull + quint64(epoch) + 77);
+        std::shuffle(order.begin(), order.end(), rng);
+        const int batches = int((n + options.batchSize - 1) / options.batchSize);
+        HeadFitStep s;
+        s.epoch = epoch;
+        double sum = 0.0;
+        for (int b = 0; b < batches; ++b) {
+            if (cancel && cancel->load()) {
+                result.cancelled = true;
+                loadTrainableWeights(net, lastGood, QStringLiteral("last epoch"));
+                for (auto &item : net->named_parameters(true))
+                    item.value().set_requires_grad(true);
+                return result;
+            }
+            const int64_t first = int64_t(b) * options.batchSize;
+            const int64_t count = std::min<int64_t>(options.batchSize, n - first);
+            std::vector<at::Tensor> windows;
+            std::vector<int64_t> rows;
+            for (int64_t i = 0; i < count; ++i) {
+                const auto &[track, start] = p.windows[size_t(order[size_t(first + i)])];
+                windows.push_back(p.trackFeatures[size_t(track)].narrow(1, start, frames));
+                rows.push_back(order[size_t(first + i)]);
+            }
+            const at::Tensor idx = at::tensor(rows, at::kLong);
+            const at::Tensor z = net->logits(at::stack(windows).unsqueeze(1)).reshape({count, net->tagCount()});
+            const at::Tensor y = p.targets.index_select(0, idx);
+            const at::Tensor w = cellW.index_select(0, idx) * (double(n) / double(count));
+            const at::Tensor q = p.soft.index_select(0, idx);
+            const at::Tensor sup = (w * bceLogits(z, y)).sum();
+            const at::Tensor dist = ((bceLogits(z, q) - softH.index_select(0, idx)).mean(0) * base).sum() * options.distill;
+            const at::Tensor loss = sup + dist;
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            sum += loss.item<double>();
+            s.step = b + 1;
+            s.loss = sum / (b + 1);
+            if (onStep)
+                onStep(s);
+        }
+        s.epochDone = true;
+        result.history.push_back(s);
+        result.epochsRun = epoch;
+        lastGood = trainableStateDict(net);
+        if (onStep)
+            onStep(s);
+    }
+    for (auto &item : net->named_parameters(true))
+        item.value().set_requires_grad(true);
+    return result;
 }
 
 HeadFitResult fitHead(const HeadFitProblem &p, const HeadFitOptions &options,

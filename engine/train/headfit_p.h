@@ -8,6 +8,8 @@
 
 #include "engine/train/trainablenet_p.h"
 
+#include <QStringList>
+
 #include <atomic>
 #include <functional>
 #include <vector>
@@ -72,6 +74,46 @@ struct HeadFitResult
 /// epochsRun is 0 and weight/bias are the initial ones.
 HeadFitResult fitHead(const HeadFitProblem &problem, const HeadFitOptions &options,
                       const std::function<void(const HeadFitStep &)> &onStep, const std::atomic_bool *cancel);
+
+/// Training windows for adapting the last block of the backbone.
+struct AdaptProblem
+{
+    std::vector<at::Tensor> trackFeatures;          ///< per track [bands, T], not standardised
+    std::vector<std::pair<int, int64_t>> windows;   ///< (track, start frame) per training window
+    at::Tensor targets;   ///< [N, T] 0/1
+    at::Tensor mask;      ///< [N, T]
+    at::Tensor soft;      ///< [N, T] base model probabilities
+    at::Tensor hasBase;   ///< [T]
+};
+
+struct AdaptOptions
+{
+    int epochs = 4;
+    int batchSize = 32;
+    double learningRate = 1e-3;
+    double distill = 3.0;      ///< soft-target BCE weight on base rows (per row, batch mean)
+    quint64 seed = 1;
+    int lastModules = 2;       ///< trainable: the output layer and the last this-many parameter modules before it
+};
+
+struct AdaptResult
+{
+    int epochsRun = 0;
+    bool cancelled = false;
+    std::vector<HeadFitStep> history;
+    QStringList trainedModules;
+};
+
+/// Fine-tunes the output layer and the last modules of the backbone of net
+/// (in place; eval mode throughout, so batch-norm statistics and dropout stay
+/// as they are) on class-balanced BCE plus distillation on the base rows.
+/// When cancelled, net holds the weights of the last finished epoch (the
+/// weights it came with when none finished).
+AdaptResult adaptLastBlock(TrainableNet &net, const AdaptProblem &problem, const AdaptOptions &options,
+                           const std::function<void(const HeadFitStep &)> &onStep, const std::atomic_bool *cancel);
+
+/// Logits [W, T] of net on the long-term frames of one track's features at `starts`. Eval mode, no grad.
+at::Tensor logitsOfWindows(TrainableNet &net, const at::Tensor &features, const std::vector<qint64> &starts);
 
 /// Embeddings [W, D] of the long-term frames of one track's features
 /// ([bands, T], not standardised) starting at `starts`. Eval mode, no grad.

@@ -60,6 +60,7 @@ struct EmbeddedTrack
     std::vector<double> centres;   ///< window centre times (s)
     std::vector<char> evalWindow;  ///< window on the evaluation grid (hop frames / 2)
     std::vector<char> heldWindow;  ///< centre inside a held-out segment: never trained on
+    at::Tensor features;           ///< [bands, T] (not standardised)
     at::Tensor embedding;          ///< [W, D]
     at::Tensor baseLogits;         ///< [W, base tags]
     std::vector<float> trainLabels;///< [W][tags] aggregated, NaN = unknown
@@ -445,6 +446,7 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
                 e.evalWindow.push_back(s % evalHop == 0 ? 1 : 0);
                 e.centres.push_back(double(s + spec->frames / 2) * spec->hop / spec->sampleRate);
             }
+            e.features = feats;
             e.embedding = detail::embedWindows(baseNet, feats, e.starts);
             e.baseLogits = baseNet->outputLayer()->forward(e.embedding).contiguous();
             const LabelledTrack &trainTrack = split.training.at(i);
@@ -493,11 +495,14 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
             baseIndex[size_t(t)] = std::max(0, rowMap[size_t(t)]);
         const at::Tensor gather = at::tensor(baseIndex, at::kLong);
         int trainWindows = 0;
-        for (const EmbeddedTrack &e : embedded) {
+        std::vector<std::pair<int, int64_t>> trainRefs;  // (index into embedded, start frame)
+        for (size_t ei = 0; ei < embedded.size(); ++ei) {
+            const EmbeddedTrack &e = embedded[ei];
             std::vector<int64_t> keep, val;
             for (size_t w = 0; w < e.starts.size(); ++w) {
                 if (!e.heldWindow[w]) {
                     keep.push_back(int64_t(w));
+                    trainRefs.emplace_back(int(ei), int64_t(e.starts[w]));
                     for (int t = 0; t < nTags; ++t) {
                         const float v = e.trainLabels[w * size_t(nTags) + size_t(t)];
                         targets.push_back(std::isnan(v) ? 0.0f : v);
@@ -606,6 +611,48 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
             return R::failure(copied.error());
         newNet->outputLayer()->weight.copy_(fit.weight);
         newNet->outputLayer()->bias.copy_(fit.bias);
+
+        // Second stage: the last block and the output layer on the windows themselves.
+        int adaptEpochs = request.tuning.adaptEpochs;
+        if (adaptEpochs < 0)
+            adaptEpochs = std::clamp(8000 / std::max(1, trainWindows), 2, 8);
+        detail::AdaptResult adapted;
+        if (adaptEpochs > 0 && !fit.cancelled) {
+            detail::AdaptProblem ap;
+            for (const EmbeddedTrack &e : embedded)
+                ap.trackFeatures.push_back(e.features);
+            ap.windows = trainRefs;
+            ap.targets = problem.targets;
+            ap.mask = problem.mask;
+            ap.soft = problem.soft;
+            ap.hasBase = problem.hasBase;
+            detail::AdaptOptions ao;
+            ao.epochs = adaptEpochs;
+            ao.learningRate = request.tuning.adaptLearningRate;
+            ao.distill = request.tuning.adaptDistill;
+            ao.lastModules = request.tuning.adaptModules;
+            ao.seed = request.seed;
+            const int offset = fit.epochsRun;
+            auto onAdapt = [&](const detail::HeadFitStep &s) {
+                TrainingProgress p;
+                p.epoch = offset + s.epoch;
+                p.epochs = offset + adaptEpochs;
+                p.batch = s.step;
+                p.batches = int((trainRefs.size() + size_t(ao.batchSize) - 1) / size_t(ao.batchSize));
+                p.trainLoss = s.loss;
+                p.valLoss = kNan;
+                p.epochDone = s.epochDone;
+                p.seconds = clock.elapsed() / 1000.0;
+                if (s.epochDone)
+                    outcome.history.push_back(p);
+                if (onProgress)
+                    onProgress(p);
+            };
+            at::AutoGradMode gradMode(true);
+            adapted = detail::adaptLastBlock(newNet, ap, ao, onAdapt, cancel);
+            outcome.cancelled = outcome.cancelled || adapted.cancelled;
+        }
+        const bool backboneChanged = adapted.epochsRun > 0;
         auto bytes = detail::serializeTorchStateDict(detail::trainableStateDict(newNet));
         if (!bytes)
             return R::failure(bytes.error());
@@ -618,7 +665,14 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
             const LabelledTrack &track = request.curated.at(e.curatedIndex);
             const std::vector<int> columns = columnsOf(split.heldOut.at(e.curatedIndex), tags);
             const at::Tensor baseProbs = at::sigmoid(e.baseLogits).contiguous();
-            const at::Tensor newProbs = at::sigmoid(newNet->outputLayer()->forward(e.embedding)).contiguous();
+            bool hasHeld = false;
+            for (int s = 0; s < track.segments.size() && !hasHeld; ++s)
+                hasHeld = split.heldOutSegments.contains(qMakePair(e.curatedIndex, s));
+            if (!hasHeld)
+                continue;
+            const at::Tensor newLogits = backboneChanged ? detail::logitsOfWindows(newNet, e.features, e.starts)
+                                                         : newNet->outputLayer()->forward(e.embedding);
+            const at::Tensor newProbs = at::sigmoid(newLogits).contiguous();
             for (int s = 0; s < track.segments.size(); ++s) {
                 if (!split.heldOutSegments.contains(qMakePair(e.curatedIndex, s)))
                     continue;
@@ -685,7 +739,12 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
         training.insert(QStringLiteral("seed"), QString::number(request.seed));
         training.insert(QStringLiteral("epochs_requested"), fitOptions.epochs);
         training.insert(QStringLiteral("epochs_run"), fit.epochsRun);
-        training.insert(QStringLiteral("cancelled"), fit.cancelled);
+        training.insert(QStringLiteral("adapt_epochs_requested"), adaptEpochs);
+        training.insert(QStringLiteral("adapt_epochs_run"), adapted.epochsRun);
+        training.insert(QStringLiteral("adapted_modules"), QJsonArray::fromStringList(adapted.trainedModules));
+        training.insert(QStringLiteral("adapt_learning_rate"), request.tuning.adaptLearningRate);
+        training.insert(QStringLiteral("adapt_distill"), request.tuning.adaptDistill);
+        training.insert(QStringLiteral("cancelled"), outcome.cancelled);
         training.insert(QStringLiteral("embedding_seconds"), prepSeconds);
         training.insert(QStringLiteral("seconds"), outcome.seconds);
         training.insert(QStringLiteral("threads"), at::get_num_threads());

@@ -28,9 +28,17 @@ struct RetrainTuning
     int windowsPerFrame = 4;         ///< training windows per long-term frame length (hop = frames / this)
     double learningRate = 0.05;      ///< full-batch Adam
     int stepsPerEpoch = 10;
-    double newTagRidge = 1e-3;       ///< L2 on new rows (standardised embedding)
-    double oldTagPull = 1e-2;        ///< L2 pull of base rows towards the base weights
-    double distill = 1.0;            ///< weight of the base model's outputs as soft targets on base rows
+    double newTagRidge = 1e-2;       ///< L2 on new rows (standardised embedding)
+    double oldTagPull = 0.1;         ///< L2 pull of base rows towards the base weights
+    double distill = 5.0;            ///< weight of the base model's outputs as soft targets on base rows
+    /// Second stage: the output layer and the backbone's last block are
+    /// fine-tuned on the windows (mini-batch Adam, batch norm frozen) with
+    /// distillation on the base rows. -1: automatic (about 8000 window
+    /// passes, 2 to 8 epochs); 0: frozen backbone only.
+    int adaptEpochs = -1;
+    double adaptLearningRate = 3e-3;
+    double adaptDistill = 3.0;
+    int adaptModules = 2;            ///< parameter modules before the output layer that are trained (conv + batch norm)
 };
 
 /// What a curator's retrain asks for. Value type; any thread.
@@ -89,12 +97,14 @@ struct RetrainOutcome
 /// version next to it. Stateless; call from a worker thread (it blocks):
 /// progress is reported on that thread; cancel is checked between batches.
 ///
-/// Method: the base network's backbone is kept frozen; every long-term frame
-/// (window) of the curated tracks is embedded once at a quarter-frame hop,
-/// and the output layer is refitted on those embeddings: new tags get fresh
-/// rows (class-balanced logistic regression, L2), the base tags' rows are
-/// pulled towards the base weights and distilled on the base model's own
-/// outputs, so old tags change only where the curated verdicts ask for it.
+/// Method: every long-term frame (window) of the curated tracks is embedded
+/// once by the frozen base backbone at a quarter-frame hop, and the output
+/// layer is refitted on those embeddings: new tags get fresh rows
+/// (class-balanced logistic regression, L2), the base tags' rows are pulled
+/// towards the base weights and distilled on the base model's own outputs,
+/// so old tags change only where the curated verdicts ask for it. Then the
+/// output layer and the backbone's last block are fine-tuned on the same
+/// windows (RetrainTuning::adaptEpochs), again with distillation.
 /// Progress: first epoch-0 reports while the tracks are embedded (batch =
 /// tracks done, batches = tracks, trainLoss NaN), then per step and per epoch
 /// (valLoss = loss on the held-out windows, shown only, never used to choose).

@@ -14,8 +14,8 @@
 // Environment: TAGLANE_BENCH_RETRAIN_DIR keeps the corpora between runs
 // (generated when absent); TAGLANE_BENCH_THREADS (default 2);
 // TAGLANE_BENCH_K (e.g. "50") runs one K; TAGLANE_BENCH_MODEL another base
-// bundle; TAGLANE_RETRAIN_{RIDGE,PULL,DISTILL,WINDOWS,EPOCHS} override the
-// tuning (for measurements).
+// bundle; TAGLANE_RETRAIN_{RIDGE,PULL,DISTILL,WINDOWS,EPOCHS,ADAPT_EPOCHS,
+// ADAPT_LR,ADAPT_DISTILL,ADAPT_MODULES} override the tuning (for measurements).
 #include "engine/corpus/labelledaudiofolder.h"
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/model/modelbundle.h"
@@ -251,6 +251,10 @@ private Q_SLOTS:
         request.tuning.oldTagPull = envDouble("TAGLANE_RETRAIN_PULL", request.tuning.oldTagPull);
         request.tuning.distill = envDouble("TAGLANE_RETRAIN_DISTILL", request.tuning.distill);
         request.tuning.windowsPerFrame = int(envDouble("TAGLANE_RETRAIN_WINDOWS", request.tuning.windowsPerFrame));
+        request.tuning.adaptEpochs = int(envDouble("TAGLANE_RETRAIN_ADAPT_EPOCHS", request.tuning.adaptEpochs));
+        request.tuning.adaptLearningRate = envDouble("TAGLANE_RETRAIN_ADAPT_LR", request.tuning.adaptLearningRate);
+        request.tuning.adaptDistill = envDouble("TAGLANE_RETRAIN_ADAPT_DISTILL", request.tuning.adaptDistill);
+        request.tuning.adaptModules = int(envDouble("TAGLANE_RETRAIN_ADAPT_MODULES", request.tuning.adaptModules));
         QElapsedTimer clock;
         clock.start();
         auto outcome = Retrainer::run(request);

@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QSet>
 #include <QTest>
 
@@ -72,6 +73,7 @@ private:
         r.outputFolder = m_dir + QLatin1Char('/') + out;
         r.threads = 1;
         r.epochs = 5;
+        r.tuning.adaptEpochs = 1;
         r.seed = 7;
         return r;
     }
@@ -235,8 +237,11 @@ private Q_SLOTS:
         QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error()));
         QVERIFY(!outcome->cancelled);
         QCOMPARE(prepReports, m_curated.size());
-        QCOMPARE(epochReports, 5);
-        QCOMPARE(int(outcome->history.size()), 5);
+        QCOMPARE(epochReports, 6);  // 5 of the output layer, 1 of the last block
+        QCOMPARE(int(outcome->history.size()), 6);
+        QCOMPARE(outcome->history.back().epoch, 6);
+        QCOMPARE(outcome->manifest.training.value(QStringLiteral("adapt_epochs_run")).toInt(), 1);
+        QVERIFY(outcome->manifest.training.value(QStringLiteral("adapted_modules")).toArray().contains(QStringLiteral("output")));
         QCOMPARE(outcome->newTags, QStringList{kNewTag});
         // Base tags first, in their order, then the new one.
         QStringList expected = m_baseManifest.tags.names();
@@ -337,6 +342,19 @@ private Q_SLOTS:
         QVERIFY(early->cancelled);
         QVERIFY(early->bundleFolder.isEmpty());
         QVERIFY(!QFileInfo::exists(r.outputFolder));
+        // During the last-block stage: the weights of the last finished epoch are written.
+        std::atomic_bool stopAdapt{false};
+        RetrainRequest r3 = request(QStringLiteral("cancel-adapt.tlmodel"));
+        r3.tuning.adaptEpochs = 3;
+        auto adapt = Retrainer::run(r3, [&](const TrainingProgress &p) {
+            if (p.epochDone && p.epoch == 6)
+                stopAdapt = true;
+        }, &stopAdapt);
+        QVERIFY(adapt.ok());
+        QVERIFY(adapt->cancelled);
+        QCOMPARE(int(adapt->history.size()), 6);
+        QVERIFY(ModelBundle::open(adapt->bundleFolder).ok());
+        QCOMPARE(adapt->manifest.training.value(QStringLiteral("adapt_epochs_run")).toInt(), 1);
         // After the first epoch: the weights so far are kept and written.
         std::atomic_bool stopLater{false};
         RetrainRequest r2 = request(QStringLiteral("cancel-late.tlmodel"));
