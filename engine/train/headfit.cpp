@@ -106,7 +106,9 @@ AdaptResult adaptLastBlock(TrainableNet &net, const AdaptProblem &p, const Adapt
     const at::Tensor share = 0.5 * both + (1.0 - both);
     const at::Tensor posW = at::where(pos > 0, share / pos.clamp_min(1.0), at::zeros_like(pos));
     const at::Tensor negW = at::where(neg > 0, share / neg.clamp_min(1.0), at::zeros_like(neg));
-    const at::Tensor cellW = p.mask * (p.targets * posW + (1.0 - p.targets) * negW);  // [N, T], sums to 1 per row
+    at::Tensor cellW = p.mask * (p.targets * posW + (1.0 - p.targets) * negW);  // [N, T], sums to 1 per row
+    if (p.rowWeight.defined())
+        cellW = cellW * p.rowWeight;
     const at::Tensor softH = bernoulliEntropy(p.soft);
     const at::Tensor base = p.hasBase.to(at::kFloat);
 
@@ -193,7 +195,9 @@ HeadFitResult fitHead(const HeadFitProblem &p, const HeadFitOptions &options,
     const at::Tensor share = 0.5 * both + (1.0 - both);            // 0.5 each with both classes, else 1
     const at::Tensor posW = at::where(pos > 0, share / pos.clamp_min(1.0), at::zeros_like(pos));
     const at::Tensor negW = at::where(neg > 0, share / neg.clamp_min(1.0), at::zeros_like(neg));
-    const at::Tensor cellW = p.mask * (p.targets * posW + (1.0 - p.targets) * negW);  // [N, T]
+    at::Tensor cellW = p.mask * (p.targets * posW + (1.0 - p.targets) * negW);  // [N, T]
+    if (p.rowWeight.defined())
+        cellW = cellW * p.rowWeight;
     const at::Tensor base = p.hasBase.to(at::kFloat);
     const at::Tensor softT = p.soft.defined() ? p.soft : at::zeros_like(p.targets);
     const at::Tensor softH = bernoulliEntropy(softT);

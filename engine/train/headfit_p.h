@@ -25,6 +25,7 @@ struct HeadFitProblem
     at::Tensor mask;        ///< [N, T] 1 where the label is known
     at::Tensor soft;        ///< [N, T] the base model's probabilities (distillation targets)
     at::Tensor hasBase;     ///< [T] 1 for rows the base model has (pulled towards it, distilled)
+    at::Tensor rowWeight;   ///< optional [T]: weight of each row's curated-label term (default 1)
     at::Tensor initWeight;  ///< [T, D] base rows; zeros for new tags
     at::Tensor initBias;    ///< [T]
     at::Tensor valX;        ///< optional [M, D]: held-out windows, only to report a loss (never used to choose)
@@ -84,6 +85,7 @@ struct AdaptProblem
     at::Tensor mask;      ///< [N, T]
     at::Tensor soft;      ///< [N, T] base model probabilities
     at::Tensor hasBase;   ///< [T]
+    at::Tensor rowWeight; ///< optional [T]: weight of each row's curated-label term
 };
 
 struct AdaptOptions

@@ -565,6 +565,25 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
             }
         }
         problem.hasBase = at::tensor(hasBase, at::kFloat);
+        // Evidence per row: curated training segments with a known cell.
+        std::vector<float> rowWeight(size_t(nTags), 1.0f);
+        {
+            std::vector<int> segmentsKnown(size_t(nTags), 0);
+            for (int i = 0; i < split.training.size(); ++i) {
+                const LabelledTrack &t = split.training.at(i);
+                const std::vector<int> columns = columnsOf(t, tags);
+                for (int s = 0; s < t.segments.size(); ++s)
+                    for (int c = 0; c < nTags; ++c)
+                        segmentsKnown[size_t(c)] += std::isnan(cellOf(t, columns, s, c)) ? 0 : 1;
+            }
+            for (int c = 0; c < nTags; ++c) {
+                if (rowMap[size_t(c)] >= 0 && request.tuning.evidenceSegments > 0) {
+                    const double k = segmentsKnown[size_t(c)];
+                    rowWeight[size_t(c)] = float(k / (k + request.tuning.evidenceSegments));
+                }
+            }
+        }
+        problem.rowWeight = at::tensor(rowWeight, at::kFloat);
         if (!valXs.empty()) {
             problem.valX = at::cat(valXs, 0);
             problem.valTargets = at::tensor(valTargets, at::kFloat).view({problem.valX.size(0), nTags});
@@ -626,6 +645,7 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
             ap.mask = problem.mask;
             ap.soft = problem.soft;
             ap.hasBase = problem.hasBase;
+            ap.rowWeight = problem.rowWeight;
             detail::AdaptOptions ao;
             ao.epochs = adaptEpochs;
             ao.learningRate = request.tuning.adaptLearningRate;
@@ -744,6 +764,7 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
         training.insert(QStringLiteral("adapted_modules"), QJsonArray::fromStringList(adapted.trainedModules));
         training.insert(QStringLiteral("adapt_learning_rate"), request.tuning.adaptLearningRate);
         training.insert(QStringLiteral("adapt_distill"), request.tuning.adaptDistill);
+        training.insert(QStringLiteral("evidence_segments"), request.tuning.evidenceSegments);
         training.insert(QStringLiteral("cancelled"), outcome.cancelled);
         training.insert(QStringLiteral("embedding_seconds"), prepSeconds);
         training.insert(QStringLiteral("seconds"), outcome.seconds);

@@ -31,6 +31,10 @@ struct RetrainTuning
     double newTagRidge = 1e-2;       ///< L2 on new rows (standardised embedding)
     double oldTagPull = 0.1;         ///< L2 pull of base rows towards the base weights
     double distill = 5.0;            ///< weight of the base model's outputs as soft targets on base rows
+    /// A base tag's curated labels weigh k / (k + this), k = its curated
+    /// training segments: a few verdicts nudge a tag the model knows, many
+    /// verdicts retrain it. New tags always weigh 1.
+    double evidenceSegments = 50.0;
     /// Second stage: the output layer and the backbone's last block are
     /// fine-tuned on the windows (mini-batch Adam, batch norm frozen) with
     /// distillation on the base rows. -1: automatic (about 8000 window

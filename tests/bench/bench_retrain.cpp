@@ -15,7 +15,7 @@
 // (generated when absent); TAGLANE_BENCH_THREADS (default 2);
 // TAGLANE_BENCH_K (e.g. "50") runs one K; TAGLANE_BENCH_MODEL another base
 // bundle; TAGLANE_RETRAIN_{RIDGE,PULL,DISTILL,WINDOWS,EPOCHS,ADAPT_EPOCHS,
-// ADAPT_LR,ADAPT_DISTILL,ADAPT_MODULES} override the tuning (for measurements).
+// ADAPT_LR,ADAPT_DISTILL,ADAPT_MODULES,EVIDENCE} override the tuning (for measurements).
 #include "engine/corpus/labelledaudiofolder.h"
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/model/modelbundle.h"
@@ -255,6 +255,7 @@ private Q_SLOTS:
         request.tuning.adaptLearningRate = envDouble("TAGLANE_RETRAIN_ADAPT_LR", request.tuning.adaptLearningRate);
         request.tuning.adaptDistill = envDouble("TAGLANE_RETRAIN_ADAPT_DISTILL", request.tuning.adaptDistill);
         request.tuning.adaptModules = int(envDouble("TAGLANE_RETRAIN_ADAPT_MODULES", request.tuning.adaptModules));
+        request.tuning.evidenceSegments = envDouble("TAGLANE_RETRAIN_EVIDENCE", request.tuning.evidenceSegments);
         QElapsedTimer clock;
         clock.start();
         auto outcome = Retrainer::run(request);
