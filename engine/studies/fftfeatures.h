@@ -16,7 +16,7 @@ struct FftFeatureSettings
 {
     int sampleRate = 16000;
     int nFft = 2048;       ///< FFT frame (128 ms at 16 kHz)
-    int hop = 1024;        ///< between frames inside a clip
+    int hop = 1024;        ///< between frames inside a clip; must divide nFft / 2 (else nFft / 2 is used)
     int bands = 48;        ///< log-spaced rectangular bands between fMin and fMax
     double fMin = 50.0;
     double fMax = 8000.0;
