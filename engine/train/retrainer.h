@@ -135,6 +135,11 @@ public:
     static RetrainSplit splitHoldOut(const QVector<LabelledTrack> &curated, const Vocabulary &tags,
                                      const QVector<QPair<int, int>> &heldOut);
 
+    /// Whether the bundle can be the base of a retrain (readable, and of one
+    /// of Taglane's trainable architectures); the failure says why in a
+    /// sentence naming the bundle. Any thread (reads the manifest only).
+    static Status canRetrain(const QString &bundleFolder);
+
     /// The curated verdicts of tracks in the store (all tracks when trackIds
     /// is empty) as LabelledTracks over the store's active vocabulary:
     /// Present 1, Absent 0, Unknown NaN. Tracks without any verdict are left

@@ -392,6 +392,9 @@ private Q_SLOTS:
         QVERIFY(ModelBundle::write(foreignFolder, foreign, readAll(ModelBundle::open(m_base)->weightsPath())).ok());
         RetrainRequest imported = request(QStringLiteral("from-musicnn.tlmodel"));
         imported.baseBundle = foreignFolder;
+        QVERIFY(Retrainer::canRetrain(m_base).ok());
+        QVERIFY(!Retrainer::canRetrain(foreignFolder).ok());
+        QVERIFY(Retrainer::canRetrain(foreignFolder).error().contains(QStringLiteral("musicnn")));
         auto e3 = Retrainer::run(imported);
         QVERIFY(!e3.ok());
         QVERIFY2(e3.error().contains(QStringLiteral("musicnn")), qPrintable(e3.error()));
