@@ -305,6 +305,56 @@
     </message>
 </context>
 <context>
+    <name>ClipCnn</name>
+    <message>
+        <source>There are no training clips.</source>
+        <translation>没有训练切片。</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>The validation clips differ in shape or tags from the training clips.</source>
+        <translation>验证切片与训练切片的形状或标签不同。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Training the clip CNN failed: %1</source>
+        <translation>训练切片 CNN 失败：%1</translation>
+    </message>
+    <message>
+        <source>The clip CNN has not been trained.</source>
+        <translation>切片 CNN 尚未训练。</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>The clips have another shape or tag count than the clip CNN was trained on.</source>
+        <translation>这些切片的形状或标签数与训练切片 CNN 时所用的不同。</translation>
+    </message>
+    <message>
+        <source>The clip CNN failed: %1</source>
+        <translation>切片 CNN 运行失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ClipStudy</name>
+    <message>
+        <source>The clip length must be %1 frames (the front end&apos;s long-term frame).</source>
+        <translation>切片长度必须为 %1 帧（即前端的长时帧）。</translation>
+    </message>
+</context>
+<context>
     <name>ColorLegend</name>
     <message>
         <source>dB</source>
@@ -385,6 +435,183 @@
     <message>
         <source>Precision</source>
         <translation>精确率</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationView</name>
+    <message>
+        <source>n/a</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source>A second model scored on the same segments, shown as &quot;before&quot;</source>
+        <translation>在相同片段上评分的第二个模型，显示为“之前”</translation>
+    </message>
+    <message>
+        <source>Folder with audio files and CAL500exp CSVs</source>
+        <translation>包含音频文件和 CAL500exp CSV 的文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Browse...</source>
+        <translation>浏览(&amp;B)...</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate</source>
+        <translation>评估(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>compared with:</source>
+        <translation>对比：</translation>
+    </message>
+    <message>
+        <source>Labelled folder:</source>
+        <translation>已标注的文件夹：</translation>
+    </message>
+    <message>
+        <source>Curves of:</source>
+        <translation>曲线：</translation>
+    </message>
+    <message>
+        <source>(no other model)</source>
+        <translation>（无其他模型）</translation>
+    </message>
+    <message>
+        <source>Labelled Folder</source>
+        <translation>已标注的文件夹</translation>
+    </message>
+    <message>
+        <source>An evaluation is running already.</source>
+        <translation>已有评估正在运行。</translation>
+    </message>
+    <message>
+        <source>Choose a model to evaluate.</source>
+        <translation>请选择要评估的模型。</translation>
+    </message>
+    <message>
+        <source>Choose a folder holding audio files and their CAL500exp CSV labels.</source>
+        <translation>请选择包含音频文件及其 CAL500exp CSV 标注的文件夹。</translation>
+    </message>
+    <message>
+        <source>Evaluating %1 on %2...</source>
+        <translation>正在 %2 上评估 %1...</translation>
+    </message>
+    <message>
+        <source>The evaluation was cancelled.</source>
+        <translation>评估已取消。</translation>
+    </message>
+    <message>
+        <source>The evaluation stopped without a result.</source>
+        <translation>评估已停止，未得到结果。</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 on %n track(s), %2 segments, in %3 s.</source>
+        <translation>
+            <numerusform>%1：%n 个曲目，%2 个片段，用时 %3 s。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Before: %1. After: %2.</source>
+        <translation>之前：%1。之后：%2。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n track(s), %1 segments.</source>
+        <translation>
+            <numerusform>%n 个曲目，%1 个片段。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) skipped or doubtful: %1</source>
+        <translation>
+            <numerusform>%n 个文件被跳过或存疑：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Macro (mean over tags)</source>
+        <translation>宏平均（各标签的均值）</translation>
+    </message>
+    <message>
+        <source>Micro (all cells pooled)</source>
+        <translation>微平均（汇总所有单元格）</translation>
+    </message>
+    <message>
+        <source>Macro, tags both models have</source>
+        <translation>宏平均，两个模型共有的标签</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Present /
+absent</source>
+        <translation>存在 /
+不存在</translation>
+    </message>
+    <message>
+        <source>ROC-AUC</source>
+        <translation>ROC-AUC</translation>
+    </message>
+    <message>
+        <source>PR-AUC</source>
+        <translation>PR-AUC</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation>%1
+%2</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>New tag: the earlier model has no output for it</source>
+        <translation>新标签：较早的模型没有此标签的输出</translation>
+    </message>
+    <message>
+        <source>All tags (micro)</source>
+        <translation>所有标签（微平均）</translation>
+    </message>
+    <message>
+        <source>%1AUC %2</source>
+        <translation>%1AUC %2</translation>
+    </message>
+    <message>
+        <source>%1AP %2</source>
+        <translation>%1AP %2</translation>
+    </message>
+    <message>
+        <source>ROC: %1</source>
+        <translation>ROC：%1</translation>
+    </message>
+    <message>
+        <source>Precision-recall: %1</source>
+        <translation>精确率-召回率：%1</translation>
     </message>
 </context>
 <context>
@@ -1431,6 +1658,62 @@
             <numerusform>跳过了 %n 行。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Re&amp;train Model...</source>
+        <translation>重新训练模型(&amp;T)...</translation>
+    </message>
+    <message>
+        <source>Fine-tune the selected model on your curated verdicts (Ctrl+Shift+R)</source>
+        <translation>用您审校过的判定微调所选模型（Ctrl+Shift+R）</translation>
+    </message>
+    <message>
+        <source>E&amp;valuate Model...</source>
+        <translation>评估模型(&amp;V)...</translation>
+    </message>
+    <message>
+        <source>Per-tag metrics and ROC / precision-recall curves of a model on a labelled folder</source>
+        <translation>模型在已标注文件夹上的各标签指标及 ROC / 精确率-召回率曲线</translation>
+    </message>
+    <message>
+        <source>Roll &amp;Back to Parent Version</source>
+        <translation>回退到父版本(&amp;B)</translation>
+    </message>
+    <message>
+        <source>The selected model was not retrained from a listed version.</source>
+        <translation>所选模型不是基于列表中的某个版本重新训练的。</translation>
+    </message>
+    <message>
+        <source>New model version saved in %1.</source>
+        <translation>新的模型版本已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>Retraining the model in the background...</source>
+        <translation>正在后台重新训练模型...</translation>
+    </message>
+    <message>
+        <source>Use Model</source>
+        <translation>使用模型</translation>
+    </message>
+    <message>
+        <source>The new model version is not listed in the model panel.</source>
+        <translation>新的模型版本未列在模型面板中。</translation>
+    </message>
+    <message>
+        <source>Re-tagging the open track with the new model...</source>
+        <translation>正在用新模型为打开的曲目重新打标签...</translation>
+    </message>
+    <message>
+        <source>Evaluate Model</source>
+        <translation>评估模型</translation>
+    </message>
+    <message>
+        <source>Quit Taglane</source>
+        <translation>退出 Taglane</translation>
+    </message>
+    <message>
+        <source>A retrain is running. Cancel it and quit? Nothing of it will be kept.</source>
+        <translation>正在重新训练。要取消并退出吗？其结果将不会保留。</translation>
+    </message>
 </context>
 <context>
     <name>ModelBundle</name>
@@ -1498,24 +1781,16 @@
 <context>
     <name>ModelEvaluator</name>
     <message>
-        <source>%1 does not hold %2 outputs for the manifest&apos;s tags.</source>
-        <translation>%1 不包含与清单中各标签对应的 %2 个输出。</translation>
+        <source>The calibration does not match the tags of %1.</source>
+        <translation>校准结果与 %1 的标签不匹配。</translation>
     </message>
     <message>
-        <source>The model %1 could not be loaded: %2</source>
-        <translation>无法加载模型 %1：%2</translation>
+        <source>%1 has no output bias with one entry per tag.</source>
+        <translation>%1 没有每个标签各对应一项的输出偏置。</translation>
     </message>
     <message>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
-    </message>
-    <message>
-        <source>The model failed on %1: %2</source>
-        <translation>模型在 %1 上运行失败：%2</translation>
-    </message>
-    <message>
-        <source>No labelled segment of %1 could be scored.</source>
-        <translation>%1 中没有任何已标注的片段可以评分。</translation>
+        <source>The bias of %1 could not be calibrated: %2</source>
+        <translation>无法校准 %1 的偏置：%2</translation>
     </message>
 </context>
 <context>
@@ -1548,6 +1823,18 @@
 (%2)</source>
         <translation>%1
 （%2）</translation>
+    </message>
+    <message>
+        <source>retrained from %1</source>
+        <translation>基于 %1 重新训练</translation>
+    </message>
+    <message>
+        <source>Retrained from %1</source>
+        <translation>基于 %1 重新训练</translation>
+    </message>
+    <message>
+        <source>Retrained from version %1 (not found)</source>
+        <translation>基于版本 %1 重新训练（未找到该版本）</translation>
     </message>
 </context>
 <context>
@@ -1719,6 +2006,49 @@
         <source>none recorded</source>
         <translation>未记录</translation>
     </message>
+    <message>
+        <source>Co&amp;mpare...</source>
+        <translation>比较(&amp;M)...</translation>
+    </message>
+    <message>
+        <source>Evaluate the selected version next to the one it was retrained from on a labelled folder</source>
+        <translation>在已标注的文件夹上评估所选版本，并与其重新训练所基于的版本对比</translation>
+    </message>
+    <message>
+        <source>Roll &amp;Back</source>
+        <translation>回退(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Switch back to the version the selected one was retrained from</source>
+        <translation>切换回所选版本重新训练所基于的版本</translation>
+    </message>
+    <message>
+        <source>Retrain...</source>
+        <translation>重新训练...</translation>
+    </message>
+    <message>
+        <source>Switch back to %1, the version this one was retrained from</source>
+        <translation>切换回 %1，即此版本重新训练所基于的版本</translation>
+    </message>
+    <message>
+        <source>The selected model was not retrained from a listed version</source>
+        <translation>所选模型不是基于列表中的某个版本重新训练的</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Retrained from &lt;b&gt;%1&lt;/b&gt;.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;基于 &lt;b&gt;%1&lt;/b&gt; 重新训练。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>MultiLabelLogistic</name>
+    <message>
+        <source>The baseline got %1 feature values and %2 labels for %3 examples of %4 features and %5 tags.</source>
+        <translation>基线模型收到 %1 个特征值和 %2 个标注值，但数据为 %3 个样本、每个样本 %4 个特征和 %5 个标签。</translation>
+    </message>
+    <message>
+        <source>Feature %1 of example %2 is not a finite number.</source>
+        <translation>样本 %2 的特征 %1 不是有限数。</translation>
+    </message>
 </context>
 <context>
     <name>NowPlayingPanel</name>
@@ -1752,6 +2082,359 @@
     <message>
         <source>Audio output failed (error %1); playback stopped.</source>
         <translation>音频输出失败（错误 %1）；播放已停止。</translation>
+    </message>
+</context>
+<context>
+    <name>RetrainController</name>
+    <message>
+        <source>A retrain is running already; wait for it or cancel it.</source>
+        <translation>已有重新训练正在进行；请等待其完成或将其取消。</translation>
+    </message>
+    <message>
+        <source>There are no curated segments to retrain on. Review some segments (present or absent) first.</source>
+        <translation>没有可用于重新训练的已审校片段。请先审校一些片段（存在或不存在）。</translation>
+    </message>
+    <message>
+        <source>The new model version cannot be written to %1: the folder exists already.</source>
+        <translation>无法将新的模型版本写入 %1：该文件夹已存在。</translation>
+    </message>
+    <message>
+        <source>The model folder %1 cannot be created.</source>
+        <translation>无法创建模型文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>The retrain stopped without a result.</source>
+        <translation>重新训练已停止，未得到结果。</translation>
+    </message>
+</context>
+<context>
+    <name>RetrainDialog</name>
+    <message>
+        <source>Retrain Model</source>
+        <translation>重新训练模型</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Retrain %1&lt;/b&gt;&lt;br&gt;Fine-tunes the current model on your curated verdicts and writes a new version to your models folder. Part of the curated segments is held out to compare the two versions.</source>
+        <translation>&lt;b&gt;重新训练 %1&lt;/b&gt;&lt;br&gt;用您审校过的判定微调当前模型，并将新版本写入您的模型文件夹。部分已审校片段会被留出，用于比较两个版本。</translation>
+    </message>
+    <message>
+        <source>&amp;Start Retrain</source>
+        <translation>开始重新训练(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Retrain</source>
+        <translation>取消重新训练(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Use New Model</source>
+        <translation>使用新模型(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Make the new version the current model (and tag the open track with it)</source>
+        <translation>将新版本设为当前模型（并用它为打开的曲目打标签）</translation>
+    </message>
+    <message>
+        <source>&amp;Keep Current</source>
+        <translation>保留当前模型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Keep using the current model; the new version stays in your models folder</source>
+        <translation>继续使用当前模型；新版本保留在您的模型文件夹中</translation>
+    </message>
+    <message>
+        <source>All tracks in the library</source>
+        <translation>曲库中的所有曲目</translation>
+    </message>
+    <message>
+        <source>Only the tracks selected in the library (none is selected)</source>
+        <translation>仅曲库中选中的曲目（当前未选中任何曲目）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Only the %n track(s) selected in the library</source>
+        <translation>
+            <numerusform>仅曲库中选中的 %n 个曲目</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>存在</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>不存在</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Passes over the curated segments; training stops early when the held-out loss stops improving</source>
+        <translation>遍历已审校片段的轮数；留出集损失不再改善时提前停止训练</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Share of the curated segments of each tag kept out of training to compare the two versions</source>
+        <translation>每个标签的已审校片段中不参与训练、用于比较两个版本的比例</translation>
+    </message>
+    <message>
+        <source>New version:</source>
+        <translation>新版本：</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>轮数：</translation>
+    </message>
+    <message>
+        <source>Held out:</source>
+        <translation>留出：</translation>
+    </message>
+    <message>
+        <source>Learn from the curated segments of:</source>
+        <translation>学习以下范围内的已审校片段：</translation>
+    </message>
+    <message>
+        <source>Preparing...</source>
+        <translation>正在准备...</translation>
+    </message>
+    <message>
+        <source>Held-out metrics</source>
+        <translation>留出集指标</translation>
+    </message>
+    <message>
+        <source>Loss curve</source>
+        <translation>损失曲线</translation>
+    </message>
+    <message>
+        <source>No annotation store is open, so there are no curated labels to learn from.</source>
+        <translation>未打开标注库，因此没有可供学习的审校标注。</translation>
+    </message>
+    <message>
+        <source>new tag: the output layer grows</source>
+        <translation>新标签：输出层随之扩展</translation>
+    </message>
+    <message>
+        <source>no curated segments (kept as it is)</source>
+        <translation>没有已审校片段（保持不变）</translation>
+    </message>
+    <message>
+        <source>only %1 examples: no before/after figure</source>
+        <translation>仅有 %1 个样本：不给出前后对比数值</translation>
+    </message>
+    <message>
+        <source>absent</source>
+        <translation>不存在</translation>
+    </message>
+    <message>
+        <source>present</source>
+        <translation>存在</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n curated segment(s)</source>
+        <translation>
+            <numerusform>%n 个已审校片段</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>on %n track(s).</source>
+        <translation>
+            <numerusform>分布在 %n 个曲目中。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New tags grow the model&apos;s output layer: %1.</source>
+        <translation>新标签会扩展模型的输出层：%1。</translation>
+    </message>
+    <message>
+        <source>Preparing the curated segments (reading audio, computing features)...</source>
+        <translation>正在准备已审校片段（读取音频、计算特征）...</translation>
+    </message>
+    <message>
+        <source>Preparing %p%</source>
+        <translation>正在准备 %p%</translation>
+    </message>
+    <message>
+        <source>Reading the curated tracks and computing what the current model hears in them: %1 of %2 (%3 s)</source>
+        <translation>正在读取已审校的曲目并计算当前模型从中听到的内容：第 %1 个，共 %2 个（%3 s）</translation>
+    </message>
+    <message>
+        <source>Training %p%</source>
+        <translation>正在训练 %p%</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2, step %3 of %4: training loss %5</source>
+        <translation>第 %1/%2 轮，第 %3/%4 步：训练损失 %5</translation>
+    </message>
+    <message>
+        <source>, held-out loss %1 after epoch %2</source>
+        <translation>，第 %2 轮后的留出集损失 %1</translation>
+    </message>
+    <message>
+        <source> (%1 s)</source>
+        <translation> (%1 s)</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; was trained on %2 curated segments in %3 s; %4 held-out segments compare it with the current model below (&quot;n/a&quot;: the current model has no output for that tag).</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 已在 %2 个已审校片段上训练完成，用时 %3 s；下方用 %4 个留出片段将其与当前模型比较（“不适用”：当前模型没有该标签的输出）。</translation>
+    </message>
+    <message>
+        <source>New tags: %1.</source>
+        <translation>新标签：%1。</translation>
+    </message>
+    <message>
+        <source>Saved as %1</source>
+        <translation>已保存为 %1</translation>
+    </message>
+    <message>
+        <source>The retrain failed: %1</source>
+        <translation>重新训练失败：%1</translation>
+    </message>
+    <message>
+        <source>The retrain was cancelled; no new version was written.</source>
+        <translation>重新训练已取消；未写入新版本。</translation>
+    </message>
+    <message>
+        <source>A retrain is running. Cancel it? Nothing of it will be kept.</source>
+        <translation>正在重新训练。要取消吗？其结果将不会保留。</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>正在取消...</translation>
+    </message>
+</context>
+<context>
+    <name>RetrainLossPlot</name>
+    <message>
+        <source>Epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Training objective</source>
+        <translation>训练目标函数</translation>
+    </message>
+    <message>
+        <source>Held-out loss</source>
+        <translation>留出集损失</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Held out (right axis)</source>
+        <translation>留出集（右轴）</translation>
+    </message>
+</context>
+<context>
+    <name>RetrainPlan</name>
+    <message>
+        <source>The current model cannot be read: %1</source>
+        <translation>无法读取当前模型：%1</translation>
+    </message>
+    <message>
+        <source>Select the model to retrain in the model panel first.</source>
+        <translation>请先在模型面板中选择要重新训练的模型。</translation>
+    </message>
+    <message>
+        <source>%1 is a %2 model, which Taglane can use but not train (imported models keep their published weights). Select a Taglane model, such as the default one, to retrain.</source>
+        <translation>%1 是 %2 模型，Taglane 可以使用但不能训练它（导入的模型保留其发布时的权重）。请选择一个 Taglane 模型（例如默认模型）进行重新训练。</translation>
+    </message>
+    <message>
+        <source>No curated segments: mark segments present or absent in the tag lane (or import labels) before retraining.</source>
+        <translation>没有已审校片段：重新训练前，请先在标签泳道中将片段标记为存在或不存在（或导入标注）。</translation>
+    </message>
+</context>
+<context>
+    <name>Retrainer</name>
+    <message>
+        <source>The annotation store is not open.</source>
+        <translation>标注库未打开。</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 has no track with id %2.</source>
+        <translation>标注库 %1 中没有 ID 为 %2 的曲目。</translation>
+    </message>
+    <message>
+        <source>The base model could not be read: %1</source>
+        <translation>无法读取基础模型：%1</translation>
+    </message>
+    <message>
+        <source>The model %1 is a &quot;%2&quot; model, which Taglane can use but not retrain; retrain a model of one of Taglane&apos;s own architectures (%3).</source>
+        <translation>模型 %1 是“%2”模型，Taglane 可以使用但不能重新训练它；请重新训练采用 Taglane 自有架构（%3）之一的模型。</translation>
+    </message>
+    <message>
+        <source>No output folder was given for the retrained model.</source>
+        <translation>未指定重新训练后模型的输出文件夹。</translation>
+    </message>
+    <message>
+        <source>The output folder %1 already exists; choose a new folder for the retrained model.</source>
+        <translation>输出文件夹 %1 已存在；请为重新训练后的模型另选一个新文件夹。</translation>
+    </message>
+    <message>
+        <source>The hold-out share must be at least 0 and below 1 (got %1).</source>
+        <translation>留出比例必须不小于 0 且小于 1（实际为 %1）。</translation>
+    </message>
+    <message>
+        <source>The model %1 cannot be retrained.</source>
+        <translation>模型 %1 无法重新训练。</translation>
+    </message>
+    <message>
+        <source>The new model&apos;s tags do not start with the base model&apos;s tags in order; rows are matched by name.</source>
+        <translation>新模型的标签并非以基础模型的标签按原顺序开头；各行将按名称匹配。</translation>
+    </message>
+    <message>
+        <source>There are no curated segments to learn from: mark tags present or absent in some segments first (none of the %1 tracks given has a verdict on the model&apos;s tags).</source>
+        <translation>没有可供学习的已审校片段：请先在一些片段中将标签标记为存在或不存在（给定的 %1 个曲目中没有任何曲目对该模型的标签有判定）。</translation>
+    </message>
+    <message>
+        <source>No curated segment was held out, so there is no before/after comparison.</source>
+        <translation>没有留出任何已审校片段，因此无法进行前后对比。</translation>
+    </message>
+    <message>
+        <source>%1 is too short to learn from.</source>
+        <translation>%1 太短，无法用于学习。</translation>
+    </message>
+    <message>
+        <source>None of the curated tracks could be read: %1</source>
+        <translation>无法读取任何已审校的曲目：%1</translation>
+    </message>
+    <message>
+        <source>Every curated segment was held out or lies where no window could be cut; curate more segments or lower the hold-out share.</source>
+        <translation>所有已审校片段都已被留出，或位于无法切出窗口的位置；请审校更多片段或降低留出比例。</translation>
+    </message>
+    <message>
+        <source>The new tag &quot;%1&quot; has no curated verdict outside the hold-out; its output learns nothing.</source>
+        <translation>新标签“%1”在留出集之外没有审校判定；其输出学不到任何内容。</translation>
+    </message>
+    <message>
+        <source>%1 (retrained)</source>
+        <translation>%1（重新训练）</translation>
+    </message>
+    <message>
+        <source>Retraining failed: %1</source>
+        <translation>重新训练失败：%1</translation>
     </message>
 </context>
 <context>
@@ -2151,10 +2834,6 @@
         <translation>模型包 %1 使用架构“%2”，此版本的 Taglane 无法运行。</translation>
     </message>
     <message>
-        <source>The model bundle %1 expects %2 Hz audio; %3 models run at 16000 Hz.</source>
-        <translation>模型包 %1 要求 %2 Hz 的音频；%3 模型以 16000 Hz 运行。</translation>
-    </message>
-    <message>
         <source>The model bundle %1 gives a chunk of %2 samples; FCN needs %3.</source>
         <translation>模型包 %1 给出的块长度为 %2 个采样；FCN 需要 %3 个。</translation>
     </message>
@@ -2189,6 +2868,10 @@
     <message>
         <source>The model %1 failed while tagging: %2</source>
         <translation>模型 %1 在打标签时失败：%2</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 expects %2 Hz audio; %3 models run at %4 Hz.</source>
+        <translation>模型包 %1 要求 %2 Hz 的音频；%3 模型以 %4 Hz 运行。</translation>
     </message>
 </context>
 <context>
@@ -2710,6 +3393,10 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
 </source>
         <translation>运行 &apos;%1 --help&apos; 查看选项。
 </translation>
+    </message>
+    <message>
+        <source>retrain a model on a store&apos;s curated verdicts; held-out metrics before and after</source>
+        <translation>基于标注库中的审校判定重新训练模型；给出留出集上训练前后的指标</translation>
     </message>
 </context>
 <context>
@@ -3469,6 +4156,150 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
         <source> (early stop)</source>
         <translation> (早停)</translation>
     </message>
+    <message>
+        <source>instead of evaluating: choose per-tag decision thresholds on --data (a validation folder, never the test folder) and fold them into the bundle&apos;s output bias, so that 0.5 stays the threshold; rewrites the bundle</source>
+        <translation>不进行评估，而是在 --data（验证文件夹，切勿使用测试文件夹）上为各标签选择决策阈值，并将其并入模型包的输出偏置，使阈值仍为 0.5；会改写模型包</translation>
+    </message>
+    <message>
+        <source>--calibrate cannot be combined with --record, --json or --plots.</source>
+        <translation>--calibrate 不能与 --record、--json 或 --plots 同时使用。</translation>
+    </message>
+    <message>
+        <source>Calibrated %1 on %2 (%3 segments): bias shift per tag, F1 at 0.5 before and after</source>
+        <translation>已在 %2 上校准 %1（%3 个片段）：各标签的偏置偏移量，以及校准前后阈值 0.5 下的 F1</translation>
+    </message>
+    <message>
+        <source>Retrains a model on the curated verdicts of an annotation store (present/absent per segment and tag), holding out part of the curated segments, and prints the held-out metrics before and after. Tags the store has verdicts for and the model lacks are added to the model.</source>
+        <translation>基于标注库中的审校判定（每个片段和标签的存在/不存在）重新训练模型，留出部分已审校片段，并输出训练前后的留出集指标。标注库中有判定而模型缺少的标签会被添加到模型中。</translation>
+    </message>
+    <message>
+        <source>annotation store (read only)</source>
+        <translation>标注库（只读）</translation>
+    </message>
+    <message>
+        <source>base model bundle (default: the bundled default model)</source>
+        <translation>基础模型包（默认：内置的默认模型）</translation>
+    </message>
+    <message>
+        <source>new model bundle folder (must not exist)</source>
+        <translation>新模型包文件夹（必须尚不存在）</translation>
+    </message>
+    <message>
+        <source>only these tracks: store ids or audio paths, comma separated</source>
+        <translation>仅限这些曲目：标注库 ID 或音频路径，以逗号分隔</translation>
+    </message>
+    <message>
+        <source>share of the curated segments held out (default 0.25)</source>
+        <translation>留出的已审校片段比例（默认 0.25）</translation>
+    </message>
+    <message>
+        <source>write the before/after metrics as JSON</source>
+        <translation>将训练前后的指标写为 JSON</translation>
+    </message>
+    <message>
+        <source>name of the new model</source>
+        <translation>新模型的名称</translation>
+    </message>
+    <message>
+        <source>seed of the hold-out draw (default 1)</source>
+        <translation>留出抽样的随机种子（默认 1）</translation>
+    </message>
+    <message>
+        <source>epochs (default: the retrainer&apos;s)</source>
+        <translation>轮数（默认：重新训练器的设定）</translation>
+    </message>
+    <message>
+        <source>CPU threads (default: all)</source>
+        <translation>CPU 线程数（默认：全部）</translation>
+    </message>
+    <message>
+        <source>no progress on stderr</source>
+        <translation>不在 stderr 上显示进度</translation>
+    </message>
+    <message>
+        <source>--store STORE is required.</source>
+        <translation>必须指定 --store STORE。</translation>
+    </message>
+    <message>
+        <source>--holdout needs a number from 0 up to (not including) 1.</source>
+        <translation>--holdout 需要 0 到 1 之间（不含 1）的数字。</translation>
+    </message>
+    <message>
+        <source>--seed needs a whole number.</source>
+        <translation>--seed 需要整数。</translation>
+    </message>
+    <message>
+        <source>--epochs needs a whole number, 0 or more.</source>
+        <translation>--epochs 需要大于或等于 0 的整数。</translation>
+    </message>
+    <message>
+        <source>--threads needs a whole number, 0 or more.</source>
+        <translation>--threads 需要大于或等于 0 的整数。</translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose a new folder for the retrained model.</source>
+        <translation>%1 已存在；请为重新训练后的模型另选一个新文件夹。</translation>
+    </message>
+    <message>
+        <source>the store %1 does not exist.</source>
+        <translation>标注库 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>the store %1 has no track %2.</source>
+        <translation>标注库 %1 中没有曲目 %2。</translation>
+    </message>
+    <message>
+        <source>embedding track %1/%2</source>
+        <translation>正在计算曲目嵌入 %1/%2</translation>
+    </message>
+    <message>
+        <source>epoch %1/%2: loss %3, held-out loss %4</source>
+        <translation>轮次 %1/%2：损失 %3，留出集损失 %4</translation>
+    </message>
+    <message>
+        <source>Retrained %1 on %2 curated tracks: %3 segments trained on, %4 held out; %5 s</source>
+        <translation>已基于 %2 个已审校曲目重新训练 %1：%3 个片段用于训练，%4 个被留出；用时 %5 s</translation>
+    </message>
+    <message>
+        <source>New tags: %1</source>
+        <translation>新标签：%1</translation>
+    </message>
+    <message>
+        <source>New model: %1 (version %2, parent %3)</source>
+        <translation>新模型：%1（版本 %2，父版本 %3）</translation>
+    </message>
+    <message>
+        <source>held-out ROC-AUC</source>
+        <translation>留出集 ROC-AUC</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>after</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>macro ROC-AUC</source>
+        <translation>宏平均 ROC-AUC</translation>
+    </message>
+    <message>
+        <source>macro F1</source>
+        <translation>宏平均 F1</translation>
+    </message>
+    <message>
+        <source>(cancelled: the weights of the last finished epoch were kept)</source>
+        <translation>（已取消：保留了最后一个完成轮次的权重）</translation>
+    </message>
+    <message>
+        <source>let the learning rate fall from --lr to 0 along a half cosine over --epochs</source>
+        <translation>在 --epochs 轮内让学习率沿半个余弦周期从 --lr 降到 0</translation>
+    </message>
 </context>
 <context>
     <name>taglane::engine</name>
@@ -3591,6 +4422,38 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     <message>
         <source>The checkpoint %1 could not be read (is it a checkpoint of this architecture?): %2</source>
         <translation>无法读取检查点 %1（它是此架构的检查点吗？）：%2</translation>
+    </message>
+    <message>
+        <source>The %1 clips are inconsistent (sizes or sequence length).</source>
+        <translation>%1切片不一致（大小或序列长度）。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>The clips name %1, which the folder does not hold.</source>
+        <translation>切片引用了 %1，但文件夹中没有该文件。</translation>
+    </message>
+    <message>
+        <source>%1 does not hold %2 outputs for the manifest&apos;s tags.</source>
+        <translation>%1 不包含与清单中各标签对应的 %2 个输出。</translation>
+    </message>
+    <message>
+        <source>%1 is a %2 model; only Taglane&apos;s trainable architectures can be calibrated.</source>
+        <translation>%1 是 %2 模型；只有 Taglane 的可训练架构才能校准。</translation>
+    </message>
+    <message>
+        <source>The model %1 could not be loaded: %2</source>
+        <translation>无法加载模型 %1：%2</translation>
+    </message>
+    <message>
+        <source>The model failed on %1: %2</source>
+        <translation>模型在 %1 上运行失败：%2</translation>
+    </message>
+    <message>
+        <source>No labelled segment of %1 could be scored.</source>
+        <translation>%1 中没有任何已标注的片段可以评分。</translation>
     </message>
 </context>
 <context>
