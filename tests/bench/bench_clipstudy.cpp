@@ -12,30 +12,17 @@
 //   TAGLANE_CLIP_VAL_TRACKS (10), TAGLANE_CLIP_TEST_TRACKS (30)
 //   TAGLANE_CLIP_EPOCHS (12), TAGLANE_CLIP_PATIENCE (4), TAGLANE_CLIP_THREADS (1),
 //   TAGLANE_CLIP_SEED (1)
-#include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/studies/clipstudy.h"
 
-#include "testsupport.h"
+#include "studycorpus.h"
 
-#include <QCoreApplication>
-#include <QDir>
 #include <QFileInfo>
 #include <QTest>
 
 #include <cmath>
 
 using namespace taglane::engine;
-
-namespace {
-
-int envInt(const char *name, int fallback)
-{
-    bool ok = false;
-    const int v = qEnvironmentVariableIntValue(name, &ok);
-    return ok && v > 0 ? v : fallback;
-}
-
-} // namespace
+using taglane::tests::envInt;
 
 class BenchClipStudy : public QObject
 {
@@ -44,32 +31,16 @@ class BenchClipStudy : public QObject
 private:
     QString m_dir;
 
-    void ensureCorpus(const QString &name, int tracks, quint64 seed)
-    {
-        const QString folder = m_dir + QLatin1Char('/') + name;
-        if (QDir(folder).exists() && !QDir(folder).entryList({QStringLiteral("*.csv")}, QDir::Files).isEmpty())
-            return;
-        SynthCorpusOptions options;
-        options.tracks = tracks;
-        options.seed = seed;
-        options.channels = 1;
-        options.outDir = folder;
-        auto summary = SynthCorpusGenerator::generate(options);
-        QVERIFY2(summary.ok(), qPrintable(summary.ok() ? QString() : summary.error()));
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
         if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
             QSKIP("the FluidR3 GM soundfont is not installed");
-        m_dir = qEnvironmentVariable("TAGLANE_STUDY_CORPUS");
-        if (m_dir.isEmpty())
-            m_dir = taglane::tests::tempDir(QStringLiteral("bench_clipstudy"));
-        QDir().mkpath(m_dir);
-        ensureCorpus(QStringLiteral("train"), envInt("TAGLANE_CLIP_TRAIN_TRACKS", 60), 2026);
-        ensureCorpus(QStringLiteral("val"), envInt("TAGLANE_CLIP_VAL_TRACKS", 10), 2027);
-        ensureCorpus(QStringLiteral("test"), envInt("TAGLANE_CLIP_TEST_TRACKS", 30), 2028);
+        QString error;
+        m_dir = taglane::tests::studyCorpus(QStringLiteral("bench_clipstudy"), envInt("TAGLANE_CLIP_TRAIN_TRACKS", 60),
+                                            envInt("TAGLANE_CLIP_VAL_TRACKS", 10), envInt("TAGLANE_CLIP_TEST_TRACKS", 30),
+                                            &error);
+        QVERIFY2(!m_dir.isEmpty(), qPrintable(error));
     }
 
     void cnnAgainstBaseline()
@@ -95,13 +66,5 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char **argv)
-{
-    // Training runs for many minutes: lift QtTest's 5-minute watchdog.
-    if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT"))
-        qputenv("QTEST_FUNCTION_TIMEOUT", "86400000");
-    QCoreApplication app(argc, argv);
-    BenchClipStudy test;
-    return QTest::qExec(&test, argc, argv);
-}
+TAGLANE_STUDY_BENCH_MAIN(BenchClipStudy)
 #include "bench_clipstudy.moc"

@@ -20,14 +20,12 @@
 //                           training can be done in several shorter runs
 //   TAGLANE_TV_MINUTES      stop starting epochs after about this many minutes
 //                           (the best epoch so far is evaluated)
-#include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/train/modelevaluator.h"
 #include "engine/train/trainer.h"
 #include "engine/train/trainingexamples.h"
 
-#include "testsupport.h"
+#include "studycorpus.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -42,22 +40,10 @@
 #include <numeric>
 
 using namespace taglane::engine;
+using taglane::tests::envDouble;
+using taglane::tests::envInt;
 
 namespace {
-
-int envInt(const char *name, int fallback)
-{
-    bool ok = false;
-    const int v = qEnvironmentVariableIntValue(name, &ok);
-    return ok && v > 0 ? v : fallback;
-}
-
-double envDouble(const char *name, double fallback)
-{
-    bool ok = false;
-    const double v = qEnvironmentVariable(name).toDouble(&ok);
-    return ok && v > 0 ? v : fallback;
-}
 
 struct ArchOutcome
 {
@@ -79,32 +65,16 @@ private:
     QMap<QString, ArchOutcome> m_outcomes;
     QStringList m_order;
 
-    void ensureCorpus(const QString &name, int tracks, quint64 seed)
-    {
-        const QString folder = m_dir + QLatin1Char('/') + name;
-        if (QDir(folder).exists() && !QDir(folder).entryList({QStringLiteral("*.csv")}, QDir::Files).isEmpty())
-            return;
-        SynthCorpusOptions options;
-        options.tracks = tracks;
-        options.seed = seed;
-        options.channels = 1;
-        options.outDir = folder;
-        auto summary = SynthCorpusGenerator::generate(options);
-        QVERIFY2(summary.ok(), qPrintable(summary.ok() ? QString() : summary.error()));
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
         if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
             QSKIP("the FluidR3 GM soundfont is not installed");
-        m_dir = qEnvironmentVariable("TAGLANE_STUDY_CORPUS");
-        if (m_dir.isEmpty())
-            m_dir = taglane::tests::tempDir(QStringLiteral("bench_tvmodels"));
-        QDir().mkpath(m_dir);
-        ensureCorpus(QStringLiteral("train"), envInt("TAGLANE_TV_TRAIN_TRACKS", 60), 2026);
-        ensureCorpus(QStringLiteral("val"), envInt("TAGLANE_TV_VAL_TRACKS", 10), 2027);
-        ensureCorpus(QStringLiteral("test"), envInt("TAGLANE_TV_TEST_TRACKS", 30), 2028);
+        QString error;
+        m_dir = taglane::tests::studyCorpus(QStringLiteral("bench_tvmodels"), envInt("TAGLANE_TV_TRAIN_TRACKS", 60),
+                                            envInt("TAGLANE_TV_VAL_TRACKS", 10), envInt("TAGLANE_TV_TEST_TRACKS", 30),
+                                            &error);
+        QVERIFY2(!m_dir.isEmpty(), qPrintable(error));
     }
 
     void studyModels_data()
@@ -237,13 +207,5 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char **argv)
-{
-    // Training runs for many minutes: lift QtTest's 5-minute watchdog.
-    if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT"))
-        qputenv("QTEST_FUNCTION_TIMEOUT", "86400000");
-    QCoreApplication app(argc, argv);
-    BenchTvModels test;
-    return QTest::qExec(&test, argc, argv);
-}
+TAGLANE_STUDY_BENCH_MAIN(BenchTvModels)
 #include "bench_tvmodels.moc"
