@@ -15,31 +15,42 @@ work=${2:-/tmp/taglane-default-model}
 cli="$build/app/taglane-cli"
 [ -x "$cli" ] || { echo "train-default-model.sh: $cli not found; build first (scripts/build.sh)" >&2; exit 1; }
 
-train_tracks=${TRAIN_TRACKS:-120}
-val_tracks=${VAL_TRACKS:-16}
+train_tracks=${TRAIN_TRACKS:-400}
+val_tracks=${VAL_TRACKS:-30}
 test_tracks=${TEST_TRACKS:-30}
-epochs=${EPOCHS:-40}
+epochs=${EPOCHS:-10}
 threads=${THREADS:-2}
 out=resources/models/default.tlmodel
 
 mkdir -p "$work"
-# Seeds: 2026 training, 2027 validation, 2028 held-out test.
-[ -f "$work/train/vocabulary.tsv" ] || "$cli" synth-corpus --tracks "$train_tracks" --seed 2026 --mono --quiet --out "$work/train"
-[ -f "$work/val/vocabulary.tsv" ]   || "$cli" synth-corpus --tracks "$val_tracks" --seed 2027 --mono --quiet --out "$work/val"
-[ -f "$work/test/vocabulary.tsv" ]  || "$cli" synth-corpus --tracks "$test_tracks" --seed 2028 --mono --quiet --out "$work/test"
+# Seeds: 2026 training, 2027 validation, 2028 held-out test. A corpus folder
+# with another number of tracks (e.g. from an older run) is rendered again.
+corpus() {  # corpus NAME TRACKS SEED
+    local dir="$work/$1"
+    if [ ! -f "$dir/vocabulary.tsv" ] || [ "$(ls "$dir"/*.csv 2>/dev/null | wc -l)" -ne "$2" ]; then
+        rm -rf "$dir"
+        "$cli" synth-corpus --tracks "$2" --seed "$3" --mono --quiet --out "$dir"
+    fi
+}
+corpus train "$train_tracks" 2026
+corpus val "$val_tracks" 2027
+corpus test "$test_tracks" 2028
 
 start=$(date +%s)
-# Stage 1: from scratch, plain BCE (alpha 1), early stopping on validation loss
-# (the run behind the shipped bundle stopped after 22 epochs, best epoch 18).
-"$cli" train --data "$work/train" --val-data "$work/val" --arch default --out "$work/stage1.tlmodel" \
-    --epochs "$epochs" --batch 32 --lr 0.001 --alpha 1 --seed 1 --patience 4 --threads "$threads" \
-    --checkpoint "$work/stage1.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"
-# Stage 2: fine-tune with the positive-penalty weight alpha = 2 (raises recall
-# at threshold 0.5: held-out macro F1 0.708 -> 0.801, macro ROC-AUC 0.923 -> 0.931).
-"$cli" train --data "$work/train" --val-data "$work/val" --arch default --init "$work/stage1.tlmodel" --out "$out" \
-    --epochs 4 --batch 32 --lr 0.0003 --alpha 2 --seed 1 --patience 0 --threads "$threads" \
-    --checkpoint "$work/stage2.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"
+# One stage from scratch: Adam, learning rate 0.002 falling to 0 along a half
+# cosine over the epochs, positive-penalty weight alpha = 2 (raises recall at
+# the 0.5 threshold, i.e. F1, for the rarer tags), no early stop; the epoch
+# with the lowest validation loss is kept.
+rm -f "$work/train.ckpt"
+"$cli" train --data "$work/train" --val-data "$work/val" --arch default --out "$out" \
+    --epochs "$epochs" --batch 32 --lr 0.002 --cosine --alpha 2 --seed 1 --patience 0 --threads "$threads" \
+    --checkpoint "$work/train.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"
 end=$(date +%s)
 echo "training took $((end - start)) s (wall clock, features included)"
 
+# Per-tag decision thresholds chosen on the VALIDATION corpus only, folded
+# into the output bias (b' = b - c) so that 0.5 stays the lane's threshold.
+# Checked on a second validation corpus (seed 2029, 30 tracks): macro F1
+# 0.879 -> 0.886, macro ROC-AUC 0.967 -> 0.968.
+"$cli" evaluate --model "$out" --data "$work/val" --calibrate
 "$cli" evaluate --model "$out" --data "$work/test" --json "$work/heldout.json" --record

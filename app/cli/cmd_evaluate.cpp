@@ -17,6 +17,7 @@
 #include <QSaveFile>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cmath>
 
 namespace taglane::app {
@@ -116,7 +117,11 @@ int runEvaluate(const QStringList &args)
     const QCommandLineOption recordOption(QStringLiteral("record"),
                                           tr("store the metrics in the bundle's manifest (\"metrics\"), e.g. after a "
                                              "held-out evaluation"));
-    parser.addOptions({modelOption, dataOption, jsonOption, plotsOption, thresholdOption, recordOption});
+    const QCommandLineOption calibrateOption(
+        QStringLiteral("calibrate"),
+        tr("instead of evaluating: choose per-tag decision thresholds on --data (a validation folder, never the test "
+           "folder) and fold them into the bundle's output bias, so that 0.5 stays the threshold; rewrites the bundle"));
+    parser.addOptions({modelOption, dataOption, jsonOption, plotsOption, thresholdOption, recordOption, calibrateOption});
     if (!parser.parse(QStringList{QStringLiteral("taglane-cli evaluate")} + args))
         return usageError(parser.errorText());
     QTextStream out(stdout);
@@ -139,6 +144,42 @@ int runEvaluate(const QStringList &args)
     }
     if (parser.isSet(plotsOption) && !qobject_cast<QApplication *>(QCoreApplication::instance()))
         return usageError(tr("--plots needs the GUI libraries (run taglane-cli with --plots on its command line)."));
+
+    if (parser.isSet(calibrateOption)) {
+        if (parser.isSet(recordOption) || parser.isSet(jsonOption) || parser.isSet(plotsOption))
+            return usageError(tr("--calibrate cannot be combined with --record, --json or --plots."));
+        auto calibration = ModelEvaluator::calibrate(model, parser.value(dataOption));
+        if (!calibration) {
+            err << "taglane-cli evaluate: " << calibration.error() << "\n";
+            return 1;
+        }
+        const Status applied = ModelEvaluator::applyCalibration(model, calibration.value());
+        if (!applied) {
+            err << "taglane-cli evaluate: " << applied.error() << "\n";
+            return 1;
+        }
+        out << tr("Calibrated %1 on %2 (%3 segments): bias shift per tag, F1 at 0.5 before and after")
+                   .arg(model, parser.value(dataOption))
+                   .arg(calibration->segments)
+            << "\n";
+        double before = 0.0, after = 0.0;
+        for (int t = 0; t < calibration->tags.size(); ++t) {
+            out << QStringLiteral("%1  %2  %3  %4\n")
+                       .arg(calibration->tags.at(t), -36)
+                       .arg(calibration->shifts[size_t(t)], 6, 'f', 2)
+                       .arg(cell(calibration->f1Before[size_t(t)]), 7)
+                       .arg(cell(calibration->f1After[size_t(t)]), 7);
+            before += calibration->f1Before[size_t(t)];
+            after += calibration->f1After[size_t(t)];
+        }
+        const int count = std::max<int>(1, calibration->tags.size());
+        out << QStringLiteral("%1  %2  %3  %4\n")
+                   .arg(tr("macro"), -36)
+                   .arg(QString(), 6)
+                   .arg(cell(before / count), 7)
+                   .arg(cell(after / count), 7);
+        return 0;
+    }
 
     auto ev = ModelEvaluator::evaluate(model, parser.value(dataOption), threshold);
     if (!ev) {

@@ -77,9 +77,11 @@ int runTrain(const QStringList &args)
                                            QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption nameOption(QStringLiteral("name"), tr("model name in the manifest"), QStringLiteral("TEXT"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), tr("no progress display"));
+    const QCommandLineOption cosineOption(QStringLiteral("cosine"),
+                                          tr("let the learning rate fall from --lr to 0 along a half cosine over --epochs"));
     parser.addOptions({dataOption, valOption, archOption, outOption, epochsOption, batchOption, lrOption, alphaOption,
                        seedOption, patienceOption, initOption, resumeOption, checkpointOption, threadsOption, nameOption,
-                       quietOption});
+                       quietOption, cosineOption});
     if (!parser.parse(QStringList{QStringLiteral("taglane-cli train")} + args))
         return usageError(parser.errorText());
     QTextStream out(stdout);
@@ -118,6 +120,7 @@ int runTrain(const QStringList &args)
     config.initBundle = parser.value(initOption);
     config.resumeFrom = parser.value(resumeOption);
     config.modelName = parser.value(nameOption);
+    config.cosineDecay = parser.isSet(cosineOption);
     const QString bundle = parser.value(outOption);
     config.checkpointPath = parser.isSet(checkpointOption) ? parser.value(checkpointOption)
                                                            : QFileInfo(bundle).absoluteFilePath() + QStringLiteral(".ckpt");

@@ -335,6 +335,13 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
                 const size_t count = std::min(order.size() - first, size_t(config.batchSize));
                 at::Tensor f, t, m;
                 makeBatch(train, order, first, count, f, t, m);
+                if (config.cosineDecay) {
+                    const double step = double(epoch - 1) * batches + b;
+                    const double total = double(config.epochs) * batches;
+                    const double lr = config.learningRate * 0.5 * (1.0 + std::cos(M_PI * step / total));
+                    for (auto &group : optimizer.param_groups())
+                        static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
+                }
                 optimizer.zero_grad();
                 at::Tensor loss = detail::maskedWeightedBce(net->logits(f), t, m, config.alpha);
                 loss.backward();
@@ -412,6 +419,9 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
         training.insert(QStringLiteral("alpha"), config.alpha);
         training.insert(QStringLiteral("optimizer"), QStringLiteral("Adam"));
         training.insert(QStringLiteral("learning_rate"), config.learningRate);
+        training.insert(QStringLiteral("learning_rate_schedule"),
+                        config.cosineDecay ? QStringLiteral("cosine decay to 0 over the requested epochs, per batch")
+                                           : QStringLiteral("constant"));
         training.insert(QStringLiteral("batch_size"), config.batchSize);
         training.insert(QStringLiteral("seed"), QString::number(config.seed));
         training.insert(QStringLiteral("patience"), config.patience);

@@ -31,6 +31,9 @@ struct TrainingConfig
     QString resumeFrom;           ///< checkpoint to continue from
     QString modelName;            ///< manifest name; empty: derived from the architecture
     int maxBatchesPerEpoch = 0;   ///< 0 = all (for quick runs)
+    /// Learning rate per batch: a half cosine from learningRate down to 0 over
+    /// all `epochs` (step = batches done since epoch 1); false = constant.
+    bool cosineDecay = false;
 };
 
 /// One progress report: after each batch (valLoss NaN) and after each epoch.

@@ -12,6 +12,8 @@
 #include <QProcess>
 #include <QtTest>
 
+#include <cmath>
+
 namespace {
 
 using Run = taglane::tests::CliRun;
@@ -118,6 +120,59 @@ private Q_SLOTS:
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
         QVERIFY(resumed.err.contains(QStringLiteral("epoch 3/3")));
         QVERIFY(!resumed.err.contains(QStringLiteral("epoch 1/3")));
+    }
+
+    void calibrateFoldsThresholdsIntoBias()
+    {
+        // A copy of the bundle trained above, calibrated on the small folder:
+        // evaluating the calibrated bundle there at threshold 0.5 must give the
+        // per-tag F1 the calibration predicted from the shifted window outputs.
+        const QString source = m_dir + QStringLiteral("/small.tlmodel");
+        if (!QFileInfo::exists(source + QStringLiteral("/weights.pt")))
+            QSKIP("trainThenEvaluate did not leave a bundle");
+        const QString bundle = m_dir + QStringLiteral("/calibrated.tlmodel");
+        QDir().mkpath(bundle);
+        for (const char *name : {"manifest.json", "weights.pt"}) {
+            QFile::remove(bundle + QLatin1Char('/') + QLatin1String(name));
+            QVERIFY(QFile::copy(source + QLatin1Char('/') + QLatin1String(name), bundle + QLatin1Char('/') + QLatin1String(name)));
+        }
+        QCOMPARE(cli({QStringLiteral("evaluate"), QStringLiteral("--model"), bundle, QStringLiteral("--data"),
+                      m_dir + QStringLiteral("/test"), QStringLiteral("--calibrate"), QStringLiteral("--record")})
+                     .exitCode,
+                 2);
+        Run calibrate = cli({QStringLiteral("evaluate"), QStringLiteral("--model"), bundle, QStringLiteral("--data"),
+                             m_dir + QStringLiteral("/test"), QStringLiteral("--calibrate")});
+        QVERIFY2(calibrate.exitCode == 0, qPrintable(calibrate.err));
+        QVERIFY(calibrate.out.contains(QStringLiteral("Song-Loud")));
+
+        QFile manifestFile(bundle + QStringLiteral("/manifest.json"));
+        QVERIFY(manifestFile.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(manifestFile.readAll()).object();
+        const QJsonObject record = manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("threshold_calibration")).toObject();
+        const QJsonObject perTagShift = record.value(QStringLiteral("per_tag")).toObject();
+        QCOMPARE(perTagShift.size(), manifest.value(QStringLiteral("tags")).toArray().size());
+
+        const QString json = m_dir + QStringLiteral("/calibrated.json");
+        Run eval = cli({QStringLiteral("evaluate"), QStringLiteral("--model"), bundle, QStringLiteral("--data"),
+                        m_dir + QStringLiteral("/test"), QStringLiteral("--json"), json});
+        QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject perTag = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("per_tag")).toObject();
+        int compared = 0;
+        for (auto it = perTagShift.begin(); it != perTagShift.end(); ++it) {
+            const QJsonObject c = it.value().toObject();
+            const double shift = c.value(QStringLiteral("shift")).toDouble(99);
+            QVERIFY(shift >= -3.0 - 1e-9 && shift <= 3.0 + 1e-9);
+            const QJsonObject m = perTag.value(it.key()).toObject();
+            if (m.value(QStringLiteral("positives")).toInt() == 0 || !m.value(QStringLiteral("f1")).isDouble())
+                continue;
+            QVERIFY2(std::abs(m.value(QStringLiteral("f1")).toDouble() - c.value(QStringLiteral("f1_after")).toDouble(-1)) < 1e-9,
+                     qPrintable(it.key()));
+            QVERIFY(c.value(QStringLiteral("f1_after")).toDouble() >= 0.0);
+            ++compared;
+        }
+        QVERIFY(compared > 0);
     }
 };
 
