@@ -8,9 +8,9 @@
 // Environment (all optional):
 //   TAGLANE_STUDY_CORPUS      folder holding train/ val/ test/ corpora; rendered
 //                             there when absent (default: a temporary folder)
-//   TAGLANE_CLIP_TRAIN_TRACKS tracks rendered for training when absent (60)
-//   TAGLANE_CLIP_VAL_TRACKS (10), TAGLANE_CLIP_TEST_TRACKS (30)
-//   TAGLANE_CLIP_EPOCHS (12), TAGLANE_CLIP_PATIENCE (4), TAGLANE_CLIP_THREADS (1),
+//   TAGLANE_CLIP_TRAIN_TRACKS tracks rendered for training when absent (120)
+//   TAGLANE_CLIP_VAL_TRACKS (16), TAGLANE_CLIP_TEST_TRACKS (30)
+//   TAGLANE_CLIP_EPOCHS (30), TAGLANE_CLIP_PATIENCE (5), TAGLANE_CLIP_THREADS (1),
 //   TAGLANE_CLIP_SEED (1)
 #include "engine/studies/clipstudy.h"
 
@@ -37,8 +37,8 @@ private Q_SLOTS:
         if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
             QSKIP("the FluidR3 GM soundfont is not installed");
         QString error;
-        m_dir = taglane::tests::studyCorpus(QStringLiteral("bench_clipstudy"), envInt("TAGLANE_CLIP_TRAIN_TRACKS", 60),
-                                            envInt("TAGLANE_CLIP_VAL_TRACKS", 10), envInt("TAGLANE_CLIP_TEST_TRACKS", 30),
+        m_dir = taglane::tests::studyCorpus(QStringLiteral("bench_clipstudy"), envInt("TAGLANE_CLIP_TRAIN_TRACKS", 120),
+                                            envInt("TAGLANE_CLIP_VAL_TRACKS", 16), envInt("TAGLANE_CLIP_TEST_TRACKS", 30),
                                             &error);
         QVERIFY2(!m_dir.isEmpty(), qPrintable(error));
     }
@@ -49,8 +49,8 @@ private Q_SLOTS:
         options.trainFolder = m_dir + QStringLiteral("/train");
         options.validationFolder = m_dir + QStringLiteral("/val");
         options.testFolder = m_dir + QStringLiteral("/test");
-        options.cnn.epochs = envInt("TAGLANE_CLIP_EPOCHS", 12);
-        options.cnn.patience = envInt("TAGLANE_CLIP_PATIENCE", 4);
+        options.cnn.epochs = envInt("TAGLANE_CLIP_EPOCHS", 30);
+        options.cnn.patience = envInt("TAGLANE_CLIP_PATIENCE", 5);
         options.cnn.threads = envInt("TAGLANE_CLIP_THREADS", 1);
         options.cnn.seed = quint64(envInt("TAGLANE_CLIP_SEED", 1));
         auto report = ClipStudy::run(options);

@@ -9,10 +9,11 @@
 //   TAGLANE_STUDY_CORPUS    folder holding train/ val/ test/ corpora; rendered
 //                           there when absent (default: a temporary folder)
 //   TAGLANE_TV_TRAIN_TRACKS tracks used for training (60; the first N of train/)
-//   TAGLANE_TV_VAL_TRACKS   validation tracks rendered (10)
+//   TAGLANE_TV_VAL_TRACKS   validation tracks rendered (16)
 //   TAGLANE_TV_TEST_TRACKS  held-out tracks rendered (30)
-//   TAGLANE_TV_EPOCHS (15), TAGLANE_TV_PATIENCE (3), TAGLANE_TV_LR (0.0003),
-//   TAGLANE_TV_BATCH (32), TAGLANE_TV_THREADS (1), TAGLANE_TV_SEED (1)
+//   TAGLANE_TV_EPOCHS (16), TAGLANE_TV_PATIENCE (4), TAGLANE_TV_LR (0.0005),
+//   TAGLANE_TV_BATCH (32 frames for tvcnn, 8 sequences of 8 for tvcnn-lstm),
+//   TAGLANE_TV_THREADS (1), TAGLANE_TV_SEED (1)
 //   TAGLANE_TV_ARCHS        comma-separated subset of "tvcnn,tvcnn-lstm"
 //   TAGLANE_TV_OUT          keep the bundles and evaluation JSON here
 //   TAGLANE_TV_CHECKPOINTS  folder for per-epoch checkpoints <arch>.ckpt; a run
@@ -72,7 +73,7 @@ private Q_SLOTS:
             QSKIP("the FluidR3 GM soundfont is not installed");
         QString error;
         m_dir = taglane::tests::studyCorpus(QStringLiteral("bench_tvmodels"), envInt("TAGLANE_TV_TRAIN_TRACKS", 60),
-                                            envInt("TAGLANE_TV_VAL_TRACKS", 10), envInt("TAGLANE_TV_TEST_TRACKS", 30),
+                                            envInt("TAGLANE_TV_VAL_TRACKS", 16), envInt("TAGLANE_TV_TEST_TRACKS", 30),
                                             &error);
         QVERIFY2(!m_dir.isEmpty(), qPrintable(error));
     }
@@ -101,10 +102,10 @@ private Q_SLOTS:
 
         TrainingConfig config;
         config.architecture = arch;
-        config.epochs = envInt("TAGLANE_TV_EPOCHS", 15);
-        config.patience = envInt("TAGLANE_TV_PATIENCE", 3);
-        config.learningRate = envDouble("TAGLANE_TV_LR", 3e-4);
-        config.batchSize = envInt("TAGLANE_TV_BATCH", 32);
+        config.epochs = envInt("TAGLANE_TV_EPOCHS", 16);
+        config.patience = envInt("TAGLANE_TV_PATIENCE", 4);
+        config.learningRate = envDouble("TAGLANE_TV_LR", 5e-4);
+        config.batchSize = envInt("TAGLANE_TV_BATCH", train.sequence > 1 ? 8 : 32);
         config.threads = envInt("TAGLANE_TV_THREADS", 1);
         config.seed = quint64(envInt("TAGLANE_TV_SEED", 1));
         const QString checkpoints = qEnvironmentVariable("TAGLANE_TV_CHECKPOINTS");
