@@ -170,6 +170,50 @@ private Q_SLOTS:
         QVERIFY(!result->weights.isEmpty());
     }
 
+    void cosineScheduleResumesExactly()
+    {
+        // The cosine learning rate depends only on (epoch, batch): a run
+        // interrupted after epoch 2 and resumed gives the uninterrupted
+        // run's weights, and the schedule does change the result.
+        const TrainingExamples data = tinyDataset();
+        const QString dir = taglane::tests::tempDir(QStringLiteral("tst_training_cosine"));
+        TrainingConfig config = tinyConfig();
+        config.epochs = 4;
+        auto constant = Trainer::train(config, data, data);
+        config.cosineDecay = true;
+        auto straight = Trainer::train(config, data, data);
+        QVERIFY(constant.ok() && straight.ok());
+        QCOMPARE(straight->manifest.training.value(QStringLiteral("learning_rate_schedule")).toString().left(6),
+                 QStringLiteral("cosine"));
+        QVERIFY(Trainer::flatWeights(constant->weights).value() != Trainer::flatWeights(straight->weights).value());
+
+        config.checkpointPath = dir + QStringLiteral("/cosine.ckpt");
+        std::atomic_bool cancel{false};
+        auto interrupted = Trainer::train(
+            config, data, data,
+            [&](const TrainingProgress &p) {
+                if (p.epochDone && p.epoch == 2)
+                    cancel.store(true);
+            },
+            &cancel);
+        QVERIFY(interrupted.ok());
+        QVERIFY(interrupted->cancelled);
+        QCOMPARE(interrupted->epochsRun, 2);
+
+        config.resumeFrom = config.checkpointPath;
+        config.checkpointPath = dir + QStringLiteral("/cosine2.ckpt");
+        auto resumed = Trainer::train(config, data, data);
+        QVERIFY2(resumed.ok(), qPrintable(resumed.ok() ? QString() : resumed.error()));
+        QCOMPARE(resumed->epochsRun, 4);
+        const auto ws = Trainer::flatWeights(straight->weights).value();
+        const auto wr = Trainer::flatWeights(resumed->weights).value();
+        QCOMPARE(ws.size(), wr.size());
+        double maxDiff = 0;
+        for (size_t i = 0; i < ws.size(); ++i)
+            maxDiff = std::max(maxDiff, double(std::abs(ws[i] - wr[i])));
+        QVERIFY2(maxDiff < 1e-5, qPrintable(QStringLiteral("max difference %1").arg(maxDiff)));
+    }
+
     void checkpointAndResumeContinue()
     {
         const TrainingExamples data = tinyDataset();
