@@ -17,6 +17,18 @@ QString ModelFolders::userFolder()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/models");
 }
 
+QString ModelFolders::bundledDefault()
+{
+    for (const Folder &folder : searchFolders()) {
+        if (folder.origin != Origin::Bundled)
+            continue;
+        const QString candidate = QDir(folder.path).filePath(QStringLiteral("default.tlmodel"));
+        if (QFileInfo::exists(candidate + QStringLiteral("/manifest.json")))
+            return candidate;
+    }
+    return {};
+}
+
 QVector<ModelFolders::Folder> ModelFolders::searchFolders()
 {
     QVector<Folder> folders;

@@ -39,6 +39,9 @@ public:
     /// executable's bin folder, and <source>/resources/models when run from
     /// a build tree), without duplicates. Folders need not exist.
     static QVector<Folder> searchFolders();
+    /// The model Taglane ships (default.tlmodel in a bundled folder), used
+    /// when no model is chosen; empty when it is not installed.
+    static QString bundledDefault();
     /// Every *.tlmodel folder directly inside the given folders, sorted by
     /// manifest name within a folder; a bundle seen twice is listed once.
     static QVector<Entry> scan(const QVector<Folder> &folders);

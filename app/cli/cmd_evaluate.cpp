@@ -42,19 +42,6 @@ QString cell(double v)
     return std::isfinite(v) ? QString::number(v, 'f', 3) : QStringLiteral("  -  ");
 }
 
-/// resources/models/default.tlmodel (build tree) or share/taglane/models (installed).
-QString defaultModel()
-{
-    for (const auto &folder : widgets::ModelFolders::searchFolders()) {
-        if (folder.origin != widgets::ModelFolders::Origin::Bundled)
-            continue;
-        const QString candidate = QDir(folder.path).filePath(QStringLiteral("default.tlmodel"));
-        if (QFileInfo::exists(candidate + QStringLiteral("/manifest.json")))
-            return candidate;
-    }
-    return {};
-}
-
 bool writePlots(const ModelEvaluation &ev, const QString &dir, QTextStream &err)
 {
     if (!QDir().mkpath(dir)) {
@@ -138,7 +125,7 @@ int runEvaluate(const QStringList &args)
         return usageError(tr("--threshold needs a number from 0 to 1."));
     QString model = parser.value(modelOption);
     if (model.isEmpty()) {
-        model = defaultModel();
+        model = widgets::ModelFolders::bundledDefault();
         if (model.isEmpty())
             return usageError(tr("no --model was given and the default model (default.tlmodel) was not found."));
     }

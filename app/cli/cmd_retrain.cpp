@@ -10,7 +10,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -46,18 +45,6 @@ QString delta(double before, double after)
 QJsonValue number(double v)
 {
     return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
-}
-
-QString defaultModel()
-{
-    for (const auto &folder : widgets::ModelFolders::searchFolders()) {
-        if (folder.origin != widgets::ModelFolders::Origin::Bundled)
-            continue;
-        const QString candidate = QDir(folder.path).filePath(QStringLiteral("default.tlmodel"));
-        if (QFileInfo::exists(candidate + QStringLiteral("/manifest.json")))
-            return candidate;
-    }
-    return {};
 }
 
 QJsonObject reportJson(const MetricsReport &r, const Vocabulary &tags)
@@ -137,7 +124,7 @@ int runRetrain(const QStringList &args)
         return usageError(kCommand, tr("--threads needs a whole number, 0 or more."));
     QString model = parser.value(modelOption);
     if (model.isEmpty()) {
-        model = defaultModel();
+        model = widgets::ModelFolders::bundledDefault();
         if (model.isEmpty())
             return usageError(kCommand, tr("no --model was given and the default model (default.tlmodel) was not found."));
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Retrainer's data side: curated verdicts from the store and the hold-out.
 #include "engine/store/annotationstore.h"
+#include "engine/train/curatedcells_p.h"
 #include "engine/train/retrainer.h"
 
 #include <QCoreApplication>
@@ -24,19 +25,8 @@ QString tr(const char *text)
 
 constexpr float kUnknown = std::numeric_limits<float>::quiet_NaN();
 
-std::vector<int> columnsOf(const LabelledTrack &track, const Vocabulary &tags)
-{
-    std::vector<int> c(size_t(tags.size()), -1);
-    for (int t = 0; t < tags.size(); ++t)
-        c[size_t(t)] = track.tags.indexOf(tags.at(t).name);
-    return c;
-}
-
-float cellOf(const LabelledTrack &track, const std::vector<int> &columns, int segment, int tag)
-{
-    const int c = columns[size_t(tag)];
-    return c >= 0 ? track.value(segment, c) : kUnknown;
-}
+using detail::cellOf;
+using detail::columnsOf;
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "engine/eval/metrics.h"
 #include "engine/model/statedict_p.h"
 #include "engine/store/annotationstore.h"
+#include "engine/train/curatedcells_p.h"
 #include "engine/train/headfit_p.h"
 #include "engine/train/retrainer.h"
 #include "engine/train/trainablenet_p.h"
@@ -37,20 +38,8 @@ QString tr(const char *text)
 constexpr float kUnknown = std::numeric_limits<float>::quiet_NaN();
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
-/// Column of each of `tags` in a track's own tag list (-1 where it lacks it).
-std::vector<int> columnsOf(const LabelledTrack &track, const Vocabulary &tags)
-{
-    std::vector<int> c(size_t(tags.size()), -1);
-    for (int t = 0; t < tags.size(); ++t)
-        c[size_t(t)] = track.tags.indexOf(tags.at(t).name);
-    return c;
-}
-
-float cellOf(const LabelledTrack &track, const std::vector<int> &columns, int segment, int tag)
-{
-    const int c = columns[size_t(tag)];
-    return c >= 0 ? track.value(segment, c) : kUnknown;
-}
+using detail::cellOf;
+using detail::columnsOf;
 
 /// One curated track embedded: windows at the training hop.
 struct EmbeddedTrack

@@ -15,6 +15,7 @@
 #include "engine/train/trainingexamples.h"
 #include "engine/train/modelevaluator.h"
 
+#include "basemodel.h"
 #include "testsupport.h"
 
 #include <QAbstractItemModelTester>
@@ -29,34 +30,6 @@
 
 using namespace taglane;
 
-namespace {
-
-/// A small base model trained here on `corpus` (so the test does not depend on
-/// the shipped default model matching the architecture code): taglane-cnn,
-/// two short epochs, one thread. Returns the bundle folder, empty on failure.
-QString trainBaseModel(const QString &corpus, const QString &folder)
-{
-    engine::LabelledAudioFolder::Options options;
-    options.probeAudio = false;
-    auto tracks = engine::LabelledAudioFolder::read(corpus, options);
-    if (!tracks.ok())
-        return {};
-    auto examples = engine::ExampleBuilder::fromTracks(tracks->tracks, QStringLiteral("taglane-cnn"), {});
-    if (!examples.ok())
-        return {};
-    engine::TrainingConfig config;
-    config.architecture = QStringLiteral("taglane-cnn");
-    config.epochs = 2;
-    config.patience = 0;
-    config.threads = 1;
-    config.maxBatchesPerEpoch = 4;
-    config.modelName = QStringLiteral("Test base");
-    auto result = engine::Trainer::train(config, examples.value(), examples.value());
-    if (!result.ok() || !result->writeBundle(folder).ok())
-        return {};
-    return folder;
-}
-} // namespace
 
 class tst_EvaluationView : public QObject
 {
@@ -83,7 +56,7 @@ private Q_SLOTS:
         options.channels = 1;
         options.outDir = m_corpus;
         QVERIFY(engine::SynthCorpusGenerator::generate(options).ok());
-        m_base = trainBaseModel(m_corpus, QFileInfo(m_corpus).absolutePath() + QStringLiteral("/models/base.tlmodel"));
+        m_base = taglane::tests::trainBaseModel(m_corpus, QFileInfo(m_corpus).absolutePath() + QStringLiteral("/models/base.tlmodel"));
         QVERIFY(!m_base.isEmpty());
         m_models = std::make_unique<widgets::ModelListModel>();
         m_models->setFolders({{QFileInfo(m_base).absolutePath(), widgets::ModelFolders::Origin::Bundled}});

@@ -28,6 +28,7 @@
 #include "engine/train/trainingexamples.h"
 #include "engine/store/annotationstore.h"
 
+#include "basemodel.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -43,31 +44,6 @@ using namespace taglane;
 namespace {
 const QString kNewTag = QStringLiteral("Curated-Test_Tag");
 
-/// A small base model trained here on `corpus` (so the test does not depend on
-/// the shipped default model matching the architecture code): taglane-cnn,
-/// two short epochs, one thread. Returns the bundle folder, empty on failure.
-QString trainBaseModel(const QString &corpus, const QString &folder)
-{
-    engine::LabelledAudioFolder::Options options;
-    options.probeAudio = false;
-    auto tracks = engine::LabelledAudioFolder::read(corpus, options);
-    if (!tracks.ok())
-        return {};
-    auto examples = engine::ExampleBuilder::fromTracks(tracks->tracks, QStringLiteral("taglane-cnn"), {});
-    if (!examples.ok())
-        return {};
-    engine::TrainingConfig config;
-    config.architecture = QStringLiteral("taglane-cnn");
-    config.epochs = 2;
-    config.patience = 0;
-    config.threads = 1;
-    config.maxBatchesPerEpoch = 4;
-    config.modelName = QStringLiteral("Test base");
-    auto result = engine::Trainer::train(config, examples.value(), examples.value());
-    if (!result.ok() || !result->writeBundle(folder).ok())
-        return {};
-    return folder;
-}
 }
 
 class tst_Retrain : public QObject
@@ -147,7 +123,7 @@ private Q_SLOTS:
         const auto generated = engine::SynthCorpusGenerator::generate(options);
         QVERIFY2(generated.ok(), qPrintable(generated.ok() ? QString() : generated.error()));
         // The base model learns the corpus's tags, before the curator's new one exists.
-        m_base = trainBaseModel(m_corpus, m_dir + QStringLiteral("/models/base.tlmodel"));
+        m_base = taglane::tests::trainBaseModel(m_corpus, m_dir + QStringLiteral("/models/base.tlmodel"));
         QVERIFY(!m_base.isEmpty());
         qputenv("TAGLANE_MODEL_PATH", QFileInfo(m_base).absolutePath().toUtf8());
         QVERIFY(addNewTagColumn());
