@@ -2038,6 +2038,10 @@ absent</source>
         <source>&lt;p&gt;Retrained from &lt;b&gt;%1&lt;/b&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;基于 &lt;b&gt;%1&lt;/b&gt; 重新训练。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>none (trained from scratch)</source>
+        <translation>无（从头训练）</translation>
+    </message>
 </context>
 <context>
     <name>MultiLabelLogistic</name>

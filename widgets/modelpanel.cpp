@@ -211,7 +211,10 @@ QString ModelPanel::manifestHtml(const ModelFolders::Entry &entry)
     };
     row(tr("Architecture"), m.architecture);
     row(tr("Version"), m.version);
-    row(tr("Parent"), m.parentVersion.isEmpty() ? tr("none (imported)") : m.parentVersion);
+    // A bundle without a parent was either trained from scratch (it has a
+    // training summary) or imported from a published checkpoint.
+    const QString noParent = m.training.isEmpty() ? tr("none (imported)") : tr("none (trained from scratch)");
+    row(tr("Parent"), m.parentVersion.isEmpty() ? noParent : m.parentVersion);
     row(tr("Tags"), tr("%1 (%2)").arg(m.tags.size()).arg(m.tags.names().mid(0, 6).join(QStringLiteral(", "))
                                                          + (m.tags.size() > 6 ? QStringLiteral(", ...") : QString())));
     row(tr("Chunk length"), tr("%1 samples (%2 s)").arg(m.chunkSamples).arg(chunkSeconds, 0, 'f', 2));
