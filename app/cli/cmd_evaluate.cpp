@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commandline.h"
 #include "app/cli/commands.h"
 
 #include "engine/eval/metrics.h"
@@ -31,10 +32,11 @@ QString tr(const char *text)
     return QCoreApplication::translate("cli", text);
 }
 
+const QString kCommand = QStringLiteral("taglane-cli evaluate");
+
 int usageError(const QString &message)
 {
-    QTextStream(stderr) << "taglane-cli evaluate: " << message << "\n";
-    return 2;
+    return taglane::app::usageError(kCommand, message);
 }
 
 QString cell(double v)
@@ -109,14 +111,10 @@ int runEvaluate(const QStringList &args)
         tr("instead of evaluating: choose per-tag decision thresholds on --data (a validation folder, never the test "
            "folder) and fold them into the bundle's output bias, so that 0.5 stays the threshold; rewrites the bundle"));
     parser.addOptions({modelOption, dataOption, jsonOption, plotsOption, thresholdOption, recordOption, calibrateOption});
-    if (!parser.parse(QStringList{QStringLiteral("taglane-cli evaluate")} + args))
-        return usageError(parser.errorText());
+    if (const auto done = parseCommandLine(parser, kCommand, args))
+        return *done;
     QTextStream out(stdout);
     QTextStream err(stderr);
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
     if (!parser.isSet(dataOption))
         return usageError(tr("--data DIR is required."));
     bool ok = false;

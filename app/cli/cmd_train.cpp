@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commandline.h"
 #include "app/cli/commands.h"
 
 #include "engine/model/modelbundle.h"
@@ -32,10 +33,11 @@ void onSignal(int)
     g_cancel.store(true);
 }
 
+const QString kCommand = QStringLiteral("taglane-cli train");
+
 int usageError(const QString &message)
 {
-    QTextStream(stderr) << "taglane-cli train: " << message << "\n";
-    return 2;
+    return taglane::app::usageError(kCommand, message);
 }
 
 } // namespace
@@ -82,14 +84,10 @@ int runTrain(const QStringList &args)
     parser.addOptions({dataOption, valOption, archOption, outOption, epochsOption, batchOption, lrOption, alphaOption,
                        seedOption, patienceOption, initOption, resumeOption, checkpointOption, threadsOption, nameOption,
                        quietOption, cosineOption});
-    if (!parser.parse(QStringList{QStringLiteral("taglane-cli train")} + args))
-        return usageError(parser.errorText());
+    if (const auto done = parseCommandLine(parser, kCommand, args))
+        return *done;
     QTextStream out(stdout);
     QTextStream err(stderr);
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
     if (!parser.isSet(dataOption))
         return usageError(tr("--data DIR is required."));
     if (!parser.isSet(outOption))
