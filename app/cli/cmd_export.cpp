@@ -80,7 +80,8 @@ int runExport(const QStringList &args)
     options.svHeader = parser.isSet(headerOption);
 
     AnnotationStore store;
-    const auto opened = store.open(parser.value(storeOption), AnnotationStore::OpenMode::ReadWriteElseReadOnly);
+    // Read-only: an export never creates, upgrades or moves a store.
+    const auto opened = store.open(parser.value(storeOption), AnnotationStore::OpenMode::ReadOnly);
     if (!opened) {
         err << kCommand << ": " << opened.error() << "\n";
         return 2;

@@ -142,6 +142,8 @@ int runImport(const QStringList &args)
         err << kCommand << ": " << opened.error() << "\n";
         return 2;
     }
+    for (const QString &m : opened->messages)
+        err << kCommand << ": " << m << "\n";
     const auto ids = StoreLabels::importItems(store, items);
     if (!ids) {
         err << kCommand << ": " << ids.error() << "\n";

@@ -6,6 +6,7 @@
 #include "widgets/evaluationview.h"
 #include "widgets/exportdialog.h"
 #include "widgets/inferencecontroller.h"
+#include "widgets/storestatuslabel.h"
 #include "widgets/libraryview.h"
 #include "widgets/modellistmodel.h"
 #include "widgets/modelpanel.h"
@@ -142,12 +143,13 @@ MainWindow::MainWindow(QWidget *parent)
         warn(tr("Tagging Failed"), tr("The track could not be tagged."), message);
     });
 
-    connect(m_store, &engine::AnnotationStore::writeFailed, this, [this](qint64, const QString &message) {
-        statusBar()->showMessage(tr("Could not save: %1").arg(message));
-        if (message != m_lastWriteError) {   // one box per distinct problem
-            m_lastWriteError = message;
-            warn(tr("Cannot Save"), tr("An edit could not be saved to the annotation store."), message);
-        }
+    // The mark stays until an edit commits again; one box per distinct problem.
+    m_saveProblem->setStore(m_store);
+    connect(m_saveProblem, &widgets::StoreStatusLabel::problemAppeared, this, [this](const QString &message) {
+        warn(tr("Cannot Save"), tr("An edit could not be saved to the annotation store."), message);
+    });
+    connect(m_saveProblem, &widgets::StoreStatusLabel::problemGone, this, [this]() {
+        statusBar()->showMessage(tr("Edits are being saved again; the edits that failed were not saved."), 15000);
     });
 }
 
@@ -363,6 +365,8 @@ void MainWindow::createStatusBar()
     m_tagCancel->setText(tr("Cancel"));
     m_tagCancel->setToolTip(tr("Stop tagging; the rows computed so far stay in the lane"));
     m_tagCancel->hide();
+    m_saveProblem = new widgets::StoreStatusLabel(this);
+    statusBar()->addPermanentWidget(m_saveProblem);
     statusBar()->addPermanentWidget(m_facts);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);

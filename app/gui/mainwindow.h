@@ -24,6 +24,7 @@ class InferenceController;
 class LibraryView;
 class ModelPanel;
 class NowPlayingPanel;
+class StoreStatusLabel;
 class TrackView;
 } // namespace taglane::widgets
 
@@ -125,12 +126,12 @@ private:
     QMenu *m_editMenu = nullptr;
     QLabel *m_facts = nullptr;
     QLabel *m_clock = nullptr;
+    widgets::StoreStatusLabel *m_saveProblem = nullptr;   ///< shown while edits fail to save
     QProgressBar *m_progress = nullptr;
     QToolButton *m_cancel = nullptr;
     QProgressBar *m_tagProgress = nullptr;
     QToolButton *m_tagCancel = nullptr;
     QString m_openPath;
-    QString m_lastWriteError;
 };
 
 } // namespace taglane::app

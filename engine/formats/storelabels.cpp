@@ -2,6 +2,7 @@
 #include "engine/formats/storelabels.h"
 
 #include "engine/audio/audiodecoder.h"
+#include "engine/curation/resegmenter.h"
 #include "engine/store/annotationstore.h"
 
 #include <QCoreApplication>
@@ -10,7 +11,10 @@
 #include <QHash>
 #include <QSet>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
+#include <optional>
 
 namespace taglane::engine {
 
@@ -61,6 +65,122 @@ Result<StoreImportItem> StoreLabels::resolve(const TrackLabels &labels, const QS
     return item;
 }
 
+namespace {
+
+/// True when both segmentations have the same boundaries (within rounding).
+bool sameBoundaries(const Segmentation &a, const Segmentation &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (int i = 0; i < a.size(); ++i) {
+        if (std::abs(a.at(i).start - b.at(i).start) > 1e-6 || std::abs(a.at(i).end - b.at(i).end) > 1e-6)
+            return false;
+    }
+    return true;
+}
+
+/// Queues the edits of one item (inside the caller's atomic group).
+Status importOne(AnnotationStore &store, const StoreImportItem &item, qint64 *trackIdOut)
+{
+    const TrackLabels &labels = item.labels;
+    const auto track = store.addTrackFile(item.audioPath, item.durationSeconds, item.sampleRate, item.channels);
+    if (!track)
+        return Status::failure(track.error());
+    const qint64 trackId = track->id;
+    *trackIdOut = trackId;
+
+    // What the track holds now: an import adds or replaces the verdicts it
+    // names and leaves every other verdict as it was.
+    std::optional<LabelGrid> before;
+    if (auto grid = store.labelGrid(trackId); grid && grid->segmentationId != 0)
+        before = std::move(grid).value();
+
+    QVector<Segment> plain = labels.segments.segments();
+    const bool keepSegments = before && sameBoundaries(before->segmentation, labels.segments);
+    for (int i = 0; i < plain.size(); ++i)
+        plain[i].id = keepSegments ? before->segmentation.at(i).id : 0;
+    const auto fresh = Segmentation::fromSegments(plain, item.origin);
+    if (!fresh)
+        return Status::failure(fresh.error());
+    const auto saved = store.saveSegmentation(trackId, fresh.value(), SegmentSource::Import, item.origin, keepSegments);
+    if (!saved)
+        return Status::failure(saved.error());
+    const QVector<qint64> tagIds = store.tagIds(labels.tags.names(), true);
+    if (tagIds.contains(0))
+        return Status::failure(tr("%1: the store could not take the file's tags.").arg(item.origin));
+
+    // Verdicts by cell: carried over from the old segments (by overlap, as a
+    // re-segmentation does) unless the segments stayed, then the file's.
+    std::map<QString, std::map<std::pair<qint64, qint64>, Verdict>> byCurator;
+    QSet<std::pair<qint64, qint64>> named;
+    for (int s = 0; s < labels.segments.size(); ++s) {
+        for (int t = 0; t < labels.tags.size(); ++t) {
+            const LabelCell &c = labels.cell(s, t);
+            if (c.verdict == Verdict::Unknown)
+                continue;
+            const QString actor = c.curator.isEmpty() ? QStringLiteral("import") : c.curator;
+            const std::pair<qint64, qint64> key{saved->at(s).id, tagIds.at(t)};
+            byCurator[actor][key] = c.verdict;
+            named.insert(key);
+        }
+    }
+    if (before && !keepSegments) {
+        QVector<SegmentRow> oldRows;
+        for (int r = 0; r < before->rows(); ++r) {
+            SegmentRow row;
+            row.segment = before->segmentation.at(r);
+            for (int c = 0; c < before->columns(); ++c)
+                row.labels << CellLabel{before->verdict(r, c), QStringLiteral("curator"), before->verdictTimes.at(before->cell(r, c))};
+            oldRows << row;
+        }
+        const QVector<SegmentRow> carried = Resegmenter::remap(oldRows, saved->segments(), before->columns());
+        for (const SegmentRow &row : carried) {
+            for (int c = 0; c < row.labels.size(); ++c) {
+                const std::pair<qint64, qint64> key{row.segment.id, before->tagIds.at(c)};
+                if (row.labels.at(c).verdict != Verdict::Unknown && !named.contains(key))
+                    byCurator[QStringLiteral("curator")][key] = row.labels.at(c).verdict;
+            }
+        }
+    }
+    for (const auto &[actor, cells] : byCurator) {
+        QVector<VerdictEdit> edits;
+        for (const auto &[key, verdict] : cells)
+            edits.push_back(VerdictEdit{key.first, key.second, verdict});
+        if (store.setVerdicts(trackId, edits, actor) <= 0)
+            return Status::failure(tr("The annotation store %1 refused the verdicts of %2.").arg(store.path(), item.origin));
+    }
+
+    bool anyProbability = false;
+    for (int s = 0; s < labels.segments.size() && !anyProbability; ++s) {
+        for (int t = 0; t < labels.tags.size() && !anyProbability; ++t)
+            anyProbability = labels.cell(s, t).hasProbability();
+    }
+    if (!anyProbability)
+        return {};
+    ModelManifest manifest;
+    manifest.version = labels.modelVersion.isEmpty() ? QStringLiteral("import") : labels.modelVersion;
+    manifest.name = tr("Imported labels");
+    manifest.architecture = QStringLiteral("import");
+    manifest.tags = labels.tags;
+    manifest.created = labels.modelTime.isValid() ? labels.modelTime : QDateTime::currentDateTimeUtc();
+    const auto model = store.registerModelVersion(manifest);
+    if (!model)
+        return Status::failure(model.error());
+    PredictionBatch batch;
+    batch.trackId = trackId;
+    batch.modelVersion = manifest.version;
+    batch.tagIds = tagIds;
+    for (int s = 0; s < labels.segments.size(); ++s) {
+        batch.segmentIds << saved->at(s).id;
+        for (int t = 0; t < labels.tags.size(); ++t)
+            batch.probabilities << labels.cell(s, t).probability;
+    }
+    const auto stored = store.storePredictions(batch);
+    return stored ? Status() : Status::failure(stored.error());
+}
+
+} // namespace
+
 Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const QVector<StoreImportItem> &items)
 {
     using R = Result<QVector<qint64>>;
@@ -70,83 +190,48 @@ Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const Q
         if (!item.labels.isConsistent())
             return R::failure(tr("%1: the labels are incomplete.").arg(item.origin));
 
-    // 1. Vocabulary: the active tags, then new ones in order of appearance.
-    Vocabulary active = store.vocabulary();
-    QVector<Tag> tags = active.tags();
-    QSet<QString> known;
-    for (const Tag &t : tags)
-        known.insert(t.name);
-    for (const StoreImportItem &item : items)
-        for (const Tag &t : item.labels.tags.tags())
-            if (!known.contains(t.name)) {
-                known.insert(t.name);
-                tags << t;
-            }
-    if (tags.size() != active.size())
-        store.setVocabulary(Vocabulary(tags));
-
+    // One transaction per label file: all of its labels or none.
     QVector<qint64> ids;
-    for (const StoreImportItem &item : items) {
-        const TrackLabels &labels = item.labels;
-        const auto track = store.addTrackFile(item.audioPath, item.durationSeconds, item.sampleRate, item.channels);
-        if (!track)
-            return R::failure(track.error());
-        const qint64 trackId = track->id;
-        ids << trackId;
-        // Fresh ids for the imported segments.
-        QVector<Segment> plain = labels.segments.segments();
-        for (Segment &s : plain)
-            s.id = 0;
-        const auto fresh = Segmentation::fromSegments(plain, item.origin);
-        if (!fresh)
-            return R::failure(fresh.error());
-        const auto saved = store.saveSegmentation(trackId, fresh.value(), SegmentSource::Import, item.origin);
-        if (!saved)
-            return R::failure(saved.error());
-        const QVector<qint64> tagIds = store.tagIds(labels.tags.names(), true);
-
-        // Verdicts, one edit per curator.
-        std::map<QString, QVector<VerdictEdit>> byCurator;
-        bool anyProbability = false;
-        for (int s = 0; s < labels.segments.size(); ++s) {
-            for (int t = 0; t < labels.tags.size(); ++t) {
-                const LabelCell &c = labels.cell(s, t);
-                anyProbability = anyProbability || c.hasProbability();
-                if (c.verdict == Verdict::Unknown)
-                    continue;
-                const QString actor = c.curator.isEmpty() ? QStringLiteral("import") : c.curator;
-                byCurator[actor].push_back(VerdictEdit{saved->at(s).id, tagIds.at(t), c.verdict});
+    int filesDone = 0;
+    for (int first = 0; first < items.size();) {
+        int end = first + 1;
+        while (end < items.size() && items.at(end).origin == items.at(first).origin)
+            ++end;
+        const QString origin = items.at(first).origin;
+        const qint64 before = store.lastEditSeq();
+        if (!store.beginAtomic())
+            return R::failure(tr("%1: the annotation store %2 cannot start an import.").arg(origin, store.path()));
+        // Tags the vocabulary lacks join it (with the file's categories) as part of the file's labels.
+        const Vocabulary active = store.vocabulary();
+        QVector<Tag> tags = active.tags();
+        for (int i = first; i < end; ++i) {
+            for (const Tag &t : items.at(i).labels.tags.tags()) {
+                if (!std::any_of(tags.begin(), tags.end(), [&](const Tag &k) { return k.name == t.name; }))
+                    tags << t;
             }
         }
-        for (const auto &[actor, edits] : byCurator)
-            store.setVerdicts(trackId, edits, actor);
-
-        if (anyProbability) {
-            ModelManifest manifest;
-            manifest.version = labels.modelVersion.isEmpty() ? QStringLiteral("import") : labels.modelVersion;
-            manifest.name = tr("Imported labels");
-            manifest.architecture = QStringLiteral("import");
-            manifest.tags = labels.tags;
-            manifest.created = labels.modelTime.isValid() ? labels.modelTime : QDateTime::currentDateTimeUtc();
-            const auto model = store.registerModelVersion(manifest);
-            if (!model)
-                return R::failure(model.error());
-            PredictionBatch batch;
-            batch.trackId = trackId;
-            batch.modelVersion = manifest.version;
-            batch.tagIds = tagIds;
-            for (int s = 0; s < labels.segments.size(); ++s) {
-                batch.segmentIds << saved->at(s).id;
-                for (int t = 0; t < labels.tags.size(); ++t)
-                    batch.probabilities << labels.cell(s, t).probability;
-            }
-            const auto stored = store.storePredictions(batch);
-            if (!stored)
-                return R::failure(stored.error());
+        if (tags.size() != active.size())
+            store.setVocabulary(Vocabulary(tags));
+        Status status;
+        QVector<qint64> fileIds;
+        for (int i = first; i < end && status; ++i) {
+            qint64 id = 0;
+            status = importOne(store, items.at(i), &id);
+            fileIds << id;
         }
+        store.endAtomic(status.ok());
+        const Status saved = status ? store.waitForSaved(before, store.lastEditSeq()) : status;
+        if (!saved) {
+            store.reloadTags();   // the tags the failed file added exist only in memory
+            const QString done = filesDone > 0
+                ? QCoreApplication::translate("StoreLabels", " The %n label file(s) before it were imported.", nullptr, filesDone)
+                : QString();
+            return R::failure(tr("%1 was not imported (nothing of it was saved): %2").arg(origin, saved.error()) + done);
+        }
+        ids << fileIds;
+        ++filesDone;
+        first = end;
     }
-    if (!store.waitForDurable(store.lastEditSeq(), 60000))
-        return R::failure(tr("The annotation store %1 did not confirm the import within a minute.").arg(store.path()));
     return ids;
 }
 

@@ -5,6 +5,7 @@
 #include "engine/store/storeconnection.h"
 #include "engine/store/storefile.h"
 #include "engine/store/storereader.h"
+#include "engine/store/storerescue.h"
 #include "engine/store/storeschema.h"
 #include "engine/store/storesql_p.h"
 #include "engine/store/storewriter.h"
@@ -36,6 +37,15 @@ Result<StoreOpenReport> AnnotationStore::open(const QString &path, OpenMode mode
     close();
     const QString file = QFileInfo(path).absoluteFilePath();
     StoreOpenReport report;
+    if (path.trimmed().isEmpty())
+        return Result<StoreOpenReport>::failure(tr("No annotation store was given (the path is empty)."));
+    if (QFileInfo(file).isDir()) {
+        return Result<StoreOpenReport>::failure(tr("Cannot open the annotation store %1: it is a folder, not a store "
+                                                   "file. Give the path of a file in it (e.g. %2).")
+                                                    .arg(file, QDir(file).filePath(QStringLiteral("taglane.sqlite"))));
+    }
+    if (QFileInfo::exists(file) && !QFileInfo(file).isFile())
+        return Result<StoreOpenReport>::failure(tr("Cannot open the annotation store %1: it is not a regular file.").arg(file));
     if (mode == OpenMode::ReadOnly)
         return openReadOnly(file, report);
 
@@ -79,7 +89,12 @@ Result<StoreOpenReport> AnnotationStore::openWritable(const QString &file, Store
         } else if (!m_read->open(file, QStringLiteral("owner"), false, &error)) {
             return R::failure(tr("Cannot open the annotation store %1: %2").arg(file, error));
         } else if (existed) {
-            const QVariant check = storesql::scalar(m_read->db(), QStringLiteral("PRAGMA quick_check"), &error);
+            int code = 0;
+            const QVariant check = storesql::scalar(m_read->db(), QStringLiteral("PRAGMA quick_check"), &error, &code);
+            if (!check.isValid() && !storesql::isCorruption(code)) {
+                // A full disk, an I/O error, a busy or unreadable file: not damage. Leave the file alone.
+                return R::failure(tr("Cannot open the annotation store %1: %2. The file was left as it is.").arg(file, error));
+            }
             if (!check.isValid())
                 damage = error;
             else if (check.toString() != QLatin1String("ok"))
@@ -94,7 +109,7 @@ Result<StoreOpenReport> AnnotationStore::openWritable(const QString &file, Store
             }
             report.movedAsidePath = moved.value();
             report.messages << tr("The annotation store %1 is damaged (%2). It was moved to %3, where it is kept "
-                                  "for recovery, and a new, empty store was created.")
+                                  "for recovery, and a new store was created.")
                                    .arg(file, damage, moved.value());
             continue;
         }
@@ -116,6 +131,19 @@ Result<StoreOpenReport> AnnotationStore::openWritable(const QString &file, Store
         if (existed && upgraded.value() < StoreSchema::kCurrentVersion) {
             report.messages << tr("The annotation store %1 was upgraded from schema %2 to %3.")
                                    .arg(file).arg(upgraded.value()).arg(StoreSchema::kCurrentVersion);
+        }
+        if (!report.movedAsidePath.isEmpty() && StoreFile::hasSqliteHeader(report.movedAsidePath)) {
+            const Result<StoreRescue::Counts> rescued = StoreRescue::copyReadable(db, report.movedAsidePath);
+            if (!rescued) {
+                report.messages << rescued.error();
+            } else {
+                report.rescuedTracks = rescued->tracks;
+                report.rescuedVerdicts = rescued->verdicts;
+                report.messages << tr("Rescued from the damaged store: %n track(s), ", nullptr, int(rescued->tracks))
+                                       + tr("%n verdict(s) and ", nullptr, int(rescued->verdicts))
+                                       + tr("%n prediction(s); %1 row(s) could not be read.", nullptr, int(rescued->predictions))
+                                             .arg(rescued->unreadable);
+            }
         }
         storesql::exec(db, QStringLiteral("PRAGMA query_only = 1"), nullptr);   // the owner connection only reads
         const Status status = finishOpen(file, false);
@@ -166,12 +194,9 @@ Status AnnotationStore::finishOpen(const QString &file, bool readOnly)
     m_path = file;
     m_readOnly = readOnly;
     m_reader = std::make_unique<StoreReader>(m_read->db(), file);
+    reloadTags();
     {
         QMutexLocker lock(&m_mapMutex);
-        m_tags = m_reader->tags();
-        m_tagIndex.clear();
-        for (int i = 0; i < m_tags.size(); ++i)
-            m_tagIndex.insert(m_tags.at(i).tag.name, i);
         m_models = m_reader->modelVersionIds();
     }
     m_lastTrackId = m_reader->maxId(QStringLiteral("tracks"));
@@ -186,8 +211,26 @@ Status AnnotationStore::finishOpen(const QString &file, bool readOnly)
     m_writer = std::make_unique<StoreWriter>(file, m_queue);
     connect(m_writer.get(), &StoreWriter::durable, this, &AnnotationStore::durable);
     connect(m_writer.get(), &StoreWriter::writeFailed, this, &AnnotationStore::writeFailed);
+    connect(m_writer.get(), &StoreWriter::writesRecovered, this, &AnnotationStore::writesRecovered);
     m_writer->start();
     return {};
+}
+
+void AnnotationStore::reloadTags()
+{
+    if (!m_reader)
+        return;
+    const QVector<StoredTag> tags = m_reader->tags();
+    const QSet<qint64> withVerdicts = m_reader->tagsWithVerdicts();
+    QMutexLocker lock(&m_mapMutex);
+    m_tags = tags;
+    m_tagIndex.clear();
+    m_tagIndexById.clear();
+    for (int i = 0; i < m_tags.size(); ++i) {
+        m_tagIndex.insert(m_tags.at(i).tag.name, i);
+        m_tagIndexById.insert(m_tags.at(i).id, i);
+    }
+    m_tagsWithVerdicts = withVerdicts;
 }
 
 void AnnotationStore::close()
@@ -283,17 +326,31 @@ qint64 AnnotationStore::setVocabulary(const Vocabulary &vocabulary)
     SetVocabularyOp op;
     {
         QMutexLocker lock(&m_mapMutex);
+        // Tags holding verdicts keep their place after the given ones, in their old order.
+        QVector<StoredTag> previous = m_tags;
+        std::sort(previous.begin(), previous.end(), [](const StoredTag &a, const StoredTag &b) {
+            return std::make_pair(a.position < 0, a.position) < std::make_pair(b.position < 0, b.position);
+        });
         for (StoredTag &t : m_tags)
             t.position = -1;
+        int next = 0;
         for (int i = 0; i < vocabulary.size(); ++i) {
             const Tag &tag = vocabulary.at(i);
             auto it = m_tagIndex.constFind(tag.name);
             if (it == m_tagIndex.constEnd()) {
                 it = m_tagIndex.insert(tag.name, m_tags.size());
+                m_tagIndexById.insert(m_lastTagId + 1, m_tags.size());
                 m_tags.append(StoredTag{++m_lastTagId, tag, -1});
             }
+            if (m_tags[*it].position >= 0)
+                continue;   // named twice
             m_tags[*it].tag.category = tag.category;
-            m_tags[*it].position = i;
+            m_tags[*it].position = next++;
+        }
+        for (const StoredTag &old : std::as_const(previous)) {
+            StoredTag &t = m_tags[m_tagIndexById.value(old.id)];
+            if (t.position < 0 && m_tagsWithVerdicts.contains(t.id))
+                t.position = next++;
         }
         op.tags = m_tags;
     }
@@ -320,8 +377,22 @@ Result<qint64> AnnotationStore::registerModelVersion(const ModelManifest &manife
 
 qint64 AnnotationStore::setVerdicts(qint64 trackId, const QVector<VerdictEdit> &edits, const QString &actor)
 {
-    if (edits.isEmpty() || trackId <= 0)
+    if (edits.isEmpty() || trackId <= 0 || !checkWritable())
         return 0;
+    SetVocabularyOp activated;
+    {
+        QMutexLocker lock(&m_mapMutex);
+        for (const VerdictEdit &e : edits) {
+            if (e.verdict == Verdict::Unknown)
+                continue;
+            m_tagsWithVerdicts.insert(e.tagId);
+            const auto it = m_tagIndexById.constFind(e.tagId);
+            if (it != m_tagIndexById.constEnd() && m_tags.at(*it).position < 0)
+                activateLocked(*it, activated.tags);
+        }
+    }
+    if (!activated.tags.isEmpty())
+        submit(StoreOp{0, 0, {}, std::move(activated)});
     return submit(StoreOp{0, 0, actor, SetVerdictsOp{trackId, edits}});
 }
 
@@ -345,6 +416,17 @@ Result<qint64> AnnotationStore::storePredictions(const PredictionBatch &batch)
     }
     if (modelId == 0)
         return R::failure(tr("The model version \"%1\" is not recorded in %2.").arg(batch.modelVersion, m_path));
+    SetVocabularyOp activated;
+    {
+        QMutexLocker lock(&m_mapMutex);
+        for (const qint64 id : batch.tagIds) {
+            const auto it = m_tagIndexById.constFind(id);
+            if (it != m_tagIndexById.constEnd() && m_tags.at(*it).position < 0)
+                activateLocked(*it, activated.tags);
+        }
+    }
+    if (!activated.tags.isEmpty())
+        submit(StoreOp{0, 0, {}, std::move(activated)});
     return submit(StoreOp{0, 0, batch.modelVersion, StorePredictionsOp{modelId, batch}});
 }
 
@@ -381,21 +463,33 @@ QVector<qint64> AnnotationStore::tagIds(const QStringList &names, bool addMissin
 {
     QVector<qint64> ids;
     SetVocabularyOp added;
+    const bool add = addMissing && checkWritable();
     {
         QMutexLocker lock(&m_mapMutex);
         for (const QString &name : names) {
             auto it = m_tagIndex.constFind(name);
-            if (it == m_tagIndex.constEnd() && addMissing && checkWritable()) {
+            if (it == m_tagIndex.constEnd() && add) {
                 it = m_tagIndex.insert(name, m_tags.size());
+                m_tagIndexById.insert(m_lastTagId + 1, m_tags.size());
                 m_tags.append(StoredTag{++m_lastTagId, Tag{name, Vocabulary::categoryOf(name)}, -1});
-                added.tags << m_tags.last();
             }
+            if (it != m_tagIndex.constEnd() && add && m_tags.at(*it).position < 0)
+                activateLocked(*it, added.tags);
             ids << (it == m_tagIndex.constEnd() ? 0 : m_tags.at(*it).id);
         }
     }
     if (!added.tags.isEmpty())
         submit(StoreOp{0, 0, {}, std::move(added)});
     return ids;
+}
+
+void AnnotationStore::activateLocked(int index, QVector<StoredTag> &changed)
+{
+    int next = 0;
+    for (const StoredTag &t : std::as_const(m_tags))
+        next = std::max(next, t.position + 1);
+    m_tags[index].position = next;
+    changed << m_tags.at(index);
 }
 
 QStringList AnnotationStore::modelVersions() const
@@ -473,6 +567,30 @@ Result<QVector<EditLogEntry>> AnnotationStore::editLog(qint64 trackId, int limit
     if (!m_reader)
         return Result<QVector<EditLogEntry>>::failure(tr("The annotation store is not open."));
     return m_reader->editLog(trackId, beforeSeq, limit);
+}
+
+bool AnnotationStore::beginAtomic()
+{
+    return checkWritable() && m_queue->beginGroup();
+}
+
+void AnnotationStore::endAtomic(bool keep)
+{
+    if (m_queue)
+        m_queue->endGroup(keep);
+}
+
+Status AnnotationStore::waitForSaved(qint64 afterSeq, qint64 upToSeq, int timeoutMs) const
+{
+    if (!m_queue)
+        return Status::failure(tr("The annotation store is not open."));
+    if (!m_queue->waitForDurable(upToSeq, timeoutMs)) {
+        return Status::failure(tr("The annotation store %1 did not confirm edits %2-%3 within %4 s; they may not be saved.")
+                                   .arg(m_path).arg(afterSeq + 1).arg(upToSeq).arg(timeoutMs / 1000));
+    }
+    if (const auto failed = m_queue->firstFailure(afterSeq, upToSeq))
+        return Status::failure(failed->second);
+    return {};
 }
 
 qint64 AnnotationStore::lastEditSeq() const { return m_queue ? m_queue->lastSeq() : 0; }

@@ -17,6 +17,7 @@
 
 #include <QHash>
 #include <QMutex>
+#include <QSet>
 #include <QObject>
 
 #include <atomic>
@@ -98,8 +99,10 @@ public:
     /// Any thread (as the edits below).
     Result<Segmentation> saveSegmentation(qint64 trackId, const Segmentation &segmentation, SegmentSource source,
                                           const QString &origin = {}, bool keepIds = false);
-    /// Makes `vocabulary` the active one (order and categories). Tags that
-    /// leave it keep their labels but stop counting. Returns the edit number.
+    /// Makes `vocabulary` the active one (order and categories). A tag that
+    /// leaves it while curator verdicts name it stays active, after the
+    /// given tags (so no verdict is ever hidden); other tags that leave it
+    /// become inactive. Returns the edit number.
     qint64 setVocabulary(const Vocabulary &vocabulary);
     /// Store id of a model version, registering it if new.
     Result<qint64> registerModelVersion(const ModelManifest &manifest);
@@ -109,12 +112,28 @@ public:
     /// Stores model probabilities; the batch's model version must be registered.
     Result<qint64> storePredictions(const PredictionBatch &batch);
 
+    /// Edits made between beginAtomic() and endAtomic(true) commit in one
+    /// transaction: all of them or none (an import of one file uses this).
+    /// endAtomic(false) abandons them: none is written, each is reported
+    /// through writeFailed. Edits other threads make meanwhile join the
+    /// group. Groups do not nest: false when one is open or the store is not
+    /// writable. Owner thread.
+    bool beginAtomic();
+    void endAtomic(bool keep = true);
+    /// Re-reads the vocabulary from disk, dropping tags that edits which
+    /// failed had added in memory. Call once those edits are settled (after
+    /// waitForSaved reported the failure). Owner thread.
+    void reloadTags();
+
     // ---- vocabulary lookups: any thread, no disk access
 
     Vocabulary vocabulary() const;                  ///< the active tags in order
     qint64 tagId(const QString &name) const;        ///< 0 when unknown
-    /// Ids for tag names; unknown names get 0, or with addMissing become
-    /// inactive tags (e.g. a model's tags outside the curated vocabulary).
+    /// Ids for tag names; unknown names get 0. With addMissing, unknown
+    /// names are added at the end of the active vocabulary and inactive ones
+    /// named here become active again: a tag that a model outputs or a
+    /// verdict names is always a tag of the store (shown, counted, trained
+    /// on and exported).
     QVector<qint64> tagIds(const QStringList &names, bool addMissing = false);
     QStringList modelVersions() const;
 
@@ -138,9 +157,15 @@ public:
 
     qint64 lastEditSeq() const;     ///< highest number given out; any thread
     qint64 durableSeq() const;      ///< highest committed number; any thread
-    /// Blocks until edit `seq` is committed; for tools, tests and shutdown,
-    /// never the GUI thread (which listens to durable()). Any thread.
+    /// Blocks until edit `seq` is settled (committed, or reported through
+    /// writeFailed); for tools, tests and shutdown, never the GUI thread
+    /// (which listens to durable()). Any thread.
     bool waitForDurable(qint64 seq, int timeoutMs = 5000) const;
+    /// Blocks until every edit numbered in (afterSeq, upToSeq] is settled;
+    /// a failure when one of them could not be saved (naming the first) or
+    /// when they did not settle in time. What a tool reports as saved must
+    /// have passed this. Any thread, never the GUI thread.
+    Status waitForSaved(qint64 afterSeq, qint64 upToSeq, int timeoutMs = 60000) const;
 
 Q_SIGNALS:
     /// Every edit up to `seq` is settled: committed to disk (synchronous=FULL),
@@ -148,6 +173,9 @@ Q_SIGNALS:
     void durable(qint64 seq);
     /// Edit `seq` could not be saved. Emitted in the owner thread.
     void writeFailed(qint64 seq, const QString &message);
+    /// Edits commit again after writeFailed (the disk has room again, say).
+    /// Emitted in the owner thread.
+    void writesRecovered();
 
 private:
     Result<StoreOpenReport> openWritable(const QString &file, StoreOpenReport report);
@@ -156,6 +184,9 @@ private:
     qint64 submit(StoreOp op);
     Status checkWritable() const;
     QVector<StoredTag> activeTags() const;
+    /// Gives the inactive tag at m_tags[index] the next active position and
+    /// adds it to `changed`. Caller holds m_mapMutex.
+    void activateLocked(int index, QVector<StoredTag> &changed);
 
     QString m_path;
     bool m_readOnly = false;
@@ -168,6 +199,8 @@ private:
     mutable QMutex m_mapMutex;                   ///< guards the tag and model maps
     QVector<StoredTag> m_tags;                   ///< all tags known to the store
     QHash<QString, int> m_tagIndex;              ///< name -> index in m_tags
+    QHash<qint64, int> m_tagIndexById;           ///< id -> index in m_tags
+    QSet<qint64> m_tagsWithVerdicts;             ///< tags a verdict has named (they stay active)
     QHash<QString, qint64> m_models;             ///< version -> id
     std::atomic<qint64> m_lastTrackId{0};
     std::atomic<qint64> m_lastSegmentationId{0};

@@ -69,6 +69,8 @@ struct StoreOp
     QString actor;               ///< "curator" or a model version
     std::variant<AddTrackOp, SaveSegmentationOp, SetVocabularyOp, RegisterModelOp, SetVerdictsOp,
                  StorePredictionsOp> payload;
+    qint64 group = 0;            ///< ops with the same non-zero group commit in one transaction or not at all
+    bool cancelled = false;      ///< dropped before it was written (its group was abandoned)
 
     /// Rough number of rows the op writes, to keep transactions small.
     int weight() const

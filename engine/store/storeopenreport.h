@@ -14,6 +14,8 @@ struct StoreOpenReport
     int schemaVersionFound = 0;   ///< 0 for a new store
     int schemaVersion = 0;        ///< after migrations
     QString movedAsidePath;       ///< where a damaged store was moved, if it was
+    qint64 rescuedTracks = 0;     ///< tracks copied from the damaged store into the new one
+    qint64 rescuedVerdicts = 0;   ///< verdicts copied likewise
     QStringList messages;         ///< user-readable notes (migration, damage, read-only fallback)
 };
 

@@ -253,6 +253,18 @@ QVector<StoredTag> StoreReader::tags() const
     return tags;
 }
 
+QSet<qint64> StoreReader::tagsWithVerdicts() const
+{
+    QSet<qint64> ids;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (q.exec(QStringLiteral("SELECT DISTINCT tag_id FROM verdicts"))) {
+        while (q.next())
+            ids.insert(q.value(0).toLongLong());
+    }
+    return ids;
+}
+
 QHash<QString, qint64> StoreReader::modelVersionIds() const
 {
     QHash<QString, qint64> ids;

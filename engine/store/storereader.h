@@ -9,6 +9,7 @@
 #include "engine/store/storeop.h"
 #include "engine/store/trackrecord.h"
 
+#include <QSet>
 #include <QSqlDatabase>
 #include <QVector>
 
@@ -39,6 +40,8 @@ public:
     /// All tags (active ones with their position), model versions, and the
     /// highest ids in use, read once when the store opens.
     QVector<StoredTag> tags() const;
+    /// Ids of the tags that hold at least one verdict.
+    QSet<qint64> tagsWithVerdicts() const;
     QHash<QString, qint64> modelVersionIds() const;
     qint64 maxId(const QString &table, const QString &column = QStringLiteral("id")) const;
 

@@ -71,6 +71,32 @@ const char *const kVersion2[] = {
     " last_edit_at = (SELECT max(e.at) FROM edit_log e WHERE e.track_id = tracks.id)",
 };
 
+// Tags that hold verdicts or predictions but have no position become
+// active, after the active ones in id order; then the counters of reviewed
+// cells (which count active tags only) are recounted.
+const char *const kRepair[] = {
+    "CREATE TEMP TABLE promoted_tags AS SELECT id FROM tags WHERE position IS NULL"
+    " AND (EXISTS (SELECT 1 FROM verdicts v WHERE v.tag_id = tags.id)"
+    "   OR EXISTS (SELECT 1 FROM predictions p WHERE p.tag_id = tags.id))",
+    "CREATE TEMP TABLE promoted_base AS SELECT coalesce(max(position), -1) + 1 AS first FROM tags"
+    " WHERE position IS NOT NULL",
+    "UPDATE tags SET position = (SELECT first FROM promoted_base)"
+    " + (SELECT count(*) FROM promoted_tags p WHERE p.id < tags.id)"
+    " WHERE id IN (SELECT id FROM promoted_tags)",
+    "DROP TABLE promoted_tags",
+    "DROP TABLE promoted_base",
+    "UPDATE tracks SET"
+    " segment_count = (SELECT count(*) FROM segments s WHERE s.segmentation_id = tracks.current_segmentation_id),"
+    " reviewed_cells = (SELECT count(*) FROM segments s JOIN verdicts v ON v.segment_id = s.id"
+    "   JOIN tags t ON t.id = v.tag_id"
+    "   WHERE s.segmentation_id = tracks.current_segmentation_id AND t.position IS NOT NULL AND v.verdict != 0)",
+};
+
+// Version 3: no label outside the vocabulary (see kRepair), verdicts by tag.
+const char *const kVersion3[] = {
+    "CREATE INDEX verdicts_by_tag ON verdicts(tag_id)",
+};
+
 template <std::size_t N>
 QStringList toList(const char *const (&statements)[N])
 {
@@ -87,8 +113,14 @@ QStringList StoreSchema::migration(int toVersion)
     switch (toVersion) {
     case 1: return toList(kVersion1);
     case 2: return toList(kVersion2);
+    case 3: return toList(kVersion3) + toList(kRepair);
     default: return {};
     }
+}
+
+QStringList StoreSchema::repairStatements()
+{
+    return toList(kRepair);
 }
 
 Result<int> StoreSchema::versionOf(QSqlDatabase &db, const QString &fileName)

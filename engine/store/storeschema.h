@@ -12,7 +12,9 @@ namespace taglane::engine {
 /// version is SQLite's `PRAGMA user_version`; version 0 is an empty file.
 /// Version 1 is the first layout (tracks, segmentations, segments, tags,
 /// model versions, verdicts, predictions, edit log); version 2 adds per-track
-/// summary counters (segments, reviewed cells, last edit) and prediction runs.
+/// summary counters (segments, reviewed cells, last edit) and prediction runs;
+/// version 3 makes every tag that holds a verdict or a prediction active
+/// (no label is hidden outside the vocabulary) and indexes verdicts by tag.
 ///
 /// Indices follow the queries: tracks by path and by content hash (finding a
 /// track), segments by (segmentation, ordinal) (a track's current segments),
@@ -27,7 +29,7 @@ namespace taglane::engine {
 class StoreSchema
 {
 public:
-    static constexpr int kCurrentVersion = 2;
+    static constexpr int kCurrentVersion = 3;
 
     /// The store's schema version; fails for a file that is an SQLite
     /// database but not a Taglane store. Thread of `db`.
@@ -41,6 +43,11 @@ public:
     /// The statements that take a store from version `toVersion - 1` to
     /// `toVersion`; empty for an unknown version. Any thread.
     static QStringList migration(int toVersion);
+
+    /// Statements that restore the store's invariants after rows were copied
+    /// in (a rescue): tags holding labels get active positions, the library
+    /// counters are recounted. Any thread.
+    static QStringList repairStatements();
 };
 
 } // namespace taglane::engine

@@ -36,16 +36,28 @@ inline bool run(QSqlQuery &q, QString *error)
     return false;
 }
 
-/// First column of the first row of `sql`, or an invalid QVariant.
-inline QVariant scalar(QSqlDatabase &db, const QString &sql, QString *error = nullptr)
+/// First column of the first row of `sql`, or an invalid QVariant. On
+/// failure *nativeCode gets SQLite's result code (0 when there is none).
+inline QVariant scalar(QSqlDatabase &db, const QString &sql, QString *error = nullptr, int *nativeCode = nullptr)
 {
     QSqlQuery q(db);
     if (!q.exec(sql)) {
         if (error)
             *error = message(q.lastError());
+        if (nativeCode)
+            *nativeCode = q.lastError().nativeErrorCode().toInt();
         return {};
     }
     return q.next() ? q.value(0) : QVariant();
+}
+
+/// True for SQLite's "the file is damaged" results (SQLITE_CORRUPT,
+/// SQLITE_NOTADB and their extended codes), false for I/O errors, a full
+/// disk, a busy or read-only file and everything else that is not damage.
+inline bool isCorruption(int nativeCode)
+{
+    const int primary = nativeCode & 0xff;
+    return primary == 11 || primary == 26;
 }
 
 } // namespace taglane::engine::storesql

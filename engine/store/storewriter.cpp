@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <cmath>
 
 namespace taglane::engine {
@@ -90,7 +91,7 @@ void StoreWriter::run()
             if (ops.empty() && m_queue->stopping())
                 return;
             for (const StoreOp &op : ops)
-                Q_EMIT writeFailed(op.seq, message);
+                fail(op, message);
             if (!ops.empty()) {
                 m_queue->markDurable(ops.back().seq);
                 Q_EMIT durable(ops.back().seq);
@@ -109,17 +110,14 @@ void StoreWriter::run()
                     break;
                 continue;
             }
-            if (!applyBatch(ops, &error)) {
-                // Find the op that fails: apply each alone, report the ones that cannot be saved.
-                for (const StoreOp &op : ops) {
-                    std::vector<StoreOp> single{op};
-                    if (!applyBatch(single, &error)) {
-                        const QString message = QCoreApplication::translate("StoreWriter", "Cannot save edit %1 to %2: %3")
-                                                    .arg(op.seq).arg(m_path, error);
-                        qWarning("%s", qPrintable(message));
-                        Q_EMIT writeFailed(op.seq, message);
-                    }
+            const bool anyCancelled = std::any_of(ops.begin(), ops.end(), [](const StoreOp &op) { return op.cancelled; });
+            if (!anyCancelled && applyBatch(ops, &error)) {
+                if (m_failing) {
+                    m_failing = false;
+                    Q_EMIT writesRecovered();
                 }
+            } else {
+                applyUnits(ops);
             }
             m_queue->markDurable(ops.back().seq);
             Q_EMIT durable(ops.back().seq);
@@ -129,6 +127,45 @@ void StoreWriter::run()
         m_connection = nullptr;
     }
     connection.close();
+}
+
+void StoreWriter::fail(const StoreOp &op, const QString &message)
+{
+    m_failing = true;
+    m_queue->markFailed(op.seq, message);
+    Q_EMIT writeFailed(op.seq, message);
+}
+
+void StoreWriter::applyUnits(const std::vector<StoreOp> &ops)
+{
+    QString error;
+    for (std::size_t first = 0; first < ops.size();) {
+        std::size_t end = first + 1;
+        while (ops[first].group != 0 && end < ops.size() && ops[end].group == ops[first].group)
+            ++end;
+        const std::vector<StoreOp> unit(ops.begin() + std::ptrdiff_t(first), ops.begin() + std::ptrdiff_t(end));
+        if (unit.front().cancelled) {
+            const QString message = QCoreApplication::translate("StoreWriter", "Edit %1 was not saved to %2: the change it "
+                                                                               "belonged to was abandoned.")
+                                        .arg(unit.front().seq).arg(m_path);
+            for (const StoreOp &op : unit)
+                fail(op, message);
+        } else if (applyBatch(unit, &error)) {
+            if (m_failing) {
+                m_failing = false;
+                Q_EMIT writesRecovered();
+            }
+        } else {
+            const QString message = unit.size() == 1
+                ? QCoreApplication::translate("StoreWriter", "Cannot save edit %1 to %2: %3").arg(unit.front().seq).arg(m_path, error)
+                : QCoreApplication::translate("StoreWriter", "Cannot save edits %1-%2 to %3 (nothing of them was saved): %4")
+                      .arg(unit.front().seq).arg(unit.back().seq).arg(m_path, error);
+            qWarning("%s", qPrintable(message));
+            for (const StoreOp &op : unit)
+                fail(op, message);
+        }
+        first = end;
+    }
 }
 
 bool StoreWriter::applyBatch(const std::vector<StoreOp> &ops, QString *error)

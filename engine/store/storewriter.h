@@ -36,12 +36,19 @@ Q_SIGNALS:
     void durable(qint64 seq);
     /// Edit `seq` could not be saved; `message` says why.
     void writeFailed(qint64 seq, const QString &message);
+    /// A transaction committed after earlier edits had failed: the store
+    /// takes writes again.
+    void writesRecovered();
 
 protected:
     void run() override;
 
 private:
     bool applyBatch(const std::vector<StoreOp> &ops, QString *error);
+    /// Applies ops one unit at a time (a group, or a single op outside any),
+    /// after their batch failed; reports the units that cannot be saved.
+    void applyUnits(const std::vector<StoreOp> &ops);
+    void fail(const StoreOp &op, const QString &message);
     bool apply(const StoreOp &op, QString *error);
     bool applyOp(const AddTrackOp &op, const StoreOp &base, QString *error);
     bool applyOp(const SaveSegmentationOp &op, const StoreOp &base, QString *error);
@@ -59,6 +66,7 @@ private:
     QSet<qint64> m_touchedTracks;              ///< tracks whose summary counters need refreshing
     QHash<qint64, qint64> m_touchedAt;         ///< track -> latest edit time in the batch
     bool m_allTracksTouched = false;
+    bool m_failing = false;                    ///< the last unit written failed
 };
 
 } // namespace taglane::engine

@@ -17,12 +17,39 @@ void WriteQueue::reset(qint64 lastSeq)
     m_lastSeq = lastSeq;
     m_durable.store(lastSeq);
     m_stop = false;
+    m_openGroup = 0;
+    m_failures.clear();
+}
+
+bool WriteQueue::beginGroup()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_openGroup != 0)
+        return false;
+    m_openGroup = m_lastSeq + 1;
+    return true;
+}
+
+void WriteQueue::endGroup(bool keep)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_openGroup == 0)
+        return;
+    if (!keep) {
+        for (StoreOp &op : m_ops) {
+            if (op.group == m_openGroup)
+                op.cancelled = true;
+        }
+    }
+    m_openGroup = 0;
+    m_workAvailable.wakeAll();
 }
 
 qint64 WriteQueue::push(StoreOp op)
 {
     QMutexLocker lock(&m_mutex);
     op.seq = ++m_lastSeq;
+    op.group = m_openGroup;
     if (const auto *v = std::get_if<SetVerdictsOp>(&op.payload)) {
         for (const VerdictEdit &e : v->edits) {
             const CellKey key{e.segmentId, e.tagId};
@@ -43,12 +70,18 @@ qint64 WriteQueue::push(StoreOp op)
 std::vector<StoreOp> WriteQueue::takeBatch(int maxWeight, int timeoutMs)
 {
     QMutexLocker lock(&m_mutex);
-    if (m_ops.empty() && !m_stop)
+    // An open group is held back whole; ops queued before it can go.
+    const auto takeable = [this]() { return !m_ops.empty() && (m_openGroup == 0 || m_ops.front().group != m_openGroup); };
+    if (!takeable() && !m_stop)
         m_workAvailable.wait(&m_mutex, QDeadlineTimer(timeoutMs));
     std::vector<StoreOp> batch;
     int weight = 0;
-    while (!m_ops.empty() && (batch.empty() || weight + m_ops.front().weight() <= maxWeight)) {
-        weight += m_ops.front().weight();
+    while (takeable()) {
+        const StoreOp &next = m_ops.front();
+        const bool sameGroup = !batch.empty() && next.group != 0 && next.group == batch.back().group;
+        if (!batch.empty() && !sameGroup && weight + next.weight() > maxWeight)
+            break;
+        weight += next.weight();
         batch.push_back(std::move(m_ops.front()));
         m_ops.pop_front();
     }
@@ -86,6 +119,21 @@ void WriteQueue::stop()
     QMutexLocker lock(&m_mutex);
     m_stop = true;
     m_workAvailable.wakeAll();
+}
+
+void WriteQueue::markFailed(qint64 seq, const QString &message)
+{
+    QMutexLocker lock(&m_mutex);
+    m_failures.emplace(seq, message);
+}
+
+std::optional<QPair<qint64, QString>> WriteQueue::firstFailure(qint64 afterSeq, qint64 upToSeq) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_failures.upper_bound(afterSeq);
+    if (it == m_failures.end() || it->first > upToSeq)
+        return std::nullopt;
+    return qMakePair(it->first, it->second);
 }
 
 bool WriteQueue::stopping() const

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -37,11 +38,24 @@ public:
 
     /// Gives `op` the next sequence number and queues it; returns the number.
     qint64 push(StoreOp op);
+    /// Opens a group: every op pushed until endGroup() (from any thread)
+    /// joins it, and the writer takes none of them before endGroup(). With
+    /// `keep` false the group's ops are cancelled: the writer reports them
+    /// as not saved and writes none. Groups do not nest; beginGroup()
+    /// returns false while one is open.
+    bool beginGroup();
+    void endGroup(bool keep);
     /// Waits up to `timeoutMs` for work or stop(); takes ops up to about
-    /// `maxWeight` rows (at least one op). Empty when stopped and drained.
+    /// `maxWeight` rows (at least one op), never part of a group only.
+    /// Empty when stopped and drained.
     std::vector<StoreOp> takeBatch(int maxWeight, int timeoutMs);
     /// The writer settled every edit up to `seq` (committed or reported failed).
     void markDurable(qint64 seq);
+    /// The writer could not save edit `seq` (call before markDurable).
+    void markFailed(qint64 seq, const QString &message);
+    /// The first edit numbered in (afterSeq, upToSeq] that could not be
+    /// saved, with the reason; nullopt when none failed (so far).
+    std::optional<QPair<qint64, QString>> firstFailure(qint64 afterSeq, qint64 upToSeq) const;
     /// Asks the writer to drain what is queued and finish.
     void stop();
     bool stopping() const;
@@ -66,6 +80,8 @@ private:
     qint64 m_lastSeq = 0;
     std::atomic<qint64> m_durable{0};
     bool m_stop = false;
+    qint64 m_openGroup = 0;                                      ///< group id (its first seq) while open
+    std::map<qint64, QString> m_failures;                        ///< seq -> why it was not saved
     QHash<CellKey, PendingVerdict> m_pendingVerdicts;
     std::deque<QPair<qint64, CellKey>> m_pendingOrder;            ///< (seq, cell) in push order
     QHash<qint64, QPair<TrackRecord, qint64>> m_pendingTracks;   ///< id -> (track, seq)

@@ -2,6 +2,7 @@
 #include "engine/store/annotationstore.h"
 #include "engine/store/contenthash.h"
 
+#include "rawdb.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>
@@ -19,41 +20,7 @@ using namespace taglane::engine;
 
 namespace {
 
-// Runs statements on a connection of the test's own, outside the store.
-class RawDb
-{
-public:
-    explicit RawDb(const QString &path)
-        : m_name(QStringLiteral("raw-%1").arg(++s_count))
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-        db.setDatabaseName(path);
-        m_ok = db.open();
-    }
-    ~RawDb()
-    {
-        QSqlDatabase::database(m_name).close();
-        QSqlDatabase::removeDatabase(m_name);
-    }
-    bool exec(const QString &sql)
-    {
-        QSqlQuery q(QSqlDatabase::database(m_name));
-        if (!q.exec(sql))
-            qWarning() << sql << q.lastError().text();
-        return q.isActive();
-    }
-    QVariant scalar(const QString &sql)
-    {
-        QSqlQuery q(QSqlDatabase::database(m_name));
-        return q.exec(sql) && q.next() ? q.value(0) : QVariant();
-    }
-    bool ok() const { return m_ok; }
-
-private:
-    static inline int s_count = 0;
-    QString m_name;
-    bool m_ok = false;
-};
+using taglane::tests::RawDb;
 
 QByteArray fileBytes(const QString &path)
 {
@@ -338,7 +305,7 @@ private Q_SLOTS:
         QCOMPARE(store.registerModelVersion(m1).value(), store.registerModelVersion(m1).value());
         ModelManifest unknown;
         unknown.version = QStringLiteral("nope");
-        // A model tag outside the vocabulary gets an inactive id; it is not a grid column.
+        // A model tag outside the vocabulary becomes a tag of the store: the last grid column.
         const QVector<qint64> ids = store.tagIds({QStringLiteral("Genre-Rock"), QStringLiteral("Extra-Tag")}, true);
         QVERIFY(ids[1] > 0);
         PredictionBatch b;
@@ -360,10 +327,13 @@ private Q_SLOTS:
 
         const auto latest = store.labelGrid(track);
         QVERIFY(latest.ok());
-        QCOMPARE(latest->columns(), 3);
+        QCOMPARE(latest->columns(), 4);
+        QCOMPARE(latest->tags.at(3).name, QStringLiteral("Extra-Tag"));
         QCOMPARE(latest->modelVersion, QStringLiteral("v2"));
         QCOMPARE(latest->probability(0, 1), 0.75f);
         QCOMPARE(latest->probability(1, 1), 0.0625f);
+        QCOMPARE(latest->probability(0, 3), 0.1f);
+        QCOMPARE(latest->probability(1, 3), 0.2f);
         QVERIFY(!latest->hasProbability(0, 0));
         const auto first = store.labelGrid(track, QStringLiteral("v1"));
         QCOMPARE(first->modelVersion, QStringLiteral("v1"));
@@ -436,13 +406,24 @@ private Q_SLOTS:
         QCOMPARE(ids(rock, Verdict::Present), (QList<qint64>{c}));
         QCOMPARE(store.librarySummary()->at(0).reviewedCells, 5);
 
-        // Smaller vocabulary: the share counts active tags only.
-        store.setVocabulary(Vocabulary({threeTags().at(0)}));
+        // Smaller vocabulary: tags holding verdicts stay (after the given ones), so nothing is hidden;
+        // the tag without verdicts leaves, and the share counts the tags that remain.
+        QVector<Tag> wider = threeTags().tags();
+        wider << Tag{QStringLiteral("Usage-Unused"), QStringLiteral("Usage")};
+        store.setVocabulary(Vocabulary(wider));
+        QCOMPARE(store.vocabulary().size(), 4);
+        store.setVocabulary(Vocabulary({threeTags().at(2)}));
         QVERIFY(store.waitForDurable(store.lastEditSeq()));
         const auto narrowed = store.librarySummary();
-        QCOMPARE(narrowed->at(0).reviewedCells, 3);
-        QCOMPARE(narrowed->at(0).reviewedShare, 3.0 / 4.0);
-        QCOMPARE(store.labelGrid(a)->columns(), 1);
+        QCOMPARE(narrowed->at(0).reviewedCells, 5);
+        const auto kept = store.labelGrid(a);
+        QCOMPARE(kept->columns(), 3);
+        QCOMPARE(kept->tags.at(0).name, threeTags().at(2).name);
+        QCOMPARE(kept->tags.at(1).name, threeTags().at(0).name);
+        QCOMPARE(kept->tags.at(2).name, threeTags().at(1).name);
+        QCOMPARE(narrowed->at(0).reviewedShare, 5.0 / 12.0);
+        QCOMPARE(store.tagId(QStringLiteral("Usage-Unused")) > 0, true);
+        QCOMPARE(store.vocabulary().indexOf(QStringLiteral("Usage-Unused")), -1);
     }
 
     void editLogRecordsEdits()
