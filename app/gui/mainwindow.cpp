@@ -627,17 +627,48 @@ void MainWindow::storeImported(const QVector<engine::ImportedFile> &files, const
              errors.join(QLatin1Char('\n')));
         return;
     }
-    const auto ids = engine::StoreLabels::importItems(*m_store, items);
-    if (!ids.ok()) {
-        warn(tr("Import Labels"), tr("The labels could not be stored."), ids.error());
+    // Queued here, reported once the store says each file committed: the GUI thread never waits for the disk.
+    const auto queued = engine::StoreLabels::queueItems(*m_store, items);
+    if (!queued.ok()) {
+        warn(tr("Import Labels"), tr("The labels could not be stored."), queued.error());
         return;
     }
-    m_library->refresh();
-    m_libraryDock->show();
-    QString message = tr("Imported labels for %n track(s).", nullptr, int(ids->size()));
-    if (!warnings.isEmpty())
-        message += QLatin1Char(' ') + tr("%n line(s) were skipped.", nullptr, int(warnings.size()));
-    statusBar()->showMessage(message, 10000);
+    const qint64 last = queued->isEmpty() ? 0 : queued->last().upToSeq;
+    auto pending = std::make_shared<QMetaObject::Connection>();
+    const auto report = [this, files = queued.value(), warnings, pending]() {
+        QObject::disconnect(*pending);
+        QStringList failed;
+        int tracks = 0;
+        for (const auto &file : files) {
+            const engine::Status saved = file.error.isEmpty() ? m_store->savedStatus(file.afterSeq, file.upToSeq)
+                                                              : engine::Status::failure(file.error);
+            if (saved)
+                tracks += int(file.trackIds.size());
+            else
+                failed << tr("%1: %2").arg(file.origin, saved.error());
+        }
+        if (!failed.isEmpty())
+            m_store->reloadTags();
+        m_library->refresh();
+        m_libraryDock->show();
+        QString message = tr("Imported labels for %n track(s).", nullptr, tracks);
+        if (!warnings.isEmpty())
+            message += QLatin1Char(' ') + tr("%n line(s) were skipped.", nullptr, int(warnings.size()));
+        statusBar()->showMessage(message, 10000);
+        if (!failed.isEmpty()) {
+            warn(tr("Import Labels"), tr("%n label file(s) could not be saved; nothing of them was kept.", nullptr, int(failed.size())),
+                 failed.join(QLatin1Char('\n')));
+        }
+    };
+    if (m_store->durableSeq() >= last) {
+        report();
+        return;
+    }
+    statusBar()->showMessage(tr("Saving the imported labels..."));
+    *pending = connect(m_store, &engine::AnnotationStore::durable, this, [this, last, report](qint64 seq) {
+        if (seq >= last)
+            report();
+    });
 }
 
 void MainWindow::rememberRecent(const QString &path)

@@ -181,9 +181,9 @@ Status importOne(AnnotationStore &store, const StoreImportItem &item, qint64 *tr
 
 } // namespace
 
-Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const QVector<StoreImportItem> &items)
+Result<QVector<StoreLabels::QueuedFile>> StoreLabels::queueItems(AnnotationStore &store, const QVector<StoreImportItem> &items)
 {
-    using R = Result<QVector<qint64>>;
+    using R = Result<QVector<QueuedFile>>;
     if (!store.isOpen() || store.isReadOnly())
         return R::failure(tr("The annotation store is not open for writing."));
     for (const StoreImportItem &item : items)
@@ -191,16 +191,16 @@ Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const Q
             return R::failure(tr("%1: the labels are incomplete.").arg(item.origin));
 
     // One transaction per label file: all of its labels or none.
-    QVector<qint64> ids;
-    int filesDone = 0;
+    QVector<QueuedFile> queued;
     for (int first = 0; first < items.size();) {
         int end = first + 1;
         while (end < items.size() && items.at(end).origin == items.at(first).origin)
             ++end;
-        const QString origin = items.at(first).origin;
-        const qint64 before = store.lastEditSeq();
+        QueuedFile file;
+        file.origin = items.at(first).origin;
+        file.afterSeq = store.lastEditSeq();
         if (!store.beginAtomic())
-            return R::failure(tr("%1: the annotation store %2 cannot start an import.").arg(origin, store.path()));
+            return R::failure(tr("%1: the annotation store %2 cannot start an import.").arg(file.origin, store.path()));
         // Tags the vocabulary lacks join it (with the file's categories) as part of the file's labels.
         const Vocabulary active = store.vocabulary();
         QVector<Tag> tags = active.tags();
@@ -213,26 +213,48 @@ Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const Q
         if (tags.size() != active.size())
             store.setVocabulary(Vocabulary(tags));
         Status status;
-        QVector<qint64> fileIds;
         for (int i = first; i < end && status; ++i) {
             qint64 id = 0;
             status = importOne(store, items.at(i), &id);
-            fileIds << id;
+            file.trackIds << id;
         }
         store.endAtomic(status.ok());
-        const Status saved = status ? store.waitForSaved(before, store.lastEditSeq()) : status;
-        if (!saved) {
-            store.reloadTags();   // the tags the failed file added exist only in memory
-            const QString done = filesDone > 0
-                ? QCoreApplication::translate("StoreLabels", " The %n label file(s) before it were imported.", nullptr, filesDone)
-                : QString();
-            return R::failure(tr("%1 was not imported (nothing of it was saved): %2").arg(origin, saved.error()) + done);
+        file.upToSeq = store.lastEditSeq();
+        if (!status) {
+            store.waitForDurable(file.upToSeq, 60000);   // the abandoned edits settle, then the tags they added go
+            store.reloadTags();
+            file.error = status.error();
         }
-        ids << fileIds;
-        ++filesDone;
+        queued << file;
         first = end;
     }
-    return ids;
+    return queued;
+}
+
+Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const QVector<StoreImportItem> &items)
+{
+    using R = Result<QVector<qint64>>;
+    const auto queued = queueItems(store, items);
+    if (!queued)
+        return R::failure(queued.error());
+    QVector<qint64> ids;
+    QStringList failed;
+    int saved = 0;
+    for (const QueuedFile &file : queued.value()) {
+        const Status status = file.error.isEmpty() ? store.waitForSaved(file.afterSeq, file.upToSeq)
+                                                   : Status::failure(file.error);
+        if (status) {
+            ids << file.trackIds;
+            ++saved;
+        } else {
+            failed << tr("%1 was not imported (nothing of it was saved): %2").arg(file.origin, status.error());
+        }
+    }
+    if (failed.isEmpty())
+        return ids;
+    store.reloadTags();   // the tags the failed files added exist only in memory
+    return R::failure(failed.join(QLatin1Char('\n'))
+                      + QCoreApplication::translate("StoreLabels", "\n%n label file(s) were imported.", nullptr, saved));
 }
 
 Result<TrackLabels> StoreLabels::exportTrack(const AnnotationStore &store, qint64 trackId)

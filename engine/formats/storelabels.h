@@ -45,6 +45,23 @@ public:
     /// track ids.
     static Result<QVector<qint64>> importItems(AnnotationStore &store, const QVector<StoreImportItem> &items);
 
+    /// What queueItems() queued: per label file, its track ids and the range
+    /// of edit numbers (afterSeq, upToSeq] that must commit for it to count.
+    struct QueuedFile
+    {
+        QString origin;
+        QVector<qint64> trackIds;
+        qint64 afterSeq = 0;
+        qint64 upToSeq = 0;
+        QString error;            ///< non-empty when the file could not be queued (nothing of it is)
+    };
+    /// importItems() without waiting: each file's edits are queued as one
+    /// atomic group; check each file with AnnotationStore::savedStatus once
+    /// the store is durable up to the last upToSeq (for the GUI thread).
+    /// Fails only when the store is not writable; a file that cannot be
+    /// queued is abandoned (nothing of it is written) and carries an error.
+    static Result<QVector<QueuedFile>> queueItems(AnnotationStore &store, const QVector<StoreImportItem> &items);
+
     /// The labels of a track's current segmentation, active tags, verdicts
     /// and the probabilities of the model that tagged it last.
     static Result<TrackLabels> exportTrack(const AnnotationStore &store, qint64 trackId);

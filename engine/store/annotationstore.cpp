@@ -588,6 +588,15 @@ Status AnnotationStore::waitForSaved(qint64 afterSeq, qint64 upToSeq, int timeou
         return Status::failure(tr("The annotation store %1 did not confirm edits %2-%3 within %4 s; they may not be saved.")
                                    .arg(m_path).arg(afterSeq + 1).arg(upToSeq).arg(timeoutMs / 1000));
     }
+    return savedStatus(afterSeq, upToSeq);
+}
+
+Status AnnotationStore::savedStatus(qint64 afterSeq, qint64 upToSeq) const
+{
+    if (!m_queue)
+        return Status::failure(tr("The annotation store is not open."));
+    if (m_queue->durableSeq() < upToSeq)
+        return Status::failure(tr("Edits %1-%2 are not saved to %3 yet.").arg(afterSeq + 1).arg(upToSeq).arg(m_path));
     if (const auto failed = m_queue->firstFailure(afterSeq, upToSeq))
         return Status::failure(failed->second);
     return {};

@@ -166,6 +166,9 @@ public:
     /// when they did not settle in time. What a tool reports as saved must
     /// have passed this. Any thread, never the GUI thread.
     Status waitForSaved(qint64 afterSeq, qint64 upToSeq, int timeoutMs = 60000) const;
+    /// waitForSaved without waiting: also a failure while the edits are not
+    /// all settled yet (check after durable(upToSeq)). Any thread.
+    Status savedStatus(qint64 afterSeq, qint64 upToSeq) const;
 
 Q_SIGNALS:
     /// Every edit up to `seq` is settled: committed to disk (synchronous=FULL),
