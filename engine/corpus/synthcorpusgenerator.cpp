@@ -135,13 +135,6 @@ Result<SynthCorpusSummary> SynthCorpusGenerator::generate(const SynthCorpusOptio
         }
         return s;
     };
-    if (Status s = writeSide(QStringLiteral("vocabulary.tsv"),
-                             "# Taglane synthetic corpus: tag<TAB>category\n" +
-                                 SynthVocabulary::vocabulary().toText().toUtf8());
-        !s)
-        return R::failure(s.error());
-    if (Status s = writeSide(QStringLiteral("corpus.json"), manifest(options, plans)); !s)
-        return R::failure(s.error());
 
     double doneSeconds = 0.0;
     for (const TrackPlan &p : plans) {
@@ -163,6 +156,16 @@ Result<SynthCorpusSummary> SynthCorpusGenerator::generate(const SynthCorpusOptio
         ++summary.tracks;
         doneSeconds += p.duration;
     }
+    // The side files come last, so that they are there only when every
+    // track is: a full disk or a cancel leaves finished tracks (each WAV with
+    // its CSV) but no corpus.json naming tracks that are missing.
+    if (Status s = writeSide(QStringLiteral("vocabulary.tsv"),
+                             "# Taglane synthetic corpus: tag<TAB>category\n" +
+                                 SynthVocabulary::vocabulary().toText().toUtf8());
+        !s)
+        return R::failure(s.error());
+    if (Status s = writeSide(QStringLiteral("corpus.json"), manifest(options, plans)); !s)
+        return R::failure(s.error());
     progress(1.0);
     return summary;
 }
