@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -143,8 +144,12 @@ Result<SynthCorpusSummary> SynthCorpusGenerator::generate(const SynthCorpusOptio
         trackProgress.cancel = progress.cancel;
         trackProgress.report = [&](double f) { progress((doneSeconds + f * p.duration) / totalSeconds); };
         auto stats = renderer.value()->renderTrack(p, wav, options.channels, trackProgress);
-        if (!stats)
+        if (!stats) {
+            // The renderer writes WAV.part; when even its header could not be
+            // written (a full disk) the empty part file must not stay.
+            QFile::remove(wav + QStringLiteral(".part"));
             return R::failure(stats.error());
+        }
         if (Status s = writeSide(p.stem + QStringLiteral(".csv"), labelsCsv(p)); !s) {
             QFile::remove(wav);
             return R::failure(s.error());
