@@ -3,6 +3,7 @@
 #include "app/cli/commands.h"
 
 #include "engine/eval/metrics.h"
+#include "engine/formats/atomicwrite.h"
 #include "engine/model/modelbundle.h"
 #include "engine/train/modelevaluator.h"
 #include "widgets/evaluationplot.h"
@@ -15,7 +16,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <algorithm>
@@ -117,10 +117,9 @@ int runEvaluate(const QStringList &args)
     QTextStream err(stderr);
     if (!parser.isSet(dataOption))
         return usageError(tr("--data DIR is required."));
-    bool ok = false;
-    const double threshold = parser.value(thresholdOption).toDouble(&ok);
-    if (!ok || threshold < 0 || threshold > 1)
-        return usageError(tr("--threshold needs a number from 0 to 1."));
+    double threshold = 0.5;
+    if (auto bad = readNumber(parser, thresholdOption, {0.0, 1.0}, threshold, kCommand))
+        return *bad;
     QString model = parser.value(modelOption);
     if (model.isEmpty()) {
         model = widgets::ModelFolders::bundledDefault();
@@ -129,6 +128,19 @@ int runEvaluate(const QStringList &args)
     }
     if (parser.isSet(plotsOption) && !qobject_cast<QApplication *>(QCoreApplication::instance()))
         return usageError(tr("--plots needs the GUI libraries (run taglane-cli with --plots on its command line)."));
+
+    const QFileInfo data(parser.value(dataOption));
+    if (!data.exists()) {
+        err << kCommand << ": " << tr("the data folder %1 does not exist.").arg(parser.value(dataOption)) << "\n";
+        return 1;
+    }
+    if (!data.isDir()) {
+        err << kCommand << ": "
+            << tr("%1 is a file, not a folder: --data must be a folder of audio files with CAL500exp CSVs.")
+                   .arg(parser.value(dataOption))
+            << "\n";
+        return 1;
+    }
 
     if (parser.isSet(calibrateOption)) {
         if (parser.isSet(recordOption) || parser.isSet(jsonOption) || parser.isSet(plotsOption))
@@ -221,10 +233,10 @@ int runEvaluate(const QStringList &args)
     out.flush();
 
     if (parser.isSet(jsonOption)) {
-        QSaveFile file(parser.value(jsonOption));
-        if (!file.open(QIODevice::WriteOnly)
-            || file.write(QJsonDocument(ev->toJson(parser.value(dataOption))).toJson()) < 0 || !file.commit()) {
-            err << "taglane-cli evaluate: " << tr("%1 could not be written: %2").arg(file.fileName(), file.errorString()) << "\n";
+        const Status written =
+            AtomicWrite::write(parser.value(jsonOption), QJsonDocument(ev->toJson(parser.value(dataOption))).toJson());
+        if (!written) {
+            err << kCommand << ": " << written.error() << "\n";
             return 1;
         }
     }

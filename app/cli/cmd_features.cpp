@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commandline.h"
 #include "app/cli/commands.h"
 
 #include "engine/audio/audiodecoder.h"
 #include "engine/dsp/featureextractor.h"
+#include "engine/formats/atomicwrite.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <cmath>
@@ -21,38 +22,8 @@ QString tr(const char *text)
     return QCoreApplication::translate("cli", text);
 }
 
-const QString prefix = QStringLiteral("taglane-cli features: ");
-
-// Parses an option value; on failure sets error to a one-line message.
-bool readInt(const QCommandLineParser &parser, const QCommandLineOption &option, int &value, QString &error)
-{
-    if (!parser.isSet(option))
-        return true;
-    bool ok = false;
-    const QString text = parser.value(option);
-    const int v = text.trimmed().toInt(&ok);
-    if (!ok) {
-        error = tr("--%1: \"%2\" is not a whole number").arg(option.names().first(), text);
-        return false;
-    }
-    value = v;
-    return true;
-}
-
-bool readDouble(const QCommandLineParser &parser, const QCommandLineOption &option, double &value, QString &error)
-{
-    if (!parser.isSet(option))
-        return true;
-    bool ok = false;
-    const QString text = parser.value(option);
-    const double v = text.trimmed().toDouble(&ok);
-    if (!ok || !std::isfinite(v)) {
-        error = tr("--%1: \"%2\" is not a number").arg(option.names().first(), text);
-        return false;
-    }
-    value = v;
-    return true;
-}
+const QString kCommand = QStringLiteral("taglane-cli features");
+const QString prefix = kCommand + QStringLiteral(": ");
 
 // One line per row (band or coefficient), one column per frame, comma
 // separated, numbers as printf's %.{digits}g (the reference files use 6).
@@ -169,22 +140,33 @@ int runFeatures(const QStringList &args)
     settings.slaneyNorm = parser.isSet(slaneyNormOption);
     settings.preEmphasis = parser.isSet(preEmphasisOption);
 
-    QString error;
     int rate = 16000;
     int digits = 6;
-    bool haveFMax = parser.isSet(fmaxOption);
-    if (!readInt(parser, rateOption, rate, error) || !readInt(parser, fftOption, settings.nFft, error)
-        || !readInt(parser, hopOption, settings.hop, error) || !readInt(parser, bandsOption, settings.bands, error)
-        || !readDouble(parser, fminOption, settings.fMin, error)
-        || !readDouble(parser, fmaxOption, settings.fMax, error)
-        || !readInt(parser, cepstraOption, settings.cepstra, error)
-        || !readInt(parser, deltasOption, settings.deltaWidth, error)
-        || !readInt(parser, precisionOption, digits, error))
-        return fail(error, 2);
-    if (rate < 0 || rate > 1000000)
-        return fail(tr("--rate: %1 Hz is not a usable sample rate").arg(rate), 2);
-    if (digits < 1 || digits > 17)
-        return fail(tr("--precision: give 1 to 17 significant digits, not %1").arg(digits), 2);
+    const bool haveFMax = parser.isSet(fmaxOption);
+    // Options not given keep the settings' defaults.
+    auto read = [&](const QCommandLineOption &option, auto range, auto &value) -> std::optional<int> {
+        if (!parser.isSet(option))
+            return std::nullopt;
+        return readNumber(parser, option, range, value, kCommand);
+    };
+    if (auto bad = read(rateOption, NumberRange<int>{0, 1000000}, rate))
+        return *bad;
+    if (auto bad = read(fftOption, NumberRange<int>{2, 1 << 20}, settings.nFft))
+        return *bad;
+    if (auto bad = read(hopOption, NumberRange<int>{1, 1 << 20}, settings.hop))
+        return *bad;
+    if (auto bad = read(bandsOption, NumberRange<int>{1, 4096}, settings.bands))
+        return *bad;
+    if (auto bad = read(fminOption, NumberRange<double>{0.0, 500000.0}, settings.fMin))
+        return *bad;
+    if (auto bad = read(fmaxOption, NumberRange<double>{0.0, 500000.0}, settings.fMax))
+        return *bad;
+    if (auto bad = read(cepstraOption, NumberRange<int>{1, 4096}, settings.cepstra))
+        return *bad;
+    if (auto bad = read(deltasOption, NumberRange<int>{0, 1000}, settings.deltaWidth))
+        return *bad;
+    if (auto bad = read(precisionOption, NumberRange<int>{1, 17}, digits))
+        return *bad;
 
     // Check what can be checked before the (possibly long) decode.
     settings.sampleRate = rate > 0 ? rate : 16000;
@@ -215,13 +197,12 @@ int runFeatures(const QStringList &args)
 
     if (parser.isSet(outOption)) {
         const QString path = parser.value(outOption);
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly))
-            return fail(tr("cannot write %1: %2").arg(path, file.errorString()), 1);
+        QByteArray csv;
         for (int r = 0; r < m.rows; ++r)
-            file.write(csvRow(m, r, digits));
-        if (!file.commit())
-            return fail(tr("cannot write %1: %2").arg(path, file.errorString()), 1);
+            csv += csvRow(m, r, digits);
+        const engine::Status written = engine::AtomicWrite::write(path, csv);
+        if (!written)
+            return fail(written.error(), 1);
         return 0;
     }
     QFile stdoutFile;
@@ -231,7 +212,8 @@ int runFeatures(const QStringList &args)
         if (stdoutFile.write(csvRow(m, r, digits)) < 0)
             return fail(tr("cannot write to standard output: %1").arg(stdoutFile.errorString()), 1);
     }
-    stdoutFile.flush();
+    if (!stdoutFile.flush())
+        return fail(tr("cannot write to standard output: %1").arg(stdoutFile.errorString()), 1);
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "app/cli/commands.h"
 
 #include "engine/eval/metricsreport.h"
+#include "engine/formats/atomicwrite.h"
 #include "engine/model/modelbundle.h"
 #include "engine/store/annotationstore.h"
 #include "engine/train/retrainer.h"
@@ -14,10 +15,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <cmath>
+#include <limits>
 
 namespace taglane::app {
 
@@ -109,19 +110,19 @@ int runRetrain(const QStringList &args)
         return usageError(kCommand, tr("--store STORE is required."));
     if (!parser.isSet(outOption))
         return usageError(kCommand, tr("--out BUNDLE is required."));
+    double holdOut = 0.25;
+    if (auto bad = readNumber(parser, holdOutOption, {0.0, 1.0, false, true}, holdOut, kCommand))
+        return *bad;
+    quint64 seed = 1;
+    if (auto bad = readNumber(parser, seedOption, {quint64(0), std::numeric_limits<quint64>::max()}, seed, kCommand))
+        return *bad;
+    int epochs = 0;
+    if (auto bad = readNumber(parser, epochsOption, {0, 10000}, epochs, kCommand))
+        return *bad;
+    int threads = 0;
+    if (auto bad = readNumber(parser, threadsOption, {0, 1024}, threads, kCommand))
+        return *bad;
     bool ok = false;
-    const double holdOut = parser.value(holdOutOption).toDouble(&ok);
-    if (!ok || holdOut < 0 || holdOut >= 1)
-        return usageError(kCommand, tr("--holdout needs a number from 0 up to (not including) 1."));
-    const qulonglong seed = parser.value(seedOption).toULongLong(&ok);
-    if (!ok)
-        return usageError(kCommand, tr("--seed needs a whole number."));
-    const int epochs = parser.value(epochsOption).toInt(&ok);
-    if (!ok || epochs < 0)
-        return usageError(kCommand, tr("--epochs needs a whole number, 0 or more."));
-    const int threads = parser.value(threadsOption).toInt(&ok);
-    if (!ok || threads < 0)
-        return usageError(kCommand, tr("--threads needs a whole number, 0 or more."));
     QString model = parser.value(modelOption);
     if (model.isEmpty()) {
         model = widgets::ModelFolders::bundledDefault();
@@ -164,6 +165,23 @@ int runRetrain(const QStringList &args)
     auto curated = Retrainer::curatedFromStore(store, ids);
     if (!curated) {
         err << kCommand << ": " << curated.error() << "\n";
+        return 1;
+    }
+    if (curated->isEmpty()) {
+        // Say what the store holds: "0 tracks given" would hide the tracks it has.
+        int held = ids.size();
+        if (ids.isEmpty()) {
+            auto rows = store.librarySummary();
+            held = rows ? int(rows->size()) : 0;
+        }
+        err << kCommand << ": "
+            << (ids.isEmpty() ? tr("the store %1 holds %2 track(s), but none has a curated verdict (a tag marked present "
+                                   "or absent in a segment); curate some segments first.")
+                              : tr("none of the %2 track(s) chosen with --tracks in the store %1 has a curated verdict (a "
+                                   "tag marked present or absent in a segment); curate some segments first."))
+                   .arg(storePath)
+                   .arg(held)
+            << "\n";
         return 1;
     }
     store.close();
@@ -248,9 +266,9 @@ int runRetrain(const QStringList &args)
         root.insert(QStringLiteral("seconds"), o.seconds);
         root.insert(QStringLiteral("before"), reportJson(o.before, o.tags));
         root.insert(QStringLiteral("after"), reportJson(o.after, o.tags));
-        QSaveFile file(parser.value(jsonOption));
-        if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson()) < 0 || !file.commit()) {
-            err << kCommand << ": " << tr("%1 could not be written: %2").arg(file.fileName(), file.errorString()) << "\n";
+        const Status written = AtomicWrite::write(parser.value(jsonOption), QJsonDocument(root).toJson());
+        if (!written) {
+            err << kCommand << ": " << written.error() << "\n";
             return 1;
         }
     }

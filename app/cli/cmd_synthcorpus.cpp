@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commandline.h"
 #include "app/cli/commands.h"
 
 #include "engine/corpus/synthcorpusgenerator.h"
@@ -10,6 +11,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <limits>
 
 namespace taglane::app {
 
@@ -19,6 +21,8 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("cli", text);
 }
+
+const QString kCommand = QStringLiteral("taglane-cli synth-corpus");
 
 std::atomic_bool g_cancel{false};
 
@@ -69,22 +73,12 @@ int runSynthCorpus(const QStringList &args)
     }
 
     engine::SynthCorpusOptions options;
-    bool ok = false;
-    options.tracks = parser.value(tracksOption).toInt(&ok);
-    if (!ok || options.tracks < 1 || options.tracks > 100000) {
-        err << "taglane-cli synth-corpus: " << tr("--tracks needs a whole number from 1 to 100000") << "\n";
-        return 2;
-    }
-    options.seed = parser.value(seedOption).toULongLong(&ok);
-    if (!ok) {
-        err << "taglane-cli synth-corpus: " << tr("--seed needs a non-negative whole number") << "\n";
-        return 2;
-    }
-    options.sampleRate = parser.value(rateOption).toInt(&ok);
-    if (!ok) {
-        err << "taglane-cli synth-corpus: " << tr("--rate needs a whole number of Hz") << "\n";
-        return 2;
-    }
+    if (auto bad = readNumber(parser, tracksOption, {1, 100000}, options.tracks, kCommand))
+        return *bad;
+    if (auto bad = readNumber(parser, seedOption, {quint64(0), std::numeric_limits<quint64>::max()}, options.seed, kCommand))
+        return *bad;
+    if (auto bad = readNumber(parser, rateOption, {8000, 96000}, options.sampleRate, kCommand))
+        return *bad;
     options.outDir = parser.value(outOption);
     if (options.outDir.isEmpty()) {
         err << "taglane-cli synth-corpus: " << tr("--out DIR is required") << "\n" << parser.helpText();

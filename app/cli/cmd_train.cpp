@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <limits>
 
 namespace taglane::app {
 
@@ -38,6 +39,18 @@ const QString kCommand = QStringLiteral("taglane-cli train");
 int usageError(const QString &message)
 {
     return taglane::app::usageError(kCommand, message);
+}
+
+/// Why path cannot be read as a labelled folder (what names the role, e.g.
+/// "training folder"); empty when it is a folder.
+QString folderProblem(const QString &path, const QString &what)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return tr("the %1 %2 does not exist.").arg(what, path);
+    if (!info.isDir())
+        return tr("%1 is a file, not a folder: the %2 must be a folder of audio files with CAL500exp CSVs.").arg(path, what);
+    return {};
 }
 
 } // namespace
@@ -97,24 +110,20 @@ int runTrain(const QStringList &args)
     config.architecture = ExampleBuilder::resolveArchitecture(parser.value(archOption));
     if (config.architecture.isEmpty())
         return usageError(tr("unknown architecture \"%1\" (known: default, tvcnn, tvcnn-lstm).").arg(parser.value(archOption)));
-    bool ok1, ok2, ok3, ok4, ok5, ok6, ok7;
-    config.epochs = parser.value(epochsOption).toInt(&ok1);
-    config.batchSize = parser.value(batchOption).toInt(&ok2);
-    config.learningRate = parser.value(lrOption).toDouble(&ok3);
-    config.alpha = parser.value(alphaOption).toDouble(&ok4);
-    config.seed = parser.value(seedOption).toULongLong(&ok5);
-    config.patience = parser.value(patienceOption).toInt(&ok6);
-    config.threads = parser.value(threadsOption).toInt(&ok7);
-    if (!ok1 || config.epochs < 1)
-        return usageError(tr("--epochs needs a positive whole number."));
-    if (!ok2 || config.batchSize < 1)
-        return usageError(tr("--batch needs a positive whole number."));
-    if (!ok3 || !(config.learningRate > 0))
-        return usageError(tr("--lr needs a positive number."));
-    if (!ok4 || !(config.alpha >= 1.0))
-        return usageError(tr("--alpha needs a number of at least 1."));
-    if (!ok5 || !ok6 || config.patience < 0 || !ok7 || config.threads < 0)
-        return usageError(tr("--seed, --patience and --threads need non-negative whole numbers."));
+    if (auto bad = readNumber(parser, epochsOption, {1, 100000}, config.epochs, kCommand))
+        return *bad;
+    if (auto bad = readNumber(parser, batchOption, {1, 65536}, config.batchSize, kCommand))
+        return *bad;
+    if (auto bad = readNumber(parser, lrOption, {0.0, 10.0, true}, config.learningRate, kCommand))
+        return *bad;
+    if (auto bad = readNumber(parser, alphaOption, {1.0, 1000.0}, config.alpha, kCommand))
+        return *bad;
+    if (auto bad = readNumber(parser, seedOption, {quint64(0), std::numeric_limits<quint64>::max()}, config.seed, kCommand))
+        return *bad;
+    if (auto bad = readNumber(parser, patienceOption, {0, 100000}, config.patience, kCommand))
+        return *bad;
+    if (auto bad = readNumber(parser, threadsOption, {0, 1024}, config.threads, kCommand))
+        return *bad;
     config.initBundle = parser.value(initOption);
     config.resumeFrom = parser.value(resumeOption);
     config.modelName = parser.value(nameOption);
@@ -123,6 +132,34 @@ int runTrain(const QStringList &args)
     config.checkpointPath = parser.isSet(checkpointOption) ? parser.value(checkpointOption)
                                                            : QFileInfo(bundle).absoluteFilePath() + QStringLiteral(".ckpt");
     const bool quiet = parser.isSet(quietOption);
+
+    // Everything that can be checked before the (slow) feature extraction.
+    if (QFileInfo::exists(bundle)) {
+        err << kCommand << ": " << tr("%1 already exists; choose a new folder for the trained model.").arg(bundle) << "\n";
+        return 1;
+    }
+    const QString data = parser.value(dataOption);
+    if (const QString problem = folderProblem(data, tr("training folder")); !problem.isEmpty()) {
+        err << kCommand << ": " << problem << "\n";
+        return 1;
+    }
+    if (parser.isSet(valOption)) {
+        if (const QString problem = folderProblem(parser.value(valOption), tr("validation folder")); !problem.isEmpty()) {
+            err << kCommand << ": " << problem << "\n";
+            return 1;
+        }
+    }
+    if (!config.resumeFrom.isEmpty()) {
+        const QFileInfo checkpoint(config.resumeFrom);
+        if (!checkpoint.exists()) {
+            err << kCommand << ": " << tr("the checkpoint %1 (--resume) does not exist.").arg(config.resumeFrom) << "\n";
+            return 1;
+        }
+        if (!checkpoint.isFile()) {
+            err << kCommand << ": " << tr("the checkpoint %1 (--resume) is not a file.").arg(config.resumeFrom) << "\n";
+            return 1;
+        }
+    }
 
     // The tag order: the init bundle's tags first (so its outputs keep their
     // rows), then new tags of the data in first-seen order.
@@ -139,8 +176,8 @@ int runTrain(const QStringList &args)
     QElapsedTimer clock;
     clock.start();
     if (!quiet)
-        err << tr("Reading %1 ...").arg(parser.value(dataOption)) << "\n" << Qt::flush;
-    auto all = ExampleBuilder::fromFolder(parser.value(dataOption), config.architecture, {});
+        err << tr("Reading %1 ...").arg(data) << "\n" << Qt::flush;
+    auto all = ExampleBuilder::fromFolder(data, config.architecture, {});
     if (!all) {
         err << "taglane-cli train: " << all.error() << "\n";
         return 1;
@@ -151,7 +188,7 @@ int runTrain(const QStringList &args)
             if (tags.indexOf(t.name) < 0)
                 merged << t;
         tags = Vocabulary(merged);
-        all = ExampleBuilder::fromFolder(parser.value(dataOption), config.architecture, tags);
+        all = ExampleBuilder::fromFolder(data, config.architecture, tags);
         if (!all) {
             err << "taglane-cli train: " << all.error() << "\n";
             return 1;
@@ -168,16 +205,32 @@ int runTrain(const QStringList &args)
             return 1;
         }
         val = v.value();
+        config.validationSource = tr("the separate folder %1").arg(QFileInfo(parser.value(valOption)).fileName());
     } else {
+        // Validation tracks are held out of the training folder, never shared with training.
+        const int tracks = Trainer::trackCount(all.value());
+        if (tracks < 2) {
+            err << kCommand << ": "
+                << tr("%1 holds %2 usable track(s); at least 2 are needed to hold tracks out for validation. Give a "
+                      "validation folder with --val-data.")
+                       .arg(data)
+                       .arg(tracks)
+                << "\n";
+            return 1;
+        }
         Trainer::splitByTrack(all.value(), config.validationFraction, config.seed, train, val);
+        config.validationSource = tr("%1 of the %2 tracks of the training folder, held out (drawn from seed %3)")
+                                      .arg(Trainer::trackCount(val))
+                                      .arg(tracks)
+                                      .arg(config.seed);
     }
     if (!quiet) {
         err << tr("%1: %2 training examples (%3 tracks), %4 validation examples (%5 tracks), %6 tags; features in %7 s")
                    .arg(config.architecture)
                    .arg(train.count())
-                   .arg(train.trackNames.size())
+                   .arg(Trainer::trackCount(train))
                    .arg(val.count())
-                   .arg(val.trackNames.size())
+                   .arg(Trainer::trackCount(val))
                    .arg(train.tags.size())
                    .arg(clock.elapsed() / 1000.0, 0, 'f', 1)
             << "\n"

@@ -4,12 +4,19 @@
 #include "engine/audio/resampler.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 
 #include <sndfile.h>
 
 #include <cmath>
+#include <cstdio>
 #include <memory>
+#include <mutex>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 
 namespace taglane::engine {
 
@@ -42,8 +49,147 @@ QString formatName(int format, int mask)
     return QStringLiteral("0x%1").arg(format & mask, 0, 16);
 }
 
+// libsndfile's MP3 reader (mpg123) prints notes such as "Note: Illegal
+// Audio-MPEG-Header ... Trying to resync" straight to stderr, e.g. when any
+// file named .mp3 is not MP3 audio. While a libsndfile call runs, fd 2 goes
+// to a temporary file; afterwards the decoder's lines are handed back to the
+// caller (to become warnings or be dropped) and any other line, printed by
+// another thread meanwhile, goes on to the real stderr. One capture at a time.
+class StderrCapture
+{
+public:
+    StderrCapture() = default;
+    StderrCapture(const StderrCapture &) = delete;
+    StderrCapture &operator=(const StderrCapture &) = delete;
+    ~StderrCapture()
+    {
+        if (m_active)
+            end();
+        if (m_file)
+            std::fclose(m_file);
+    }
+
+    void begin()
+    {
+#ifdef Q_OS_UNIX
+        mutex().lock();
+        std::fflush(stderr);
+        if (!m_file)
+            m_file = std::tmpfile();
+        m_saved = m_file ? ::dup(2) : -1;
+        if (m_saved >= 0 && ::dup2(::fileno(m_file), 2) < 0) {
+            ::close(m_saved);
+            m_saved = -1;
+        }
+        m_active = true;
+#endif
+    }
+
+    void end()
+    {
+#ifdef Q_OS_UNIX
+        if (!m_active)
+            return;
+        m_active = false;
+        std::fflush(stderr);
+        if (m_saved >= 0) {
+            ::dup2(m_saved, 2);
+            ::close(m_saved);
+            m_saved = -1;
+            collect();
+        }
+        mutex().unlock();
+#endif
+    }
+
+    /// The decoder's own lines captured so far.
+    const QStringList &libraryLines() const { return m_lines; }
+
+private:
+    static std::mutex &mutex()
+    {
+        static std::mutex m;
+        return m;
+    }
+
+    static bool isDecoderLine(const QByteArray &line)
+    {
+        return line.startsWith("Note: ") || line.startsWith("Warning: ") || line.startsWith("Error: ")
+               || line.startsWith("[src/libmpg123") || line.contains("mpg123");
+    }
+
+    void collect()
+    {
+        const long size = std::ftell(m_file);
+        if (size <= 0)
+            return;
+        QByteArray text(int(size), '\0');
+        std::rewind(m_file);
+        const size_t got = std::fread(text.data(), 1, size_t(size), m_file);
+        text.truncate(int(got));
+        std::rewind(m_file);
+        if (::ftruncate(::fileno(m_file), 0) != 0) {
+            // Nothing to do: the next read starts at the rewound position anyway.
+        }
+        QByteArray other;
+        for (const QByteArray &line : text.split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            if (isDecoderLine(line))
+                m_lines << QString::fromLocal8Bit(line.trimmed());
+            else
+                other += line + '\n';
+        }
+        if (!other.isEmpty()) {
+            std::fwrite(other.constData(), 1, size_t(other.size()), stderr);
+            std::fflush(stderr);
+        }
+    }
+
+    std::FILE *m_file = nullptr;
+    int m_saved = -1;
+    bool m_active = false;
+    QStringList m_lines;
+};
+
+// What a WAV header says when libsndfile refuses it: a declared sample rate
+// or channel count of 0 ("SF_INFO struct incomplete" otherwise). Empty when
+// the file is not a RIFF WAVE file or its fmt chunk looks sane.
+QString wavHeaderProblem(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray head = file.read(64 * 1024);
+    if (head.size() < 12 || (!head.startsWith("RIFF") && !head.startsWith("RF64")) || head.mid(8, 4) != "WAVE")
+        return {};
+    auto u16 = [&](int at) { return quint32(quint8(head[at])) | quint32(quint8(head[at + 1])) << 8; };
+    auto u32 = [&](int at) { return u16(at) | u16(at + 2) << 16; };
+    int at = 12;
+    while (at + 8 <= head.size()) {
+        const QByteArray id = head.mid(at, 4);
+        const quint32 size = u32(at + 4);
+        if (id == "fmt ") {
+            if (at + 16 > head.size() || size < 8)
+                return tr("its WAV header has a truncated format chunk");
+            const quint32 channels = u16(at + 10);
+            const quint32 rate = u32(at + 12);
+            if (rate == 0)
+                return tr("its WAV header declares a sample rate of 0");
+            if (channels == 0)
+                return tr("its WAV header declares 0 channels");
+            return {};
+        }
+        if (size > quint32(head.size()))
+            break;
+        at += 8 + int(size) + int(size & 1);
+    }
+    return {};
+}
+
 // Opens the file, turning every failure into a sentence that names the file.
-Result<SndFilePtr> openFile(const QString &path, SF_INFO &sfinfo)
+// Lines the decoder printed while opening go to decoderLines.
+Result<SndFilePtr> openFile(const QString &path, SF_INFO &sfinfo, QStringList *decoderLines = nullptr)
 {
     const QFileInfo fi(path);
     const QString name = fi.fileName().isEmpty() ? path : fi.fileName();
@@ -51,20 +197,41 @@ Result<SndFilePtr> openFile(const QString &path, SF_INFO &sfinfo)
         return Result<SndFilePtr>::failure(tr("%1: file not found").arg(path));
     if (fi.isDir())
         return Result<SndFilePtr>::failure(tr("%1: is a folder, not an audio file").arg(path));
+    if (!fi.isFile())
+        return Result<SndFilePtr>::failure(
+            tr("%1: not a regular file (a device, pipe or socket), so not an audio file").arg(path));
     if (!fi.isReadable())
         return Result<SndFilePtr>::failure(tr("%1: permission denied").arg(path));
     if (fi.size() == 0)
         return Result<SndFilePtr>::failure(tr("%1: the file is empty (0 bytes)").arg(name));
 
     sfinfo = SF_INFO{};
+    StderrCapture capture;
+    capture.begin();
     SndFilePtr file(sf_open(QFile::encodeName(path).constData(), SFM_READ, &sfinfo));
+    const int code = file ? SF_ERR_NO_ERROR : sf_error(nullptr);
+    const QString reason = file ? QString() : QString::fromUtf8(sf_strerror(nullptr));
+    capture.end();
+    if (decoderLines)
+        *decoderLines = capture.libraryLines();
     if (!file) {
-        const QString reason = QString::fromUtf8(sf_strerror(nullptr));
-        QString hint;
-        if (reason.contains(QLatin1String("not recognised"), Qt::CaseInsensitive)
-            || reason.contains(QLatin1String("unknown format"), Qt::CaseInsensitive))
-            hint = tr(" (not an audio format Taglane reads: WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF)");
-        return Result<SndFilePtr>::failure(tr("%1: cannot open as audio: %2%3").arg(name, reason, hint));
+        if (const QString header = wavHeaderProblem(path); !header.isEmpty())
+            return Result<SndFilePtr>::failure(tr("%1: cannot open as audio: %2").arg(name, header));
+        // The file exists and is a regular, readable file (checked above), so
+        // libsndfile's "does not exist or is not a regular file" and
+        // "SF_INFO struct incomplete" mean that it found no audio it knows.
+        const bool unknown = code == SF_ERR_UNRECOGNISED_FORMAT
+                             || reason.contains(QLatin1String("not recognised"), Qt::CaseInsensitive)
+                             || reason.contains(QLatin1String("unknown format"), Qt::CaseInsensitive)
+                             || reason.contains(QLatin1String("not a regular file"), Qt::CaseInsensitive)
+                             || reason.contains(QLatin1String("struct incomplete"), Qt::CaseInsensitive);
+        if (unknown) {
+            return Result<SndFilePtr>::failure(
+                tr("%1: cannot open as audio: it is not an audio file libsndfile can read (not an audio format "
+                   "Taglane reads: WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF)")
+                    .arg(name));
+        }
+        return Result<SndFilePtr>::failure(tr("%1: cannot open as audio: %2").arg(name, reason));
     }
     if (sfinfo.channels <= 0 || sfinfo.samplerate <= 0)
         return Result<SndFilePtr>::failure(tr("%1: invalid header (%2 channels, %3 Hz)")
@@ -99,10 +266,14 @@ Result<DecodedAudio> AudioDecoder::decode(const QString &path, const DecodeOptio
                                           const ProgressSink &progress)
 {
     SF_INFO sfinfo{};
-    auto opened = openFile(path, sfinfo);
+    QStringList decoderLines;
+    auto opened = openFile(path, sfinfo, &decoderLines);
     if (!opened)
         return Result<DecodedAudio>::failure(opened.error());
     SNDFILE *file = opened.value().get();
+    // Only the MP3 reader prints; other formats are read without the capture.
+    const bool mpeg = (sfinfo.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG;
+    StderrCapture capture;
     const QString name = QFileInfo(path).fileName();
 
     DecodedAudio result;
@@ -138,7 +309,11 @@ Result<DecodedAudio> AudioDecoder::decode(const QString &path, const DecodeOptio
     for (;;) {
         if (progress.cancelled())
             return Result<DecodedAudio>::failure(tr("%1: decoding cancelled").arg(name));
+        if (mpeg)
+            capture.begin();
         const sf_count_t got = sf_readf_float(file, interleaved.data(), blockFrames);
+        if (mpeg)
+            capture.end();
         if (got <= 0)
             break;
         for (sf_count_t i = 0; i < got; ++i) {
@@ -182,6 +357,13 @@ Result<DecodedAudio> AudioDecoder::decode(const QString &path, const DecodeOptio
     } else if (decodeError != SF_ERR_NO_ERROR) {
         result.warnings << tr("%1: decoding stopped early: %2")
                                .arg(name, QString::fromUtf8(sf_error_number(decodeError)));
+    }
+    decoderLines += capture.libraryLines();
+    if (!decoderLines.isEmpty()) {
+        result.warnings << tr("%1: the MP3 decoder reported damaged data (%2 messages, first: %3)")
+                               .arg(name)
+                               .arg(decoderLines.size())
+                               .arg(decoderLines.first());
     }
     // A WAV whose data chunk was cut short still opens: libsndfile shortens
     // the frame count and notes the mismatch in its log; a cut Ogg stream

@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -135,13 +136,6 @@ Result<SynthCorpusSummary> SynthCorpusGenerator::generate(const SynthCorpusOptio
         }
         return s;
     };
-    if (Status s = writeSide(QStringLiteral("vocabulary.tsv"),
-                             "# Taglane synthetic corpus: tag<TAB>category\n" +
-                                 SynthVocabulary::vocabulary().toText().toUtf8());
-        !s)
-        return R::failure(s.error());
-    if (Status s = writeSide(QStringLiteral("corpus.json"), manifest(options, plans)); !s)
-        return R::failure(s.error());
 
     double doneSeconds = 0.0;
     for (const TrackPlan &p : plans) {
@@ -150,8 +144,12 @@ Result<SynthCorpusSummary> SynthCorpusGenerator::generate(const SynthCorpusOptio
         trackProgress.cancel = progress.cancel;
         trackProgress.report = [&](double f) { progress((doneSeconds + f * p.duration) / totalSeconds); };
         auto stats = renderer.value()->renderTrack(p, wav, options.channels, trackProgress);
-        if (!stats)
+        if (!stats) {
+            // The renderer writes WAV.part; when even its header could not be
+            // written (a full disk) the empty part file must not stay.
+            QFile::remove(wav + QStringLiteral(".part"));
             return R::failure(stats.error());
+        }
         if (Status s = writeSide(p.stem + QStringLiteral(".csv"), labelsCsv(p)); !s) {
             QFile::remove(wav);
             return R::failure(s.error());
@@ -163,6 +161,16 @@ Result<SynthCorpusSummary> SynthCorpusGenerator::generate(const SynthCorpusOptio
         ++summary.tracks;
         doneSeconds += p.duration;
     }
+    // The side files come last, so that they are there only when every
+    // track is: a full disk or a cancel leaves finished tracks (each WAV with
+    // its CSV) but no corpus.json naming tracks that are missing.
+    if (Status s = writeSide(QStringLiteral("vocabulary.tsv"),
+                             "# Taglane synthetic corpus: tag<TAB>category\n" +
+                                 SynthVocabulary::vocabulary().toText().toUtf8());
+        !s)
+        return R::failure(s.error());
+    if (Status s = writeSide(QStringLiteral("corpus.json"), manifest(options, plans)); !s)
+        return R::failure(s.error());
     progress(1.0);
     return summary;
 }

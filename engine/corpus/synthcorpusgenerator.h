@@ -41,7 +41,9 @@ class SynthCorpusGenerator
 {
 public:
     /// Reports progress over the whole corpus and stops between blocks when
-    /// cancelled (files of unfinished tracks are removed).
+    /// cancelled (files of unfinished tracks are removed). vocabulary.tsv and
+    /// corpus.json are written after the last track, so they exist only for
+    /// a complete corpus; any failed write is an error.
     static Result<SynthCorpusSummary> generate(const SynthCorpusOptions &options, const ProgressSink &progress = {});
 
     /// The planned tracks of a corpus, without rendering.

@@ -150,6 +150,10 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
                               .arg(request.outputFolder));
     if (!(request.holdOutFraction >= 0.0 && request.holdOutFraction < 1.0))
         return R::failure(tr("The hold-out share must be at least 0 and below 1 (got %1).").arg(request.holdOutFraction));
+    if (request.epochs < 0 || request.epochs > 10000)
+        return R::failure(tr("The number of epochs must be from 0 (the default) to 10000 (got %1).").arg(request.epochs));
+    if (request.curated.isEmpty())
+        return R::failure(tr("There are no curated tracks to learn from: mark tags present or absent in some segments first."));
     const Status usable = canRetrain(request.baseBundle);
     if (!usable)
         return R::failure(usable.error());

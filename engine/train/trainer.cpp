@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <torch/torch.h>
 
+#include "engine/formats/atomicwrite.h"
 #include "engine/model/statedict_p.h"
 #include "engine/train/trainablenet_p.h"
 #include "engine/train/trainer.h"
@@ -11,7 +12,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
@@ -109,11 +109,21 @@ void writeDict(torch::serialize::OutputArchive &archive, const std::string &pref
         archive.write(prefix + key, value);
 }
 
+/// What a checkpoint was made on (see Trainer::dataSummary).
+struct CheckpointData
+{
+    QByteArray fingerprint;
+    QString summary;
+};
+
 Status saveCheckpoint(const QString &path, TrainableNet &net, torch::optim::Adam &optimizer, const TorchStateDict &best,
-                      int epoch, int bestEpoch, double bestLoss, int stale, const std::vector<TrainingProgress> &history)
+                      int epoch, int bestEpoch, double bestLoss, int stale, const std::vector<TrainingProgress> &history,
+                      const CheckpointData &data)
 {
     try {
         torch::serialize::OutputArchive archive;
+        archive.write("data_fingerprint", c10::IValue(data.fingerprint.toStdString()));
+        archive.write("data_summary", c10::IValue(data.summary.toStdString()));
         writeDict(archive, "model.", detail::trainableStateDict(net));
         writeDict(archive, "best.", best);
         torch::serialize::OutputArchive opt;
@@ -128,13 +138,9 @@ Status saveCheckpoint(const QString &path, TrainableNet &net, torch::optim::Adam
                                           at::kDouble));
         std::ostringstream out;
         archive.save_to(out);
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly))
-            return Status::failure(tr("The checkpoint %1 could not be written: %2").arg(path, file.errorString()));
-        const std::string bytes = out.str();
-        file.write(bytes.data(), qint64(bytes.size()));
-        if (!file.commit())
-            return Status::failure(tr("The checkpoint %1 could not be written: %2").arg(path, file.errorString()));
+        const Status written = AtomicWrite::write(path, QByteArray::fromStdString(out.str()));
+        if (!written)
+            return Status::failure(tr("The checkpoint %1 could not be written: %2").arg(path, written.error()));
     } catch (const std::exception &e) {
         return Status::failure(tr("The checkpoint %1 could not be written: %2").arg(path, QString::fromUtf8(e.what())));
     }
@@ -142,11 +148,35 @@ Status saveCheckpoint(const QString &path, TrainableNet &net, torch::optim::Adam
 }
 
 Status loadCheckpoint(const QString &path, TrainableNet &net, torch::optim::Adam &optimizer, TorchStateDict &best,
-                      int &epoch, int &bestEpoch, double &bestLoss, int &stale, std::vector<TrainingProgress> &history)
+                      int &epoch, int &bestEpoch, double &bestLoss, int &stale, std::vector<TrainingProgress> &history,
+                      const CheckpointData &data)
 {
+    const QFileInfo info(path);
+    if (!info.exists())
+        return Status::failure(tr("The checkpoint %1 does not exist.").arg(path));
+    if (!info.isFile())
+        return Status::failure(tr("The checkpoint %1 is not a file.").arg(path));
+    torch::serialize::InputArchive archive;
     try {
-        torch::serialize::InputArchive archive;
-        archive.load_from(path.toStdString());
+        archive.load_from(QFile::encodeName(path).toStdString());
+    } catch (const std::exception &) {
+        return Status::failure(tr("%1 is not a Taglane training checkpoint (it is not a LibTorch archive).").arg(path));
+    }
+    try {
+        c10::IValue fingerprint, summary;
+        if (!archive.try_read("data_fingerprint", fingerprint) || !fingerprint.isString()) {
+            return Status::failure(tr("The checkpoint %1 does not record which data it was made on (an older Taglane "
+                                      "wrote it), so it cannot be checked against this training; start a new training.")
+                                       .arg(path));
+        }
+        if (QByteArray::fromStdString(fingerprint.toStringRef()) != data.fingerprint) {
+            const QString made = archive.try_read("data_summary", summary) && summary.isString()
+                                     ? QString::fromStdString(summary.toStringRef())
+                                     : tr("unknown data");
+            return Status::failure(tr("The checkpoint %1 was made on other data (%2); this training has %3. Resume only "
+                                      "with the data, tags and architecture the checkpoint was made on.")
+                                       .arg(path, made, data.summary));
+        }
         TorchStateDict current = detail::trainableStateDict(net);
         TorchStateDict model;
         for (auto &[key, value] : current) {
@@ -215,6 +245,49 @@ void Trainer::splitByTrack(const TrainingExamples &all, double fraction, quint64
     validation = all.subset(val);
 }
 
+int Trainer::trackCount(const TrainingExamples &examples)
+{
+    std::vector<char> seen(size_t(examples.trackNames.size()), 0);
+    int count = 0;
+    for (int t : examples.trackOf) {
+        if (t >= 0 && size_t(t) < seen.size() && !seen[size_t(t)]) {
+            seen[size_t(t)] = 1;
+            ++count;
+        }
+    }
+    return count;
+}
+
+QString Trainer::dataSummary(const TrainingExamples &train, const TrainingExamples &validation)
+{
+    return tr("%1 training tracks (%2 examples), %3 validation tracks (%4 examples), %5 tags, %6")
+        .arg(trackCount(train))
+        .arg(train.count())
+        .arg(trackCount(validation))
+        .arg(validation.count())
+        .arg(train.tags.size())
+        .arg(train.architecture);
+}
+
+QByteArray Trainer::dataFingerprint(const TrainingExamples &train, const TrainingExamples &validation)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(train.architecture.toUtf8());
+    hash.addData(train.tags.names().join(QLatin1Char('\n')).toUtf8());
+    for (const TrainingExamples *part : {&train, &validation}) {
+        hash.addData(QByteArray::number(part->count()));
+        int previous = -1;
+        for (int t : part->trackOf) {
+            if (t != previous && t >= 0 && t < part->trackNames.size())
+                hash.addData(part->trackNames.at(t).toUtf8() + '\0');
+            previous = t;
+        }
+        hash.addData(QByteArrayView(reinterpret_cast<const char *>(part->labels.data()),
+                                    qsizetype(part->labels.size() * sizeof(float))));
+    }
+    return hash.result().toHex();
+}
+
 double Trainer::maskedLoss(const std::vector<float> &logits, const std::vector<float> &labels, double alpha)
 {
     const int64_t n = int64_t(std::min(logits.size(), labels.size()));
@@ -253,10 +326,11 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
         return R::failure(tr("The training examples were not cut for the %1 architecture.").arg(spec->name));
     if (validation.count() > 0 && (validation.tags.names() != train.tags.names() || validation.bands != train.bands))
         return R::failure(tr("The validation examples do not match the training examples (tags or features)."));
-    if (config.alpha < 1.0)
-        return R::failure(tr("The positive weight alpha must be at least 1 (got %1).").arg(config.alpha));
-    if (config.epochs < 1 || config.batchSize < 1 || !(config.learningRate > 0))
-        return R::failure(tr("Epochs, batch size and learning rate must be positive."));
+    if (!(config.alpha >= 1.0) || !std::isfinite(config.alpha))
+        return R::failure(tr("The positive weight alpha must be a finite number of at least 1 (got %1).").arg(config.alpha));
+    if (config.epochs < 1 || config.batchSize < 1 || !(config.learningRate > 0) || !std::isfinite(config.learningRate))
+        return R::failure(tr("Epochs, batch size and learning rate must be positive (and the learning rate finite)."));
+    const CheckpointData data{dataFingerprint(train, validation), dataSummary(train, validation)};
 
     QElapsedTimer clock;
     clock.start();
@@ -300,7 +374,8 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
         double bestLoss = std::numeric_limits<double>::infinity();
         std::vector<TrainingProgress> history;
         if (!config.resumeFrom.isEmpty()) {
-            const Status s = loadCheckpoint(config.resumeFrom, net, optimizer, best, epoch, bestEpoch, bestLoss, stale, history);
+            const Status s = loadCheckpoint(config.resumeFrom, net, optimizer, best, epoch, bestEpoch, bestLoss, stale, history,
+                                            data);
             if (!s)
                 return R::failure(s.error());
         }
@@ -372,7 +447,7 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
             }
             if (!config.checkpointPath.isEmpty()) {
                 const Status s = saveCheckpoint(config.checkpointPath, net, optimizer, best, epoch, bestEpoch, bestLoss,
-                                                stale, history);
+                                                stale, history, data);
                 if (!s)
                     return R::failure(s.error());
             }
@@ -410,9 +485,28 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
         m.parentVersion = parentVersion;
         QJsonObject training;
         training.insert(QStringLiteral("train_examples"), train.count());
-        training.insert(QStringLiteral("train_tracks"), train.trackNames.size());
+        training.insert(QStringLiteral("train_tracks"), trackCount(train));
         training.insert(QStringLiteral("validation_examples"), validation.count());
-        training.insert(QStringLiteral("validation_tracks"), validation.trackNames.size());
+        training.insert(QStringLiteral("validation_tracks"), trackCount(validation));
+        if (validation.count() == 0) {
+            training.insert(QStringLiteral("validation_source"),
+                            QStringLiteral("none: the best epoch was chosen on the training loss"));
+        } else if (!config.validationSource.isEmpty()) {
+            training.insert(QStringLiteral("validation_source"), config.validationSource);
+        }
+        // Examples cut from one list of tracks (a split, or the same set
+        // passed twice) can be checked for shared tracks.
+        if (validation.count() > 0 && validation.trackNames == train.trackNames) {
+            std::vector<char> inTrain(size_t(train.trackNames.size()), 0);
+            for (int t : train.trackOf)
+                inTrain[size_t(t)] = 1;
+            std::vector<char> shared(inTrain.size(), 0);
+            for (int t : validation.trackOf)
+                if (inTrain[size_t(t)])
+                    shared[size_t(t)] = 1;
+            training.insert(QStringLiteral("validation_tracks_shared_with_training"),
+                            int(std::count(shared.begin(), shared.end(), char(1))));
+        }
         training.insert(QStringLiteral("example_hop_frames"), train.hopFrames);
         training.insert(QStringLiteral("label_aggregation"), QStringLiteral("mean of frame labels > 0.5"));
         training.insert(QStringLiteral("loss"), QStringLiteral("masked weighted BCE: -[alpha y log p + (1-y) log(1-p)] over known cells"));

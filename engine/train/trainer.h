@@ -34,6 +34,10 @@ struct TrainingConfig
     /// Learning rate per batch: a half cosine from learningRate down to 0 over
     /// all `epochs` (step = batches done since epoch 1); false = constant.
     bool cosineDecay = false;
+    /// Where the validation examples come from, recorded in the manifest's
+    /// training summary as "validation_source" (e.g. "held-out tracks of the
+    /// training folder"); empty: not recorded.
+    QString validationSource;
 };
 
 /// One progress report: after each batch (valLoss NaN) and after each epoch.
@@ -77,12 +81,23 @@ public:
                                         const TrainingExamples &validation, const ProgressCallback &onProgress = {},
                                         const std::atomic_bool *cancel = nullptr);
     /// Splits examples by track (deterministically from seed) into
-    /// training and validation parts; fraction of the tracks go to validation.
+    /// training and validation parts; fraction of the tracks go to validation
+    /// (at least one when fraction > 0 and there are two tracks or more). The
+    /// parts share no track.
     static void splitByTrack(const TrainingExamples &all, double fraction, quint64 seed, TrainingExamples &train,
                              TrainingExamples &validation);
     /// The training loss on plain numbers, for checks: mean over known cells
     /// (labels not NaN) of -[alpha y log p + (1 - y) log(1 - p)], with p the
     /// sigmoid of logits. Any thread.
+    /// The number of distinct tracks the examples come from (a subset keeps
+    /// the full trackNames list, so its size is not the answer). Any thread.
+    static int trackCount(const TrainingExamples &examples);
+    /// What a checkpoint records about the data it was made on: a one-line
+    /// summary and a fingerprint (SHA-256 of architecture, tags, and the
+    /// example counts, track names and labels of both parts; not of the
+    /// features, whose last bits may depend on the thread count). Any thread.
+    static QString dataSummary(const TrainingExamples &train, const TrainingExamples &validation);
+    static QByteArray dataFingerprint(const TrainingExamples &train, const TrainingExamples &validation);
     static double maskedLoss(const std::vector<float> &logits, const std::vector<float> &labels, double alpha);
     /// Weights of a bundle folder as a flat vector (for reproducibility
     /// checks) in key order. Any thread.
