@@ -42,6 +42,7 @@ start=$(date +%s)
 # the 0.5 threshold, i.e. F1, for the rarer tags), no early stop; the epoch
 # with the lowest validation loss is kept.
 rm -f "$work/train.ckpt"
+rm -rf "$out"   # train refuses to overwrite a bundle; this script replaces the shipped one on purpose
 "$cli" train --data "$work/train" --val-data "$work/val" --arch default --out "$out" \
     --epochs "$epochs" --batch 32 --lr 0.002 --cosine --alpha 2 --seed 1 --patience 0 --threads "$threads" \
     --checkpoint "$work/train.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"

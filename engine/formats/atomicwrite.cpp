@@ -12,7 +12,8 @@ Status AtomicWrite::write(const QString &path, const QByteArray &bytes)
     if (!file.open(QIODevice::WriteOnly))
         return Status::failure(QCoreApplication::translate("AtomicWrite", "Cannot write %1: %2.")
                                    .arg(path, file.errorString()));
-    if (file.write(bytes) != bytes.size() || !file.commit())
+    // flush() first: QSaveFile::commit() reports success for a buffered write that a full disk refused.
+    if (file.write(bytes) != bytes.size() || !file.flush() || !file.commit())
         return Status::failure(QCoreApplication::translate("AtomicWrite", "Writing %1 failed: %2.")
                                    .arg(path, file.errorString()));
     return {};
