@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <torch/serialize.h>
+#include <c10/core/CPUAllocator.h>
 #include <caffe2/serialize/versions.h>
 #include <torch/csrc/jit/serialization/unpickler.h>
 
