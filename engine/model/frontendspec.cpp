@@ -66,8 +66,9 @@ public:
             const QString s = v.toString().trimmed();
             const bool match = prefix ? s.startsWith(expected, Qt::CaseInsensitive) : s.compare(expected, Qt::CaseInsensitive) == 0;
             if (!v.isString() || !match) {
-                return fail(tr("\"features.%1\" is %2; %3 models need \"%4\"%5")
-                                .arg(field, show(v), m_spec.architecture, expected, prefix ? tr(" (...)") : QString()));
+                return fail(prefix ? tr("\"features.%1\" is %2; %3 models need one starting with \"%4\"")
+                                         .arg(field, show(v), m_spec.architecture, expected)
+                                   : tr("\"features.%1\" is %2; %3 models need \"%4\"").arg(field, show(v), m_spec.architecture, expected));
             }
             return true;
         });
@@ -153,7 +154,7 @@ FrontEndSpec FrontEndSpec::importedMel(const QString &architecture, qint64 fixed
 Status checkFrontEnd(const ModelManifest &manifest, const FrontEndSpec &spec, const QString &bundleName)
 {
     if (manifest.sampleRate != spec.sampleRate) {
-        return Status::failure(tr("The model bundle %1 expects %2 Hz audio; %3 models run at %4 Hz.")
+        return Status::failure(tr("The model bundle %1 expects %2 Hz audio (\"sampleRate\"); %3 models run at %4 Hz.")
                                    .arg(bundleName)
                                    .arg(manifest.sampleRate)
                                    .arg(spec.architecture)

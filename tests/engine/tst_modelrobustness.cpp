@@ -300,7 +300,7 @@ private Q_SLOTS:
         QTest::newRow("sequence") << "features.sequence" << QJsonValue(8) << "\"features.sequence\"";
         QTest::newRow("features not an object") << "features" << QJsonValue(3) << "\"features\" is not a JSON object";
         QTest::newRow("no features") << "features" << QJsonValue(QJsonValue::Undefined) << "\"features.type\" or";
-        QTest::newRow("sample rate") << "sampleRate" << QJsonValue(22050) << "22050 Hz";
+        QTest::newRow("sample rate") << "sampleRate" << QJsonValue(22050) << "22050 Hz audio (\"sampleRate\")";
         QTest::newRow("sample rate 1e300") << "sampleRate" << QJsonValue(1e300) << "\"sampleRate\"";
         QTest::newRow("chunk 2^40") << "chunkSamples" << QJsonValue(double(qint64(1) << 40)) << "\"chunkSamples\"";
         QTest::newRow("chunk 1e300") << "chunkSamples" << QJsonValue(1e300) << "\"chunkSamples\"";

@@ -59,11 +59,11 @@ void writeSeeds(const QString &dir)
     views.insert("rows", base.narrow(0, 1, 2));
     writeSeed(dir, QStringLiteral("seed-views"), views);
 
-    c10::Dict<std::string, c10::IValue> nested;
+    c10::impl::GenericDict nested(c10::StringType::get(), c10::AnyType::get());
     c10::Dict<std::string, at::Tensor> inner;
     inner.insert("w", at::ones({2, 3}, at::kFloat));
-    nested.insert("state_dict", inner);
-    nested.insert("epoch", c10::IValue(int64_t(3)));
+    nested.insert(std::string("state_dict"), c10::IValue(inner));
+    nested.insert(std::string("epoch"), c10::IValue(int64_t(3)));
     writeSeed(dir, QStringLiteral("seed-nested"), nested);
 }
 
@@ -91,7 +91,7 @@ void fixCrcs(uint8_t *data, size_t size)
         const size_t start = size_t(local) + 30 + le16(data + local + 26) + le16(data + local + 28);
         if (start > size || stored > size - start)
             continue;
-        const quint32 crc = detail::crc32(reinterpret_cast<const char *>(data + start), stored);
+        const quint32 crc = taglane::engine::detail::crc32(reinterpret_cast<const char *>(data + start), stored);
         for (int i = 0; i < 4; ++i)
             data[at + 16 + i] = uint8_t(crc >> (8 * i));
     }
@@ -119,7 +119,7 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
-    const auto dict = detail::parseTorchStateDict(bytes, QStringLiteral("fuzz.pt"));
+    const auto dict = taglane::engine::detail::parseTorchStateDict(bytes, QStringLiteral("fuzz.pt"));
     if (!dict) {
         if (!dict.error().startsWith(QStringLiteral("fuzz.pt"))) {
             fprintf(stderr, "message does not name the file: %s\n", qPrintable(dict.error()));
