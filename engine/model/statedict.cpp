@@ -5,6 +5,7 @@
 #include <torch/csrc/jit/serialization/unpickler.h>
 
 #include "engine/model/statedict.h"
+#include "engine/model/picklecheck_p.h"
 #include "engine/model/statedict_p.h"
 #include "engine/model/zipdirectory_p.h"
 
@@ -90,6 +91,9 @@ c10::IValue unpickle(const QByteArray &bytes, const std::vector<ZipEntry> &entri
 
     const char *pickleData = bytes.constData() + pickle->dataOffset;
     const size_t pickleSize = size_t(pickle->size);
+    // LibTorch's unpickler trusts lengths and stack depths: check them first.
+    if (const QString problem = checkPickle(pickleData, pickle->size); !problem.isEmpty())
+        throw std::runtime_error(problem.toStdString());
     size_t position = 0;
     auto reader = [&](char *buffer, size_t length) -> size_t {
         const size_t n = std::min(length, pickleSize - position);

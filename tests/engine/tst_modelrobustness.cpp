@@ -137,6 +137,32 @@ private Q_SLOTS:
         QVERIFY2(dict.error().contains(QStringLiteral("holds %1 bytes").arg(bytes)), qPrintable(dict.error()));
     }
 
+    void malformedPickleIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("pickle");
+        // PROTO 2, EMPTY_DICT, MARK, BINUNICODE of 2^31 bytes (the stream has 3), SETITEMS, STOP.
+        QTest::newRow("string length past the end") << QByteArray("\x80\x02}(X\x00\x00\x00\x80" "abcu.", 14);
+        // A dict, a mark and one key without a value: SETITEMS would read past the stack.
+        QTest::newRow("odd SETITEMS") << QByteArray("\x80\x02}(X\x01\x00\x00\x00" "ku.", 12);
+        // TUPLE2 on an empty stack.
+        QTest::newRow("stack underflow") << QByteArray("\x80\x02\x86.", 3);
+        // LONG_BINPUT at index 2^31: LibTorch would size its memo table by it.
+        QTest::newRow("huge memo index") << QByteArray("\x80\x02}r\x00\x00\x00\x80.", 9);
+        // BINGET of an index never stored.
+        QTest::newRow("unset memo index") << QByteArray("\x80\x02h\x07.", 5);
+    }
+
+    void malformedPickleIsRefused()
+    {
+        QFETCH(QByteArray, pickle);
+        const QByteArray zip = withRecordData(smallWeights(), "data.pkl", pickle);
+        QVERIFY(!zip.isEmpty());
+        const auto dict = parseStateDict(zip, QStringLiteral("pickle.pt"));
+        QVERIFY(!dict.ok());
+        QVERIFY2(dict.error().contains(QStringLiteral("pickle.pt")), qPrintable(dict.error()));
+        QVERIFY2(dict.error().contains(QStringLiteral("its pickle is malformed at byte")), qPrintable(dict.error()));
+    }
+
     void longerRecordIsRead()
     {
         // A storage larger than its tensor is legal (torch.save of a view).
