@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QUuid>
 
+#include <cmath>
+
 namespace taglane::engine {
 
 namespace {
@@ -17,10 +19,22 @@ const char *const kFormat = "taglane-model";
 constexpr int kFormatVersion = 1;
 const char *const kManifestName = "manifest.json";
 const char *const kWeightsName = "weights.pt";
+constexpr int kMinSampleRate = 1000;
+constexpr int kMaxSampleRate = 384000;
 
 QString tr(const char *text)
 {
     return QCoreApplication::translate("ModelBundle", text);
+}
+
+/// A JSON number that is a whole number in [low, high] (checked before any
+/// conversion, so 1e300 or NaN never reaches an integer cast).
+bool isWholeNumber(const QJsonValue &v, qint64 low, qint64 high)
+{
+    if (!v.isDouble())
+        return false;
+    const double d = v.toDouble();
+    return std::isfinite(d) && d == std::floor(d) && d >= double(low) && d <= double(high);
 }
 
 bool writeWholeFile(const QString &path, const QByteArray &bytes, QString *error)
@@ -95,13 +109,30 @@ Result<ModelManifest> ModelManifest::fromJson(const QJsonObject &json, const QSt
         return R::failure(tr("%1 lists no tags.").arg(sourceName));
     m.tags = Vocabulary(tagList);
 
-    m.sampleRate = json.value(QStringLiteral("sampleRate")).toInt(0);
-    if (m.sampleRate <= 0)
-        return R::failure(tr("%1 has no valid sample rate.").arg(sourceName));
-    m.chunkSamples = qint64(json.value(QStringLiteral("chunkSamples")).toDouble(0));
-    if (m.chunkSamples <= 0)
-        return R::failure(tr("%1 has no valid chunk length.").arg(sourceName));
-    m.features = json.value(QStringLiteral("features")).toObject();
+    const QJsonValue rate = json.value(QStringLiteral("sampleRate"));
+    if (!isWholeNumber(rate, kMinSampleRate, kMaxSampleRate)) {
+        return R::failure(tr("%1 has no valid sample rate (\"sampleRate\" must be a whole number of Hz from %2 to %3).")
+                              .arg(sourceName)
+                              .arg(kMinSampleRate)
+                              .arg(kMaxSampleRate));
+    }
+    m.sampleRate = int(rate.toDouble());
+    // Longer than an hour is no chunk but a mistake (2^40 would only reach
+    // the tensor allocator); each architecture narrows this further.
+    const QJsonValue chunk = json.value(QStringLiteral("chunkSamples"));
+    const qint64 longest = qint64(3600) * m.sampleRate;
+    if (!isWholeNumber(chunk, 1, longest)) {
+        return R::failure(tr("%1 has no valid chunk length (\"chunkSamples\" must be a whole number of samples from 1 "
+                             "to %2, one hour at %3 Hz).")
+                              .arg(sourceName)
+                              .arg(longest)
+                              .arg(m.sampleRate));
+    }
+    m.chunkSamples = qint64(chunk.toDouble());
+    const QJsonValue features = json.value(QStringLiteral("features"));
+    if (!features.isUndefined() && !features.isObject())
+        return R::failure(tr("%1: \"features\" is not a JSON object.").arg(sourceName));
+    m.features = features.toObject();
     m.version = json.value(QStringLiteral("version")).toString();
     m.parentVersion = json.value(QStringLiteral("parentVersion")).toString();
     m.created = QDateTime::fromString(json.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);

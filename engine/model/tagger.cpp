@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include <ATen/ATen.h>
+#include <torch/torch.h>
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
@@ -7,8 +7,8 @@
 #include "engine/model/network_p.h"
 #include "engine/model/statedict_p.h"
 #include "engine/model/tagger.h"
-#include "engine/train/trainablearchitecture.h"
-#include "engine/train/trainedarchitectures_p.h"
+#include "engine/train/trainablenet_p.h"
+#include "engine/model/frontendspec.h"
 
 #include <QCoreApplication>
 #include <QThread>
@@ -34,6 +34,30 @@ QString firstLine(const char *what)
     const QString text = QString::fromUtf8(what);
     const int newline = text.indexOf(QLatin1Char('\n'));
     return (newline < 0 ? text : text.left(newline)).trimmed();
+}
+
+/// The front end an architecture computes: a trainable architecture's own
+/// (engine/train), else the published models' mel front end.
+FrontEndSpec frontEndOf(const detail::ArchitectureInfo &info)
+{
+    if (const detail::TrainableSpec *t = detail::findTrainableSpec(info.name)) {
+        FrontEndSpec s;
+        s.architecture = t->name;
+        s.type = t->logFrequency ? QStringLiteral("log-frequency") : QStringLiteral("mel");
+        s.scale = t->logFrequency ? QStringLiteral("semitone") : QStringLiteral("htk");
+        s.sampleRate = t->sampleRate;
+        s.nFft = t->nFft;
+        s.hop = t->hop;
+        s.bands = t->bands;
+        s.fMin = t->fMin;
+        s.fMax = t->fMax;
+        s.frames = t->frames;
+        s.sequence = t->sequence;
+        s.chunkSamples = t->chunkSamples();
+        return s;
+    }
+    // FCN flattens its last feature map, so its input length is fixed.
+    return FrontEndSpec::importedMel(info.name, info.name == QLatin1String("fcn") ? info.chunkSamples : 0);
 }
 
 } // namespace
@@ -68,41 +92,26 @@ Tagger::Tagger()
 
 Tagger::~Tagger() = default;
 
+Status Tagger::checkManifest(const ModelBundle &bundle)
+{
+    const ModelManifest &manifest = bundle.manifest();
+    const detail::ArchitectureInfo *info = detail::findArchitecture(manifest.architecture);
+    if (!info) {
+        return Status::failure(tr("The model bundle %1 uses the architecture \"%2\", which this Taglane cannot run.")
+                                   .arg(bundle.folder(), manifest.architecture));
+    }
+    // The manifest must describe what the network computes: a features block
+    // or chunk length that does not fit would silently give wrong tags.
+    return checkFrontEnd(manifest, frontEndOf(*info), bundle.folder());
+}
+
 Result<std::shared_ptr<Tagger>> Tagger::load(const ModelBundle &bundle, DevicePreference device)
 {
     using R = Result<std::shared_ptr<Tagger>>;
     const ModelManifest &manifest = bundle.manifest();
-    const detail::ArchitectureInfo *info = detail::findArchitecture(manifest.architecture);
-    if (!info) {
-        return R::failure(tr("The model bundle %1 uses the architecture \"%2\", which this Taglane cannot run.")
-                              .arg(bundle.folder(), manifest.architecture));
-    }
-    // The imported MagnaTagATune models run at 16 kHz; a trainable
-    // architecture (e.g. tvcnn at 22050 Hz) runs at the rate of its front end.
-    int expectedRate = 16000;
-    if (detail::findTrainedArchitecture(manifest.architecture)) {
-        auto trainable = TrainableArchitecture::describe(manifest.architecture, 1);
-        if (trainable)
-            expectedRate = trainable->sampleRate;
-    }
-    if (manifest.sampleRate != expectedRate) {
-        return R::failure(tr("The model bundle %1 expects %2 Hz audio; %3 models run at %4 Hz.")
-                              .arg(bundle.folder())
-                              .arg(manifest.sampleRate)
-                              .arg(info->name)
-                              .arg(expectedRate));
-    }
-    // FCN flattens its last feature map, so its input length is fixed.
-    if (info->name == QLatin1String("fcn") && manifest.chunkSamples != info->chunkSamples) {
-        return R::failure(tr("The model bundle %1 gives a chunk of %2 samples; FCN needs %3.")
-                              .arg(bundle.folder())
-                              .arg(manifest.chunkSamples)
-                              .arg(info->chunkSamples));
-    }
-    if (manifest.chunkSamples < detail::MelFrontEnd::kFftSize)
-        return R::failure(tr("The model bundle %1 gives a chunk of %2 samples, too short for the model.")
-                              .arg(bundle.folder())
-                              .arg(manifest.chunkSamples));
+    const Status fits = checkManifest(bundle);
+    if (!fits)
+        return R::failure(fits.error());
 
     auto weights = detail::loadTorchStateDict(bundle.weightsPath());
     if (!weights)

@@ -28,7 +28,15 @@ class Tagger
 public:
     ~Tagger();
 
+    /// Reads the weights and builds the network. Fails with a message naming
+    /// the bundle (and the tensor or manifest field) for a bundle that does
+    /// not fit its architecture (checkManifest()) or whose weights.pt is
+    /// damaged, of the wrong shape, or holds NaN or infinite values.
     static Result<std::shared_ptr<Tagger>> load(const ModelBundle &bundle, DevicePreference device = DevicePreference::Auto);
+    /// Checks, without reading the weights, that the manifest fits its
+    /// architecture: a known architecture, the sample rate, the chunk length
+    /// and the "features" block (see checkFrontEnd). Any thread.
+    static Status checkManifest(const ModelBundle &bundle);
 
     const ModelManifest &manifest() const;
     /// "CPU (2 threads)" or "CUDA (NVIDIA ...)".
