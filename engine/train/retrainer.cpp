@@ -4,6 +4,7 @@
 #include "engine/audio/audiodecoder.h"
 #include "engine/eval/metrics.h"
 #include "engine/model/statedict_p.h"
+#include "engine/model/tagger.h"
 #include "engine/store/annotationstore.h"
 #include "engine/train/curatedcells_p.h"
 #include "engine/train/headfit_p.h"
@@ -134,6 +135,9 @@ Status Retrainer::canRetrain(const QString &bundleFolder)
                                    .arg(bundleFolder, bundle->manifest().architecture,
                                         detail::trainableSpecNames().join(QStringLiteral(", "))));
     }
+    // A base whose manifest does not fit its architecture would train a model on the wrong front end.
+    if (const Status fits = Tagger::checkManifest(bundle.value()); !fits)
+        return fits;
     return {};
 }
 
