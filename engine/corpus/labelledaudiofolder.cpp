@@ -57,6 +57,11 @@ QString chooseCsv(const QString &audioPath, const QStringList &candidates, QStri
 
 } // namespace
 
+// readCsv() reads with Cal500CsvReader, so under the same rules as
+// `taglane-cli import` (RFC 4180, strict UTF-8, SegmentTimes::check(), the
+// size limits, un-escaped tag names); read() also skips, with a warning,
+// labels that run past the end of their audio (SegmentTimes::checkLength())
+// when it probes the audio.
 Result<LabelledTrack> LabelledAudioFolder::readCsv(const QString &path, const Vocabulary &categories)
 {
     using R = Result<LabelledTrack>;

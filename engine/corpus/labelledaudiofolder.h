@@ -16,10 +16,8 @@ namespace taglane::engine {
 /// (with a warning). A `vocabulary.tsv` in the folder (or labels folder)
 /// gives the tags' categories; otherwise they are read from the names.
 ///
-/// A malformed CSV, an unreadable audio file, audio without labels, labels
-/// without audio, or labels running past the end of their audio
-/// (SegmentTimes::checkLength(), when probeAudio) are skipped with a warning
-/// naming the file (and line).
+/// A malformed CSV, an unreadable audio file, audio without labels or labels
+/// without audio are skipped with a warning naming the file (and line).
 /// Stateless; any thread (blocks while it reads headers).
 class LabelledAudioFolder
 {
@@ -36,8 +34,7 @@ public:
     static Result<LabelledFolder> read(const QString &folder) { return read(folder, Options{}); }
 
     /// Parses one CAL500exp CSV (`Start_Time,End_Time,<tags>`, values 0/1,
-    /// real numbers in [0, 1] or empty) with Cal500CsvReader, so under the
-    /// same rules as `taglane-cli import`; errors name the file and line.
+    /// real numbers in [0, 1] or empty); errors name the file and line.
     static Result<LabelledTrack> readCsv(const QString &path, const Vocabulary &categories = {});
 };
 
