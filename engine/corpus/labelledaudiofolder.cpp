@@ -2,6 +2,8 @@
 #include "engine/corpus/labelledaudiofolder.h"
 
 #include "engine/audio/audiodecoder.h"
+#include "engine/formats/cal500csvreader.h"
+#include "engine/formats/segmenttimes.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -21,14 +23,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("LabelledAudioFolder", text);
-}
-
-QString unquote(QString field)
-{
-    field = field.trimmed();
-    if (field.size() >= 2 && field.startsWith(QLatin1Char('"')) && field.endsWith(QLatin1Char('"')))
-        field = field.mid(1, field.size() - 2).replace(QStringLiteral("\"\""), QStringLiteral("\""));
-    return field;
 }
 
 QStringList filesUnder(const QString &folder, const QStringList &suffixes)
@@ -63,84 +57,43 @@ QString chooseCsv(const QString &audioPath, const QStringList &candidates, QStri
 
 } // namespace
 
+// readCsv() reads with Cal500CsvReader, so under the same rules as
+// `taglane-cli import` (RFC 4180, strict UTF-8, SegmentTimes::check(), the
+// size limits, un-escaped tag names); read() also skips, with a warning,
+// labels that run past the end of their audio (SegmentTimes::checkLength())
+// when it probes the audio.
 Result<LabelledTrack> LabelledAudioFolder::readCsv(const QString &path, const Vocabulary &categories)
 {
     using R = Result<LabelledTrack>;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return R::failure(tr("%1: cannot read: %2").arg(path, file.errorString()));
-    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+    // The importer's reader and rules (RFC 4180, strict UTF-8, the one
+    // rule for times, size limits, un-escaped tag names), every value read
+    // as it is.
+    ImportOptions options;
+    options.cal500Values = ImportOptions::Cal500Values::Soft;
+    auto imported = Cal500CsvReader::read(path, options);
+    if (!imported)
+        return R::failure(imported.error());
+    TrackLabels &labels = imported->tracks.front();
+    if (labels.tags.isEmpty())
+        return R::failure(tr("%1: the header must be Start_Time,End_Time followed by tags.").arg(path));
 
     LabelledTrack track;
     track.labelsPath = path;
     track.stem = QFileInfo(path).completeBaseName();
-    QVector<Segment> segments;
-    int columns = 0;
-    bool haveHeader = false;
-    for (int i = 0; i < lines.size(); ++i) {
-        QString line = lines[i];
-        line.remove(QLatin1Char('\r'));
-        if (line.trimmed().isEmpty())
-            continue;
-        const int lineNo = i + 1;
-        const QStringList fields = line.split(QLatin1Char(','));
-        if (!haveHeader) {
-            haveHeader = true;
-            if (fields.size() < 3 || unquote(fields[0]).compare(QLatin1String("Start_Time"), Qt::CaseInsensitive) != 0
-                || unquote(fields[1]).compare(QLatin1String("End_Time"), Qt::CaseInsensitive) != 0)
-                return R::failure(tr("%1, line %2: the header must be Start_Time,End_Time followed by tags.")
-                                      .arg(path).arg(lineNo));
-            QVector<Tag> tags;
-            QSet<QString> seen;
-            for (int c = 2; c < fields.size(); ++c) {
-                const QString name = unquote(fields[c]);
-                if (name.isEmpty())
-                    return R::failure(tr("%1, line %2: column %3 has no tag name.").arg(path).arg(lineNo).arg(c + 1));
-                if (seen.contains(name))
-                    return R::failure(tr("%1, line %2: the tag %3 appears twice.").arg(path).arg(lineNo).arg(name));
-                seen.insert(name);
-                const int known = categories.indexOf(name);
-                tags.push_back({name, known >= 0 ? categories.at(known).category : Vocabulary::categoryOf(name)});
-            }
-            track.tags = Vocabulary(tags);
-            columns = int(fields.size());
-            continue;
-        }
-        if (fields.size() != columns)
-            return R::failure(tr("%1, line %2: %3 fields where the header has %4.")
-                                  .arg(path).arg(lineNo).arg(fields.size()).arg(columns));
-        bool okStart = false, okEnd = false;
-        Segment s;
-        s.id = segments.size() + 1;
-        s.start = unquote(fields[0]).toDouble(&okStart);
-        s.end = unquote(fields[1]).toDouble(&okEnd);
-        if (!okStart || !okEnd)
-            return R::failure(tr("%1, line %2: the start and end times must be numbers.").arg(path).arg(lineNo));
-        segments.push_back(s);
-        for (int c = 2; c < columns; ++c) {
-            const QString text = unquote(fields[c]);
-            if (text.isEmpty()) {
-                track.values.push_back(std::numeric_limits<float>::quiet_NaN());
-                continue;
-            }
-            bool ok = false;
-            const double v = text.toDouble(&ok);
-            if (!ok || !(v >= 0.0 && v <= 1.0))
-                return R::failure(tr("%1, line %2: the value \"%3\" of %4 is not a number from 0 to 1.")
-                                      .arg(path).arg(lineNo).arg(text, track.tags.at(c - 2).name));
-            if (v != 0.0 && v != 1.0)
-                track.hard = false;
-            track.values.push_back(float(v));
-        }
+    QVector<Tag> tags;
+    tags.reserve(labels.tags.size());
+    for (const Tag &t : labels.tags.tags()) {
+        const int known = categories.indexOf(t.name);
+        tags.push_back({t.name, known >= 0 ? categories.at(known).category : Vocabulary::categoryOf(t.name)});
     }
-    if (!haveHeader)
-        return R::failure(tr("%1: the file is empty.").arg(path));
-    if (segments.isEmpty())
-        return R::failure(tr("%1: there are no segment rows.").arg(path));
-    auto seg = Segmentation::fromSegments(segments, path);
-    if (!seg)
-        return R::failure(seg.error());
-    track.segments = seg.value();
+    track.tags = Vocabulary(tags);
+    track.segments = labels.segments;
+    track.values.reserve(labels.cells.size());
+    for (const LabelCell &c : labels.cells) {
+        track.values.push_back(c.probability);   // NaN for an empty cell
+        if (c.hasProbability() && c.probability != 0.0f && c.probability != 1.0f)
+            track.hard = false;
+    }
     return track;
 }
 
@@ -207,10 +160,12 @@ Result<LabelledFolder> LabelledAudioFolder::read(const QString &folder, const Op
                 continue;
             }
             track->durationSeconds = info->durationSeconds();
-            const double lastEnd = track->segments.at(track->segments.size() - 1).end;
-            if (lastEnd > track->durationSeconds + 1.0)
-                result.warnings << tr("%1: the labels run to %2 s but the audio lasts %3 s.")
-                                       .arg(csvPath).arg(lastEnd).arg(track->durationSeconds);
+            // The same length rule as `import` (the CSV reader cannot know the audio).
+            if (const QString problem = SegmentTimes::checkLength(track->segments, track->durationSeconds, audioPath);
+                !problem.isEmpty()) {
+                result.warnings << tr("%1: %2 Skipped.").arg(csvPath, problem);
+                continue;
+            }
         }
         result.tracks.push_back(std::move(track).value());
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/formats/audacitylabelreader.h"
 
+#include "engine/formats/csvfield.h"
 #include "engine/formats/importtext.h"
 #include "engine/formats/labelassembler.h"
 
@@ -27,11 +28,16 @@ Result<ImportedFile> AudacityLabelReader::parse(const QByteArray &bytes, const Q
     out.format = LabelFormat::Audacity;
     LabelAssembler assembler(source, options);
     assembler.setFillAbsent(options.unlistedAbsent);
-    const QStringList lines = text->split(QLatin1Char('\n'));
     int points = 0;
-    for (int i = 0; i < lines.size(); ++i) {
-        const qint64 lineNo = i + 1;
-        QString line = lines.at(i);
+    const QString &all = text.value();
+    qint64 lineNo = 0;
+    for (qsizetype from = 0; from <= all.size();) {   // one line at a time, no list of them
+        ++lineNo;
+        qsizetype to = all.indexOf(QLatin1Char('\n'), from);
+        if (to < 0)
+            to = all.size();
+        QString line = all.mid(from, to - from);
+        from = to + 1;
         if (line.endsWith(QLatin1Char('\r')))
             line.chop(1);
         if (line.trimmed().isEmpty() || line.startsWith(QLatin1Char('\\')))
@@ -55,7 +61,7 @@ Result<ImportedFile> AudacityLabelReader::parse(const QByteArray &bytes, const Q
         const auto seg = assembler.segment(start, end, lineNo, tr("start"), tr("end"));
         if (!seg)
             return R::failure(seg.error());
-        const QString title = fields.size() > 2 ? fields.at(2) : QString();
+        const QString title = fields.size() > 2 ? CsvField::undefuse(fields.at(2)) : QString();
         for (const QString &part : title.split(QLatin1Char(';'))) {
             const QString name = part.trimmed();
             if (name.isEmpty())

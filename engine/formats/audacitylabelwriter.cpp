@@ -20,7 +20,7 @@ QByteArray AudacityLabelWriter::toText(const TrackLabels &labels, float threshol
         for (int t : PresentTags::of(labels, s, threshold))
             names << QString(labels.tags.at(t).name).replace(breaks, QStringLiteral(" "));
         text += CsvField::number(seg.start) + QLatin1Char('\t') + CsvField::number(seg.end) + QLatin1Char('\t')
-                + names.join(QStringLiteral("; ")) + QLatin1Char('\n');
+                + CsvField::defuse(names.join(QStringLiteral("; "))) + QLatin1Char('\n');
     }
     return text.toUtf8();
 }

@@ -12,7 +12,9 @@ namespace taglane::engine {
 /// Audacity label track: one line per segment, `start<TAB>end<TAB>title`,
 /// times in decimal seconds (shortest exact form), the title listing the
 /// present tags (PresentTags) separated by "; " (empty when none). Tabs and
-/// line breaks in tag names become spaces. Stateless; any thread.
+/// line breaks in tag names become spaces; a title a spreadsheet would run
+/// as a formula is escaped with CsvField::defuse() (the reader undoes it).
+/// Stateless; any thread.
 class AudacityLabelWriter
 {
 public:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/formats/cal500csvreader.h"
 
+#include "engine/formats/csvfield.h"
 #include "engine/formats/csvreader.h"
 #include "engine/formats/importtext.h"
 #include "engine/formats/labelassembler.h"
@@ -21,15 +22,22 @@ QString tr(const char *text)
 Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QString &source, const ImportOptions &options)
 {
     using R = Result<ImportedFile>;
-    const auto records = CsvReader::parseBytes(bytes, source);
-    if (!records)
-        return R::failure(records.error());
-    int first = 0;
-    while (first < records->size() && records->at(first).isBlank())
-        ++first;
-    if (first == records->size())
+    const auto offset = ImportText::checkUtf8(bytes, source);
+    if (!offset)
+        return R::failure(offset.error());
+    // One row at a time: the file's bytes and the cells are all it holds.
+    CsvCursor cursor(bytes, offset.value(), source);
+    CsvRecord header;
+    bool haveHeader = false;
+    while (cursor.next(header))
+        if (!header.isBlank()) {
+            haveHeader = true;
+            break;
+        }
+    if (!cursor.error().isEmpty())
+        return R::failure(cursor.error());
+    if (!haveHeader)
         return R::failure(tr("%1 is empty: a CAL500exp file starts with the header Start_Time,End_Time,<tags>.").arg(source));
-    const CsvRecord &header = records->at(first);
     if (header.fields.size() < 2 || header.fields.at(0).trimmed().compare(QLatin1String("Start_Time"), Qt::CaseInsensitive) != 0
         || header.fields.at(1).trimmed().compare(QLatin1String("End_Time"), Qt::CaseInsensitive) != 0)
         return R::failure(ImportText::at(source, header.line,
@@ -39,7 +47,7 @@ Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QStri
     QVector<int> tagColumns;
     QSet<QString> seen;
     for (int c = 2; c < header.fields.size(); ++c) {
-        const QString name = header.fields.at(c).trimmed();
+        const QString name = CsvField::undefuse(header.fields.at(c).trimmed());
         if (name.isEmpty())
             return R::failure(ImportText::at(source, header.line, tr("column %1 has no tag name.").arg(c + 1)));
         if (seen.contains(name))
@@ -50,8 +58,8 @@ Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QStri
     const QString startName = QStringLiteral("Start_Time");
     const QString endName = QStringLiteral("End_Time");
     bool anyProbability = false;
-    for (int r = first + 1; r < records->size(); ++r) {
-        const CsvRecord &row = records->at(r);
+    CsvRecord row;
+    while (cursor.next(row)) {
         if (row.isBlank())
             continue;
         if (row.fields.size() != header.fields.size())
@@ -59,9 +67,9 @@ Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QStri
                                                                    .arg(row.fields.size()).arg(header.fields.size())));
         double start = 0.0, end = 0.0;
         if (!ImportText::parseNumber(row.fields.at(0), start))
-            return R::failure(ImportText::at(source, row.line, tr("Start_Time \"%1\" is not a number.").arg(row.fields.at(0).left(40))));
+            return R::failure(ImportText::at(source, row.line, tr("Start_Time \"%1\" is not a number (times are numbers of seconds).").arg(row.fields.at(0).left(40))));
         if (!ImportText::parseNumber(row.fields.at(1), end))
-            return R::failure(ImportText::at(source, row.line, tr("End_Time \"%1\" is not a number.").arg(row.fields.at(1).left(40))));
+            return R::failure(ImportText::at(source, row.line, tr("End_Time \"%1\" is not a number (times are numbers of seconds).").arg(row.fields.at(1).left(40))));
         const int before = assembler.segmentCount();
         const auto seg = assembler.segment(start, end, row.line, startName, endName);
         if (!seg)
@@ -75,7 +83,7 @@ Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QStri
             double v = 0.0;
             if (!ImportText::parseNumber(cell, v) || v < 0.0 || v > 1.0)
                 return R::failure(ImportText::at(source, row.line, tr("the value \"%1\" of %2 is not a number from 0 to 1.")
-                                                                       .arg(cell.left(40), header.fields.at(c).trimmed())));
+                                                                       .arg(cell.left(40), assembler.tagName(tagColumns.at(c - 2)))));
             LabelCell &out = assembler.cell(seg.value(), tagColumns.at(c - 2));
             switch (options.cal500Values) {
             case ImportOptions::Cal500Values::Hard:
@@ -96,6 +104,8 @@ Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QStri
             }
         }
     }
+    if (!cursor.error().isEmpty())
+        return R::failure(cursor.error());
     auto labels = assembler.finish(QFileInfo(source).completeBaseName());
     if (!labels)
         return R::failure(labels.error());

@@ -11,7 +11,8 @@ namespace taglane::engine {
 QByteArray Cal500CsvWriter::toCsv(const TrackLabels &labels, Values values, float threshold)
 {
     QStringList header{QStringLiteral("Start_Time"), QStringLiteral("End_Time")};
-    header << labels.tags.names();
+    for (const QString &name : labels.tags.names())
+        header << CsvField::defuse(name);   // the rows hold numbers only
     QString text = CsvField::line(header, false);
     for (int s = 0; s < labels.segments.size(); ++s) {
         const Segment &seg = labels.segments.at(s);

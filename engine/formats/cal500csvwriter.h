@@ -13,7 +13,9 @@ namespace taglane::engine {
 /// `Start_Time,End_Time,<tags...>`, one row per segment in time order.
 /// Curator verdicts are written as 1 / 0; cells without a verdict come from
 /// the model: its probability (Soft) or probability >= threshold (Hard);
-/// a cell with neither is left empty. Stateless; any thread.
+/// a cell with neither is left empty. Tag names in the header are escaped
+/// with CsvField::defuse() (formula injection; the readers undo it).
+/// Stateless; any thread.
 class Cal500CsvWriter
 {
 public:

@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QHash>
+#include <QSet>
 
 #include <map>
 #include <memory>
@@ -33,20 +34,27 @@ struct TrackState
 Result<ImportedFile> CatalogueCsvReader::parse(const QByteArray &bytes, const QString &source, const ImportOptions &options)
 {
     using R = Result<ImportedFile>;
-    const auto records = CsvReader::parseBytes(bytes, source);
-    if (!records)
-        return R::failure(records.error());
-    int first = 0;
-    while (first < records->size() && records->at(first).isBlank())
-        ++first;
-    if (first == records->size())
+    const auto offset = ImportText::checkUtf8(bytes, source);
+    if (!offset)
+        return R::failure(offset.error());
+    // One row at a time: the file's bytes and the cells are all it holds.
+    CsvCursor cursor(bytes, offset.value(), source);
+    CsvRecord header;
+    bool haveHeader = false;
+    while (cursor.next(header))
+        if (!header.isBlank()) {
+            haveHeader = true;
+            break;
+        }
+    if (!cursor.error().isEmpty())
+        return R::failure(cursor.error());
+    if (!haveHeader)
         return R::failure(tr("%1 is empty: a catalogue starts with the header "
                              "file,start,end,tag,value,source,confidence,curator,modified.").arg(source));
 
     enum Column { File, Start, End, TagCol, Value, Source, Confidence, Curator, Modified, ColumnCount };
     const char *names[ColumnCount] = {"file", "start", "end", "tag", "value", "source", "confidence", "curator", "modified"};
     int column[ColumnCount];
-    const CsvRecord &header = records->at(first);
     for (int c = 0; c < ColumnCount; ++c) {
         column[c] = -1;
         for (int h = 0; h < header.fields.size(); ++h)
@@ -60,8 +68,9 @@ Result<ImportedFile> CatalogueCsvReader::parse(const QByteArray &bytes, const QS
 
     QVector<QString> order;
     std::map<QString, TrackState> tracks;
-    for (int r = first + 1; r < records->size(); ++r) {
-        const CsvRecord &row = records->at(r);
+    QSet<QString> curators;
+    CsvRecord row;
+    while (cursor.next(row)) {
         if (row.isBlank())
             continue;
         if (row.fields.size() != header.fields.size())
@@ -127,7 +136,12 @@ Result<ImportedFile> CatalogueCsvReader::parse(const QByteArray &bytes, const QS
         LabelCell &cell = track.assembler->cell(seg.value(), tag);
         if (isCurator) {
             cell.verdict = value == 1.0 ? Verdict::Present : Verdict::Absent;
-            cell.curator = field(Curator);
+            // One copy of each curator's name, shared by its cells.
+            const QString curator = field(Curator);
+            auto known = curators.constFind(curator);
+            if (known == curators.constEnd())
+                known = curators.insert(curator);
+            cell.curator = *known;
             cell.modified = modified;
         } else {
             const QString version = sourceText.size() > 6 ? sourceText.mid(6) : options.modelVersion;
@@ -143,13 +157,15 @@ Result<ImportedFile> CatalogueCsvReader::parse(const QByteArray &bytes, const QS
             cell.probability = float(confidence);
         }
     }
+    if (!cursor.error().isEmpty())
+        return R::failure(cursor.error());
     if (order.isEmpty())
         return R::failure(tr("%1 holds a header but no rows.").arg(source));
     ImportedFile out;
     out.source = source;
     out.format = LabelFormat::Catalogue;
     for (const QString &file : std::as_const(order)) {
-        const TrackState &track = tracks.at(file);
+        TrackState &track = tracks.at(file);
         auto labels = track.assembler->finish(file);
         if (!labels)
             return R::failure(labels.error());

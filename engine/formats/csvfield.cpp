@@ -16,14 +16,31 @@ QString CsvField::quote(const QString &field)
     return QLatin1Char('"') + out + QLatin1Char('"');
 }
 
+namespace {
+bool isFormulaStart(QChar c)
+{
+    return c == QLatin1Char('=') || c == QLatin1Char('+') || c == QLatin1Char('-') || c == QLatin1Char('@')
+           || c == QLatin1Char('\t') || c == QLatin1Char('\r');
+}
+} // namespace
+
 QString CsvField::defuse(const QString &field)
 {
     if (field.isEmpty())
         return field;
     const QChar c = field.front();
-    if (c == QLatin1Char('=') || c == QLatin1Char('+') || c == QLatin1Char('-') || c == QLatin1Char('@')
-        || c == QLatin1Char('\t') || c == QLatin1Char('\r'))
+    if (isFormulaStart(c) || c == QLatin1Char('\''))
         return QLatin1Char('\'') + field;
+    return field;
+}
+
+QString CsvField::undefuse(const QString &field)
+{
+    if (field.size() >= 2 && field.front() == QLatin1Char('\'')) {
+        const QChar c = field.at(1);
+        if (isFormulaStart(c) || c == QLatin1Char('\''))
+            return field.mid(1);
+    }
     return field;
 }
 

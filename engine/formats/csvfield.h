@@ -13,9 +13,16 @@ public:
     /// RFC 4180: wraps the field in double quotes, doubling inner quotes,
     /// when it holds a comma, a quote, CR or LF; otherwise returns it as is.
     static QString quote(const QString &field);
-    /// Spreadsheet formula-injection guard: a field starting with '=', '+',
-    /// '-', '@', tab or CR gets a leading apostrophe.
+    /// Spreadsheet formula-injection guard, applied to every text cell a
+    /// spreadsheet could open (tag names, file names, labels): a field
+    /// starting with '=', '+', '-', '@', tab or CR gets a leading
+    /// apostrophe, and so does one that already starts with an apostrophe
+    /// (so that undefuse() gives back exactly the original).
     static QString defuse(const QString &field);
+    /// The inverse of defuse(), used by every reader of those cells: a
+    /// leading apostrophe before '=', '+', '-', '@', tab, CR or a second
+    /// apostrophe is dropped; anything else is returned as is.
+    static QString undefuse(const QString &field);
     /// A line of fields joined with commas, each quote()d (and defuse()d
     /// first when spreadsheetSafe), ended with CRLF as RFC 4180 asks.
     static QString line(const QStringList &fields, bool spreadsheetSafe);

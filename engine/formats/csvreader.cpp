@@ -7,94 +7,135 @@
 
 namespace taglane::engine {
 
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("CsvReader", text);
+}
+} // namespace
+
+CsvCursor::CsvCursor(const QByteArray &utf8, qint64 offset, QString source)
+    : m_p(utf8.constData())
+    , m_n(utf8.size())
+    , m_i(std::min<qint64>(std::max<qint64>(offset, 0), utf8.size()))
+    , m_source(std::move(source))
+{
+}
+
+bool CsvCursor::next(CsvRecord &record)
+{
+    record.fields.clear();
+    if (!m_error.isEmpty())
+        return false;
+    QByteArray quoted;   // the text of a quoted field, doubled quotes undone
+    while (m_i < m_n) {
+        record.line = m_line;
+        bool anything = false;   // the record has a character or a separator
+        bool ended = false;
+        qint64 fieldStart = m_i;
+        bool inQuotedField = false;
+        const auto pushField = [&](qint64 end) {
+            if (inQuotedField)
+                record.fields << QString::fromUtf8(quoted);
+            else
+                record.fields << QString::fromUtf8(m_p + fieldStart, int(end - fieldStart));
+            inQuotedField = false;
+        };
+        while (m_i < m_n) {
+            const char c = m_p[m_i];
+            if (c == '"' && m_i == fieldStart && !inQuotedField) {
+                const qint64 openLine = m_line;
+                ++m_i;
+                quoted.clear();
+                bool closed = false;
+                qint64 runStart = m_i;
+                while (m_i < m_n) {
+                    const char q = m_p[m_i];
+                    if (q == '"') {
+                        quoted.append(m_p + runStart, int(m_i - runStart));
+                        if (m_i + 1 < m_n && m_p[m_i + 1] == '"') {
+                            quoted.append('"');
+                            m_i += 2;
+                            runStart = m_i;
+                            continue;
+                        }
+                        closed = true;
+                        ++m_i;
+                        break;
+                    }
+                    if (q == '\n')
+                        ++m_line;
+                    ++m_i;
+                }
+                if (!closed) {
+                    m_error = ImportText::at(m_source, openLine, tr("a quoted field is never closed"));
+                    return false;
+                }
+                if (m_i < m_n && m_p[m_i] != ',' && m_p[m_i] != '\n' && m_p[m_i] != '\r') {
+                    m_error = ImportText::at(m_source, m_line, tr("text follows a closing quote"));
+                    return false;
+                }
+                inQuotedField = true;
+                anything = true;
+                continue;
+            }
+            if (c == ',') {
+                pushField(m_i);
+                ++m_i;
+                fieldStart = m_i;
+                anything = true;
+                continue;
+            }
+            if (c == '\r' || c == '\n') {
+                const qint64 end = m_i;
+                if (c == '\r' && m_i + 1 < m_n && m_p[m_i + 1] == '\n')
+                    ++m_i;
+                ++m_i;
+                ++m_line;
+                if (anything || end > fieldStart || inQuotedField) {
+                    pushField(end);
+                    ended = true;
+                }
+                break;
+            }
+            if (c == '"') {
+                m_error = ImportText::at(m_source, m_line, tr("a quote inside an unquoted field"));
+                return false;
+            }
+            anything = true;
+            ++m_i;
+        }
+        if (ended)
+            return true;
+        if (m_i >= m_n && (anything || m_i > fieldStart || inQuotedField)) {
+            pushField(m_i);
+            return true;
+        }
+        // A blank line: read on.
+        record.fields.clear();
+    }
+    return false;
+}
+
 Result<QVector<CsvRecord>> CsvReader::parse(const QString &text, const QString &source)
 {
-    using R = Result<QVector<CsvRecord>>;
-    const auto tr = [](const char *s) { return QCoreApplication::translate("CsvReader", s); };
-    QVector<CsvRecord> records;
-    CsvRecord record;
-    QString field;
-    qint64 line = 1;
-    record.line = 1;
-    const qsizetype n = text.size();
-    qsizetype i = 0;
-    bool anything = false;   // the current record has a character or a separator
-    while (i < n) {
-        const QChar c = text.at(i);
-        if (c == QLatin1Char('"') && field.isEmpty()) {
-            // Quoted field.
-            const qint64 openLine = line;
-            ++i;
-            bool closed = false;
-            while (i < n) {
-                const QChar q = text.at(i);
-                if (q == QLatin1Char('"')) {
-                    if (i + 1 < n && text.at(i + 1) == QLatin1Char('"')) {
-                        field += QLatin1Char('"');
-                        i += 2;
-                        continue;
-                    }
-                    closed = true;
-                    ++i;
-                    break;
-                }
-                if (q == QLatin1Char('\n'))
-                    ++line;
-                field += q;
-                ++i;
-            }
-            if (!closed)
-                return R::failure(ImportText::at(source, openLine, tr("a quoted field is never closed")));
-            if (i < n && text.at(i) != QLatin1Char(',') && text.at(i) != QLatin1Char('\n')
-                && text.at(i) != QLatin1Char('\r'))
-                return R::failure(ImportText::at(source, line, tr("text follows a closing quote")));
-            anything = true;
-            // An empty quoted field must still count as a field.
-            if (field.isEmpty())
-                field = QString(QLatin1String(""));
-            continue;
-        }
-        if (c == QLatin1Char(',')) {
-            record.fields << field;
-            field.clear();
-            anything = true;
-            ++i;
-            continue;
-        }
-        if (c == QLatin1Char('\r') || c == QLatin1Char('\n')) {
-            if (c == QLatin1Char('\r') && i + 1 < n && text.at(i + 1) == QLatin1Char('\n'))
-                ++i;
-            ++i;
-            if (anything || !field.isEmpty()) {
-                record.fields << field;
-                records << record;
-            }
-            record = CsvRecord();
-            field.clear();
-            anything = false;
-            ++line;
-            record.line = line;
-            continue;
-        }
-        if (c == QLatin1Char('"'))
-            return R::failure(ImportText::at(source, line, tr("a quote inside an unquoted field")));
-        field += c;
-        anything = true;
-        ++i;
-    }
-    if (anything || !field.isEmpty()) {
-        record.fields << field;
-        records << record;
-    }
-    return records;
+    return parseBytes(text.toUtf8(), source);
 }
 
 Result<QVector<CsvRecord>> CsvReader::parseBytes(const QByteArray &bytes, const QString &source)
 {
-    const auto text = ImportText::decode(bytes, source);
-    if (!text)
-        return Result<QVector<CsvRecord>>::failure(text.error());
-    return parse(text.value(), source);
+    using R = Result<QVector<CsvRecord>>;
+    const auto start = ImportText::checkUtf8(bytes, source);
+    if (!start)
+        return R::failure(start.error());
+    QVector<CsvRecord> records;
+    CsvCursor cursor(bytes, start.value(), source);
+    CsvRecord record;
+    while (cursor.next(record))
+        records << record;
+    if (!cursor.error().isEmpty())
+        return R::failure(cursor.error());
+    return records;
 }
 
 } // namespace taglane::engine

@@ -3,6 +3,7 @@
 
 #include "engine/core/result.h"
 
+#include <QByteArray>
 #include <QStringList>
 #include <QVector>
 
@@ -18,16 +19,41 @@ struct CsvRecord
     bool isBlank() const { return fields.size() == 1 && fields.front().trimmed().isEmpty(); }
 };
 
-/// RFC 4180 reader: fields separated by commas, records by CRLF or LF;
-/// a field in double quotes may hold commas, line breaks and doubled quotes.
-/// Blank lines are skipped. Stateless; any thread.
+/// RFC 4180 reader that hands out one record at a time, so that a reader
+/// holds one row, not the whole file, in memory: fields separated by
+/// commas, records by CRLF or LF; a field in double quotes may hold commas,
+/// line breaks and doubled quotes. Blank lines are skipped. Reads UTF-8
+/// bytes checked by ImportText::checkUtf8() (a UTF-8 continuation byte is
+/// never a comma, quote or line break, so the bytes are split as they are).
+/// The bytes must outlive the cursor. Not thread-safe; one per file.
+class CsvCursor
+{
+public:
+    CsvCursor(const QByteArray &utf8, qint64 offset, QString source);
+
+    /// The next record into `record`; false at the end of the text or on a
+    /// syntax error (then error() is not empty): an unterminated quoted
+    /// field, text after a closing quote, or a quote inside an unquoted
+    /// field, naming the source and the line.
+    bool next(CsvRecord &record);
+    const QString &error() const { return m_error; }
+
+private:
+    const char *m_p;
+    qint64 m_n;
+    qint64 m_i;
+    qint64 m_line = 1;
+    QString m_source;
+    QString m_error;
+};
+
+/// Whole-file helpers on top of CsvCursor (for small files and tests).
+/// Stateless; any thread.
 class CsvReader
 {
 public:
-    /// Fails on an unterminated quoted field, text after a closing quote, or
-    /// a quote inside an unquoted field, naming `source` and the line.
     static Result<QVector<CsvRecord>> parse(const QString &text, const QString &source);
-    /// Decodes a file's bytes (strict UTF-8, see ImportText) and parses them.
+    /// Checks the bytes (strict UTF-8, see ImportText) and parses them.
     static Result<QVector<CsvRecord>> parseBytes(const QByteArray &bytes, const QString &source);
 };
 

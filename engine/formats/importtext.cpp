@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/formats/importtext.h"
 
+#include "engine/formats/csvfield.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -64,6 +66,14 @@ Result<QByteArray> ImportText::readFile(const QString &path)
 
 Result<QString> ImportText::decode(const QByteArray &bytes, const QString &source)
 {
+    const auto start = checkUtf8(bytes, source);
+    if (!start)
+        return Result<QString>::failure(start.error());
+    return QString::fromUtf8(bytes.constData() + start.value(), int(bytes.size() - start.value()));
+}
+
+Result<qint64> ImportText::checkUtf8(const QByteArray &bytes, const QString &source)
+{
     const auto *p = reinterpret_cast<const unsigned char *>(bytes.constData());
     const qint64 n = bytes.size();
     qint64 i = 0;
@@ -75,13 +85,13 @@ Result<QString> ImportText::decode(const QByteArray &bytes, const QString &sourc
         if (p[i] == '\n')
             ++line;
         if (p[i] == 0)
-            return Result<QString>::failure(at(source, line, tr("the file holds a NUL byte (is it a text file?)")));
+            return Result<qint64>::failure(at(source, line, tr("the file holds a NUL byte (is it a text file?)")));
         const int len = utf8Length(p + i, n - i);
         if (len == 0)
-            return Result<QString>::failure(at(source, line, tr("the text is not valid UTF-8")));
+            return Result<qint64>::failure(at(source, line, tr("the text is not valid UTF-8")));
         i += len;
     }
-    return QString::fromUtf8(bytes.constData() + start, int(n - start));
+    return start;
 }
 
 bool ImportText::parseNumber(const QString &text, double &value)
@@ -96,13 +106,7 @@ bool ImportText::parseNumber(const QString &text, double &value)
 
 QString ImportText::undefuse(const QString &field)
 {
-    if (field.size() >= 2 && field.front() == QLatin1Char('\'')) {
-        const QChar c = field.at(1);
-        if (c == QLatin1Char('=') || c == QLatin1Char('+') || c == QLatin1Char('-') || c == QLatin1Char('@')
-            || c == QLatin1Char('\t') || c == QLatin1Char('\r'))
-            return field.mid(1);
-    }
-    return field;
+    return CsvField::undefuse(field);
 }
 
 } // namespace taglane::engine

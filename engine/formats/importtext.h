@@ -24,10 +24,13 @@ public:
     /// UTF-8 text without a leading BOM; invalid UTF-8 or a NUL byte is an
     /// error naming the line it is on.
     static Result<QString> decode(const QByteArray &bytes, const QString &source);
+    /// Checks the bytes as decode() does without converting them; the offset
+    /// where the text starts (3 after a BOM, else 0). For readers that parse
+    /// UTF-8 directly instead of holding a second, UTF-16 copy of the file.
+    static Result<qint64> checkUtf8(const QByteArray &bytes, const QString &source);
     /// A finite number in C-locale notation (surrounding spaces allowed).
     static bool parseNumber(const QString &text, double &value);
-    /// Undoes CsvField::defuse(): a leading apostrophe before '=', '+', '-',
-    /// '@', tab or CR is dropped.
+    /// Undoes CsvField::defuse() (same as CsvField::undefuse()).
     static QString undefuse(const QString &field);
 };
 

@@ -3,6 +3,7 @@
 
 #include "engine/formats/importtext.h"
 #include "engine/formats/labelassembler.h"
+#include "engine/formats/segmenttimes.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -10,7 +11,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <QRegularExpression>
+#include <QSet>
+
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <numeric>
 
 namespace taglane::engine {
 
@@ -47,18 +54,104 @@ struct Observation
     QJsonValue time, duration, value, confidence;
 };
 
+/// One observation of `data`, checked: a segment, a tag and its value (a
+/// curator's 1 present / 0 absent, or a model's confidence).
+struct Observed
+{
+    double start = 0.0, end = 0.0;
+    QString tag;
+    double value = 1.0;
+    QString path;
+};
+
+/// Taglane's copy of an annotation's whole matrix (sandbox.taglane).
+struct Sandbox
+{
+    QVector<std::pair<double, double>> segments;
+    QStringList tags;
+    std::vector<double> values;   ///< segments x tags, NaN = null
+    QString path;
+
+    double at(int s, int t) const { return values[size_t(s) * size_t(tags.size()) + size_t(t)]; }
+};
+
+bool near(double a, double b)
+{
+    return std::abs(a - b) <= 1e-6 + 1e-9 * std::abs(b);
+}
+
+/// Empty when the sandbox says what the observations say (every
+/// observation is a sandbox cell with the same value, and every sandbox cell
+/// the writer would have written as an observation is one), else why not.
+QString disagreement(const Sandbox &box, const QVector<Observed> &observed, bool isCurator, const QString &rules)
+{
+    const int tagCount = int(box.tags.size());
+    QHash<QString, int> tagIndex;
+    for (int t = 0; t < tagCount; ++t)
+        tagIndex.insert(box.tags.at(t), t);
+    std::vector<int> byStart(size_t(box.segments.size()));
+    std::iota(byStart.begin(), byStart.end(), 0);
+    std::sort(byStart.begin(), byStart.end(), [&box](int a, int b) { return box.segments[a].first < box.segments[b].first; });
+    std::vector<bool> seen(box.values.size(), false);
+    bool anyAbsent = false;
+    double lowest = 2.0;
+    for (const Observed &o : observed) {
+        auto it = std::lower_bound(byStart.begin(), byStart.end(), o.start - 1e-6 - 1e-9 * std::abs(o.start),
+                                   [&box](int i, double v) { return box.segments[i].first < v; });
+        int seg = -1;
+        for (; it != byStart.end() && box.segments[*it].first <= o.start + 1e-6 + 1e-9 * std::abs(o.start); ++it)
+            if (near(box.segments[*it].first, o.start) && near(box.segments[*it].second, o.end)) {
+                seg = *it;
+                break;
+            }
+        const auto tag = tagIndex.constFind(o.tag);
+        if (seg < 0 || tag == tagIndex.constEnd())
+            return tr("%1 (%2-%3 s, \"%4\") is not in it").arg(o.path).arg(o.start).arg(o.end).arg(o.tag);
+        const double v = box.at(seg, *tag);
+        if (std::isnan(v) || (isCurator ? v != o.value : !near(v, o.value)))
+            return tr("%1 (%2-%3 s, \"%4\") is %5 there").arg(o.path).arg(o.start).arg(o.end).arg(o.tag)
+                .arg(std::isnan(v) ? QStringLiteral("null") : QString::number(v));
+        seen[size_t(seg) * size_t(tagCount) + size_t(*tag)] = true;
+        anyAbsent = anyAbsent || (isCurator && o.value == 0.0);
+        lowest = std::min(lowest, o.value);
+    }
+    // What the writer puts into data: curator cells judged present (and,
+    // since absent verdicts are written too, absent ones when any is there);
+    // model cells at or above the threshold named in the rules.
+    double threshold = lowest;
+    static const QRegularExpression ruleThreshold(QStringLiteral(">=\\s*([0-9.eE+-]+)"));
+    if (const auto m = ruleThreshold.match(rules); m.hasMatch()) {
+        bool ok = false;
+        const double t = m.captured(1).toDouble(&ok);
+        if (ok && std::isfinite(t))
+            threshold = t;
+    }
+    for (int s = 0; s < box.segments.size(); ++s)
+        for (int t = 0; t < tagCount; ++t) {
+            const double v = box.at(s, t);
+            if (std::isnan(v) || seen[size_t(s) * size_t(tagCount) + size_t(t)])
+                continue;
+            const bool expected = isCurator ? (v == 1.0 || anyAbsent) : v >= threshold;
+            if (expected)
+                return tr("its cell %1-%2 s, \"%3\" (%4) has no observation")
+                    .arg(box.segments[s].first).arg(box.segments[s].second).arg(box.tags.at(t)).arg(v);
+        }
+    return {};
+}
+
 } // namespace
 
 Result<ImportedFile> JamsReader::parse(const QByteArray &bytes, const QString &source, const ImportOptions &options)
 {
     using R = Result<ImportedFile>;
-    const auto text = ImportText::decode(bytes, source);
-    if (!text)
-        return R::failure(text.error());
+    const auto offset = ImportText::checkUtf8(bytes, source);
+    if (!offset)
+        return R::failure(offset.error());
     QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text->toUtf8(), &error);
+    // The bytes as they are (a copy only when there is a BOM to drop).
+    const QByteArray utf8 = offset.value() == 0 ? bytes : bytes.mid(offset.value());
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &error);
     if (error.error != QJsonParseError::NoError) {
-        const QByteArray utf8 = text->toUtf8();
         const qint64 line = 1 + utf8.left(std::max(0, error.offset)).count('\n');
         return R::failure(ImportText::at(source, line, tr("JSON syntax error: %1.").arg(error.errorString())));
     }
@@ -108,56 +201,11 @@ Result<ImportedFile> JamsReader::parse(const QByteArray &bytes, const QString &s
             modelVersion = version;
         }
 
-        const QJsonObject tl = ann.value(QStringLiteral("sandbox")).toObject().value(QStringLiteral("taglane")).toObject();
-        const QString matrixName = isCurator ? QStringLiteral("verdicts") : QStringLiteral("probabilities");
-        if (tl.contains(QStringLiteral("segments")) && tl.contains(QStringLiteral("tags")) && tl.contains(matrixName)) {
-            const QString sp = here + QStringLiteral(".sandbox.taglane");
-            const QJsonArray segs = tl.value(QStringLiteral("segments")).toArray();
-            const QJsonArray tags = tl.value(QStringLiteral("tags")).toArray();
-            const QJsonArray matrix = tl.value(matrixName).toArray();
-            if (matrix.size() != segs.size())
-                return R::failure(atPath(source, sp, tr("%1 has %2 rows for %3 segments.").arg(matrixName).arg(matrix.size()).arg(segs.size())));
-            QVector<int> tagIndex;
-            for (int t = 0; t < tags.size(); ++t) {
-                if (!tags.at(t).isString() || tags.at(t).toString().trimmed().isEmpty())
-                    return R::failure(atPath(source, sp + QStringLiteral(".tags[%1]").arg(t), tr("a tag must be a non-empty string.")));
-                tagIndex << assembler.tag(tags.at(t).toString());
-            }
-            for (int s = 0; s < segs.size(); ++s) {
-                const QString p = sp + QStringLiteral(".segments[%1]").arg(s);
-                const QJsonArray span = segs.at(s).toArray();
-                double start = 0.0, end = 0.0;
-                if (span.size() != 2 || !number(span.at(0), start) || !number(span.at(1), end))
-                    return R::failure(atPath(source, p, tr("a segment is [start, end] in seconds.")));
-                const auto seg = assembler.segment(start, end, 0, tr("start"), tr("end"));
-                if (!seg)
-                    return R::failure(atPath(source, p, reasonOf(seg.error())));
-                const QJsonArray row = matrix.at(s).toArray();
-                if (row.size() != tags.size())
-                    return R::failure(atPath(source, sp + QStringLiteral(".%1[%2]").arg(matrixName).arg(s),
-                                             tr("%1 values for %2 tags.").arg(row.size()).arg(tags.size())));
-                for (int t = 0; t < row.size(); ++t) {
-                    if (row.at(t).isNull())
-                        continue;
-                    double v = 0.0;
-                    const QString cp = sp + QStringLiteral(".%1[%2][%3]").arg(matrixName).arg(s).arg(t);
-                    if (!number(row.at(t), v) || v < 0.0 || v > 1.0 || (isCurator && v != 0.0 && v != 1.0))
-                        return R::failure(atPath(source, cp, isCurator ? tr("a verdict is 1, 0 or null.")
-                                                                       : tr("a probability is a number from 0 to 1, or null.")));
-                    LabelCell &cell = assembler.cell(seg.value(), tagIndex.at(t));
-                    if (isCurator) {
-                        cell.verdict = v == 1.0 ? Verdict::Present : Verdict::Absent;
-                        cell.curator = curatorName;
-                    } else {
-                        cell.probability = float(v);
-                    }
-                }
-            }
-            continue;
-        }
-
-        // Plain JAMS: observations as a list of objects, or the older
-        // column form {time: [...], duration: [...], value: [...], confidence: [...]}.
+        // The observations in data are the data; Taglane's sandbox copy of
+        // the whole matrix (with the cells below the threshold and the
+        // segments without observations) is used only when it agrees.
+        // Observations: a list of objects, or the older column form
+        // {time: [...], duration: [...], value: [...], confidence: [...]}.
         QVector<Observation> observations;
         const QJsonValue data = ann.value(QStringLiteral("data"));
         if (data.isArray()) {
@@ -180,6 +228,8 @@ Result<ImportedFile> JamsReader::parse(const QByteArray &bytes, const QString &s
         } else {
             return R::failure(atPath(source, here + QStringLiteral(".data"), tr("missing, or not an array.")));
         }
+        QVector<Observed> observed;
+        observed.reserve(observations.size());
         for (int i = 0; i < observations.size(); ++i) {
             const Observation &o = observations.at(i);
             const QString p = here + QStringLiteral(".data[%1]").arg(i);
@@ -190,20 +240,110 @@ Result<ImportedFile> JamsReader::parse(const QByteArray &bytes, const QString &s
                 return R::failure(atPath(source, p, tr("value must be a tag name.")));
             if (!(duration > 0.0))
                 return R::failure(atPath(source, p, tr("duration %1 is not positive.").arg(duration)));
-            const auto seg = assembler.segment(time, time + duration, 0, tr("time"), tr("end"));
-            if (!seg)
-                return R::failure(atPath(source, p, reasonOf(seg.error())));
-            const int tag = assembler.tag(o.value.toString());
-            LabelCell &cell = assembler.cell(seg.value(), tag);
+            double c = 1.0;
+            const bool hasConfidence = !o.confidence.isNull() && !o.confidence.isUndefined();
             if (isCurator) {
-                cell.verdict = Verdict::Present;
+                // A curator's confidence is the verdict: 1 (or none) present, 0 absent.
+                if (hasConfidence && (!number(o.confidence, c) || (c != 0.0 && c != 1.0)))
+                    return R::failure(atPath(source, p, tr("a curator's confidence is 1 (present), 0 (absent) or null.")));
+            } else if (hasConfidence && (!number(o.confidence, c) || c < 0.0 || c > 1.0)) {
+                return R::failure(atPath(source, p, tr("confidence must be a number from 0 to 1.")));
+            }
+            observed.push_back({time, time + duration, o.value.toString(), c, p});
+        }
+
+        const QJsonObject tl = ann.value(QStringLiteral("sandbox")).toObject().value(QStringLiteral("taglane")).toObject();
+        const QString matrixName = isCurator ? QStringLiteral("verdicts") : QStringLiteral("probabilities");
+        bool useSandbox = false;
+        Sandbox box;
+        if (tl.contains(QStringLiteral("segments")) && tl.contains(QStringLiteral("tags")) && tl.contains(matrixName)) {
+            const QString sp = here + QStringLiteral(".sandbox.taglane");
+            box.path = sp;
+            const QJsonArray segs = tl.value(QStringLiteral("segments")).toArray();
+            const QJsonArray tags = tl.value(QStringLiteral("tags")).toArray();
+            const QJsonArray matrix = tl.value(matrixName).toArray();
+            if (matrix.size() != segs.size())
+                return R::failure(atPath(source, sp, tr("%1 has %2 rows for %3 segments.").arg(matrixName).arg(matrix.size()).arg(segs.size())));
+            if (double(segs.size()) * double(std::max<qsizetype>(1, tags.size())) > double(options.maxCells))
+                return R::failure(atPath(source, sp, tr("too many labels for one track (%1 segments x %2 tags; the limit is %3 cells).")
+                                                         .arg(segs.size()).arg(tags.size()).arg(options.maxCells)));
+            QSet<QString> seenTags;
+            for (int t = 0; t < tags.size(); ++t) {
+                const QString tp = sp + QStringLiteral(".tags[%1]").arg(t);
+                if (!tags.at(t).isString() || tags.at(t).toString().trimmed().isEmpty())
+                    return R::failure(atPath(source, tp, tr("a tag must be a non-empty string.")));
+                const QString name = tags.at(t).toString();
+                if (seenTags.contains(name))
+                    return R::failure(atPath(source, tp, tr("the tag \"%1\" appears twice.").arg(name)));
+                seenTags.insert(name);
+                box.tags << name;
+            }
+            box.values.reserve(size_t(segs.size()) * size_t(tags.size()));
+            for (int s = 0; s < segs.size(); ++s) {
+                const QString p = sp + QStringLiteral(".segments[%1]").arg(s);
+                const QJsonArray span = segs.at(s).toArray();
+                double start = 0.0, end = 0.0;
+                if (span.size() != 2 || !number(span.at(0), start) || !number(span.at(1), end))
+                    return R::failure(atPath(source, p, tr("a segment is [start, end] in seconds.")));
+                if (const QString problem = SegmentTimes::check(start, end, options.maxSeconds, tr("start"), tr("end"));
+                    !problem.isEmpty())
+                    return R::failure(atPath(source, p, problem));
+                box.segments.push_back({start, end});
+                const QJsonArray row = matrix.at(s).toArray();
+                if (row.size() != tags.size())
+                    return R::failure(atPath(source, sp + QStringLiteral(".%1[%2]").arg(matrixName).arg(s),
+                                             tr("%1 values for %2 tags.").arg(row.size()).arg(tags.size())));
+                for (int t = 0; t < row.size(); ++t) {
+                    double v = std::numeric_limits<double>::quiet_NaN();
+                    if (!row.at(t).isNull()) {
+                        const QString cp = sp + QStringLiteral(".%1[%2][%3]").arg(matrixName).arg(s).arg(t);
+                        if (!number(row.at(t), v) || v < 0.0 || v > 1.0 || (isCurator && v != 0.0 && v != 1.0))
+                            return R::failure(atPath(source, cp, isCurator ? tr("a verdict is 1, 0 or null.")
+                                                                           : tr("a probability is a number from 0 to 1, or null.")));
+                    }
+                    box.values.push_back(v);
+                }
+            }
+            const QString why = disagreement(box, observed, isCurator, am.value(QStringLiteral("annotation_rules")).toString());
+            useSandbox = why.isEmpty();
+            if (!useSandbox)
+                out.warnings << atPath(source, sp, tr("ignored: it disagrees with the observations in data (%1); "
+                                                      "the observations were read.").arg(why));
+        }
+
+        if (useSandbox) {
+            QVector<int> tagIndex;
+            for (const QString &name : std::as_const(box.tags))
+                tagIndex << assembler.tag(name);
+            for (int s = 0; s < box.segments.size(); ++s) {
+                const auto seg = assembler.segment(box.segments[s].first, box.segments[s].second, 0, tr("start"), tr("end"));
+                if (!seg)
+                    return R::failure(atPath(source, box.path + QStringLiteral(".segments[%1]").arg(s), reasonOf(seg.error())));
+                for (int t = 0; t < box.tags.size(); ++t) {
+                    const double v = box.at(s, t);
+                    if (std::isnan(v))
+                        continue;
+                    LabelCell &cell = assembler.cell(seg.value(), tagIndex.at(t));
+                    if (isCurator) {
+                        cell.verdict = v == 1.0 ? Verdict::Present : Verdict::Absent;
+                        cell.curator = curatorName;
+                    } else {
+                        cell.probability = float(v);
+                    }
+                }
+            }
+            continue;
+        }
+        for (const Observed &o : std::as_const(observed)) {
+            const auto seg = assembler.segment(o.start, o.end, 0, tr("time"), tr("end"));
+            if (!seg)
+                return R::failure(atPath(source, o.path, reasonOf(seg.error())));
+            LabelCell &cell = assembler.cell(seg.value(), assembler.tag(o.tag));
+            if (isCurator) {
+                cell.verdict = o.value == 1.0 ? Verdict::Present : Verdict::Absent;
                 cell.curator = curatorName;
             } else {
-                double c = 1.0;
-                if (!o.confidence.isNull() && !o.confidence.isUndefined()
-                    && (!number(o.confidence, c) || c < 0.0 || c > 1.0))
-                    return R::failure(atPath(source, p, tr("confidence must be a number from 0 to 1.")));
-                cell.probability = float(c);
+                cell.probability = float(o.value);
             }
         }
     }

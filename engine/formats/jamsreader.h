@@ -10,13 +10,17 @@
 
 namespace taglane::engine {
 
-/// Reads a JAMS file's `tag_open` annotations. An annotation whose
-/// sandbox.taglane holds segments, tags and a matrix (as JamsWriter writes)
-/// is read from the matrix, which restores every cell; otherwise each
-/// observation {time, duration, value, confidence} labels the segment
-/// [time, time + duration): a curator annotation (data_source "curator" or
-/// annotator.type "curator") as present, a model annotation as the
-/// confidence. Other namespaces are skipped with a warning. Errors name the
+/// Reads a JAMS file's `tag_open` annotations. The observations in `data`
+/// are the data: each {time, duration, value, confidence} labels the segment
+/// [time, time + duration): in a curator annotation (data_source "curator"
+/// or annotator.type "curator") as present (confidence 1 or null) or absent
+/// (confidence 0), in a model annotation with the confidence. When the
+/// annotation's sandbox.taglane holds segments, tags and a matrix (as
+/// JamsWriter writes) and agrees with the observations, the matrix is read
+/// instead, which restores every cell (those below the threshold, segments
+/// without observations); a sandbox that disagrees (the observations were
+/// edited) is ignored with a warning. A sandbox naming a tag twice is an
+/// error. Other namespaces are skipped with a warning. Errors name the
 /// file and the line (syntax) or the JSON path (content).
 /// Stateless; any thread.
 class JamsReader

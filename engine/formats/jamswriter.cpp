@@ -72,8 +72,8 @@ QJsonObject JamsWriter::toJson(const TrackLabels &labels, const Options &options
             } else {
                 anyVerdict = true;
                 verdictRow.append(c.verdict == Verdict::Present ? 1 : 0);
-                if (c.verdict == Verdict::Present)
-                    curatorData.append(observation(seg, tag, 1.0));
+                // Absent verdicts are data too: confidence 0.0 (present 1.0).
+                curatorData.append(observation(seg, tag, c.verdict == Verdict::Present ? 1.0 : 0.0));
             }
         }
         probabilities.append(probRow);
@@ -93,7 +93,8 @@ QJsonObject JamsWriter::toJson(const TrackLabels &labels, const Options &options
     if (anyVerdict) {
         const QJsonObject annotator{{QStringLiteral("type"), QStringLiteral("curator")}};
         annotations.append(annotation(labels, QStringLiteral("curator"), options.curatorName, annotator,
-                                      QStringLiteral("one observation per segment and tag judged present"),
+                                      QStringLiteral("one observation per segment and tag the curator judged: "
+                                                     "confidence 1.0 present, 0.0 absent"),
                                       curatorData, verdicts, QStringLiteral("verdicts")));
     }
 

@@ -12,11 +12,14 @@ namespace taglane::engine {
 
 /// JAMS (https://github.com/marl/jams), namespace `tag_open`, one annotation
 /// per source: `model:<version>` (observations for cells whose probability
-/// is >= threshold, confidence = probability) and `curator` (cells judged
-/// present, confidence 1.0). Each observation is {time, duration, value:
-/// tag, confidence}. So that an importer can restore every cell, each
-/// annotation's sandbox.taglane keeps the segments, the tags and the whole
-/// matrix (probabilities, or verdicts 1 / 0 / null). Stateless; any thread.
+/// is >= threshold, confidence = probability) and `curator` (every cell
+/// judged: confidence 1.0 present, 0.0 absent; JamsReader reads them back
+/// so). Each observation is {time, duration, value: tag, confidence}. So
+/// that an importer can restore every cell, each annotation's
+/// sandbox.taglane keeps the segments, the tags and the whole matrix
+/// (probabilities, or verdicts 1 / 0 / null); the reader uses it only
+/// while it agrees with the observations (which a user may have edited).
+/// Stateless; any thread.
 class JamsWriter
 {
 public:

@@ -2,6 +2,7 @@
 #include "engine/formats/labelassembler.h"
 
 #include "engine/formats/importtext.h"
+#include "engine/formats/segmenttimes.h"
 
 #include <QCoreApplication>
 
@@ -16,10 +17,6 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("LabelAssembler", text);
 }
-quint64 key(int segment, int tag)
-{
-    return (quint64(quint32(segment)) << 32) | quint32(tag);
-}
 } // namespace
 
 LabelAssembler::LabelAssembler(QString source, const ImportOptions &options)
@@ -32,25 +29,20 @@ Result<int> LabelAssembler::segment(double start, double end, qint64 line, const
                                     const QString &endName)
 {
     using R = Result<int>;
-    if (!std::isfinite(start) || !std::isfinite(end))
-        return R::failure(ImportText::at(m_source, line, tr("%1 and %2 must be finite numbers.").arg(startName, endName)));
-    if (start < 0.0)
-        return R::failure(ImportText::at(m_source, line, tr("%1 %2 is negative.").arg(startName).arg(start)));
-    if (end > m_options.maxSeconds)
-        return R::failure(ImportText::at(m_source, line, tr("%1 %2 is implausibly large (more than %3 s).")
-                                                             .arg(endName).arg(end).arg(m_options.maxSeconds)));
-    if (end < start)
-        return R::failure(ImportText::at(m_source, line, tr("%1 %2 is before %3 %4.")
-                                                             .arg(endName).arg(end).arg(startName).arg(start)));
-    if (end == start)
-        return R::failure(ImportText::at(m_source, line, tr("%1 equals %2 (%3): the segment is empty.")
-                                                             .arg(endName, startName).arg(start)));
+    if (const QString problem = SegmentTimes::check(start, end, m_options.maxSeconds, startName, endName);
+        !problem.isEmpty())
+        return R::failure(ImportText::at(m_source, line, problem));
     const auto k = std::make_pair(start, end);
     const auto it = m_spanIndex.find(k);
     if (it != m_spanIndex.end())
         return it->second;
     const int index = int(m_spans.size());
+    if (double(index + 1) * double(std::max(1, int(m_tags.size()))) > double(m_options.maxCells))
+        return R::failure(ImportText::at(m_source, line, tr("too many labels for one track (%1 segments x %2 tags "
+                                                            "so far; the limit is %3 cells).")
+                                                             .arg(index + 1).arg(m_tags.size()).arg(m_options.maxCells)));
     m_spans.push_back({start, end, line});
+    m_rows.emplace_back();
     m_spanIndex.emplace(k, index);
     return index;
 }
@@ -68,15 +60,20 @@ int LabelAssembler::tag(const QString &name)
 
 LabelCell &LabelAssembler::cell(int segment, int tag)
 {
-    return m_cells[key(segment, tag)];
+    Row &row = m_rows[size_t(segment)];
+    if (row.cells.size() <= size_t(tag)) {
+        if (row.cells.empty()) {   // most rows end up as long as the tags known now
+            row.cells.reserve(std::max(size_t(m_tags.size()), size_t(tag) + 1));
+            row.set.reserve(row.cells.capacity());
+        }
+        row.cells.resize(size_t(tag) + 1);
+        row.set.resize(size_t(tag) + 1, false);
+    }
+    row.set[size_t(tag)] = true;
+    return row.cells[size_t(tag)];
 }
 
-bool LabelAssembler::hasCell(int segment, int tag) const
-{
-    return m_cells.contains(key(segment, tag));
-}
-
-Result<TrackLabels> LabelAssembler::finish(const QString &file) const
+Result<TrackLabels> LabelAssembler::finish(const QString &file)
 {
     using R = Result<TrackLabels>;
     if (m_spans.empty())
@@ -101,10 +98,12 @@ Result<TrackLabels> LabelAssembler::finish(const QString &file) const
                 const Span &later = s.line >= p.line ? s : p;
                 const Span &earlier = s.line >= p.line ? p : s;
                 if (later.line <= 0)
-                    return R::failure(tr("%1: the segment %2-%3 s overlaps the segment %4-%5 s.")
+                    return R::failure(tr("%1: the segment %2-%3 s overlaps the segment %4-%5 s "
+                                         "(a segment starts before the previous one ends).")
                                           .arg(m_source).arg(later.start).arg(later.end).arg(earlier.start).arg(earlier.end));
                 return R::failure(ImportText::at(m_source, later.line,
-                                                 tr("the segment %1-%2 s overlaps the segment %3-%4 s of line %5.")
+                                                 tr("the segment %1-%2 s overlaps the segment %3-%4 s of line %5 "
+                                                    "(a segment starts before the previous one ends).")
                                                      .arg(later.start).arg(later.end).arg(earlier.start)
                                                      .arg(earlier.end).arg(earlier.line)));
             }
@@ -121,16 +120,16 @@ Result<TrackLabels> LabelAssembler::finish(const QString &file) const
     labels.tags = Vocabulary::fromNames(m_tags);
     labels.durationSeconds = segments.last().end;
     labels.cells.resize(size_t(segments.size()) * size_t(m_tags.size()));
-    std::vector<int> rowOf(m_spans.size());
-    for (size_t i = 0; i < order.size(); ++i)
-        rowOf[size_t(order[i])] = int(i);
     if (m_fillAbsent)
         for (LabelCell &c : labels.cells)
             c.verdict = Verdict::Absent;
-    for (auto it = m_cells.constBegin(); it != m_cells.constEnd(); ++it) {
-        const int seg = int(it.key() >> 32);
-        const int tag = int(it.key() & 0xffffffffu);
-        labels.cell(rowOf[size_t(seg)], tag) = it.value();
+    for (size_t i = 0; i < order.size(); ++i) {
+        Row &row = m_rows[size_t(order[i])];
+        for (size_t t = 0; t < row.cells.size(); ++t)
+            if (row.set[t])
+                labels.cell(int(i), int(t)) = std::move(row.cells[t]);
+        std::vector<LabelCell>().swap(row.cells);   // frees the row as soon as it is copied
+        std::vector<bool>().swap(row.set);
     }
     return labels;
 }

@@ -25,23 +25,25 @@ public:
     LabelAssembler(QString source, const ImportOptions &options);
 
     /// Index of the segment [start, end), added on first sight. Fails with
-    /// "<source>, line <line>: ..." when the span is not finite, negative,
-    /// empty or reversed; `startName` / `endName` name the columns.
+    /// "<source>, line <line>: ..." when the times break SegmentTimes::check()
+    /// (`startName` / `endName` name the columns), or as soon as a new
+    /// segment takes segments x tags past options.maxCells.
     Result<int> segment(double start, double end, qint64 line, const QString &startName, const QString &endName);
     /// Index of the tag, added on first sight.
     int tag(const QString &name);
     /// The cell of (segment, tag), created unknown on first use.
     LabelCell &cell(int segment, int tag);
-    bool hasCell(int segment, int tag) const;
     int segmentCount() const { return int(m_spans.size()); }
     int tagCount() const { return m_tags.size(); }
+    const QString &tagName(int tag) const { return m_tags.at(tag); }
 
     /// Cells never set become absent verdicts instead of unknown.
     void setFillAbsent(bool fill) { m_fillAbsent = fill; }
 
     /// The labels for audio `file`. Fails when segments overlap, when there
-    /// are none, or when segments x tags passes options.maxCells.
-    Result<TrackLabels> finish(const QString &file) const;
+    /// are none, or when segments x tags passes options.maxCells. Hands the
+    /// cells over (one copy of them in memory, not two): call it once.
+    Result<TrackLabels> finish(const QString &file);
 
 private:
     QString m_source;
@@ -51,7 +53,10 @@ private:
     std::map<std::pair<double, double>, int> m_spanIndex;
     QStringList m_tags;
     QHash<QString, int> m_tagIndex;
-    QHash<quint64, LabelCell> m_cells;
+    /// Cells by segment (in order of first sight), each row as long as the
+    /// highest tag set in it; `set` marks the cells given a value.
+    struct Row { std::vector<LabelCell> cells; std::vector<bool> set; };
+    std::vector<Row> m_rows;
     bool m_fillAbsent = false;
 };
 

@@ -3,6 +3,8 @@
 
 #include "engine/audio/audiodecoder.h"
 #include "engine/curation/resegmenter.h"
+#include "engine/formats/audiomatch.h"
+#include "engine/formats/segmenttimes.h"
 #include "engine/store/annotationstore.h"
 
 #include <QCoreApplication>
@@ -28,33 +30,17 @@ QString tr(const char *text)
 Result<StoreImportItem> StoreLabels::resolve(const TrackLabels &labels, const QString &audioDir, const QString &source)
 {
     using R = Result<StoreImportItem>;
-    QString audio;
-    const QFileInfo direct(labels.file);
-    if (direct.isAbsolute() && direct.isFile()) {
-        audio = direct.absoluteFilePath();
-    } else if (!audioDir.isEmpty() && QFileInfo(QDir(audioDir).filePath(labels.file)).isFile()
-               && !QFileInfo(labels.file).suffix().isEmpty()) {
-        audio = QFileInfo(QDir(audioDir).filePath(labels.file)).absoluteFilePath();
-    } else {
-        const QString stem = QFileInfo(labels.file).completeBaseName().isEmpty() ? labels.file
-                                                                                  : QFileInfo(labels.file).completeBaseName();
-        const QStringList suffixes = AudioDecoder::supportedSuffixes();
-        const QDir dir(audioDir.isEmpty() ? QStringLiteral(".") : audioDir);
-        QStringList found;
-        for (const QFileInfo &f : dir.entryInfoList(QDir::Files | QDir::Readable, QDir::Name))
-            if (f.completeBaseName() == stem && suffixes.contains(f.suffix().toLower()))
-                found << f.absoluteFilePath();
-        if (found.isEmpty())
-            return R::failure(tr("%1: no audio file for \"%2\" in %3 (looked for %4.<%5>).")
-                                  .arg(source, labels.file, dir.absolutePath(), stem, suffixes.join(QLatin1Char('|'))));
-        if (found.size() > 1)
-            return R::failure(tr("%1: several audio files match \"%2\": %3.")
-                                  .arg(source, stem, found.join(QStringLiteral(", "))));
-        audio = found.first();
-    }
+    const auto found = AudioMatch::find(labels.file, audioDir, source);
+    if (!found)
+        return R::failure(found.error());
+    const QString audio = found.value();
     const auto info = AudioDecoder::probe(audio);
     if (!info)
         return R::failure(tr("%1: %2").arg(source, info.error()));
+    // The readers cannot know the audio's length; this is where it is known.
+    if (const QString problem = SegmentTimes::checkLength(labels.segments, info->durationSeconds(), audio);
+        !problem.isEmpty())
+        return R::failure(tr("%1: %2").arg(source, problem));
     StoreImportItem item;
     item.labels = labels;
     item.audioPath = audio;
@@ -241,7 +227,8 @@ Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const Q
     QStringList failed;
     int saved = 0;
     for (const QueuedFile &file : queued.value()) {
-        const Status status = file.error.isEmpty() ? store.waitForSaved(file.afterSeq, file.upToSeq)
+        // A big file is one big transaction: give a loaded machine time rather than report too early.
+        const Status status = file.error.isEmpty() ? store.waitForSaved(file.afterSeq, file.upToSeq, 30 * 60 * 1000)
                                                    : Status::failure(file.error);
         if (status) {
             ids << file.trackIds;

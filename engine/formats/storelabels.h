@@ -29,10 +29,11 @@ struct StoreImportItem
 class StoreLabels
 {
 public:
-    /// The audio file imported labels belong to: `labelFile` as a path
-    /// (absolute, or relative to audioDir) when it exists, else the file in
-    /// audioDir with the same stem and a decodable suffix. The error names
-    /// the label file `source`. Probes the audio (header only).
+    /// The audio file imported labels belong to, found by AudioMatch::find()
+    /// from labels.file in audioDir (whole stem first; ambiguity is an
+    /// error naming the candidates). Probes the audio (header only) and
+    /// fails when a segment ends after the audio does (beyond
+    /// SegmentTimes::lengthTolerance()). The error names the label file `source`.
     static Result<StoreImportItem> resolve(const TrackLabels &labels, const QString &audioDir, const QString &source);
 
     /// Writes every item: tags the active vocabulary lacks are appended to

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/formats/svregionreader.h"
 
+#include "engine/formats/csvfield.h"
 #include "engine/formats/csvreader.h"
 #include "engine/formats/importtext.h"
 #include "engine/formats/labelassembler.h"
@@ -20,9 +21,10 @@ QString tr(const char *text)
 Result<ImportedFile> SvRegionReader::parse(const QByteArray &bytes, const QString &source, const ImportOptions &options)
 {
     using R = Result<ImportedFile>;
-    const auto records = CsvReader::parseBytes(bytes, source);
-    if (!records)
-        return R::failure(records.error());
+    const auto offset = ImportText::checkUtf8(bytes, source);
+    if (!offset)
+        return R::failure(offset.error());
+    CsvCursor cursor(bytes, offset.value(), source);
     ImportedFile out;
     out.source = source;
     out.format = LabelFormat::SonicVisualiser;
@@ -31,7 +33,8 @@ Result<ImportedFile> SvRegionReader::parse(const QByteArray &bytes, const QStrin
     bool anyProbability = false;
     bool first = true;
     int instants = 0;
-    for (const CsvRecord &row : records.value()) {
+    CsvRecord row;
+    while (cursor.next(row)) {
         if (row.fields.size() == 1 && row.fields.front().trimmed().isEmpty())
             continue;
         if (first) {
@@ -59,7 +62,7 @@ Result<ImportedFile> SvRegionReader::parse(const QByteArray &bytes, const QStrin
         const auto seg = assembler.segment(time, time + duration, row.line, tr("time"), tr("end"));
         if (!seg)
             return R::failure(seg.error());
-        const QString label = row.fields.size() > 3 ? row.fields.at(3).trimmed() : QString();
+        const QString label = row.fields.size() > 3 ? CsvField::undefuse(row.fields.at(3).trimmed()) : QString();
         if (label.isEmpty())
             continue;
         LabelCell &cell = assembler.cell(seg.value(), assembler.tag(label));
@@ -70,6 +73,8 @@ Result<ImportedFile> SvRegionReader::parse(const QByteArray &bytes, const QStrin
             cell.verdict = Verdict::Present;
         }
     }
+    if (!cursor.error().isEmpty())
+        return R::failure(cursor.error());
     if (instants > 5)
         out.warnings << tr("%1: %2 instants skipped in all.").arg(source).arg(instants);
     QString stem = QFileInfo(source).completeBaseName();

@@ -25,7 +25,7 @@ QByteArray SvRegionWriter::toCsv(const TrackLabels &labels, float threshold, boo
         for (int t : present) {
             const LabelCell &c = labels.cell(s, t);
             const QString value = c.verdict == Verdict::Present ? QStringLiteral("1") : CsvField::probability(c.probability);
-            text += CsvField::line({time, value, duration, labels.tags.at(t).name}, false);
+            text += CsvField::line({time, value, duration, CsvField::defuse(labels.tags.at(t).name)}, false);
         }
     }
     return text.toUtf8();

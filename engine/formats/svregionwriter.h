@@ -11,7 +11,8 @@ namespace taglane::engine {
 
 /// Sonic Visualiser region layer CSV: one row `time,value,duration,label`
 /// per (segment, present tag) (PresentTags), value 1 for a curator verdict
-/// or the model's probability, label the tag (RFC 4180 quoted when needed).
+/// or the model's probability, label the tag (RFC 4180 quoted when needed,
+/// escaped with CsvField::defuse() against formula injection).
 /// A segment without present tags is one row with value 0 and an empty
 /// label, so the segmentation survives. Optionally a lower-case header line. Stateless; any thread.
 class SvRegionWriter

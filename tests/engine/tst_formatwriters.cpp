@@ -120,7 +120,7 @@ void tst_FormatWriters::cal500Soft()
     QCOMPARE(rows.size(), 3);
     QCOMPARE(rows[0], (QStringList{QStringLiteral("Start_Time"), QStringLiteral("End_Time"),
                                    QStringLiteral("Emotion-Calming_/_Soothing"), QStringLiteral("Genre-Rock, \"Hard\""),
-                                   QStringLiteral("-minus")}));
+                                   QStringLiteral("'-minus")}));   // defused: a spreadsheet would run "-minus"
     QCOMPARE(rows[1].size(), 5);
     QCOMPARE(rows[1][0].toDouble(), 0.0);
     QCOMPARE(rows[1][1].toDouble(), 3.0);
@@ -251,9 +251,12 @@ void tst_FormatWriters::jamsStructure()
     QCOMPARE(curator[QStringLiteral("annotation_metadata")][QStringLiteral("curator")][QStringLiteral("name")].toString(),
              QStringLiteral("ana"));
     const QJsonArray cdata = curator[QStringLiteral("data")].toArray();
-    QCOMPARE(cdata.size(), 1);
-    QCOMPARE(cdata[0][QStringLiteral("value")].toString(), QStringLiteral("-minus"));
-    QCOMPARE(cdata[0][QStringLiteral("confidence")].toDouble(), 1.0);
+    // Every verdict is an observation: absent with confidence 0, present with 1.
+    QCOMPARE(cdata.size(), 2);
+    QCOMPARE(cdata[0][QStringLiteral("value")].toString(), QStringLiteral("Emotion-Calming_/_Soothing"));
+    QCOMPARE(cdata[0][QStringLiteral("confidence")].toDouble(), 0.0);
+    QCOMPARE(cdata[1][QStringLiteral("value")].toString(), QStringLiteral("-minus"));
+    QCOMPARE(cdata[1][QStringLiteral("confidence")].toDouble(), 1.0);
     const QJsonArray verdicts = curator[QStringLiteral("sandbox")][QStringLiteral("taglane")][QStringLiteral("verdicts")].toArray();
     QCOMPARE(verdicts[0][0].toInt(-1), 0);
     QCOMPARE(verdicts[1][2].toInt(-1), 1);
