@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// taglane-cli retrain end to end: a tiny synthetic corpus imported into a
-// store as curator verdicts, retrained from the default model.
+// taglane-cli retrain end to end: a small synthetic corpus imported into a
+// store as curator verdicts, retrained from a weak base model that the test
+// trains with taglane-cli train on another corpus. (The shipped default model
+// already scores about 0.99 held-out ROC-AUC on synthetic corpora, so a
+// retrain from it has nothing to show; a weak base has.)
 #include "clirunner.h"
 #include "testsupport.h"
 
@@ -40,20 +43,30 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_base = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
-        if (!QFileInfo::exists(m_base + QStringLiteral("/manifest.json")))
-            QSKIP("resources/models/default.tlmodel is absent");
         if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
             QSKIP("the FluidR3 GM soundfont is not installed");
         m_dir = taglane::tests::tempDir(QStringLiteral("tst_cli_retrain"));
+        // The base: six epochs on three other tracks (deterministic with one
+        // thread; measured held-out macro ROC-AUC on the curated set 0.57 to 0.65).
+        const QString baseCorpus = m_dir + QStringLiteral("/base-corpus");
+        Run baseSynth = cli({QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("3"), QStringLiteral("--seed"),
+                             QStringLiteral("11"), QStringLiteral("--mono"), QStringLiteral("--quiet"), QStringLiteral("--out"),
+                             baseCorpus});
+        QVERIFY2(baseSynth.exitCode == 0, qPrintable(baseSynth.err));
+        m_base = m_dir + QStringLiteral("/base.tlmodel");
+        Run train = cli({QStringLiteral("train"), QStringLiteral("--data"), baseCorpus, QStringLiteral("--arch"), QStringLiteral("default"),
+                         QStringLiteral("--out"), m_base, QStringLiteral("--epochs"), QStringLiteral("6"), QStringLiteral("--seed"),
+                         QStringLiteral("3"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--quiet")});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        // The curated tracks: six, about 33 segments.
         const QString corpus = m_dir + QStringLiteral("/corpus");
-        Run synth = cli({QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("3"), QStringLiteral("--seed"),
-                         QStringLiteral("23"), QStringLiteral("--mono"), QStringLiteral("--quiet"), QStringLiteral("--out"), corpus});
+        Run synth = cli({QStringLiteral("synth-corpus"), QStringLiteral("--tracks"), QStringLiteral("6"), QStringLiteral("--seed"),
+                         QStringLiteral("29"), QStringLiteral("--mono"), QStringLiteral("--quiet"), QStringLiteral("--out"), corpus});
         QVERIFY2(synth.exitCode == 0, qPrintable(synth.err));
         QStringList csvs;
         for (const QFileInfo &f : QDir(corpus).entryInfoList({QStringLiteral("*.csv")}, QDir::Files, QDir::Name))
             csvs << f.absoluteFilePath();
-        QCOMPARE(csvs.size(), 3);
+        QCOMPARE(csvs.size(), 6);
         m_store = m_dir + QStringLiteral("/store.sqlite");
         Run import = cli(QStringList{QStringLiteral("import"), QStringLiteral("--store"), m_store, QStringLiteral("--format"),
                                      QStringLiteral("cal500exp"), QStringLiteral("--audio"), corpus}
@@ -103,8 +116,18 @@ private Q_SLOTS:
                                   .value(QStringLiteral("roc_auc")).toDouble(-1);
         const double after = report.value(QStringLiteral("after")).toObject().value(QStringLiteral("macro")).toObject()
                                  .value(QStringLiteral("roc_auc")).toDouble(-1);
-        QVERIFY(before > 0.5 && before <= 1.0);
-        QVERIFY(after > 0.5 && after <= 1.0);
+        qInfo("held-out macro ROC-AUC: before %.3f, after %.3f (%+.3f)", before, after, after - before);
+        QVERIFY(before >= 0.0 && before <= 1.0);
+        QVERIFY(after >= 0.0 && after <= 1.0);
+        // What a retrain is for: the new model is better than its base on the
+        // curated segments it did not train on. Measured with this base and
+        // corpus (5 epochs, --holdout 0.3), hold-out seeds 1 to 8: +0.034
+        // (seed 1, the one used here; bit-identical on reruns), +0.059,
+        // +0.033, +0.027, +0.082, +0.040, +0.024, +0.052. The margin 0.01 is
+        // under half the smallest of those; returning the base unchanged
+        // gives +0.000 and fails.
+        QVERIFY2(after >= before + 0.01,
+                 qPrintable(QStringLiteral("the retrain did not improve the held-out macro ROC-AUC: %1 -> %2").arg(before).arg(after)));
         QVERIFY(!manifest.isEmpty());
         // The same output again is refused, and the bundle is left as it was.
         const QByteArray weights = [&] {

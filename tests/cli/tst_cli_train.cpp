@@ -108,7 +108,14 @@ private Q_SLOTS:
         QVERIFY(perTag.contains(QStringLiteral("Song-Loud")));
         QVERIFY(root.value(QStringLiteral("segments")).toInt() > 2);
         const double auc = root.value(QStringLiteral("macro")).toObject().value(QStringLiteral("roc_auc")).toDouble(-1);
-        QVERIFY(auc >= 0.0 && auc <= 1.0);
+        // Two epochs on three tracks learn something: measured macro ROC-AUC on
+        // the two test tracks with --seed 1 to 6: 0.627, 0.650, 0.723 (seed 3,
+        // used here; bit-identical weights on reruns with 2 threads), 0.665,
+        // 0.661, 0.697. The same run with --lr 1e-12 (nothing learnt) gives
+        // 0.598. 0.65 sits 0.07 under this seed's figure and 0.05 above the
+        // untrained one. (Other seeds: re-measure; seed 1 reaches only 0.627.)
+        qInfo("macro ROC-AUC after two epochs: %.3f", auc);
+        QVERIFY2(auc >= 0.65 && auc <= 1.0, qPrintable(QStringLiteral("macro ROC-AUC %1").arg(auc)));
         QVERIFY(isPng(plots + QStringLiteral("/roc.png")));
         QVERIFY(isPng(plots + QStringLiteral("/pr.png")));
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Seeded random mutations of valid files of every format, fed to every
 // importer: no crash, no hang, and either a consistent result or an error
-// that names the file. The long run is tests/bench/bench_fuzz.cpp.
+// that names the file. The long run is tests/bench/bench_fuzz.cpp; how long
+// the large files and the mutated inputs take to read is measured by
+// tests/bench/bench_responsiveness.cpp (no clock in the default run).
 #include "engine/formats/labelimporter.h"
 
 #include "../fuzz/formatmutator.h"
 #include "../fuzz/formatsamples.h"
 
-#include <QElapsedTimer>
 #include <QTest>
 
 using namespace taglane::engine;
@@ -27,7 +28,7 @@ private Q_SLOTS:
         }
     }
 
-    void largeFilesStayFast()
+    void largeFilesRead()
     {
         // 2000 segments x 300 tags, every cell with a value, in every format.
         QVector<Segment> segs;
@@ -46,14 +47,9 @@ private Q_SLOTS:
         for (const QString &name : LabelFormats::names()) {
             const LabelFormat f = LabelFormats::parse(name).value();
             const QByteArray bytes = LabelExporter::toBytes(big, f, {});
-            QElapsedTimer clock;
-            clock.start();
             const auto r = LabelImporter::parse(bytes, sampleName(f), f);
-            const double seconds = clock.nsecsElapsed() / 1e9;
             QVERIFY2(r.ok(), qPrintable(r.error()));
             QCOMPARE(r->tracks.front().segments.size(), 2000);
-            qInfo("%-10s %6.1f MB read in %.2f s", qPrintable(name), bytes.size() / 1e6, seconds);
-            QVERIFY2(seconds < 20.0, qPrintable(QStringLiteral("%1 took %2 s").arg(name).arg(seconds)));
         }
     }
 
@@ -67,11 +63,8 @@ private Q_SLOTS:
                 json += QStringLiteral("%1{\"time\": %2, \"duration\": 1, \"value\": \"t%3\", \"confidence\": 0.5}")
                             .arg(i ? QStringLiteral(",") : QString()).arg(i).arg(i).toUtf8();
             json += "]}]}";
-            QElapsedTimer clock;
-            clock.start();
             const auto r = LabelImporter::parse(json, QStringLiteral("sparse.jams"), LabelFormat::Jams);
-            qInfo("%d observations (%.0f kB): %s in %.2f s", k, json.size() / 1e3, r.ok() ? "accepted" : "rejected",
-                  clock.nsecsElapsed() / 1e9);
+            qInfo("%d observations (%.0f kB): %s", k, json.size() / 1e3, r.ok() ? "accepted" : "rejected");
             QCOMPARE(r.ok(), qint64(k) * k <= ImportOptions().maxCells);
             if (!r.ok())
                 QVERIFY2(r.error().contains(QStringLiteral("too many labels")), qPrintable(r.error()));
@@ -84,10 +77,7 @@ private Q_SLOTS:
         const auto samples = sampleFiles();
         const int rounds = qEnvironmentVariableIntValue("TAGLANE_FUZZ_ROUNDS") > 0
                                ? qEnvironmentVariableIntValue("TAGLANE_FUZZ_ROUNDS") : 1000;
-        QElapsedTimer total;
-        total.start();
         qint64 executions = 0, accepted = 0, withLine = 0;
-        double slowest = 0.0;
         for (int i = 0; i < samples.size(); ++i) {
             FormatMutator mutator(0x7a61a9e5ULL + quint64(i));
             for (int round = 0; round < rounds; ++round) {
@@ -95,23 +85,17 @@ private Q_SLOTS:
                 for (const QString &name : LabelFormats::names()) {
                     const LabelFormat f = LabelFormats::parse(name).value();
                     const QString source = sampleName(f);
-                    QElapsedTimer clock;
-                    clock.start();
                     const auto r = LabelImporter::parse(input, source, f);
-                    const double seconds = clock.nsecsElapsed() / 1e9;
-                    slowest = std::max(slowest, seconds);
                     ++executions;
                     const QString problem = checkImport(r, source);
                     if (!problem.isEmpty())
                         QFAIL(qPrintable(QStringLiteral("%1 (sample %2, round %3): %4").arg(name).arg(i).arg(round).arg(problem)));
-                    QVERIFY2(seconds < 5.0, qPrintable(QStringLiteral("%1 took %2 s").arg(name).arg(seconds)));
                     accepted += r.ok();
                     withLine += !r.ok() && (r.error().contains(QStringLiteral(", line ")) || r.error().contains(QStringLiteral("annotations")));
                 }
             }
         }
-        qInfo("%lld executions in %.1f s: %lld accepted, %lld rejected with a line or JSON path, slowest %.3f s",
-              executions, total.nsecsElapsed() / 1e9, accepted, withLine, slowest);
+        qInfo("%lld executions: %lld accepted, %lld rejected with a line or JSON path", executions, accepted, withLine);
         QVERIFY(accepted > 0);
         QVERIFY(withLine > 0);
     }

@@ -370,8 +370,11 @@ void tst_InferenceWorker::badModelPathFails()
 
 void tst_InferenceWorker::destroyWhileRunning()
 {
-    QElapsedTimer clock;
-    clock.start();
+    // Destroying the engine mid-job cancels, quits and joins the worker: the
+    // destructor returns (a hang fails through the test time-out). Job
+    // cancellation itself is held by cancelRunningJob and cancelQueuedJob;
+    // how long the teardown takes is measured by
+    // tests/bench/bench_responsiveness.cpp (no clock in the default run).
     bool sawRows = false;
     {
         InferenceEngine engine;
@@ -382,10 +385,7 @@ void tst_InferenceWorker::destroyWhileRunning()
         for (int i = 0; i < 3; ++i)
             engine.submit(clipRequest(1));
         QTRY_VERIFY_WITH_TIMEOUT(sawRows, 120000);
-        clock.restart();
     }   // cancels, quits and waits
-    qInfo("engine torn down %lld ms after cancel", clock.elapsed());
-    QVERIFY(clock.elapsed() < 5000);
 }
 
 QTEST_GUILESS_MAIN(tst_InferenceWorker)

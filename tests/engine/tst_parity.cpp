@@ -228,7 +228,19 @@ private Q_SLOTS:
               worst, qPrintable(file), decoded->mono.size());
         // The reference was downmixed by ffmpeg, whose float stereo downmix
         // is (L + R) / sqrt(2); the engine's equal-power downmix matches it.
-        QVERIFY2(worst < 0.02, qPrintable(QStringLiteral("largest difference %1").arg(worst)));
+        // Measured largest differences (Debian libsndfile + soxr, LibTorch CPU;
+        // the rows on the exact reference input differ by at most 8.1e-7):
+        //   traveling_minstrels.ogg   musicnn 1.94e-6, fcn 1.73e-6, crnn 1.13e-6
+        //   mtat_joram_solipsism.mp3  musicnn 4.71e-4, fcn 2.12e-4, crnn 1.43e-4
+        // The Ogg path (libvorbis, soxr) therefore meets the spec's own 1e-4
+        // (50x the measured figure, room for other CPUs' float paths); the MP3
+        // path differs from ffmpeg's decoder in its last bits and gets 1e-3,
+        // about twice the measured 4.71e-4 (room for another mpg123 version).
+        // Faults the old bound of 0.02 let through fail these: a 1 % downmix
+        // gain error gives 1.2e-3 to 3.4e-3 on the MP3 and 1.2e-3 to 6.2e-3 on
+        // the Ogg (soxr's low quality instead of high: 0.25 to 0.42).
+        const double bound = file.endsWith(QLatin1String(".mp3")) ? 1e-3 : 1e-4;
+        QVERIFY2(worst < bound, qPrintable(QStringLiteral("largest difference %1 (bound %2)").arg(worst).arg(bound)));
     }
 };
 

@@ -104,6 +104,23 @@ private Q_SLOTS:
         QCOMPARE(folder->tracks.size(), 4);
         for (const LabelledTrack &t : folder->tracks)
             m_curated << withNewTag(t);
+        // The data guarantee newTagGrowsOutputLayer relies on: the new tag has
+        // at least two curated segments of each class, so the stratified
+        // hold-out keeps one of each out of training and its held-out ROC-AUC
+        // is defined (Retrainer::splitHoldOut). Seed 41 gives drums in some
+        // segments and not in others; another seed or generator must too.
+        int present = 0, absent = 0;
+        for (const LabelledTrack &t : std::as_const(m_curated)) {
+            const int c = t.tags.indexOf(kNewTag);
+            for (int s = 0; s < t.segments.size(); ++s) {
+                present += t.value(s, c) == 1.0f ? 1 : 0;
+                absent += t.value(s, c) == 0.0f ? 1 : 0;
+            }
+        }
+        qInfo("%s: %d segments present, %d absent", qPrintable(kNewTag), present, absent);
+        QVERIFY2(present >= 2 && absent >= 2,
+                 qPrintable(QStringLiteral("the corpus must hold both classes of %1 (present %2, absent %3)")
+                                .arg(kNewTag).arg(present).arg(absent)));
     }
 
     void curatedFromStore()
@@ -275,8 +292,8 @@ private Q_SLOTS:
         const int newIndex = expected.size() - 1;
         QVERIFY(std::isnan(outcome->before.perTag[size_t(newIndex)].rocAuc));
         const TagMetrics &learnt = outcome->after.perTag[size_t(newIndex)];
-        if (learnt.hasBothClasses())
-            QVERIFY2(learnt.rocAuc >= 0.9, qPrintable(QString::number(learnt.rocAuc)));
+        QVERIFY2(learnt.hasBothClasses(), qPrintable(QStringLiteral("held out: %1 of %2 present").arg(learnt.positives).arg(learnt.known)));
+        QVERIFY2(learnt.rocAuc >= 0.9, qPrintable(QString::number(learnt.rocAuc)));
         // Old tags move little on the held-out segments.
         double shift = 0.0, maxShift = 0.0;
         for (int t = 0; t < newIndex; ++t) {

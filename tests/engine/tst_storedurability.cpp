@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Crash durability: a child process makes edits and prints each edit's number
 // once the store reports it durable; the parent kills it with SIGKILL at
-// random moments and checks that every reported edit survived.
+// random moments and checks that every reported edit survived. The child also
+// appends each acknowledged number to a separate file (unbuffered writes, so
+// the kernel holds every complete line the killed process wrote); the final
+// conservation check counts those acknowledgements and, independently, how
+// many of them the store file holds (raw SQL on edit_log, not the store API).
 #include "engine/store/annotationstore.h"
 
 #include "testsupport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -37,9 +42,15 @@ Vocabulary tags()
 }
 
 // Child: edit as fast as a frantic curator, print "E seq" when an edit is
-// made and "D seq seg tag verdict" for each cell of an edit once durable.
-int runChild(const QString &dbPath, unsigned seed)
+// made and "D seq seg tag verdict" for each cell of an edit once durable, and
+// append "seq" to ackPath for each edit once durable.
+int runChild(const QString &dbPath, unsigned seed, const QString &ackPath)
 {
+    QFile ack(ackPath);
+    if (!ack.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
+        std::fprintf(stderr, "%s: %s\n", qPrintable(ackPath), qPrintable(ack.errorString()));
+        return 2;
+    }
     AnnotationStore store;
     const auto report = store.open(dbPath);
     if (!report) {
@@ -76,6 +87,7 @@ int runChild(const QString &dbPath, unsigned seed)
     QObject::connect(&store, &AnnotationStore::durable, &store, [&](qint64 seq) {
         int i = 0;
         for (; i < made.size() && made[i].first <= seq; ++i) {
+            ack.write(QByteArray::number(made[i].first) + '\n');
             for (const VerdictEdit &e : made[i].second)
                 std::printf("D %lld %lld %lld %d\n", made[i].first, e.segmentId, e.tagId, int(e.verdict));
         }
@@ -119,13 +131,14 @@ private Q_SLOTS:
         const QString dir = taglane::tests::tempDir(QStringLiteral("store-durability"));
         const QString db = dir + QStringLiteral("/store.db");
         std::mt19937 rng(20261121);
-        qint64 totalMade = 0, totalReported = 0, totalRecovered = 0;
+        qint64 totalMade = 0, totalReported = 0, totalAcknowledged = 0, totalHeld = 0;
         const int rounds = 8;
         for (int round = 0; round < rounds; ++round) {
+            const QString ackPath = dir + QStringLiteral("/acknowledged-%1.txt").arg(round + 1);
             QProcess child;
             child.setProcessChannelMode(QProcess::SeparateChannels);
             child.start(QCoreApplication::applicationFilePath(),
-                        {QStringLiteral("--child"), db, QString::number(rng())});
+                        {QStringLiteral("--child"), db, QString::number(rng()), ackPath});
             QVERIFY(child.waitForStarted());
             QByteArray output;
             QElapsedTimer ready;
@@ -167,11 +180,26 @@ private Q_SLOTS:
             QSet<qint64> logged;
             for (const EditLogEntry &e : log.value())
                 logged.insert(e.seq);
-            qint64 recovered = 0;
-            for (qint64 seq : durableSeqs) {
+            for (qint64 seq : durableSeqs)
                 QVERIFY2(logged.contains(seq), qPrintable(QStringLiteral("edit %1 was reported durable but is missing").arg(seq)));
-                ++recovered;
+
+            // The second channel: every complete line of the acknowledgement file.
+            QSet<qint64> acknowledged;
+            {
+                QFile ack(ackPath);
+                QVERIFY2(ack.open(QIODevice::ReadOnly), qPrintable(ackPath));
+                const QList<QByteArray> ackLines = ack.readAll().split('\n');
+                for (int i = 0; i + 1 < ackLines.size(); ++i) {
+                    bool ok = false;
+                    const qint64 seq = ackLines[i].toLongLong(&ok);
+                    QVERIFY2(ok && !acknowledged.contains(seq), ackLines[i].constData());
+                    acknowledged.insert(seq);
+                }
             }
+            // The child writes the acknowledgement before the stdout line, so
+            // the two channels agree on everything stdout reported.
+            for (qint64 seq : durableSeqs)
+                QVERIFY2(acknowledged.contains(seq), qPrintable(QStringLiteral("edit %1 is on stdout but not acknowledged").arg(seq)));
             // The stored value of each cell is its last reported edit, or a later edit.
             const auto grid = store.labelGrid(store.findTrackByPath(QStringLiteral("/durability/track.wav"))->id);
             QVERIFY(grid.ok());
@@ -185,6 +213,18 @@ private Q_SLOTS:
                 QSqlQuery q(raw);
                 QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
                 QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
+                // What the file holds, read without the store: the acknowledged edits among its edit log.
+                QSet<qint64> inFile;
+                QVERIFY(q.exec(QStringLiteral("SELECT seq FROM edit_log")));
+                while (q.next())
+                    inFile.insert(q.value(0).toLongLong());
+                qint64 held = 0;
+                for (qint64 seq : std::as_const(acknowledged))
+                    held += inFile.contains(seq) ? 1 : 0;
+                totalAcknowledged += acknowledged.size();
+                totalHeld += held;
+                std::printf("round %d: acknowledged %lld, of which the store file holds %lld (file holds %lld edits)\n",
+                            round + 1, qint64(acknowledged.size()), held, qint64(inFile.size()));
                 for (const CellEdit &e : std::as_const(lastReported)) {
                     q.prepare(QStringLiteral("SELECT verdict, edit_seq FROM verdicts WHERE segment_id = ? AND tag_id = ?"));
                     q.addBindValue(e.segment);
@@ -204,26 +244,27 @@ private Q_SLOTS:
             raw.close();
             raw = QSqlDatabase();
             QSqlDatabase::removeDatabase(QStringLiteral("check"));
-            std::printf("round %d: killed after %d ms; edits made %lld, reported durable %lld, recovered %lld "
+            std::printf("round %d: killed after %d ms; edits made %lld, reported durable %lld "
                         "(store holds %lld edits)\n",
-                        round + 1, killAfterMs, made, qint64(durableSeqs.size()), recovered, qint64(logged.size()));
+                        round + 1, killAfterMs, made, qint64(durableSeqs.size()), qint64(logged.size()));
             std::fflush(stdout);
             totalMade += made;
             totalReported += durableSeqs.size();
-            totalRecovered += recovered;
         }
-        std::printf("total: edits made %lld, reported durable %lld, recovered %lld\n", totalMade, totalReported,
-                    totalRecovered);
-        QVERIFY2(totalReported > 0, "the children reported no durable edit: nothing was tested");
-        QCOMPARE(totalRecovered, totalReported);
+        std::printf("total: edits made %lld, reported durable %lld, acknowledged %lld, held by the store file %lld\n",
+                    totalMade, totalReported, totalAcknowledged, totalHeld);
+        QVERIFY2(totalAcknowledged > 0, "the children acknowledged no durable edit: nothing was tested");
+        // Conservation: every acknowledged edit is in the file.
+        QCOMPARE(totalHeld, totalAcknowledged);
     }
 };
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    if (argc >= 4 && qstrcmp(argv[1], "--child") == 0)
-        return runChild(QString::fromLocal8Bit(argv[2]), unsigned(QByteArray(argv[3]).toULongLong()));
+    if (argc >= 5 && qstrcmp(argv[1], "--child") == 0)
+        return runChild(QString::fromLocal8Bit(argv[2]), unsigned(QByteArray(argv[3]).toULongLong()),
+                        QString::fromLocal8Bit(argv[4]));
     TestStoreDurability test;
     return QTest::qExec(&test, argc, argv);
 }
