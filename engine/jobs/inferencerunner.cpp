@@ -11,6 +11,7 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <cmath>
 
 namespace taglane::engine {
 
@@ -60,6 +61,48 @@ Result<AudioBuffer> InferenceRunner::prepareAudio(const InferenceRequest &reques
     return decoded->mono;
 }
 
+InferencePlan InferenceRunner::layOut(const Tagger &tagger, const InferenceRequest &request, qint64 totalSamples)
+{
+    const SegmentationSettings &seg = request.segmentation;
+    const ModelManifest &manifest = tagger.manifest();
+    InferencePlan plan;
+    plan.trackPath = request.audioPath;
+    plan.durationSeconds = tagger.sampleRate() > 0 ? double(totalSamples) / tagger.sampleRate() : 0.0;
+    plan.tags = manifest.tags;
+    plan.grid = ChunkGrid::covering(totalSamples, tagger.chunkSamples(), tagger.sampleRate(), seg.minTailSeconds);
+    plan.segments = seg.mode == SegmentationSettings::Mode::Chunks
+                        ? Segmentation::fromChunkGrid(plan.grid)
+                        : Segmentation::fixedWindows(plan.durationSeconds, seg.windowSeconds, seg.minSeconds);
+    plan.device = tagger.deviceDescription();
+    plan.onCuda = tagger.onCuda();
+    plan.modelName = manifest.name;
+    plan.modelVersion = manifest.version;
+    plan.architecture = manifest.architecture;
+    plan.padded = plan.grid.isPadded();
+    return plan;
+}
+
+Status InferenceRunner::checkFinite(const InferenceResult &result)
+{
+    const InferencePlan &plan = result.plan;
+    const auto finite = [](const std::vector<float> &row) {
+        return std::all_of(row.begin(), row.end(), [](float v) { return std::isfinite(v); });
+    };
+    const QString track = plan.trackPath.isEmpty() ? tr("the track") : plan.trackPath;
+    const QString model = tr("%1 (version %2)").arg(plan.modelName, plan.modelVersion);
+    for (size_t i = 0; i < result.chunkRows.size(); ++i) {
+        if (finite(result.chunkRows[i]))
+            continue;
+        const double at = int(i) < plan.grid.size() ? plan.grid.seconds(plan.grid.at(int(i)).start) : 0.0;
+        return Status::failure(tr("The model %1 gave NaN or infinite probabilities for %2 (the chunk at %3 s).")
+                                   .arg(model, track)
+                                   .arg(at, 0, 'f', 2));
+    }
+    if (!finite(result.song) || !std::all_of(result.segmentRows.begin(), result.segmentRows.end(), finite))
+        return Status::failure(tr("The model %1 gave NaN or infinite probabilities for %2.").arg(model, track));
+    return {};
+}
+
 Result<InferenceResult> InferenceRunner::run(Tagger &tagger, const InferenceRequest &request,
                                              const Callbacks &callbacks)
 {
@@ -90,21 +133,8 @@ Result<InferenceResult> InferenceRunner::run(Tagger &tagger, const InferenceRequ
         return Result<InferenceResult>::failure(tr("Cancelled."));
 
     // 2. Layout.
-    const SegmentationSettings &seg = request.segmentation;
     InferencePlan &plan = result.plan;
-    plan.trackPath = request.audioPath;
-    plan.durationSeconds = audio->durationSeconds();
-    plan.tags = manifest.tags;
-    plan.grid = ChunkGrid::covering(audio->size(), tagger.chunkSamples(), tagger.sampleRate(), seg.minTailSeconds);
-    plan.segments = seg.mode == SegmentationSettings::Mode::Chunks
-                        ? Segmentation::fromChunkGrid(plan.grid)
-                        : Segmentation::fixedWindows(plan.durationSeconds, seg.windowSeconds, seg.minSeconds);
-    plan.device = tagger.deviceDescription();
-    plan.onCuda = tagger.onCuda();
-    plan.modelName = manifest.name;
-    plan.modelVersion = manifest.version;
-    plan.architecture = manifest.architecture;
-    plan.padded = plan.grid.isPadded();
+    plan = layOut(tagger, request, audio->size());
     if (callbacks.onPlan)
         callbacks.onPlan(plan);
 

@@ -46,6 +46,17 @@ public:
     static Result<InferenceResult> run(Tagger &tagger, const InferenceRequest &request,
                                        const Callbacks &callbacks);
 
+    /// The job's layout for a track of totalSamples at the model's rate:
+    /// the covering chunk grid, the segments the request asks for, the
+    /// model and device. Any thread.
+    static InferencePlan layOut(const Tagger &tagger, const InferenceRequest &request, qint64 totalSamples);
+
+    /// Fails with a sentence naming the track and the model when a chunk
+    /// row, a segment row or the song summary holds NaN or an infinite
+    /// value (a broken model, or audio it cannot take), so that callers
+    /// never save such probabilities. Any thread.
+    static Status checkFinite(const InferenceResult &result);
+
     /// Whether the architecture's song-level score is the 16-chunk protocol.
     static bool usesSixteenChunkSummary(const QString &architecture);
 };
