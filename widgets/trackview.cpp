@@ -331,8 +331,23 @@ void TrackView::setStore(engine::AnnotationStore *store)
 {
     if (store == m_store)
         return;
+    if (m_store)
+        disconnect(m_store, &engine::AnnotationStore::writesRecovered, this, nullptr);
     m_store = store;
     m_undoStack->clear();
+    if (store) {
+        // Edits made while the store could not save are not lost: once it saves again, the
+        // open track's document (what the curator sees) is written again whole.
+        connect(store, &engine::AnnotationStore::writesRecovered, this, [this]() {
+            engine::TrackDocument *doc = document();
+            if (!m_store || doc->store() != m_store || doc->trackId() <= 0)
+                return;
+            if (m_store->durableSeq() >= m_store->lastEditSeq())
+                m_store->reloadTags();   // drop tags that only failed edits had added
+            doc->resaveToStore();
+            showMessage(tr("The annotation store takes edits again; this track's labels were saved again."));
+        });
+    }
     attachTrackToStore();
 }
 

@@ -364,6 +364,12 @@ void TrackDocument::attachStore(AnnotationStore *store, qint64 trackId, bool wri
     }
 }
 
+void TrackDocument::resaveToStore()
+{
+    if (!m_rows.isEmpty())
+        persistSegmentation(m_source, true);
+}
+
 void TrackDocument::persistSegmentation(SegmentSource source, bool keepIds, int firstChanged, int lastChanged)
 {
     if (!m_store || m_trackId <= 0)

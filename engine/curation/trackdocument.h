@@ -130,6 +130,10 @@ public:
     /// current segmentation and cells are written when writeAll is true.
     void attachStore(AnnotationStore *store, qint64 trackId, bool writeAll = false);
     AnnotationStore *store() const;
+    /// Queues the whole document (segmentation, every cell, probabilities)
+    /// to the store again, keeping segment ids: after writes failed, this
+    /// saves what the curator sees. Thread of the document.
+    void resaveToStore();
     qint64 trackId() const { return m_trackId; }
     /// Replaces the document with the track's last state in the store
     /// (current segmentation, verdicts, probabilities of the last model).

@@ -156,8 +156,6 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
         return R::failure(tr("The hold-out share must be at least 0 and below 1 (got %1).").arg(request.holdOutFraction));
     if (request.epochs < 0 || request.epochs > 10000)
         return R::failure(tr("The number of epochs must be from 0 (the default) to 10000 (got %1).").arg(request.epochs));
-    if (request.curated.isEmpty())
-        return R::failure(tr("There are no curated tracks to learn from: mark tags present or absent in some segments first."));
     const Status usable = canRetrain(request.baseBundle);
     if (!usable)
         return R::failure(usable.error());
@@ -171,6 +169,9 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
     auto baseWeights = detail::loadTorchStateDict(bundle->weightsPath());
     if (!baseWeights)
         return R::failure(baseWeights.error());
+    // The base is read before the curated data: a damaged model is the first thing to say.
+    if (request.curated.isEmpty())
+        return R::failure(tr("There are no curated tracks to learn from: mark tags present or absent in some segments first."));
     const Vocabulary &baseTags = baseManifest.tags;
 
     // The new model's tags: as asked, or the base tags plus curated tags with a verdict.

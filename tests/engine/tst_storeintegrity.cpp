@@ -2,11 +2,13 @@
 // Nothing a curator saved is hidden or half-saved: tags outside the
 // vocabulary, re-imports with fewer columns, atomic groups, failed writes
 // reported as such, paths that are not store files.
+#include "engine/curation/trackdocument.h"
 #include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
 #include "engine/store/storeschema.h"
 
 #include "rawdb.h"
+#include "tinydisk.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>
@@ -261,6 +263,41 @@ private Q_SLOTS:
         store.addTrack(makeTrack(QStringLiteral("f.wav"), 10.0));
         QVERIFY(store.waitForSaved(next, store.lastEditSeq()).ok());
         QTRY_COMPARE(recovered.size(), 1);
+    }
+
+    void editsMadeWhileTheDiskWasFullAreSavedAgain()
+    {
+        taglane::tests::TinyDisk disk(taglane::tests::tempDir(QStringLiteral("integrity-resave")) + QStringLiteral("/tiny"), 1024);
+        if (disk.dir().isEmpty())
+            QSKIP("needs root to mount a tmpfs; the full-disk case is not run");
+        const QString path = disk.dir() + QStringLiteral("/store.db");
+        qint64 track = 0;
+        {
+            AnnotationStore store;
+            QVERIFY(store.open(path).ok());
+            track = store.addTrack(makeTrack(QStringLiteral("full.wav"), 40.0))->id;
+            TrackDocument doc;
+            doc.reset(Vocabulary::fromNames({kRock, kPiano}), Segmentation::fixedWindows(40.0, 4.0).segments());
+            doc.attachStore(&store, track, true);
+            QVERIFY(store.waitForSaved(0, store.lastEditSeq()).ok());
+            QSignalSpy failed(&store, &AnnotationStore::writeFailed);
+            disk.fill(0);
+            const qint64 before = store.lastEditSeq();
+            QVector<TrackDocument::CellEdit> edits;
+            for (int i = 0; i < 10; ++i)
+                edits << TrackDocument::CellEdit{doc.segments().at(i).id, kPiano, CellLabel{Verdict::Present, QStringLiteral("curator"), 5}};
+            QCOMPARE(doc.applyCells(edits), 10);
+            QVERIFY(!store.waitForSaved(before, store.lastEditSeq()).ok());
+            QTRY_VERIFY(!failed.isEmpty());   // delivered through the event loop
+            disk.empty();
+            doc.resaveToStore();
+            QVERIFY2(store.waitForSaved(store.durableSeq(), store.lastEditSeq()).ok(), "the second save should go through");
+        }
+        AnnotationStore store;
+        QVERIFY(store.open(path).ok());
+        const auto grid = store.labelGrid(track);
+        QVERIFY(grid.ok());
+        QCOMPARE(countVerdicts(grid.value(), Verdict::Present), 10);
     }
 
     void aFolderIsNotAStore()
