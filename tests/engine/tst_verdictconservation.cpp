@@ -13,6 +13,7 @@
 #include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
 
+#include "silentwav.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -33,20 +34,7 @@ const QStringList kPool{QStringLiteral("Emotion-Happy"), QStringLiteral("Genre-R
 
 void writeWav(const QString &path, double seconds, int rate = 2000)
 {
-    const qint32 frames = qint32(seconds * rate);
-    QByteArray b;
-    auto u32 = [&](quint32 v) { for (int i = 0; i < 4; ++i) b.append(char((v >> (8 * i)) & 0xff)); };
-    auto u16 = [&](quint16 v) { b.append(char(v & 0xff)); b.append(char(v >> 8)); };
-    b.append("RIFF");
-    u32(36 + frames * 2);
-    b.append("WAVEfmt ");
-    u32(16); u16(1); u16(1); u32(rate); u32(rate * 2); u16(2); u16(16);
-    b.append("data");
-    u32(frames * 2);
-    b.append(QByteArray(frames * 2, '\0'));
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(b);
+    QVERIFY(taglane::tests::writeSilentWav(path, seconds, rate));
 }
 
 /// The model: segment boundaries and verdicts by (segment index, tag name).
