@@ -36,10 +36,6 @@
         <translation>标注库 %1 已损坏（%2），且无法将其移到一旁：%3</translation>
     </message>
     <message>
-        <source>The annotation store %1 is damaged (%2). It was moved to %3, where it is kept for recovery, and a new, empty store was created.</source>
-        <translation>标注库 %1 已损坏（%2）。它已被移到 %3 以供恢复，并已新建一个空的标注库。</translation>
-    </message>
-    <message>
         <source>The annotation store %1 could not use write-ahead logging: %2</source>
         <translation>标注库 %1 无法使用预写日志（WAL）：%2</translation>
     </message>
@@ -94,6 +90,52 @@
     <message>
         <source>The model version &quot;%1&quot; is not recorded in %2.</source>
         <translation>模型版本“%1”未记录在 %2 中。</translation>
+    </message>
+    <message>
+        <source>No annotation store was given (the path is empty).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the annotation store %1: it is a folder, not a store file. Give the path of a file in it (e.g. %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the annotation store %1: it is not a regular file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the annotation store %1: %2. The file was left as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is damaged (%2). It was moved to %3, where it is kept for recovery, and a new store was created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Rescued from the damaged store: %n track(s), </source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n verdict(s) and </source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n prediction(s); %1 row(s) could not be read.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The annotation store %1 did not confirm edits %2-%3 within %4 s; they may not be saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edits %1-%2 are not saved to %3 yet.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -183,6 +225,48 @@
         <source>%1: the file is truncated or its header is damaged; decoded what is there</source>
         <translation>%1：文件被截断或文件头已损坏；已解码现有部分</translation>
     </message>
+    <message>
+        <source>%1: the MP3 decoder reported damaged data (%2 messages, first: %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AudioMatch</name>
+    <message>
+        <source>%1: several audio files match &quot;%2&quot;: %3; give the audio file&apos;s name in the labels, or keep one of them in %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no audio file for &quot;%2&quot; in %3 (looked for %4.&lt;%5&gt;).</source>
+        <translation type="unfinished">%1：在 %3 中找不到“%2”对应的音频文件（查找的是 %4.&lt;%5&gt;）。</translation>
+    </message>
+</context>
+<context>
+    <name>AudioStream</name>
+    <message>
+        <source>%1: cannot open as audio: %2</source>
+        <translation type="unfinished">%1：无法作为音频打开：%2 {1:?}</translation>
+    </message>
+    <message>
+        <source>%1: invalid header (%2 channels, %3 Hz)</source>
+        <translation type="unfinished">%1：文件头无效（%2 个声道，%3 Hz）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: no audio could be decoded: %2</source>
+        <translation type="unfinished">%1：无法解码任何音频：%2</translation>
+    </message>
+    <message>
+        <source>%1: the file holds no audio (zero length)</source>
+        <translation type="unfinished">%1：文件不含音频（长度为零）</translation>
+    </message>
+    <message>
+        <source>%1: corrupt audio data: a sample is NaN or infinite (at %2 s)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Cal500CsvReader</name>
@@ -207,20 +291,20 @@
         <translation>该行有 %1 个字段；表头有 %2 个。</translation>
     </message>
     <message>
-        <source>Start_Time &quot;%1&quot; is not a number.</source>
-        <translation>Start_Time“%1”不是数字。</translation>
-    </message>
-    <message>
-        <source>End_Time &quot;%1&quot; is not a number.</source>
-        <translation>End_Time“%1”不是数字。</translation>
-    </message>
-    <message>
         <source>the segment %1-%2 s appears twice.</source>
         <translation>片段 %1-%2 s 出现了两次。</translation>
     </message>
     <message>
         <source>the value &quot;%1&quot; of %2 is not a number from 0 to 1.</source>
         <translation>%2 的值“%1”不是 0 到 1 之间的数字。</translation>
+    </message>
+    <message>
+        <source>Start_Time &quot;%1&quot; is not a number (times are numbers of seconds).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End_Time &quot;%1&quot; is not a number (times are numbers of seconds).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -305,6 +389,13 @@
     </message>
 </context>
 <context>
+    <name>ChunkedInferenceRunner</name>
+    <message>
+        <source>The job names no audio file and holds no audio.</source>
+        <translation type="unfinished">该任务既未指定音频文件，也不含音频。</translation>
+    </message>
+</context>
+<context>
     <name>ClipCnn</name>
     <message>
         <source>There are no training clips.</source>
@@ -373,18 +464,18 @@
     </message>
 </context>
 <context>
-    <name>CsvReader</name>
+    <name>CsvCursor</name>
     <message>
         <source>a quoted field is never closed</source>
-        <translation>带引号的字段未闭合</translation>
+        <translation type="unfinished">带引号的字段未闭合</translation>
     </message>
     <message>
         <source>text follows a closing quote</source>
-        <translation>闭合引号后还有文本</translation>
+        <translation type="unfinished">闭合引号后还有文本</translation>
     </message>
     <message>
         <source>a quote inside an unquoted field</source>
-        <translation>未加引号的字段中出现引号</translation>
+        <translation type="unfinished">未加引号的字段中出现引号</translation>
     </message>
 </context>
 <context>
@@ -973,6 +1064,22 @@ absent</source>
         <source>The model returned %1 rows for %2 chunks of %3.</source>
         <translation>对于 %3 的 %2 个块，模型返回了 %1 行。</translation>
     </message>
+    <message>
+        <source>the track</source>
+        <translation type="unfinished">该曲目</translation>
+    </message>
+    <message>
+        <source>%1 (version %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model %1 gave NaN or infinite probabilities for %2 (the chunk at %3 s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model %1 gave NaN or infinite probabilities for %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>JamsReader</name>
@@ -1060,6 +1167,22 @@ absent</source>
         <source>no tag_open annotation.</source>
         <translation>没有 tag_open 注释。</translation>
     </message>
+    <message>
+        <source>a curator&apos;s confidence is 1 (present), 0 (absent) or null.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>too many labels for one track (%1 segments x %2 tags; the limit is %3 cells).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the tag &quot;%1&quot; appears twice.</source>
+        <translation type="unfinished">标签“%1”出现了两次。</translation>
+    </message>
+    <message>
+        <source>ignored: it disagrees with the observations in data (%1); the observations were read.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>JamsWriter</name>
@@ -1071,26 +1194,6 @@ absent</source>
 <context>
     <name>LabelAssembler</name>
     <message>
-        <source>%1 and %2 must be finite numbers.</source>
-        <translation>%1 与 %2 必须是有限数。</translation>
-    </message>
-    <message>
-        <source>%1 %2 is negative.</source>
-        <translation>%1 %2 为负数。</translation>
-    </message>
-    <message>
-        <source>%1 %2 is implausibly large (more than %3 s).</source>
-        <translation>%1 %2 大得不合理（超过 %3 s）。</translation>
-    </message>
-    <message>
-        <source>%1 %2 is before %3 %4.</source>
-        <translation>%1 %2 早于 %3 %4。</translation>
-    </message>
-    <message>
-        <source>%1 equals %2 (%3): the segment is empty.</source>
-        <translation>%1 与 %2 相等（%3）：片段为空。</translation>
-    </message>
-    <message>
         <source>%1 holds no segments.</source>
         <translation>%1 不含任何片段。</translation>
     </message>
@@ -1099,12 +1202,16 @@ absent</source>
         <translation>%1 含有的标注对单个曲目来说过多（%2 个片段 x %3 个标签；上限为 %4 个单元格）。</translation>
     </message>
     <message>
-        <source>%1: the segment %2-%3 s overlaps the segment %4-%5 s.</source>
-        <translation>%1：片段 %2-%3 s 与片段 %4-%5 s 重叠。</translation>
+        <source>too many labels for one track (%1 segments x %2 tags so far; the limit is %3 cells).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the segment %1-%2 s overlaps the segment %3-%4 s of line %5.</source>
-        <translation>片段 %1-%2 s 与第 %5 行的片段 %3-%4 s 重叠。</translation>
+        <source>%1: the segment %2-%3 s overlaps the segment %4-%5 s (a segment starts before the previous one ends).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the segment %1-%2 s overlaps the segment %3-%4 s of line %5 (a segment starts before the previous one ends).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1128,42 +1235,6 @@ absent</source>
 <context>
     <name>LabelledAudioFolder</name>
     <message>
-        <source>%1: cannot read: %2</source>
-        <translation>%1：无法读取：%2</translation>
-    </message>
-    <message>
-        <source>%1, line %2: the header must be Start_Time,End_Time followed by tags.</source>
-        <translation>%1，第 %2 行：表头必须为 Start_Time,End_Time，后接各标签。</translation>
-    </message>
-    <message>
-        <source>%1, line %2: column %3 has no tag name.</source>
-        <translation>%1，第 %2 行：第 %3 列没有标签名。</translation>
-    </message>
-    <message>
-        <source>%1, line %2: the tag %3 appears twice.</source>
-        <translation>%1，第 %2 行：标签 %3 出现了两次。</translation>
-    </message>
-    <message>
-        <source>%1, line %2: %3 fields where the header has %4.</source>
-        <translation>%1，第 %2 行：有 %3 个字段，而表头有 %4 个。</translation>
-    </message>
-    <message>
-        <source>%1, line %2: the start and end times must be numbers.</source>
-        <translation>%1，第 %2 行：开始和结束时间必须是数字。</translation>
-    </message>
-    <message>
-        <source>%1, line %2: the value &quot;%3&quot; of %4 is not a number from 0 to 1.</source>
-        <translation>%1，第 %2 行：%4 的值“%3”不是 0 到 1 之间的数字。</translation>
-    </message>
-    <message>
-        <source>%1: the file is empty.</source>
-        <translation>%1：文件为空。</translation>
-    </message>
-    <message>
-        <source>%1: there are no segment rows.</source>
-        <translation>%1：没有片段数据行。</translation>
-    </message>
-    <message>
         <source>%1: the folder does not exist.</source>
         <translation>%1：文件夹不存在。</translation>
     </message>
@@ -1184,16 +1255,20 @@ absent</source>
         <translation> 已跳过。</translation>
     </message>
     <message>
-        <source>%1: the labels run to %2 s but the audio lasts %3 s.</source>
-        <translation>%1：标注延续到 %2 s，但音频只有 %3 s。</translation>
-    </message>
-    <message>
         <source>%1: no audio file with this stem.</source>
         <translation>%1：没有与此主文件名相同的音频文件。</translation>
     </message>
     <message>
         <source>%1: no audio file with CAL500exp labels was found.</source>
         <translation>%1：未找到带有 CAL500exp 标注的音频文件。</translation>
+    </message>
+    <message>
+        <source>%1: the header must be Start_Time,End_Time followed by tags.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 Skipped.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1385,10 +1460,6 @@ absent</source>
     <message>
         <source>The track could not be tagged.</source>
         <translation>无法为该曲目打标签。</translation>
-    </message>
-    <message>
-        <source>Could not save: %1</source>
-        <translation>无法保存：%1</translation>
     </message>
     <message>
         <source>Cannot Save</source>
@@ -1714,6 +1785,24 @@ absent</source>
         <source>A retrain is running. Cancel it and quit? Nothing of it will be kept.</source>
         <translation>正在重新训练。要取消并退出吗？其结果将不会保留。</translation>
     </message>
+    <message>
+        <source>Edits are being saved again; the edits that failed were not saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n label file(s) could not be saved; nothing of them was kept.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saving the imported labels...</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ModelBundle</name>
@@ -1860,12 +1949,16 @@ absent</source>
         <translation>%1 未列出任何标签。</translation>
     </message>
     <message>
-        <source>%1 has no valid sample rate.</source>
-        <translation>%1 没有有效的采样率。</translation>
+        <source>%1 has no valid sample rate (&quot;sampleRate&quot; must be a whole number of Hz from %2 to %3).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 has no valid chunk length.</source>
-        <translation>%1 没有有效的块长度。</translation>
+        <source>%1 has no valid chunk length (&quot;chunkSamples&quot; must be a whole number of samples from 1 to %2, one hour at %3 Hz).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;features&quot; is not a JSON object.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2440,6 +2533,41 @@ absent</source>
         <source>Retraining failed: %1</source>
         <translation>重新训练失败：%1</translation>
     </message>
+    <message>
+        <source>The number of epochs must be from 0 (the default) to 10000 (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no curated tracks to learn from: mark tags present or absent in some segments first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SegmentTimes</name>
+    <message>
+        <source>%1 and %2 must be finite numbers.</source>
+        <translation type="unfinished">%1 与 %2 必须是有限数。</translation>
+    </message>
+    <message>
+        <source>%1 %2 is negative.</source>
+        <translation type="unfinished">%1 %2 为负数。</translation>
+    </message>
+    <message>
+        <source>%1 %2 is implausibly large (more than %3 s).</source>
+        <translation type="unfinished">%1 %2 大得不合理（超过 %3 s）。</translation>
+    </message>
+    <message>
+        <source>%1 %2 is before %3 %4.</source>
+        <translation type="unfinished">%1 %2 早于 %3 %4。</translation>
+    </message>
+    <message>
+        <source>%1 equals %2 (%3): the segment is empty.</source>
+        <translation type="unfinished">%1 与 %2 相等（%3）：片段为空。</translation>
+    </message>
+    <message>
+        <source>the segment %1-%2 s ends after the audio %3, which lasts %4 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Segmentation</name>
@@ -2504,14 +2632,6 @@ absent</source>
 <context>
     <name>StoreLabels</name>
     <message>
-        <source>%1: no audio file for &quot;%2&quot; in %3 (looked for %4.&lt;%5&gt;).</source>
-        <translation>%1：在 %3 中找不到“%2”对应的音频文件（查找的是 %4.&lt;%5&gt;）。</translation>
-    </message>
-    <message>
-        <source>%1: several audio files match &quot;%2&quot;: %3.</source>
-        <translation>%1：有多个音频文件匹配“%2”：%3。</translation>
-    </message>
-    <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -2522,14 +2642,6 @@ absent</source>
     <message>
         <source>%1: the labels are incomplete.</source>
         <translation>%1：标注不完整。</translation>
-    </message>
-    <message>
-        <source>Imported labels</source>
-        <translation>导入的标注</translation>
-    </message>
-    <message>
-        <source>The annotation store %1 did not confirm the import within a minute.</source>
-        <translation>标注库 %1 未在一分钟内确认导入。</translation>
     </message>
     <message>
         <source>The store %1 has no track %2.</source>
@@ -2547,6 +2659,21 @@ absent</source>
         <source>&quot;%1&quot; matches %2 tracks in %3; give the full path.</source>
         <translation>“%1”匹配 %3 中的 %2 个曲目；请给出完整路径。</translation>
     </message>
+    <message>
+        <source>%1: the annotation store %2 cannot start an import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was not imported (nothing of it was saved): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>
+%n label file(s) were imported.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StoreReader</name>
@@ -2557,6 +2684,17 @@ absent</source>
     <message>
         <source>The annotation store %1 has no track with id %2.</source>
         <translation>标注库 %1 中没有 ID 为 %2 的曲目。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreRescue</name>
+    <message>
+        <source>Nothing could be rescued from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was rescued from %1 could not be saved: %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2587,6 +2725,13 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>StoreStatusLabel</name>
+    <message>
+        <source>Not saved: edits are not reaching the annotation store</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StoreWriter</name>
     <message>
         <source>Cannot write to the annotation store %1: %2</source>
@@ -2595,6 +2740,14 @@ absent</source>
     <message>
         <source>Cannot save edit %1 to %2: %3</source>
         <translation>无法将编辑 %1 保存到 %2：%3</translation>
+    </message>
+    <message>
+        <source>Edit %1 was not saved to %2: the change it belonged to was abandoned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save edits %1-%2 to %3 (nothing of them was saved): %4</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2838,14 +2991,6 @@ absent</source>
         <translation>模型包 %1 使用架构“%2”，此版本的 Taglane 无法运行。</translation>
     </message>
     <message>
-        <source>The model bundle %1 gives a chunk of %2 samples; FCN needs %3.</source>
-        <translation>模型包 %1 给出的块长度为 %2 个采样；FCN 需要 %3 个。</translation>
-    </message>
-    <message>
-        <source>The model bundle %1 gives a chunk of %2 samples, too short for the model.</source>
-        <translation>模型包 %1 给出的块长度为 %2 个采样，对该模型来说太短。</translation>
-    </message>
-    <message>
         <source>CUDA was asked for, but LibTorch sees no CUDA device.</source>
         <translation>请求使用 CUDA，但 LibTorch 未检测到 CUDA 设备。</translation>
     </message>
@@ -2872,10 +3017,6 @@ absent</source>
     <message>
         <source>The model %1 failed while tagging: %2</source>
         <translation>模型 %1 在打标签时失败：%2</translation>
-    </message>
-    <message>
-        <source>The model bundle %1 expects %2 Hz audio; %3 models run at %4 Hz.</source>
-        <translation>模型包 %1 要求 %2 Hz 的音频；%3 模型以 %4 Hz 运行。</translation>
     </message>
 </context>
 <context>
@@ -3115,6 +3256,10 @@ absent</source>
             <numerusform>%n 个片段</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The annotation store takes edits again; this track&apos;s labels were saved again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainableArchitecture</name>
@@ -3142,20 +3287,24 @@ absent</source>
         <translation>验证样本与训练样本不匹配（标签或特征不同）。</translation>
     </message>
     <message>
-        <source>The positive weight alpha must be at least 1 (got %1).</source>
-        <translation>正样本权重 alpha 至少为 1（实际为 %1）。</translation>
-    </message>
-    <message>
-        <source>Epochs, batch size and learning rate must be positive.</source>
-        <translation>轮数、批大小和学习率必须为正数。</translation>
-    </message>
-    <message>
         <source>The bundle %1 is a %2 model; it cannot start a %3 training.</source>
         <translation>模型包 %1 是 %2 模型；不能用它开始 %3 训练。</translation>
     </message>
     <message>
         <source>Training failed: %1</source>
         <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 training tracks (%2 examples), %3 validation tracks (%4 examples), %5 tags, %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The positive weight alpha must be a finite number of at least 1 (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epochs, batch size and learning rate must be positive (and the learning rate finite).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3313,6 +3462,21 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>c10</name>
+    <message>
+        <source>it has no %1/data.pkl</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its format version is not one PyTorch 1.13 reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the tensor record data/%1 is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cli</name>
     <message numerus="yes">
         <source>%n file(s) failed:
@@ -3402,6 +3566,34 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
         <source>retrain a model on a store&apos;s curated verdicts; held-out metrics before and after</source>
         <translation>基于标注库中的审校判定重新训练模型；给出留出集上训练前后的指标</translation>
     </message>
+    <message>
+        <source>above %1 and below %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>above %1 and at most %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1 up to (not including) %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 needs %2 %3, not &quot;%4&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -3481,10 +3673,6 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
         <translation>必须指定 --data DIR。</translation>
     </message>
     <message>
-        <source>--threshold needs a number from 0 to 1.</source>
-        <translation>--threshold 需要 0 到 1 之间的数字。</translation>
-    </message>
-    <message>
         <source>no --model was given and the default model (default.tlmodel) was not found.</source>
         <translation>未指定 --model，且未找到默认模型（default.tlmodel）。</translation>
     </message>
@@ -3507,10 +3695,6 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     <message>
         <source>macro</source>
         <translation>宏平均</translation>
-    </message>
-    <message>
-        <source>%1 could not be written: %2</source>
-        <translation>无法写入 %1：%2</translation>
     </message>
     <message>
         <source>the bundle %1 could not be reopened to record the metrics.</source>
@@ -3587,14 +3771,6 @@ Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage o
 </source>
         <translation>已将 %1 个曲目以 %2 格式导出到 %3。
 </translation>
-    </message>
-    <message>
-        <source>--%1: &quot;%2&quot; is not a whole number</source>
-        <translation>--%1：“%2”不是整数</translation>
-    </message>
-    <message>
-        <source>--%1: &quot;%2&quot; is not a number</source>
-        <translation>--%1：“%2”不是数字</translation>
     </message>
     <message>
         <source>Computes a time-frequency feature matrix of an audio file and writes it as CSV: one line per band (or cepstral coefficient, then its delta), one column per frame, no header.
@@ -3695,18 +3871,6 @@ Frames are centred at multiples of the hop (reflect padding at the ends), so N s
     <message>
         <source>--db and --no-db contradict each other</source>
         <translation>--db 与 --no-db 相互矛盾</translation>
-    </message>
-    <message>
-        <source>--rate: %1 Hz is not a usable sample rate</source>
-        <translation>--rate：%1 Hz 不是可用的采样率</translation>
-    </message>
-    <message>
-        <source>--precision: give 1 to 17 significant digits, not %1</source>
-        <translation>--precision：有效位数应为 1 到 17，而不是 %1</translation>
-    </message>
-    <message>
-        <source>cannot write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
     </message>
     <message>
         <source>cannot write to standard output</source>
@@ -3907,18 +4071,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
         <translation>多余的参数: </translation>
     </message>
     <message>
-        <source>--tracks needs a whole number from 1 to 100000</source>
-        <translation>--tracks 需要 1 到 100000 之间的整数</translation>
-    </message>
-    <message>
-        <source>--seed needs a non-negative whole number</source>
-        <translation>--seed 需要非负整数</translation>
-    </message>
-    <message>
-        <source>--rate needs a whole number of Hz</source>
-        <translation>--rate 需要以 Hz 为单位的整数</translation>
-    </message>
-    <message>
         <source>--out DIR is required</source>
         <translation>必须指定 --out DIR</translation>
     </message>
@@ -3937,12 +4089,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
     <message>
         <source>%1 does not exist.</source>
         <translation>%1 不存在。</translation>
-    </message>
-    <message>
-        <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
-Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error.</source>
-        <translation>用模型包逐片段为音频文件打标签，并写出概率。
-会递归搜索文件夹中的音频文件。退出状态：全部文件打标签成功时为 0，部分失败时为 1（失败的文件在最后列出），用法或模型错误时为 2。</translation>
     </message>
     <message>
         <source>audio files or folders</source>
@@ -4113,26 +4259,6 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
         <translation>未知架构“%1”（已知：default、tvcnn、tvcnn-lstm）。</translation>
     </message>
     <message>
-        <source>--epochs needs a positive whole number.</source>
-        <translation>--epochs 需要正整数。</translation>
-    </message>
-    <message>
-        <source>--batch needs a positive whole number.</source>
-        <translation>--batch 需要正整数。</translation>
-    </message>
-    <message>
-        <source>--lr needs a positive number.</source>
-        <translation>--lr 需要正数。</translation>
-    </message>
-    <message>
-        <source>--alpha needs a number of at least 1.</source>
-        <translation>--alpha 需要不小于 1 的数字。</translation>
-    </message>
-    <message>
-        <source>--seed, --patience and --threads need non-negative whole numbers.</source>
-        <translation>--seed、--patience 和 --threads 需要非负整数。</translation>
-    </message>
-    <message>
         <source>Reading %1 ...</source>
         <translation>正在读取 %1 ...</translation>
     </message>
@@ -4225,22 +4351,6 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
         <translation>必须指定 --store STORE。</translation>
     </message>
     <message>
-        <source>--holdout needs a number from 0 up to (not including) 1.</source>
-        <translation>--holdout 需要 0 到 1 之间（不含 1）的数字。</translation>
-    </message>
-    <message>
-        <source>--seed needs a whole number.</source>
-        <translation>--seed 需要整数。</translation>
-    </message>
-    <message>
-        <source>--epochs needs a whole number, 0 or more.</source>
-        <translation>--epochs 需要大于或等于 0 的整数。</translation>
-    </message>
-    <message>
-        <source>--threads needs a whole number, 0 or more.</source>
-        <translation>--threads 需要大于或等于 0 的整数。</translation>
-    </message>
-    <message>
         <source>%1 already exists; choose a new folder for the retrained model.</source>
         <translation>%1 已存在；请为重新训练后的模型另选一个新文件夹。</translation>
     </message>
@@ -4304,6 +4414,75 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
         <source>let the learning rate fall from --lr to 0 along a half cosine over --epochs</source>
         <translation>在 --epochs 轮内让学习率沿半个余弦周期从 --lr 降到 0</translation>
     </message>
+    <message>
+        <source>the data folder %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a file, not a folder: --data must be a folder of audio files with CAL500exp CSVs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the store %1 holds %2 track(s), but none has a curated verdict (a tag marked present or absent in a segment); curate some segments first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none of the %2 track(s) chosen with --tracks in the store %1 has a curated verdict (a tag marked present or absent in a segment); curate some segments first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
+Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seconds of audio decoded and tagged at a time, so that memory stays the same for a track of any length; 0 decodes each whole file first. Default: 60</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--window must be a number of seconds from 0 to 86400.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was written for it; stopping.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the %1 %2 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a file, not a folder: the %2 must be a folder of audio files with CAL500exp CSVs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose a new folder for the trained model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>validation folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the checkpoint %1 (--resume) does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the checkpoint %1 (--resume) is not a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the separate folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds %2 usable track(s); at least 2 are needed to hold tracks out for validation. Give a validation folder with --val-data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of the %2 tracks of the training folder, held out (drawn from seed %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>taglane::engine</name>
@@ -4322,14 +4501,6 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     <message>
         <source>%1: the file is empty (0 bytes)</source>
         <translation>%1：文件为空（0 字节）</translation>
-    </message>
-    <message>
-        <source> (not an audio format Taglane reads: WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF)</source>
-        <translation> (不是 Taglane 可读取的音频格式：WAV、FLAC、Ogg Vorbis、Opus、MP3、AIFF)</translation>
-    </message>
-    <message>
-        <source>%1: cannot open as audio: %2%3</source>
-        <translation>%1：无法作为音频打开：%2%3</translation>
     </message>
     <message>
         <source>%1: invalid header (%2 channels, %3 Hz)</source>
@@ -4459,6 +4630,152 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
         <source>No labelled segment of %1 could be scored.</source>
         <translation>%1 中没有任何已标注的片段可以评分。</translation>
     </message>
+    <message>
+        <source>its WAV header has a truncated format chunk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its WAV header declares a sample rate of 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its WAV header declares 0 channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: not a regular file (a device, pipe or socket), so not an audio file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cannot open as audio: %2</source>
+        <translation type="unfinished">%1：无法作为音频打开：%2 {1:?}</translation>
+    </message>
+    <message>
+        <source>%1: cannot open as audio: it is not an audio file libsndfile can read (not an audio format Taglane reads: WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2-%3 s, &quot;%4&quot;) is not in it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2-%3 s, &quot;%4&quot;) is %5 there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its cell %1-%2 s, &quot;%3&quot; (%4) has no observation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the store could not take the file&apos;s tags.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 refused the verdicts of %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported labels</source>
+        <translation type="unfinished">导入的标注</translation>
+    </message>
+    <message>
+        <source>The model bundle %1 expects %2 Hz audio (&quot;sampleRate&quot;); %3 models run at %4 Hz.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model bundle %1 gives a chunk of %2 samples (&quot;chunkSamples&quot;); %3 models take %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model bundle %1 gives a chunk of %2 samples (&quot;chunkSamples&quot;), shorter than one %3-sample analysis window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model bundle %1 gives a chunk of %2 samples (&quot;chunkSamples&quot;); %3 models take at most %4 samples (%5 s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The checkpoint %1 is not a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a Taglane training checkpoint (it is not a LibTorch archive).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The checkpoint %1 does not record which data it was made on (an older Taglane wrote it), so it cannot be checked against this training; start a new training.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The checkpoint %1 was made on other data (%2); this training has %3. Resume only with the data, tags and architecture the checkpoint was made on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>taglane::engine::ChunkedJob</name>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished">已取消。</translation>
+    </message>
+    <message>
+        <source>The model returned %1 rows for %2 chunks of %3.</source>
+        <translation type="unfinished">对于 %3 的 %2 个块，模型返回了 %1 行。</translation>
+    </message>
+    <message>
+        <source>%1 holds no audio.</source>
+        <translation type="unfinished">%1 不含音频。</translation>
+    </message>
+</context>
+<context>
+    <name>taglane::engine::FieldChecker</name>
+    <message>
+        <source>&quot;features.%1&quot; is %2, not a whole number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;features.%1&quot; is %2; %3 models need %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;features.%1&quot; is %2, not a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;features.%1&quot; is %2; %3 models need one starting with &quot;%4&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;features.%1&quot; is %2; %3 models need &quot;%4&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model bundle %1 does not fit its architecture: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>undefined</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>taglane::engine::detail</name>
@@ -4545,6 +4862,126 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     <message>
         <source>%1: the weight &quot;%2&quot; has another shape than this architecture needs.</source>
         <translation>%1：权重“%2”的形状与此架构所需的不同。</translation>
+    </message>
+    <message>
+        <source>its pickle stops with an empty stack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its pickle has the unknown opcode 0x%1 at byte %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its pickle is malformed at byte %1 (opcode 0x%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its pickle ends without a STOP opcode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has the type %1, which model weights cannot have</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is not a plain dense tensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>starts at a negative offset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has a negative size or stride</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has a shape too large to address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs %1 bytes for its shape [%2] of %3, but its record holds %4 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has %1 elements, more than its record of %2 bytes holds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the tensor &quot;%2&quot; %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the tensor &quot;%2&quot; holds %3 NaN or infinite values; these weights cannot be used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The weights were not saved: the tensor &quot;%1&quot; holds %2 NaN or infinite values (did the training diverge?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: its zip directory is missing (the file is truncated or not a zip archive).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: it claims to be a multi-part zip archive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: its ZIP64 directory record is missing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: its zip directory lies outside the file (the file is truncated?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is an empty zip archive, not a PyTorch state dict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: its zip directory claims %2 entries in %3 bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: zip directory entry %2 is malformed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the zip entry &quot;%2&quot; has a malformed ZIP64 field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the zip entry &quot;%2&quot; is encrypted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the zip entry &quot;%2&quot; is compressed (method %3); torch.save stores its entries uncompressed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the stored zip entry &quot;%2&quot; has two different sizes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the zip entry &quot;%2&quot; appears twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the zip entry &quot;%2&quot; has no local header.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the zip entry &quot;%2&quot; has a mismatched local header.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the zip entry &quot;%2&quot; (%3 bytes) reaches past the end of its data (the file is truncated?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: the zip entry &quot;%2&quot; fails its CRC-32 check (the file says %3, the data gives %4).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
