@@ -28,12 +28,7 @@ Result<ImportedFile> Cal500CsvReader::parse(const QByteArray &bytes, const QStri
     // One row at a time: the file's bytes and the cells are all it holds.
     CsvCursor cursor(bytes, offset.value(), source);
     CsvRecord header;
-    bool haveHeader = false;
-    while (cursor.next(header))
-        if (!header.isBlank()) {
-            haveHeader = true;
-            break;
-        }
+    const bool haveHeader = cursor.nextNonBlank(header);
     if (!cursor.error().isEmpty())
         return R::failure(cursor.error());
     if (!haveHeader)

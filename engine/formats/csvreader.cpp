@@ -22,6 +22,15 @@ CsvCursor::CsvCursor(const QByteArray &utf8, qint64 offset, QString source)
 {
 }
 
+bool CsvCursor::nextNonBlank(CsvRecord &record)
+{
+    while (next(record)) {
+        if (!record.isBlank())
+            return true;
+    }
+    return false;
+}
+
 bool CsvCursor::next(CsvRecord &record)
 {
     record.fields.clear();

@@ -36,6 +36,9 @@ public:
     /// field, text after a closing quote, or a quote inside an unquoted
     /// field, naming the source and the line.
     bool next(CsvRecord &record);
+    /// next(), skipping blank records (lines of only spaces), e.g. to find
+    /// a header; false at the end or on a syntax error.
+    bool nextNonBlank(CsvRecord &record);
     const QString &error() const { return m_error; }
 
 private:
