@@ -12,6 +12,10 @@
 #include <QTimer>
 #include <QTranslator>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace taglane::app {
 
 /// Loads Taglane's translation for the system locale from the resources, and
@@ -58,6 +62,14 @@ static void applyDarkPalette(QApplication &app)
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    // As in taglane-cli tag: tagging allocates and frees input and feature
+    // tensors of a few megabytes per batch while the rows it returns stay;
+    // with glibc's adaptive mmap threshold those tensors land on the heap,
+    // where the rows pin them (about 1 GB over an hour of audio). A fixed
+    // threshold keeps large blocks mapped and returned at free().
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Taglane"));
     QCoreApplication::setApplicationName(QStringLiteral("Taglane"));
