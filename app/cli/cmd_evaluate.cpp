@@ -6,8 +6,8 @@
 #include "engine/formats/atomicwrite.h"
 #include "engine/model/modelbundle.h"
 #include "engine/train/modelevaluator.h"
-#include "widgets/evaluationplot.h"
-#include "widgets/modelfolders.h"
+#include "widgets/evaluation/evaluationplot.h"
+#include "widgets/models/modelfolders.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -7,7 +7,7 @@
 #include "engine/model/modelbundle.h"
 #include "engine/store/annotationstore.h"
 #include "engine/train/retrainer.h"
-#include "widgets/modelfolders.h"
+#include "widgets/models/modelfolders.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/retraindialog.h"
+#include "widgets/training/retraindialog.h"
 
 #include <QMainWindow>
 #include <QPointer>

@@ -6,15 +6,15 @@
 // evaluation (TAGLANE_SCRIPT_EVALUATE: a labelled folder) as PNGs.
 #include "app/gui/mainwindow.h"
 
-#include "widgets/evaluationview.h"
-#include "widgets/inferencecontroller.h"
-#include "widgets/modellistmodel.h"
-#include "widgets/modelpanel.h"
-#include "widgets/nowplayingpanel.h"
-#include "widgets/retraincontroller.h"
-#include "widgets/retraindialog.h"
-#include "widgets/timeaxis.h"
-#include "widgets/trackview.h"
+#include "widgets/evaluation/evaluationview.h"
+#include "widgets/models/inferencecontroller.h"
+#include "widgets/models/modellistmodel.h"
+#include "widgets/models/modelpanel.h"
+#include "widgets/playback/nowplayingpanel.h"
+#include "widgets/training/retraincontroller.h"
+#include "widgets/training/retraindialog.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/track/trackview.h"
 
 #include <QFileInfo>
 #include <QTimer>

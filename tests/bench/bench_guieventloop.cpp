@@ -5,11 +5,11 @@
 // into a temp folder) while a 1 ms timer on the GUI thread records the gaps
 // between its ticks. The lane fills and repaints as rows arrive. Prints the
 // largest gap (target under 50 ms), the 99th percentile and the job time.
-#include "widgets/inferencecontroller.h"
-#include "widgets/nowplayingpanel.h"
-#include "widgets/taglanemodel.h"
-#include "widgets/timeaxis.h"
-#include "widgets/trackview.h"
+#include "widgets/models/inferencecontroller.h"
+#include "widgets/playback/nowplayingpanel.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/jobs/inferenceplan.h"
 #include "engine/model/checkpointimport.h"

@@ -7,9 +7,9 @@
 // (tst_formatfuzz, target under 20 s each) and the slowest of the 1000 rounds
 // of mutated inputs per sample (tst_formatfuzz, target under 5 s). Prints
 // each figure in the line format the tests printed.
-#include "widgets/taglanemodel.h"
-#include "widgets/taglaneview.h"
-#include "widgets/trackview.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/lane/taglaneview.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/formats/labelimporter.h"
 #include "engine/jobs/inferenceengine.h"

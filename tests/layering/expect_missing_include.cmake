@@ -4,7 +4,7 @@
 # name the header together with "No such file" (GCC) or "file not found"
 # (Clang). Any other outcome (the file compiles, or the build breaks for an
 # unrelated reason such as a locked build folder or a syntax error) fails.
-#   cmake -DBUILD_DIR=<build> -DTARGET=layering_violation -DHEADER=widgets/timeaxis.h -P expect_missing_include.cmake
+#   cmake -DBUILD_DIR=<build> -DTARGET=layering_violation -DHEADER=widgets/timeline/timeaxis.h -P expect_missing_include.cmake
 foreach(var BUILD_DIR TARGET HEADER)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "expect_missing_include.cmake: -D${var}=... is required")

@@ -3,8 +3,8 @@
 // the shipped model that the store's vocabulary lacks (Strings, Brass) reach
 // the store, the library's reviewed share, a reopened lane, the retrain
 // plan and the CAL500exp and JAMS exports, absent verdicts included.
-#include "widgets/modelfolders.h"
-#include "widgets/retrainplan.h"
+#include "widgets/models/modelfolders.h"
+#include "widgets/training/retrainplan.h"
 
 #include "engine/curation/trackdocument.h"
 #include "engine/formats/labelexporter.h"

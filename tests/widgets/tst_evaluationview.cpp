@@ -4,9 +4,9 @@
 // curves with what ModelEvaluator computes; summary rows stay at the bottom
 // when sorting; a folder without labels is a message, not a crash; an
 // evaluation can be cancelled.
-#include "widgets/evaluationplot.h"
-#include "widgets/evaluationview.h"
-#include "widgets/modellistmodel.h"
+#include "widgets/evaluation/evaluationplot.h"
+#include "widgets/evaluation/evaluationview.h"
+#include "widgets/models/modellistmodel.h"
 
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/corpus/labelledaudiofolder.h"

@@ -2,8 +2,8 @@
 // The export dialog writes the store's labels off the GUI thread in each
 // format, for the selected tracks or the whole library, and for an open
 // track from the lane.
-#include "widgets/exportdialog.h"
-#include "widgets/trackview.h"
+#include "widgets/export/exportdialog.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/jobs/inferenceplan.h"
 #include "engine/jobs/inferenceprogress.h"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // InferenceController tags the open track with an imported musicnn bundle on
 // a worker thread; the lane fills progressively and ends equal to the result.
-#include "widgets/inferencecontroller.h"
-#include "widgets/taglanemodel.h"
-#include "widgets/trackview.h"
+#include "widgets/models/inferencecontroller.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/jobs/inferenceengine.h"
 #include "engine/jobs/inferenceplan.h"

@@ -7,10 +7,10 @@
 // with an annotation store the edits persist and come back on reopening.
 #include "testsupport.h"
 
-#include "widgets/taglanemodel.h"
-#include "widgets/taglaneview.h"
-#include "widgets/timeaxis.h"
-#include "widgets/trackview.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/lane/taglaneview.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/audio/peakpyramid.h"
 #include "engine/curation/trackdocument.h"

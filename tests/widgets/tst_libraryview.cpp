@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The library view lists a store's tracks, filters them by tag and verdict,
 // asks to open a double-clicked track, and refreshes on durable edits.
-#include "widgets/librarymodel.h"
-#include "widgets/libraryview.h"
+#include "widgets/library/librarymodel.h"
+#include "widgets/library/libraryview.h"
 
 #include "engine/store/annotationstore.h"
 

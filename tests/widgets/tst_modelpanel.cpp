@@ -2,10 +2,10 @@
 // The model panel lists bundles from TAGLANE_MODEL_PATH and shows a manifest;
 // the import dialog writes a bundle from a published checkpoint on a worker
 // thread and shows the engine's message for a bad one.
-#include "widgets/importcheckpointdialog.h"
-#include "widgets/modelfolders.h"
-#include "widgets/modellistmodel.h"
-#include "widgets/modelpanel.h"
+#include "widgets/models/importcheckpointdialog.h"
+#include "widgets/models/modelfolders.h"
+#include "widgets/models/modellistmodel.h"
+#include "widgets/models/modelpanel.h"
 
 #include "engine/model/modelbundle.h"
 

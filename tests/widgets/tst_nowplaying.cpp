@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The now-playing panel shows the top tags of the lane column under the cursor.
-#include "widgets/nowplayingpanel.h"
-#include "widgets/taglanemodel.h"
-#include "widgets/timeaxis.h"
-#include "widgets/trackview.h"
+#include "widgets/playback/nowplayingpanel.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/jobs/inferenceplan.h"
 #include "engine/jobs/inferenceprogress.h"

@@ -2,8 +2,8 @@
 // The pull-mode audio device (format conversion, channel duplication,
 // resampling, position) and the playback controller with or without an
 // output device.
-#include "widgets/audiosourcedevice.h"
-#include "widgets/playbackcontroller.h"
+#include "widgets/playback/audiosourcedevice.h"
+#include "widgets/playback/playbackcontroller.h"
 
 #include <QAudioDevice>
 #include <QMediaDevices>

@@ -7,16 +7,16 @@
 // figures; a cancelled retrain writes nothing; the model panel switches
 // between versions and rolls back; re-tagging with the new version puts the
 // new tag in the lane.
-#include "widgets/evaluationview.h"
-#include "widgets/inferencecontroller.h"
-#include "widgets/modelfolders.h"
-#include "widgets/modellistmodel.h"
-#include "widgets/modelpanel.h"
-#include "widgets/retraincontroller.h"
-#include "widgets/retraindialog.h"
-#include "widgets/retrainlossplot.h"
-#include "widgets/taglanemodel.h"
-#include "widgets/trackview.h"
+#include "widgets/evaluation/evaluationview.h"
+#include "widgets/models/inferencecontroller.h"
+#include "widgets/models/modelfolders.h"
+#include "widgets/models/modellistmodel.h"
+#include "widgets/models/modelpanel.h"
+#include "widgets/training/retraincontroller.h"
+#include "widgets/training/retraindialog.h"
+#include "widgets/training/retrainlossplot.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/formats/labelimporter.h"

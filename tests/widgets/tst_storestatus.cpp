@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The "not saved" mark: shown when the store cannot save an edit, kept
 // while edits keep failing, gone once an edit commits again.
-#include "widgets/storestatuslabel.h"
+#include "widgets/track/storestatuslabel.h"
 
 #include "engine/store/annotationstore.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The tag-lane model (checked by QAbstractItemModelTester) and its view's rows.
-#include "widgets/taglanemodel.h"
-#include "widgets/taglaneview.h"
-#include "widgets/timeaxis.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/lane/taglaneview.h"
+#include "widgets/timeline/timeaxis.h"
 
 #include "engine/model/vocabulary.h"
 

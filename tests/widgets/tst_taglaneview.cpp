@@ -5,12 +5,12 @@
 // progressive fill from a fake InferencePlan / InferenceProgress, also onto
 // an edited segmentation (overlap-weighted mean); topTagsAt; and a grab of
 // the lane (saved when TAGLANE_SCREENSHOT_DIR is set).
-#include "widgets/lanecontrols.h"
-#include "widgets/lanelegend.h"
-#include "widgets/taglanemodel.h"
-#include "widgets/taglaneview.h"
-#include "widgets/timeaxis.h"
-#include "widgets/trackview.h"
+#include "widgets/lane/lanecontrols.h"
+#include "widgets/lane/lanelegend.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/lane/taglaneview.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/track/trackview.h"
 
 #include "testsupport.h"
 

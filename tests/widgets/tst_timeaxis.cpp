@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // TimeAxis arithmetic and the ruler's tick choice, without a track.
-#include "widgets/timeaxis.h"
-#include "widgets/timeruler.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/timeline/timeruler.h"
 
 #include <QSignalSpy>
 #include <QTest>

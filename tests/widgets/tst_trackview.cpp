@@ -5,14 +5,14 @@
 // and a bad file that leaves the open track alone.
 #include "testsupport.h"
 
-#include "widgets/playbackcontroller.h"
-#include "widgets/spectrogramtilerenderer.h"
-#include "widgets/spectrogramview.h"
-#include "widgets/taglanemodel.h"
-#include "widgets/taglaneview.h"
-#include "widgets/timeaxis.h"
-#include "widgets/trackview.h"
-#include "widgets/waveformview.h"
+#include "widgets/playback/playbackcontroller.h"
+#include "widgets/timeline/spectrogramtilerenderer.h"
+#include "widgets/timeline/spectrogramview.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/lane/taglaneview.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/track/trackview.h"
+#include "widgets/timeline/waveformview.h"
 
 #include "engine/audio/audiodecoder.h"
 #include "engine/model/vocabulary.h"

@@ -5,8 +5,8 @@
 // giving the ids; and a merged boundary drag is one step.
 #include "testsupport.h"
 
-#include "widgets/commands/segmentchangecommand.h"
-#include "widgets/commands/setverdictscommand.h"
+#include "widgets/lane/commands/segmentchangecommand.h"
+#include "widgets/lane/commands/setverdictscommand.h"
 
 #include "engine/curation/trackdocument.h"
 #include "engine/model/modelbundle.h"

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Vocabulary editor: add, rename, recategorise, remove, import a CAL500-style
 // list, the tags without model output, and applying to the view and store.
-#include "widgets/taglanemodel.h"
-#include "widgets/trackview.h"
-#include "widgets/vocabularyeditor.h"
-#include "widgets/vocabularymodel.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/track/trackview.h"
+#include "widgets/vocabulary/vocabularyeditor.h"
+#include "widgets/vocabulary/vocabularymodel.h"
 
 #include "engine/store/annotationstore.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/evaluationplot.h"
+#include "widgets/evaluation/evaluationplot.h"
 
 #include <QVBoxLayout>
 

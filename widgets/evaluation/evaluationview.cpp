@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/evaluationview.h"
+#include "widgets/evaluation/evaluationview.h"
 
-#include "widgets/evaluationplot.h"
-#include "widgets/modellistmodel.h"
+#include "widgets/evaluation/evaluationplot.h"
+#include "widgets/models/modellistmodel.h"
 
 #include "engine/eval/metrics.h"
 #include "engine/train/modelevaluator.h"

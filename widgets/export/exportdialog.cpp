@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/exportdialog.h"
+#include "widgets/export/exportdialog.h"
 
-#include "widgets/taglanemodel.h"
-#include "widgets/trackview.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/formats/atomicwrite.h"
 #include "engine/formats/labelexporter.h"

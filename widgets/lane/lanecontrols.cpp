@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/lanecontrols.h"
+#include "widgets/lane/lanecontrols.h"
 
-#include "widgets/theme.h"
+#include "widgets/style/theme.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/lanelegend.h"
+#include "widgets/lane/lanelegend.h"
 
-#include "widgets/theme.h"
+#include "widgets/style/theme.h"
 
 #include <QPainter>
 #include <QPainterPath>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/taglanemodel.h"
+#include "widgets/lane/taglanemodel.h"
 
 #include "engine/curation/trackdocument.h"
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/taglaneview.h"
+#include "widgets/lane/taglaneview.h"
 
-#include "widgets/commands/segmentchangecommand.h"
-#include "widgets/commands/setverdictscommand.h"
-#include "widgets/taglanemodel.h"
-#include "widgets/timeaxis.h"
+#include "widgets/lane/commands/segmentchangecommand.h"
+#include "widgets/lane/commands/setverdictscommand.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/timeline/timeaxis.h"
 
 #include "engine/curation/trackdocument.h"
 

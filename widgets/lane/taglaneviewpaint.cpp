@@ -2,13 +2,13 @@
 // TagLaneView's painting: the gutter (categories, tag names, peak bars) and
 // the plot (cells, verdicts, selection, boundaries). Interaction lives in
 // taglaneview.cpp.
-#include "widgets/taglaneview.h"
+#include "widgets/lane/taglaneview.h"
 
-#include "widgets/lanelegend.h"
-#include "widgets/taglanemodel.h"
-#include "widgets/theme.h"
-#include "widgets/timeaxis.h"
-#include "widgets/timeruler.h"
+#include "widgets/lane/lanelegend.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/style/theme.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/timeline/timeruler.h"
 
 #include "engine/curation/trackdocument.h"
 

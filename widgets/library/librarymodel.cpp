@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/librarymodel.h"
+#include "widgets/library/librarymodel.h"
 
-#include "widgets/timeaxis.h"
-#include "widgets/timeruler.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/timeline/timeruler.h"
 
 #include "engine/store/annotationstore.h"
 

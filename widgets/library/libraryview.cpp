@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/libraryview.h"
+#include "widgets/library/libraryview.h"
 
-#include "widgets/librarymodel.h"
+#include "widgets/library/librarymodel.h"
 
 #include "engine/store/annotationstore.h"
 

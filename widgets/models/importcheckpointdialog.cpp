@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/importcheckpointdialog.h"
+#include "widgets/models/importcheckpointdialog.h"
 
-#include "widgets/modelfolders.h"
+#include "widgets/models/modelfolders.h"
 
 #include "engine/model/checkpointimport.h"
 

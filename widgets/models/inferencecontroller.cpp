@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/inferencecontroller.h"
+#include "widgets/models/inferencecontroller.h"
 
-#include "widgets/trackview.h"
+#include "widgets/track/trackview.h"
 
 #include "engine/jobs/inferenceengine.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/modelfolders.h"
+#include "widgets/models/modelfolders.h"
 
 #include <QCoreApplication>
 #include <QDir>

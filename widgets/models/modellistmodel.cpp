@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/modellistmodel.h"
+#include "widgets/models/modellistmodel.h"
 
 #include <QColor>
 #include <QDir>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/modelpanel.h"
+#include "widgets/models/modelpanel.h"
 
-#include "widgets/importcheckpointdialog.h"
-#include "widgets/modellistmodel.h"
+#include "widgets/models/importcheckpointdialog.h"
+#include "widgets/models/modellistmodel.h"
 
 #include <QAction>
 #include <QComboBox>

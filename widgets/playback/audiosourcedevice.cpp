@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/audiosourcedevice.h"
+#include "widgets/playback/audiosourcedevice.h"
 
 #include <algorithm>
 #include <cmath>

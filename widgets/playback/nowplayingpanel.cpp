@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/nowplayingpanel.h"
+#include "widgets/playback/nowplayingpanel.h"
 
-#include "widgets/taglanemodel.h"
-#include "widgets/theme.h"
-#include "widgets/timeaxis.h"
-#include "widgets/timeruler.h"
-#include "widgets/trackview.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/style/theme.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/timeline/timeruler.h"
+#include "widgets/track/trackview.h"
 
 #include <QPainter>
 #include <QPaintEvent>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/playbackcontroller.h"
+#include "widgets/playback/playbackcontroller.h"
 
-#include "widgets/audiosourcedevice.h"
+#include "widgets/playback/audiosourcedevice.h"
 
 #include <QAudioDevice>
 #include <QAudioSink>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/colorlegend.h"
+#include "widgets/style/colorlegend.h"
 
-#include "widgets/theme.h"
+#include "widgets/style/theme.h"
 
 #include <QImage>
 #include <QPainter>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/colormap.h"
+#include "widgets/style/colormap.h"
 
 #include <QWidget>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/colormap.h"
+#include "widgets/style/colormap.h"
 
 #include <QCoreApplication>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/spectrogramtilerenderer.h"
+#include "widgets/timeline/spectrogramtilerenderer.h"
 
 #include <QMutexLocker>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/colormap.h"
-#include "widgets/spectrogramtilekey.h"
+#include "widgets/style/colormap.h"
+#include "widgets/timeline/spectrogramtilekey.h"
 
 #include "engine/audio/audiobuffer.h"
 #include "engine/dsp/featureextractor.h"

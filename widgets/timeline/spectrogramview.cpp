@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/spectrogramview.h"
+#include "widgets/timeline/spectrogramview.h"
 
-#include "widgets/spectrogramtilerenderer.h"
-#include "widgets/theme.h"
-#include "widgets/timeaxis.h"
+#include "widgets/timeline/spectrogramtilerenderer.h"
+#include "widgets/style/theme.h"
+#include "widgets/timeline/timeaxis.h"
 
 #include <QPainter>
 

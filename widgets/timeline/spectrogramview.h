@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/colormap.h"
-#include "widgets/spectrogramtilekey.h"
-#include "widgets/timelineview.h"
+#include "widgets/style/colormap.h"
+#include "widgets/timeline/spectrogramtilekey.h"
+#include "widgets/timeline/timelineview.h"
 
 #include "engine/audio/audiobuffer.h"
 #include "engine/dsp/featureextractor.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/timeaxis.h"
+#include "widgets/timeline/timeaxis.h"
 
 #include <algorithm>
 #include <cmath>

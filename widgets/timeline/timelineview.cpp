@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/timelineview.h"
+#include "widgets/timeline/timelineview.h"
 
-#include "widgets/theme.h"
-#include "widgets/timeaxis.h"
+#include "widgets/style/theme.h"
+#include "widgets/timeline/timeaxis.h"
 
 #include <QMouseEvent>
 #include <QPainter>

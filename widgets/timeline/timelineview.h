@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/timeaxis.h"
+#include "widgets/timeline/timeaxis.h"
 
 #include <QPointer>
 #include <QWidget>

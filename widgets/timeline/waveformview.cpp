@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/waveformview.h"
+#include "widgets/timeline/waveformview.h"
 
-#include "widgets/theme.h"
-#include "widgets/timeaxis.h"
-#include "widgets/timeruler.h"
+#include "widgets/style/theme.h"
+#include "widgets/timeline/timeaxis.h"
+#include "widgets/timeline/timeruler.h"
 
 #include <QPainter>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/timelineview.h"
+#include "widgets/timeline/timelineview.h"
 
 #include "engine/audio/peakpyramid.h"
 

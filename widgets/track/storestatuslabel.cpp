@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/storestatuslabel.h"
+#include "widgets/track/storestatuslabel.h"
 
 #include "engine/store/annotationstore.h"
 

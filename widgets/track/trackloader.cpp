@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/trackloader.h"
+#include "widgets/track/trackloader.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>

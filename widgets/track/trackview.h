@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/trackloader.h"
+#include "widgets/track/trackloader.h"
 
 #include "engine/dsp/featureextractor.h"
 #include "engine/jobs/inferenceplan.h"

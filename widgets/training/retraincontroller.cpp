@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/retraincontroller.h"
+#include "widgets/training/retraincontroller.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/retraindialog.h"
+#include "widgets/training/retraindialog.h"
 
-#include "widgets/evaluationview.h"
-#include "widgets/modelfolders.h"
-#include "widgets/retraincontroller.h"
-#include "widgets/retrainlossplot.h"
+#include "widgets/evaluation/evaluationview.h"
+#include "widgets/models/modelfolders.h"
+#include "widgets/training/retraincontroller.h"
+#include "widgets/training/retrainlossplot.h"
 
 #include "engine/store/annotationstore.h"
 #include "engine/train/retrainer.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/retrainplan.h"
+#include "widgets/training/retrainplan.h"
 
 #include "engine/model/modelbundle.h"
 #include "engine/train/retrainer.h"

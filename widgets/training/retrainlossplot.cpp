@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/retrainlossplot.h"
+#include "widgets/training/retrainlossplot.h"
 
 #include <QVBoxLayout>
 

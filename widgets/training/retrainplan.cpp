@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/retrainplan.h"
+#include "widgets/training/retrainplan.h"
 
 #include "engine/train/trainablearchitecture.h"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/vocabularyeditor.h"
+#include "widgets/vocabulary/vocabularyeditor.h"
 
-#include "widgets/taglanemodel.h"
-#include "widgets/trackview.h"
-#include "widgets/vocabularymodel.h"
+#include "widgets/lane/taglanemodel.h"
+#include "widgets/track/trackview.h"
+#include "widgets/vocabulary/vocabularymodel.h"
 
 #include "engine/store/annotationstore.h"
 

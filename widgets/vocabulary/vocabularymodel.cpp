@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/vocabularymodel.h"
+#include "widgets/vocabulary/vocabularymodel.h"
 
 #include <QColor>
 

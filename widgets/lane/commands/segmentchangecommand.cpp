@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/commands/segmentchangecommand.h"
+#include "widgets/lane/commands/segmentchangecommand.h"
 
 #include <QDebug>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "widgets/commands/setverdictscommand.h"
+#include "widgets/lane/commands/setverdictscommand.h"
 
 namespace taglane::widgets {
 
