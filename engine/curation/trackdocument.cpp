@@ -16,11 +16,6 @@ namespace taglane::engine {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("TrackDocument", text);
-}
-
 constexpr float noValue = std::numeric_limits<float>::quiet_NaN();
 
 } // namespace

@@ -147,8 +147,10 @@ Result<StoreOpenReport> AnnotationStore::openWritable(const QString &file, Store
         }
         storesql::exec(db, QStringLiteral("PRAGMA query_only = 1"), nullptr);   // the owner connection only reads
         const Status status = finishOpen(file, false);
-        if (!status)
+        if (!status) {
+            close();
             return R::failure(status.error());
+        }
         return report;
     }
     return R::failure(tr("Cannot create a new annotation store at %1.").arg(file));
@@ -194,18 +196,33 @@ Status AnnotationStore::finishOpen(const QString &file, bool readOnly)
     m_path = file;
     m_readOnly = readOnly;
     m_reader = std::make_unique<StoreReader>(m_read->db(), file);
-    reloadTags();
+    // What the store holds is read once here; a store whose tags, models or
+    // ids cannot be read is not opened (it would show no verdicts, and new
+    // rows would take ids already in use).
+    if (const Status tags = reloadTags(); !tags)
+        return tags;
+    const Result<QHash<QString, qint64>> models = m_reader->modelVersionIds();
+    if (!models)
+        return Status::failure(models.error());
     {
         QMutexLocker lock(&m_mapMutex);
-        m_models = m_reader->modelVersionIds();
+        m_models = models.value();
     }
-    m_lastTrackId = m_reader->maxId(QStringLiteral("tracks"));
-    m_lastSegmentationId = m_reader->maxId(QStringLiteral("segmentations"));
-    m_lastSegmentId = m_reader->maxId(QStringLiteral("segments"));
-    m_lastTagId = m_reader->maxId(QStringLiteral("tags"));
-    m_lastModelId = m_reader->maxId(QStringLiteral("model_versions"));
+    const std::pair<std::atomic<qint64> *, const char *> ids[] = {
+        {&m_lastTrackId, "tracks"},     {&m_lastSegmentationId, "segmentations"}, {&m_lastSegmentId, "segments"},
+        {&m_lastTagId, "tags"},         {&m_lastModelId, "model_versions"},
+    };
+    for (const auto &[slot, table] : ids) {
+        const Result<qint64> id = m_reader->maxId(QString::fromLatin1(table));
+        if (!id)
+            return Status::failure(id.error());
+        *slot = id.value();
+    }
+    const Result<qint64> lastSeq = m_reader->maxId(QStringLiteral("edit_log"), QStringLiteral("seq"));
+    if (!lastSeq)
+        return Status::failure(lastSeq.error());
     m_queue = std::make_shared<WriteQueue>();
-    m_queue->reset(m_reader->maxId(QStringLiteral("edit_log"), QStringLiteral("seq")));
+    m_queue->reset(lastSeq.value());
     if (readOnly)
         return {};
     m_writer = std::make_unique<StoreWriter>(file, m_queue);
@@ -216,21 +233,26 @@ Status AnnotationStore::finishOpen(const QString &file, bool readOnly)
     return {};
 }
 
-void AnnotationStore::reloadTags()
+Status AnnotationStore::reloadTags()
 {
     if (!m_reader)
-        return;
-    const QVector<StoredTag> tags = m_reader->tags();
-    const QSet<qint64> withVerdicts = m_reader->tagsWithVerdicts();
+        return Status::failure(tr("The annotation store is not open."));
+    const Result<QVector<StoredTag>> tags = m_reader->tags();
+    if (!tags)
+        return Status::failure(tags.error());
+    const Result<QSet<qint64>> withVerdicts = m_reader->tagsWithVerdicts();
+    if (!withVerdicts)
+        return Status::failure(withVerdicts.error());
     QMutexLocker lock(&m_mapMutex);
-    m_tags = tags;
+    m_tags = tags.value();
     m_tagIndex.clear();
     m_tagIndexById.clear();
     for (int i = 0; i < m_tags.size(); ++i) {
         m_tagIndex.insert(m_tags.at(i).tag.name, i);
         m_tagIndexById.insert(m_tags.at(i).id, i);
     }
-    m_tagsWithVerdicts = withVerdicts;
+    m_tagsWithVerdicts = withVerdicts.value();
+    return {};
 }
 
 void AnnotationStore::close()

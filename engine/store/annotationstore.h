@@ -122,8 +122,10 @@ public:
     void endAtomic(bool keep = true);
     /// Re-reads the vocabulary from disk, dropping tags that edits which
     /// failed had added in memory. Call once those edits are settled (after
-    /// waitForSaved reported the failure). Owner thread.
-    void reloadTags();
+    /// waitForSaved reported the failure). Owner thread. When the disk
+    /// cannot be read the tags in memory stay as they were and the failure
+    /// is returned.
+    Status reloadTags();
 
     // ---- vocabulary lookups: any thread, no disk access
 

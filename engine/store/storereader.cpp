@@ -241,45 +241,61 @@ Result<QVector<EditLogEntry>> StoreReader::editLog(qint64 trackId, qint64 before
     return entries;
 }
 
-QVector<StoredTag> StoreReader::tags() const
+Result<QVector<StoredTag>> StoreReader::tags() const
 {
     QVector<StoredTag> tags;
     QSqlQuery q(m_db);
+    q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT id, name, category, position FROM tags ORDER BY position IS NULL, position, id")))
-        return tags;
+        return Result<QVector<StoredTag>>::failure(
+            failure(QCoreApplication::translate("StoreReader", "the tags"), storesql::message(q.lastError())));
     while (q.next())
         tags << StoredTag{q.value(0).toLongLong(), Tag{q.value(1).toString(), q.value(2).toString()},
                           q.value(3).isNull() ? -1 : q.value(3).toInt()};
+    if (q.lastError().isValid())
+        return Result<QVector<StoredTag>>::failure(
+            failure(QCoreApplication::translate("StoreReader", "the tags"), storesql::message(q.lastError())));
     return tags;
 }
 
-QSet<qint64> StoreReader::tagsWithVerdicts() const
+Result<QSet<qint64>> StoreReader::tagsWithVerdicts() const
 {
     QSet<qint64> ids;
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    if (q.exec(QStringLiteral("SELECT DISTINCT tag_id FROM verdicts"))) {
-        while (q.next())
-            ids.insert(q.value(0).toLongLong());
-    }
+    if (!q.exec(QStringLiteral("SELECT DISTINCT tag_id FROM verdicts")))
+        return Result<QSet<qint64>>::failure(
+            failure(QCoreApplication::translate("StoreReader", "the tags with verdicts"), storesql::message(q.lastError())));
+    while (q.next())
+        ids.insert(q.value(0).toLongLong());
+    if (q.lastError().isValid())
+        return Result<QSet<qint64>>::failure(
+            failure(QCoreApplication::translate("StoreReader", "the tags with verdicts"), storesql::message(q.lastError())));
     return ids;
 }
 
-QHash<QString, qint64> StoreReader::modelVersionIds() const
+Result<QHash<QString, qint64>> StoreReader::modelVersionIds() const
 {
     QHash<QString, qint64> ids;
     QSqlQuery q(m_db);
-    if (q.exec(QStringLiteral("SELECT version, id FROM model_versions"))) {
-        while (q.next())
-            ids.insert(q.value(0).toString(), q.value(1).toLongLong());
-    }
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT version, id FROM model_versions")))
+        return Result<QHash<QString, qint64>>::failure(
+            failure(QCoreApplication::translate("StoreReader", "the model versions"), storesql::message(q.lastError())));
+    while (q.next())
+        ids.insert(q.value(0).toString(), q.value(1).toLongLong());
     return ids;
 }
 
-qint64 StoreReader::maxId(const QString &table, const QString &column) const
+Result<qint64> StoreReader::maxId(const QString &table, const QString &column) const
 {
-    return storesql::scalar(const_cast<QSqlDatabase &>(m_db), QStringLiteral("SELECT coalesce(max(%1), 0) FROM %2").arg(column, table))
-        .toLongLong();
+    QString error;
+    const QVariant v = storesql::scalar(const_cast<QSqlDatabase &>(m_db),
+                                        QStringLiteral("SELECT coalesce(max(%1), 0) FROM %2").arg(column, table), &error);
+    if (!v.isValid())
+        return Result<qint64>::failure(failure(QCoreApplication::translate("StoreReader", "the highest id of %1").arg(table),
+                                               error.isEmpty() ? QCoreApplication::translate("StoreReader", "no answer") : error));
+    return v.toLongLong();
 }
 
 } // namespace taglane::engine

@@ -38,12 +38,14 @@ public:
     Result<QVector<EditLogEntry>> editLog(qint64 trackId, qint64 beforeSeq, int limit) const;
 
     /// All tags (active ones with their position), model versions, and the
-    /// highest ids in use, read once when the store opens.
-    QVector<StoredTag> tags() const;
+    /// highest ids in use, read once when the store opens. Each fails with a
+    /// sentence naming the store when the query fails: an empty answer would
+    /// hide every verdict, and an id of 0 would reuse ids already taken.
+    Result<QVector<StoredTag>> tags() const;
     /// Ids of the tags that hold at least one verdict.
-    QSet<qint64> tagsWithVerdicts() const;
-    QHash<QString, qint64> modelVersionIds() const;
-    qint64 maxId(const QString &table, const QString &column = QStringLiteral("id")) const;
+    Result<QSet<qint64>> tagsWithVerdicts() const;
+    Result<QHash<QString, qint64>> modelVersionIds() const;
+    Result<qint64> maxId(const QString &table, const QString &column = QStringLiteral("id")) const;
 
 private:
     QString failure(const QString &what, const QString &error) const;

@@ -304,6 +304,41 @@ private Q_SLOTS:
         QCOMPARE(QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList{QStringLiteral("store.db")});
     }
 
+    // A store whose catalogue (tags, model versions, ids) cannot be read is
+    // refused with a sentence, in every mode: opened with no tags it would
+    // show none of its verdicts, and new rows would take ids in use.
+    void aStoreWhoseTagsCannotBeReadIsNotOpened()
+    {
+        const QString path = taglane::tests::tempDir(QStringLiteral("integrity-unreadable-tags")) + QStringLiteral("/store.db");
+        {
+            AnnotationStore store;
+            QVERIFY(store.open(path).ok());
+            store.setVocabulary(Vocabulary::fromNames({kRock, kPiano}));
+            const qint64 track = store.addTrack(makeTrack(QStringLiteral("c.wav"), 10.0))->id;
+            const auto seg = store.saveSegmentation(track, Segmentation::fixedWindows(10.0, 5.0), SegmentSource::Fixed);
+            store.setVerdict(track, seg->at(0).id, store.tagId(kPiano), Verdict::Present);
+            QVERIFY(store.waitForSaved(0, store.lastEditSeq()).ok());
+        }
+        {
+            RawDb raw(path);
+            QVERIFY(raw.ok());
+            // The tags' rows become unreadable to the store's query (a
+            // column it selects is gone) while the verdicts stay.
+            QVERIFY(raw.exec(QStringLiteral("ALTER TABLE tags RENAME COLUMN category TO category_lost")));
+        }
+        for (const auto mode : {AnnotationStore::OpenMode::ReadOnly, AnnotationStore::OpenMode::ReadWrite}) {
+            AnnotationStore store;
+            const auto report = store.open(path, mode);
+            QVERIFY2(!report.ok(), "a store whose tags cannot be read was opened");
+            QVERIFY2(report.error().contains(QLatin1String("tags")) && report.error().contains(path),
+                     qPrintable(report.error()));
+            QVERIFY(!store.isOpen());
+        }
+        RawDb raw(path);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM verdicts")).toInt(), 1);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM tags")).toInt(), 2);
+    }
+
     void readOnlyOpenCreatesNothing()
     {
         const QString dir = taglane::tests::tempDir(QStringLiteral("integrity-readonly"));

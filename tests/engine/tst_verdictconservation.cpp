@@ -7,7 +7,13 @@
 //   with other boundaries the rest carries over by overlap (a new segment
 //   takes verdict V when old segments holding V cover more than half of it);
 // - an edit sets or clears cells;
-// - a vocabulary change never hides a verdict.
+// - a vocabulary change never hides a verdict;
+// - a segment edit in the lane's document (split, merge, boundary move,
+//   re-segmentation), saved and sometimes undone, carries verdicts by the
+//   same rules (a split's halves keep the whole segment's verdicts, a
+//   boundary move keeps both segments' verdicts), and an undo restores
+//   exactly what was there before.
+#include "engine/curation/trackdocument.h"
 #include "engine/formats/labelexporter.h"
 #include "engine/formats/labelimporter.h"
 #include "engine/formats/storelabels.h"
@@ -21,6 +27,7 @@
 #include <QTest>
 
 #include <map>
+#include <memory>
 
 using namespace taglane::engine;
 
@@ -68,6 +75,21 @@ struct Model
         segments = fresh;
         verdicts = carried;
     }
+
+    /// Splits segment r at t: both halves keep its verdicts.
+    void split(int r, double t)
+    {
+        std::map<std::pair<int, QString>, Verdict> shifted;
+        for (const auto &[key, v] : verdicts) {
+            if (key.first <= r)
+                shifted[key] = v;
+            if (key.first >= r)
+                shifted[{key.first + 1, key.second}] = v;
+        }
+        verdicts = shifted;
+        segments.insert(r + 1, qMakePair(t, segments[r].second));
+        segments[r].second = t;
+    }
 };
 
 QVector<QPair<double, double>> randomBoundaries(QRandomGenerator &random)
@@ -112,8 +134,9 @@ private Q_SLOTS:
         qint64 trackId = 0;
         const LabelFormat formats[] = {LabelFormat::Cal500Exp, LabelFormat::Catalogue, LabelFormat::Jams,
                                        LabelFormat::Audacity, LabelFormat::SonicVisualiser};
-        for (int step = 0; step < 40; ++step) {
-            const int op = trackId == 0 ? 0 : int(random.bounded(4));
+        for (int step = 0; step < 48; ++step) {
+            std::unique_ptr<TrackDocument> document;   // lives until the step's edits are saved
+            const int op = trackId == 0 ? 0 : int(random.bounded(5));
             QString what;
             if (op <= 1) {
                 // Import a file naming some tags, on the current or on new boundaries.
@@ -192,6 +215,56 @@ private Q_SLOTS:
                 }
                 store.setVerdicts(trackId, edits);
                 what = QStringLiteral("edit %1 cells").arg(n);
+            } else if (op == 4) {
+                // A segment edit through the lane's document, sometimes undone.
+                document = std::make_unique<TrackDocument>();
+                const auto loaded = document->loadFromStore(&store, trackId);
+                QVERIFY2(loaded.ok(), qPrintable(loaded.error()));
+                QCOMPARE(document->segmentCount(), model.segments.size());
+                const Model before = model;
+                const int rows = model.segments.size();
+                const int r = int(random.bounded(rows));
+                const int kind = int(random.bounded(4));
+                Result<RowChange> change = Result<RowChange>::failure(QString());
+                if (kind == 0 && model.segments[r].second - model.segments[r].first >= 1.5) {
+                    const double start = model.segments[r].first, end = model.segments[r].second;
+                    const int steps = int((end - start - 1.0) / 0.25);
+                    const double t = start + 0.5 + 0.25 * random.bounded(steps + 1);
+                    change = document->planSplit(t);
+                    model.split(r, t);
+                    what = QStringLiteral("split %1 at %2").arg(r).arg(t);
+                } else if (kind == 1 && r + 1 < rows) {
+                    change = document->planMerge(document->segment(r).id);
+                    auto fresh = model.segments;
+                    fresh[r].second = fresh[r + 1].second;
+                    fresh.remove(r + 1);
+                    model.resegment(fresh);
+                    what = QStringLiteral("merge %1 with %2").arg(r).arg(r + 1);
+                } else if (kind == 2 && r + 1 < rows
+                           && model.segments[r + 1].second - model.segments[r].first >= 1.5) {
+                    const double low = model.segments[r].first + 0.5, high = model.segments[r + 1].second - 0.5;
+                    const double t = low + 0.25 * random.bounded(int((high - low) / 0.25) + 1);
+                    change = document->planMoveBoundary(document->segment(r).id, t);
+                    model.segments[r].second = t;
+                    model.segments[r + 1].first = t;
+                    what = QStringLiteral("move boundary %1 to %2").arg(r).arg(t);
+                } else {
+                    const auto fresh = randomBoundaries(random);
+                    QVector<Segment> target;
+                    for (const auto &b : fresh)
+                        target << Segment{0, b.first, b.second};
+                    change = document->planResegment(target);
+                    model.resegment(fresh);
+                    what = QStringLiteral("re-segment into %1").arg(fresh.size());
+                }
+                QVERIFY2(change.ok(), qPrintable(what + QStringLiteral(": ") + change.error()));
+                QVERIFY2(document->apply(change.value()).ok(), qPrintable(what));
+                if (random.bounded(3) == 0) {
+                    QVERIFY2(store.waitForSaved(0, store.lastEditSeq()).ok(), qPrintable(what));
+                    QVERIFY2(document->revert(change.value()).ok(), qPrintable(what));
+                    model = before;
+                    what += QStringLiteral(", undone");
+                }
             } else {
                 QStringList names;
                 for (const QString &t : kPool) {
