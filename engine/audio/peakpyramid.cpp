@@ -17,25 +17,27 @@ PeakPyramid PeakPyramid::build(const AudioBuffer &buffer)
 
     const float *x = buffer.data();
     const qint64 n = buffer.size();
-    std::vector<MinMax> level(size_t((n + baseBlock - 1) / baseBlock));
+    std::vector<Block> level(size_t((n + baseBlock - 1) / baseBlock));
     for (size_t b = 0; b < level.size(); ++b) {
         const qint64 begin = qint64(b) * baseBlock;
         const qint64 end = std::min(n, begin + baseBlock);
         float lo = x[begin], hi = x[begin];
-        for (qint64 i = begin + 1; i < end; ++i) {
+        double squares = 0.0;
+        for (qint64 i = begin; i < end; ++i) {
             lo = std::min(lo, x[i]);
             hi = std::max(hi, x[i]);
+            squares += double(x[i]) * x[i];
         }
-        level[b] = {lo, hi};
+        level[b] = {lo, hi, float(squares / double(end - begin))};
     }
     p.m_levels.push_back(std::move(level));
     while (p.m_levels.back().size() > 1) {
         const auto &prev = p.m_levels.back();
-        std::vector<MinMax> next((prev.size() + 1) / 2);
+        std::vector<Block> next((prev.size() + 1) / 2);
         for (size_t i = 0; i < next.size(); ++i) {
-            const MinMax &a = prev[2 * i];
-            const MinMax &b = 2 * i + 1 < prev.size() ? prev[2 * i + 1] : a;
-            next[i] = {std::min(a.min, b.min), std::max(a.max, b.max)};
+            const Block &a = prev[2 * i];
+            const Block &b = 2 * i + 1 < prev.size() ? prev[2 * i + 1] : a;
+            next[i] = {std::min(a.min, b.min), std::max(a.max, b.max), 0.5f * (a.meanSquare + b.meanSquare)};
         }
         p.m_levels.push_back(std::move(next));
     }
@@ -71,19 +73,23 @@ std::vector<PeakPyramid::MinMax> PeakPyramid::query(double startSample, double e
         i1 = std::clamp<qint64>(std::max(i1, i0 + 1), 0, count);
         if (i0 >= i1)
             continue;   // outside the audio: stays silent
-        MinMax m{std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest()};
+        MinMax m{std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest(), 0.0f};
+        double squares = 0.0;
         if (level < 0) {
             for (qint64 i = i0; i < i1; ++i) {
                 m.min = std::min(m.min, raw[i]);
                 m.max = std::max(m.max, raw[i]);
+                squares += double(raw[i]) * raw[i];
             }
         } else {
             const auto &lv = m_levels[size_t(level)];
             for (qint64 i = i0; i < i1; ++i) {
                 m.min = std::min(m.min, lv[size_t(i)].min);
                 m.max = std::max(m.max, lv[size_t(i)].max);
+                squares += lv[size_t(i)].meanSquare;
             }
         }
+        m.rms = float(std::sqrt(squares / double(i1 - i0)));
         out[size_t(c)] = m;
     }
     return out;
@@ -93,7 +99,7 @@ size_t PeakPyramid::memoryBytes() const
 {
     size_t bytes = 0;
     for (const auto &lv : m_levels)
-        bytes += lv.capacity() * sizeof(MinMax);
+        bytes += lv.capacity() * sizeof(Block);
     return bytes;
 }
 

@@ -7,10 +7,10 @@
 
 namespace taglane::engine {
 
-/// Min/max envelope of a buffer at several resolutions, so a waveform of any
-/// zoom is drawn from O(pixels) values. Level 0 holds one pair per
-/// baseBlock samples; each further level halves the count. Immutable once
-/// built; safe to query from any thread.
+/// Min/max and RMS envelopes of a buffer at several resolutions, so a
+/// waveform of any zoom is drawn from O(pixels) values. Level 0 holds one
+/// block (min, max, mean square) per baseBlock samples; each further level
+/// halves the count. Immutable once built; safe to query from any thread.
 class PeakPyramid
 {
 public:
@@ -18,6 +18,7 @@ public:
     {
         float min = 0.0f;
         float max = 0.0f;
+        float rms = 0.0f;   ///< root mean square of the column's samples
     };
 
     static constexpr int baseBlock = 32;
@@ -32,15 +33,23 @@ public:
     qint64 sampleCount() const { return m_samples; }
 
     /// Envelope of [startSample, endSample) split into `columns` equal parts.
-    /// Uses the coarsest level that still has a pair per column, and the raw
-    /// samples when a column spans fewer than baseBlock samples.
+    /// Uses the coarsest level that still has a block per column, and the raw
+    /// samples when a column spans fewer than baseBlock samples. The RMS of a
+    /// column is that of the blocks it touches (exact on the raw samples).
     std::vector<MinMax> query(double startSample, double endSample, int columns) const;
 
     size_t memoryBytes() const;
 
 private:
+    struct Block
+    {
+        float min = 0.0f;
+        float max = 0.0f;
+        float meanSquare = 0.0f;
+    };
+
     AudioBuffer m_buffer;
-    std::vector<std::vector<MinMax>> m_levels;
+    std::vector<std::vector<Block>> m_levels;
     qint64 m_samples = 0;
 };
 

@@ -4,6 +4,9 @@
 #include <QRandomGenerator>
 #include <QtTest>
 
+#include <cmath>
+#include <tuple>
+
 using namespace taglane::engine;
 
 class TestPeakPyramid : public QObject
@@ -14,6 +17,7 @@ private Q_SLOTS:
     void matchesBruteForceAtEveryZoom_data();
     void matchesBruteForceAtEveryZoom();
     void levelsHalve();
+    void rmsOfASineAtEveryZoom();
     void outsideTheAudioIsSilent();
     void emptyBuffer();
 };
@@ -62,6 +66,36 @@ void TestPeakPyramid::matchesBruteForceAtEveryZoom()
         }
         QVERIFY(got[size_t(c)].min >= wlo && got[size_t(c)].max <= whi);
     }
+}
+
+void TestPeakPyramid::rmsOfASineAtEveryZoom()
+{
+    // Peak 0.8, RMS 0.8 / sqrt(2) = 0.566 over whole periods (160 samples).
+    const int n = 160 * 1000;
+    std::vector<float> x(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i)
+        x[size_t(i)] = float(0.8 * std::sin(2.0 * M_PI * i / 160.0));
+    const PeakPyramid p = PeakPyramid::build(AudioBuffer(x, 16000));
+    const double expected = 0.8 / std::sqrt(2.0);
+    for (const auto &[start, end, columns] : {std::tuple{0.0, double(n), 800}, std::tuple{1600.0, 1600.0 * 41, 200},
+                                              std::tuple{0.0, 160.0 * 40, 40}}) {
+        const auto got = p.query(start, end, columns);
+        for (int c = 0; c < columns; ++c) {
+            QVERIFY2(std::abs(got[size_t(c)].rms - expected) < 0.03,
+                     qPrintable(QStringLiteral("%1..%2 column %3: rms %4").arg(start).arg(end).arg(c).arg(got[size_t(c)].rms)));
+            QVERIFY(got[size_t(c)].max > 0.79f && got[size_t(c)].min < -0.79f);
+        }
+    }
+    // Columns narrower than a block read the raw samples: exact.
+    const auto raw = p.query(40.0, 56.0, 1);
+    double squares = 0.0;
+    for (int i = 40; i < 56; ++i)
+        squares += double(x[size_t(i)]) * x[size_t(i)];
+    QVERIFY(std::abs(raw[0].rms - std::sqrt(squares / 16.0)) < 1e-5);
+    // Silence has no RMS.
+    const PeakPyramid quiet = PeakPyramid::build(AudioBuffer(std::vector<float>(4096, 0.0f), 16000));
+    for (const auto &m : quiet.query(0.0, 4096.0, 16))
+        QCOMPARE(m.rms, 0.0f);
 }
 
 void TestPeakPyramid::levelsHalve()

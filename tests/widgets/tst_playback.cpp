@@ -120,6 +120,88 @@ private Q_SLOTS:
         QCOMPARE(playback.position(), 2.0);
         playback.stop();
     }
+
+    void stretchPlaysExactlyTheRange()
+    {
+        const AudioBuffer buffer = ramp(100, 8000);
+        AudioSourceDevice device(buffer, makeFormat(8000, 1, QAudioFormat::Float));
+        QVERIFY(device.open(QIODevice::ReadOnly | QIODevice::Unbuffered));
+        device.setSourcePosition(20);
+        device.setStretch(20, 50, false);
+        QCOMPARE(device.bytesAvailable(), qint64(30 * sizeof(float)));
+        const QByteArray bytes = device.read(1000 * sizeof(float));
+        QCOMPARE(bytes.size(), int(30 * sizeof(float)));   // samples 20..49, not to the buffer's end
+        std::vector<float> out(30);
+        std::memcpy(out.data(), bytes.constData(), size_t(bytes.size()));
+        QCOMPARE(out.front(), buffer.data()[20]);
+        QCOMPARE(out.back(), buffer.data()[49]);
+        QVERIFY(device.atEnd());
+        device.clearStretch();
+        QVERIFY(!device.atEnd());
+        QCOMPARE(device.read(1000 * sizeof(float)).size(), int(50 * sizeof(float)));
+    }
+
+    void stretchLoops()
+    {
+        const AudioBuffer buffer = ramp(100, 8000);
+        AudioSourceDevice device(buffer, makeFormat(8000, 1, QAudioFormat::Float));
+        QVERIFY(device.open(QIODevice::ReadOnly | QIODevice::Unbuffered));
+        device.setSourcePosition(25);
+        device.setStretch(20, 30, true);
+        const QByteArray bytes = device.read(27 * sizeof(float));
+        QCOMPARE(bytes.size(), int(27 * sizeof(float)));
+        std::vector<float> out(27);
+        std::memcpy(out.data(), bytes.constData(), size_t(bytes.size()));
+        // 25..29, then 20..29 twice, then 20, 21.
+        const int expected[] = {25, 26, 27, 28, 29, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                                20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 20, 21};
+        for (int i = 0; i < 27; ++i)
+            QCOMPARE(out[size_t(i)], buffer.data()[expected[i]]);
+        QVERIFY(!device.atEnd());
+        QCOMPARE(device.sourcePosition(), qint64(22));
+    }
+
+    void playRangeSetsRangeAndCursor()
+    {
+        PlaybackController playback;
+        playback.setBuffer(ramp(8000 * 10, 8000));
+        QSignalSpy position(&playback, &PlaybackController::positionChanged);
+        QSignalSpy range(&playback, &PlaybackController::rangeChanged);
+        playback.playRange(2.0, 4.5);
+        QVERIFY(playback.hasRange());
+        QCOMPARE(playback.rangeStart(), 2.0);
+        QCOMPARE(playback.rangeEnd(), 4.5);
+        QVERIFY(!playback.isLooping());
+        QCOMPARE(range.count(), 1);
+        QCOMPARE(playback.position(), 2.0);
+        QVERIFY(position.count() >= 1);
+        QCOMPARE(position.last().at(0).toDouble(), 2.0);
+        if (QMediaDevices::audioOutputs().isEmpty()) {
+            QCOMPARE(playback.state(), PlaybackController::State::Stopped);
+            QVERIFY(playback.lastMessage().contains(QStringLiteral("No audio output device")));
+        }
+        // Played audio maps to track positions that stop at the range's end...
+        QCOMPARE(playback.positionAfter(2.0, 1.0), 3.0);
+        QCOMPARE(playback.positionAfter(2.0, 3.0), 4.5);
+        // ...or, looping, start over at its start.
+        playback.setLooping(true);
+        QVERIFY(playback.isLooping());
+        QCOMPARE(playback.positionAfter(2.0, 3.0), 2.5);
+        QCOMPARE(playback.positionAfter(2.0, 2.5 * 3 + 0.25), 2.25);
+        // A seek inside keeps the range; outside, playback is of the whole track again.
+        playback.seek(3.0);
+        QVERIFY(playback.hasRange());
+        playback.seek(6.0);
+        QVERIFY(!playback.hasRange());
+        QCOMPARE(playback.positionAfter(6.0, 100.0), 10.0);
+        // Bad ranges are ignored; stop forgets the range.
+        playback.playRange(5.0, 5.0);
+        QVERIFY(!playback.hasRange());
+        playback.playRange(8.0, 50.0);   // clamped to the track
+        QCOMPARE(playback.rangeEnd(), 10.0);
+        playback.stop();
+        QVERIFY(!playback.hasRange());
+    }
 };
 
 QTEST_MAIN(TstPlayback)

@@ -6,6 +6,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <cmath>
+
 using taglane::widgets::TimeAxis;
 using taglane::widgets::TimeRuler;
 
@@ -27,19 +29,52 @@ private Q_SLOTS:
 
     void zoomInOutAroundCentre()
     {
+        // The cursor (at 0) is left of the window: the zoom keys keep the centre.
         TimeAxis axis;
         axis.setTotalDuration(120.0);
+        axis.setVisibleRange(30.0, 60.0);
+        QCOMPARE(axis.cursor(), 0.0);
+        QCOMPARE(axis.zoomAnchor(), 60.0);
         axis.zoomIn();
-        QVERIFY(qFuzzyCompare(axis.visibleDuration(), 120.0 / TimeAxis::zoomStep));
+        QVERIFY(qFuzzyCompare(axis.visibleDuration(), 60.0 / TimeAxis::zoomStep));
         QVERIFY(qFuzzyCompare(axis.visibleStart() + axis.visibleDuration() / 2, 60.0));
         axis.zoomIn();
-        QVERIFY(qFuzzyCompare(axis.visibleDuration(), 120.0 / (TimeAxis::zoomStep * TimeAxis::zoomStep)));
+        QVERIFY(qFuzzyCompare(axis.visibleDuration(), 60.0 / (TimeAxis::zoomStep * TimeAxis::zoomStep)));
+        QVERIFY(qFuzzyCompare(axis.visibleStart() + axis.visibleDuration() / 2, 60.0));
         axis.zoomOut();
         axis.zoomOut();
-        QVERIFY(qFuzzyCompare(axis.visibleDuration(), 120.0));
-        QCOMPARE(axis.visibleStart(), 0.0);
+        QVERIFY(qFuzzyCompare(axis.visibleDuration(), 60.0));
+        QVERIFY(qFuzzyCompare(axis.visibleStart(), 30.0));
+        axis.zoomOut();
         axis.zoomOut();   // cannot show more than the track
         QVERIFY(qFuzzyCompare(axis.visibleDuration(), 120.0));
+        QCOMPARE(axis.visibleStart(), 0.0);
+    }
+
+    void zoomKeysKeepVisibleCursorInPlace()
+    {
+        // Issue 11, item 12: keyboard zoom centred on the view let the play
+        // cursor drop out of sight; it must stay where it is on screen.
+        TimeAxis axis;
+        axis.setTotalDuration(120.0);
+        axis.setCursor(105.0);
+        QCOMPARE(axis.zoomAnchor(), 105.0);
+        const double x = axis.xForTime(105.0, 1000.0);   // 875 px at fit
+        for (int i = 0; i < 6; ++i) {
+            axis.zoomIn();
+            QVERIFY(axis.cursor() >= axis.visibleStart() && axis.cursor() <= axis.visibleEnd());
+            QVERIFY2(std::abs(axis.xForTime(105.0, 1000.0) - x) < 1e-6,
+                     qPrintable(QStringLiteral("step %1: cursor at %2 px").arg(i).arg(axis.xForTime(105.0, 1000.0))));
+        }
+        QVERIFY(axis.visibleDuration() < 120.0 / 10.0);
+        axis.zoomOut();
+        QVERIFY(std::abs(axis.xForTime(105.0, 1000.0) - x) < 1e-6);
+        // A cursor scrolled out of view no longer anchors.
+        axis.setVisibleStart(0.0);
+        QVERIFY(axis.cursor() > axis.visibleEnd());
+        const double centre = axis.visibleStart() + axis.visibleDuration() / 2;
+        axis.zoomIn();
+        QVERIFY(qFuzzyCompare(axis.visibleStart() + axis.visibleDuration() / 2, centre));
     }
 
     void zoomAroundKeepsAnchor()

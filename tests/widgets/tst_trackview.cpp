@@ -116,7 +116,8 @@ private Q_SLOTS:
         const double total = axis->totalDuration();
         m_view->zoomInAction()->trigger();
         QVERIFY(std::abs(axis->visibleDuration() - total / TimeAxis::zoomStep) < 1e-9);
-        QVERIFY(std::abs(axis->visibleStart() + axis->visibleDuration() / 2 - total / 2) < 1e-9);
+        QCOMPARE(axis->cursor(), 0.0);   // zooms around the visible play cursor (issue 11, item 12)
+        QVERIFY(std::abs(axis->visibleStart()) < 1e-9);
         m_view->zoomInAction()->trigger();
         QVERIFY(std::abs(axis->visibleDuration() - total / (TimeAxis::zoomStep * TimeAxis::zoomStep)) < 1e-9);
         m_view->zoomOutAction()->trigger();

@@ -28,6 +28,7 @@ void PlaybackController::setBuffer(const engine::AudioBuffer &buffer)
 {
     releaseSink();
     m_buffer = buffer;
+    clearRange();
     m_position = 0.0;
     m_playedFrom = 0.0;
     setState(State::Stopped);
@@ -66,6 +67,9 @@ bool PlaybackController::startSink(double fromSeconds)
     m_sink = new QAudioSink(device, m_format, this);
     m_device = new AudioSourceDevice(m_buffer, m_format, this);
     m_device->setSourcePosition(qint64(std::llround(fromSeconds * m_buffer.sampleRate())));
+    if (hasRange())
+        m_device->setStretch(qint64(std::llround(m_rangeStart * m_buffer.sampleRate())),
+                             qint64(std::llround(m_rangeEnd * m_buffer.sampleRate())), m_loop);
     m_device->open(QIODevice::ReadOnly | QIODevice::Unbuffered);
     connect(m_sink, &QAudioSink::stateChanged, this, &PlaybackController::onSinkStateChanged);
     m_startSeconds = fromSeconds;
@@ -140,6 +144,7 @@ void PlaybackController::stop()
 {
     const bool wasActive = m_state != State::Stopped;
     releaseSink();
+    clearRange();
     setState(State::Stopped);
     if (wasActive) {
         m_position = m_playedFrom;
@@ -150,6 +155,8 @@ void PlaybackController::stop()
 void PlaybackController::seek(double seconds)
 {
     seconds = std::clamp(seconds, 0.0, std::max(0.0, m_buffer.durationSeconds()));
+    if (hasRange() && (seconds < m_rangeStart || seconds >= m_rangeEnd))
+        clearRange();
     m_position = seconds;
     m_playedFrom = seconds;
     if (m_state != State::Stopped) {
@@ -171,7 +178,7 @@ void PlaybackController::tick()
         return;
     // processedUSecs counts the audio the sink has consumed since start().
     const double played = double(m_sink->processedUSecs()) / 1e6;
-    const double position = std::min(m_startSeconds + played, m_buffer.durationSeconds());
+    const double position = positionAfter(m_startSeconds, played);
     if (position != m_position) {
         m_position = position;
         Q_EMIT positionChanged(m_position);
@@ -190,12 +197,71 @@ void PlaybackController::onSinkStateChanged()
         return;
     }
     if (m_sink->state() == QAudio::IdleState && m_device && m_device->atEnd()) {
-        // Played to the end.
+        // Played to the end (of the range: the cursor goes back to its start).
         releaseSink();
-        m_position = m_buffer.durationSeconds();
+        m_position = hasRange() ? m_rangeStart : m_buffer.durationSeconds();
+        clearRange();
         Q_EMIT positionChanged(m_position);
         setState(State::Stopped);
     }
+}
+
+double PlaybackController::positionAfter(double from, double playedSeconds) const
+{
+    const double total = m_buffer.durationSeconds();
+    const double position = from + std::max(0.0, playedSeconds);
+    if (!hasRange() || from >= m_rangeEnd)
+        return std::min(position, total);
+    if (position < m_rangeEnd)
+        return position;
+    if (!m_loop)
+        return m_rangeEnd;
+    const double length = m_rangeEnd - m_rangeStart;
+    return m_rangeStart + std::fmod(position - m_rangeEnd, length);
+}
+
+void PlaybackController::playRange(double start, double end, bool loop)
+{
+    const double total = m_buffer.durationSeconds();
+    start = std::clamp(start, 0.0, total);
+    end = std::clamp(end, 0.0, total);
+    if (m_buffer.isEmpty() || end <= start)
+        return;
+    releaseSink();
+    m_rangeStart = start;
+    m_rangeEnd = end;
+    m_loop = loop;
+    Q_EMIT rangeChanged();
+    m_position = start;
+    m_playedFrom = start;
+    Q_EMIT positionChanged(m_position);
+    if (!startSink(start)) {
+        setState(State::Stopped);
+        return;
+    }
+    m_timer.start();
+    setState(State::Playing);
+}
+
+void PlaybackController::setLooping(bool loop)
+{
+    if (loop == m_loop)
+        return;
+    m_loop = loop;
+    if (hasRange() && m_device)
+        m_device->setStretch(qint64(std::llround(m_rangeStart * m_buffer.sampleRate())),
+                             qint64(std::llround(m_rangeEnd * m_buffer.sampleRate())), m_loop);
+    Q_EMIT rangeChanged();
+}
+
+void PlaybackController::clearRange()
+{
+    if (!hasRange())
+        return;
+    m_rangeStart = m_rangeEnd = 0.0;
+    if (m_device)
+        m_device->clearStretch();
+    Q_EMIT rangeChanged();
 }
 
 void PlaybackController::setState(State state)

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace taglane::widgets {
 
@@ -19,20 +18,20 @@ int SpectrogramTileRenderer::levelForSamplesPerPixel(double samplesPerPixel)
     return level;
 }
 
-engine::FeatureSettings SpectrogramTileRenderer::settingsFor(FeatureType type, int sampleRate, int hop)
+engine::FeatureSettings SpectrogramTileRenderer::settingsFor(FeatureType type, int sampleRate, int hop,
+                                                             const SpectrogramRange &range)
 {
     engine::FeatureSettings s;
     s.type = type;
     s.sampleRate = sampleRate;
     s.nFft = nFft;
     s.hop = hop;
-    s.fMax = sampleRate / 2.0;
+    s.fMin = range.lowHzAt(type, sampleRate);
+    s.fMax = range.highHzAt(sampleRate);
     if (type == FeatureType::Erb) {
         s.bands = 64;
-        s.fMin = 30.0;
     } else {
         s.bands = 128;
-        s.fMin = 0.0;
         s.melScale = engine::MelScale::Slaney;
     }
     s.db = true;
@@ -73,6 +72,16 @@ void SpectrogramTileRenderer::setColorMap(const ColorMap &map)
     m_map = map;
 }
 
+void SpectrogramTileRenderer::setRange(const SpectrogramRange &range)
+{
+    QMutexLocker lock(&m_mutex);
+    m_range = range;
+    m_trackChanged = true;
+    m_hasRequest = false;
+    m_tiles.clear();
+    m_restart = true;
+}
+
 void SpectrogramTileRenderer::request(FeatureType type, int level, const QVector<qint64> &tiles)
 {
     QMutexLocker lock(&m_mutex);
@@ -91,7 +100,7 @@ const engine::FeatureExtractor &SpectrogramTileRenderer::extractor(FeatureType t
 {
     auto &slot = m_extractors[{int(type), hop}];
     if (!slot)
-        slot = std::make_unique<engine::FeatureExtractor>(settingsFor(type, m_extractorRate, hop));
+        slot = std::make_unique<engine::FeatureExtractor>(settingsFor(type, m_extractorRate, hop, m_extractorRange));
     return *slot;
 }
 
@@ -101,46 +110,21 @@ float SpectrogramTileRenderer::toDb(FeatureType type, float value) const
     return type == FeatureType::Erb ? value * float(10.0 / std::log(10.0)) : value;
 }
 
-SpectrogramTileRenderer::Calibration SpectrogramTileRenderer::calibrate(const engine::AudioBuffer &buffer,
-                                                                         FeatureType type, quint64 trackId)
+void SpectrogramTileRenderer::announce(FeatureType type, quint64 trackId)
 {
-    const auto found = m_calibrations.find(int(type));
-    if (found != m_calibrations.end())
-        return found->second;
-
-    // Sample about 600 frames spread over the track and put the top of the
-    // scale a little above their loudest band.
-    const engine::FeatureExtractor &ext = extractor(type, computeHop);
-    const qint64 frames = ext.frameCount(buffer.size());
-    const qint64 stride = std::max<qint64>(1, frames / 600);
-    std::vector<float> maxima;
-    for (qint64 f = 0; f < frames && !m_restart.load(); f += stride) {
-        const engine::FeatureMatrix m = ext.compute(buffer, f, 1);
-        float best = std::numeric_limits<float>::lowest();
-        for (float v : m.values)
-            best = std::max(best, toDb(type, v));
-        if (!m.values.empty() && std::isfinite(best))
-            maxima.push_back(best);
-    }
-    Calibration cal;
-    if (!maxima.empty()) {
-        std::sort(maxima.begin(), maxima.end());
-        const double top = maxima[size_t(double(maxima.size() - 1) * 0.99)];
-        cal.high = std::ceil(top / 5.0) * 5.0;
-    }
-    cal.low = cal.high - dynamicRangeDb;
-    if (m_restart.load() && maxima.size() * size_t(stride) < size_t(frames) / 2)
-        return cal;   // interrupted: do not remember a partial estimate
-    m_calibrations[int(type)] = cal;
+    // The colours span the display range, not a level measured on the track,
+    // so two tracks at one analysis rate share their scale.
+    if (m_announced[int(type)])
+        return;
+    m_announced[int(type)] = true;
     QVector<double> centres;
-    for (double hz : ext.bandCentresHz())
+    for (double hz : extractor(type, computeHop).bandCentresHz())
         centres.push_back(hz);
-    Q_EMIT calibrated(trackId, int(type), cal.low, cal.high, centres);
-    return cal;
+    Q_EMIT calibrated(trackId, int(type), m_extractorRange.lowDb, m_extractorRange.highDb, centres);
 }
 
 QImage SpectrogramTileRenderer::renderTile(const engine::AudioBuffer &buffer, FeatureType type, int level,
-                                           qint64 index, const Calibration &cal, const ColorMap &map)
+                                           qint64 index, const ColorMap &map)
 {
     const int hop = hopForLevel(level);
     const qint64 total = frameCount(buffer.size(), level);
@@ -155,8 +139,8 @@ QImage SpectrogramTileRenderer::renderTile(const engine::AudioBuffer &buffer, Fe
     if (rows <= 0)
         return {};
     QImage image(count, rows, QImage::Format_RGB32);
-    const float low = float(cal.low);
-    const float scale = float(1.0 / (cal.high - cal.low));
+    const float low = float(m_extractorRange.lowDb);
+    const float scale = float(1.0 / (m_extractorRange.highDb - m_extractorRange.lowDb));
 
     auto paintFrame = [&](int column, const float *values) {
         for (int r = 0; r < rows; ++r) {
@@ -203,8 +187,9 @@ void SpectrogramTileRenderer::run()
                 return;
             if (m_trackChanged) {
                 m_extractors.clear();
-                m_calibrations.clear();
+                m_announced.clear();
                 m_extractorRate = m_buffer.sampleRate();
+                m_extractorRange = m_range;
                 m_trackChanged = false;
             }
             buffer = m_buffer;
@@ -218,14 +203,14 @@ void SpectrogramTileRenderer::run()
         }
         if (buffer.isEmpty() || buffer.sampleRate() <= 0)
             continue;
-        if (!settingsFor(type, buffer.sampleRate(), computeHop).validate().isEmpty())
+        if (!settingsFor(type, buffer.sampleRate(), computeHop, m_extractorRange).validate().isEmpty())
             continue;
 
-        const Calibration cal = calibrate(buffer, type, track);
+        announce(type, track);
         for (qint64 index : tiles) {
             if (m_restart.load() || m_abort.load())
                 break;
-            QImage image = renderTile(buffer, type, level, index, cal, map);
+            QImage image = renderTile(buffer, type, level, index, map);
             if (image.isNull())
                 continue;
             ++m_rendered;

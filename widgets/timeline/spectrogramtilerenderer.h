@@ -2,6 +2,7 @@
 #pragma once
 
 #include "widgets/style/colormap.h"
+#include "widgets/timeline/spectrogramrange.h"
 #include "widgets/timeline/spectrogramtilekey.h"
 
 #include "engine/audio/audiobuffer.h"
@@ -36,13 +37,14 @@ public:
     static constexpr int baseHop = 64;       ///< hop of level 0, in samples
     static constexpr int computeHop = 256;   ///< levels above this hop pick every n-th frame
     static constexpr int nFft = 1024;
-    static constexpr double dynamicRangeDb = 80.0;
 
     static int hopForLevel(int level) { return baseHop << level; }
     /// Coarsest level that still gives at least one frame per pixel.
     static int levelForSamplesPerPixel(double samplesPerPixel);
-    /// The display settings for a type at a rate and hop (Mel: 128 bands; ERB: 64 bands).
-    static engine::FeatureSettings settingsFor(engine::FeatureType type, int sampleRate, int hop);
+    /// The display settings for a type at a rate and hop (Mel: 128 bands; ERB: 64 bands)
+    /// spanning the range's frequencies.
+    static engine::FeatureSettings settingsFor(engine::FeatureType type, int sampleRate, int hop,
+                                               const SpectrogramRange &range = {});
     /// Frames a track of `samples` has at a level.
     static qint64 frameCount(qint64 samples, int level) { return 1 + samples / hopForLevel(level); }
 
@@ -52,6 +54,9 @@ public:
     /// Drops queued work and starts on a new track.
     void setTrack(const engine::AudioBuffer &buffer, quint64 trackId);
     void setColorMap(const ColorMap &map);
+    /// The frequencies and dB levels the tiles span; drops queued work, and
+    /// tiles already rendered no longer match (the view renews its track id).
+    void setRange(const SpectrogramRange &range);
     /// Asks for these tiles (in this order); replaces any earlier request.
     void request(engine::FeatureType type, int level, const QVector<qint64> &tiles);
     /// Tiles rendered since construction (for tests and statistics). Any thread.
@@ -59,22 +64,18 @@ public:
 
 Q_SIGNALS:
     void tileReady(const taglane::widgets::SpectrogramTileKey &key, const QImage &image);
-    /// The dB range the colours span for this track and type, and the band centres.
+    /// The dB range the colours span for this track and type (the display
+    /// range, whatever the track's level), and the band centres.
     void calibrated(quint64 trackId, int type, double lowDb, double highDb, const QVector<double> &bandCentresHz);
 
 protected:
     void run() override;
 
 private:
-    struct Calibration
-    {
-        double low = -80.0;
-        double high = 0.0;
-    };
     const engine::FeatureExtractor &extractor(engine::FeatureType type, int hop);
-    Calibration calibrate(const engine::AudioBuffer &buffer, engine::FeatureType type, quint64 trackId);
+    void announce(engine::FeatureType type, quint64 trackId);
     QImage renderTile(const engine::AudioBuffer &buffer, engine::FeatureType type, int level, qint64 index,
-                      const Calibration &cal, const ColorMap &map);
+                      const ColorMap &map);
     float toDb(engine::FeatureType type, float value) const;
 
     QMutex m_mutex;
@@ -92,11 +93,13 @@ private:
     int m_level = 0;
     QVector<qint64> m_tiles;
     ColorMap m_map;
+    SpectrogramRange m_range;
 
     // Worker thread only.
     std::map<std::pair<int, int>, std::unique_ptr<engine::FeatureExtractor>> m_extractors;
-    std::map<int, Calibration> m_calibrations;
+    std::map<int, bool> m_announced;
     int m_extractorRate = 0;
+    SpectrogramRange m_extractorRange;
 };
 
 } // namespace taglane::widgets

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/timeline/spectrogramview.h"
 
+#include "widgets/timeline/spectrogramrangedialog.h"
 #include "widgets/timeline/spectrogramtilerenderer.h"
 #include "widgets/style/theme.h"
 #include "widgets/timeline/timeaxis.h"
 
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QPainter>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 
 namespace taglane::widgets {
 
@@ -25,9 +29,12 @@ SpectrogramView::SpectrogramView(TimeAxis *axis, QWidget *parent)
     : TimelineView(axis, parent)
     , m_renderer(new SpectrogramTileRenderer(this))
     , m_cache(cacheBudgetKb)
+    , m_range(SpectrogramRange::load())
 {
     setMinimumHeight(120);
+    setToolTip(tr("Right-click to change the frequency and colour range"));
     m_renderer->setColorMap(m_map);
+    m_renderer->setRange(m_range);
     connect(m_renderer, &SpectrogramTileRenderer::tileReady, this, &SpectrogramView::onTileReady);
     connect(m_renderer, &SpectrogramTileRenderer::calibrated, this, &SpectrogramView::onCalibrated);
     m_requestTimer.setSingleShot(true);
@@ -67,14 +74,47 @@ void SpectrogramView::setFeatureType(FeatureType type)
     update();
 }
 
-double SpectrogramView::lowDb() const
+void SpectrogramView::setDisplayRange(const SpectrogramRange &range, bool persist)
 {
-    return m_calibration.value(int(m_type)).low;
+    if (!range.validate().isEmpty())
+        return;
+    if (persist)
+        range.save();
+    if (range == m_range)
+        return;
+    m_range = range;
+    m_renderer->setRange(range);
+    if (!m_buffer.isEmpty()) {
+        // A new id: tiles of the old range still in flight are dropped.
+        m_track = nextTrackId++;
+        m_cache.clear();
+        m_pending.clear();
+        m_calibration.clear();
+        m_renderer->setTrack(m_buffer, m_track);
+        scheduleRequest();
+    }
+    Q_EMIT rangeChanged(m_range.lowDb, m_range.highDb);
+    update();
 }
 
-double SpectrogramView::highDb() const
+void SpectrogramView::editDisplayRange()
 {
-    return m_calibration.value(int(m_type)).high;
+    SpectrogramRangeDialog dialog(m_range, m_buffer.sampleRate(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        setDisplayRange(dialog.range(), true);
+}
+
+void SpectrogramView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    menu.addAction(tr("Frequency and Colour &Range..."), this, &SpectrogramView::editDisplayRange);
+    QAction *reset = menu.addAction(tr("Reset to &Defaults (%1 to %2 Hz, %3 to %4 dB)")
+                                        .arg(SpectrogramRange().minHz).arg(SpectrogramRange().maxHz)
+                                        .arg(SpectrogramRange().lowDb).arg(SpectrogramRange().highDb),
+                                    this, [this]() { setDisplayRange(SpectrogramRange(), true); });
+    reset->setEnabled(m_range != SpectrogramRange());
+    menu.exec(event->globalPos());
+    event->accept();
 }
 
 int SpectrogramView::currentLevel() const
@@ -190,7 +230,7 @@ void SpectrogramView::onCalibrated(quint64 track, int type, double low, double h
 {
     if (track != m_track)
         return;
-    m_calibration.insert(type, Calibration{low, high, centres});
+    m_calibration.insert(type, centres);
     if (type == int(m_type)) {
         Q_EMIT rangeChanged(low, high);
         update();

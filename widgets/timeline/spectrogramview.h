@@ -2,6 +2,7 @@
 #pragma once
 
 #include "widgets/style/colormap.h"
+#include "widgets/timeline/spectrogramrange.h"
 #include "widgets/timeline/spectrogramtilekey.h"
 #include "widgets/timeline/timelineview.h"
 
@@ -44,11 +45,20 @@ public:
     bool visibleTilesReady() const;
     /// Tiles received from the renderer since construction.
     int tilesReceived() const { return m_received; }
+    /// Whether the renderer announced the current type's bands for this track.
     bool isCalibrated() const { return m_calibration.contains(int(m_type)); }
-    double lowDb() const;
-    double highDb() const;
+    /// The dB levels the colours span (the display range, the same for every track).
+    double lowDb() const { return m_range.lowDb; }
+    double highDb() const { return m_range.highDb; }
     /// Band centre frequencies (Hz) of the current type, low to high (empty until calibrated).
-    QVector<double> bandCentresHz() const { return m_calibration.value(int(m_type)).centres; }
+    QVector<double> bandCentresHz() const { return m_calibration.value(int(m_type)); }
+    /// The frequency and colour range shown (loaded from QSettings at construction).
+    const SpectrogramRange &displayRange() const { return m_range; }
+    /// Shows another range (re-renders the tiles); an invalid range is ignored.
+    /// `persist` also saves it to QSettings for the next session.
+    void setDisplayRange(const SpectrogramRange &range, bool persist = false);
+    /// Opens the dialog that edits the range (what the context menu offers).
+    void editDisplayRange();
     /// Mean colour of the visible, cached tiles (for tests: differs between Mel and ERB).
     QImage visibleImage() const;
 
@@ -64,15 +74,9 @@ protected:
     void paintGutter(QPainter &painter, const QRect &gutter) override;
     void paintPlot(QPainter &painter, const QRect &plot) override;
     void resizeEvent(QResizeEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
-    struct Calibration
-    {
-        double low = -80.0;
-        double high = 0.0;
-        QVector<double> centres;
-    };
-
     void scheduleRequest();
     void sendRequest();
     void onTileReady(const SpectrogramTileKey &key, const QImage &image);
@@ -88,7 +92,8 @@ private:
     ColorMap m_map;
     mutable QCache<SpectrogramTileKey, QImage> m_cache;
     QSet<SpectrogramTileKey> m_pending;
-    QHash<int, Calibration> m_calibration;
+    QHash<int, QVector<double>> m_calibration;   // band centres per type
+    SpectrogramRange m_range;
     QTimer m_requestTimer;
     int m_received = 0;
 };

@@ -66,14 +66,21 @@ void TimeAxis::zoomAround(double factor, double anchor)
     setVisibleRange(anchor - fraction * newDuration, newDuration);
 }
 
+double TimeAxis::zoomAnchor() const
+{
+    if (m_total > 0.0 && m_cursor >= m_start && m_cursor <= m_start + m_duration)
+        return m_cursor;
+    return m_start + 0.5 * m_duration;
+}
+
 void TimeAxis::zoomIn()
 {
-    zoomAround(zoomStep, m_start + 0.5 * m_duration);
+    zoomAround(zoomStep, zoomAnchor());
 }
 
 void TimeAxis::zoomOut()
 {
-    zoomAround(1.0 / zoomStep, m_start + 0.5 * m_duration);
+    zoomAround(1.0 / zoomStep, zoomAnchor());
 }
 
 void TimeAxis::fit()

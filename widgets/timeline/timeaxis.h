@@ -37,6 +37,10 @@ public:
     /// Time under x in a plot of `width` pixels.
     double timeForX(double x, double width) const;
 
+    /// The time zoomIn()/zoomOut() keep in place: the play cursor while it is
+    /// in the visible window, else the window's centre.
+    double zoomAnchor() const;
+
     /// Factor by which zoomIn()/zoomOut() change the visible duration.
     static constexpr double zoomStep = 1.5;
 
@@ -49,6 +53,7 @@ public Q_SLOTS:
     void setVisibleRange(double start, double duration);
     /// Divides the visible duration by `factor` keeping the time `anchor` at the same place.
     void zoomAround(double factor, double anchor);
+    /// Zoom by zoomStep around zoomAnchor() (the keyboard and toolbar zoom).
     void zoomIn();
     void zoomOut();
     /// Shows the whole track.

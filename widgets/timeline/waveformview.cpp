@@ -23,6 +23,7 @@ void WaveformView::setPeaks(engine::PeakPyramid peaks, int sampleRate)
     m_peaks = std::move(peaks);
     m_rate = sampleRate;
     update();
+    Q_EMIT peaksChanged();
 }
 
 void WaveformView::paintGutter(QPainter &painter, const QRect &gutter)
@@ -30,6 +31,21 @@ void WaveformView::paintGutter(QPainter &painter, const QRect &gutter)
     painter.fillRect(gutter, theme::gutter());
     painter.setPen(theme::gutterText());
     painter.drawText(gutter.adjusted(8, 6, -8, 0), Qt::AlignTop | Qt::AlignLeft, tr("Waveform"));
+    {
+        // Key of the two envelopes.
+        const QFontMetrics fm = painter.fontMetrics();
+        int x = gutter.left() + 8;
+        const int y = gutter.top() + 10 + fm.height();
+        const struct { QColor colour; QString label; } keys[] = {{theme::waveform(), tr("peak")},
+                                                                 {theme::waveformRms(), tr("RMS")}};
+        for (const auto &k : keys) {
+            painter.fillRect(QRect(x, y + 2, 8, fm.ascent() - 3), k.colour);
+            x += 11;
+            painter.setPen(theme::dimText());
+            painter.drawText(x, y + fm.ascent(), k.label);
+            x += fm.horizontalAdvance(k.label) + 10;
+        }
+    }
     const int mid = gutter.center().y();
     const int half = gutter.height() / 2 - 4;
     painter.setPen(theme::dimText());
@@ -68,15 +84,29 @@ void WaveformView::paintPlot(QPainter &painter, const QRect &plot)
     const double lastSample = double(m_peaks.sampleCount());
     const double samplesPerColumn = (end - start) / columns;
 
-    painter.setPen(theme::waveform());
+    // Peak envelope first, then the RMS envelope inside it (as Sonic
+    // Visualiser and Audacity draw them), so a loud passage shows its level
+    // instead of a solid slab. The RMS band is symmetric around zero and
+    // never leaves the peak band.
+    auto yFor = [mid, half](float v) { return mid - int(std::lround(std::clamp(v, -1.0f, 1.0f) * half)); };
+    const QColor peak = theme::waveform();
+    const QColor rms = theme::waveformRms();
     for (int c = 0; c < columns; ++c) {
         const double s0 = start + c * samplesPerColumn;
         if (s0 >= lastSample || s0 + samplesPerColumn <= 0.0)
             continue;
         const auto &m = env[size_t(c)];
-        const int yTop = mid - int(std::clamp(m.max, -1.0f, 1.0f) * half);
-        const int yBottom = mid - int(std::clamp(m.min, -1.0f, 1.0f) * half);
-        painter.drawLine(plot.left() + c, yTop, plot.left() + c, std::max(yTop, yBottom));
+        const int x = plot.left() + c;
+        const int yTop = yFor(m.max);
+        const int yBottom = std::max(yTop, yFor(m.min));
+        painter.setPen(peak);
+        painter.drawLine(x, yTop, x, yBottom);
+        const int rTop = std::max(yTop, yFor(std::min(m.rms, m.max)));
+        const int rBottom = std::min(yBottom, yFor(std::max(-m.rms, m.min)));
+        if (m.rms > 0.0f && rTop <= rBottom) {
+            painter.setPen(rms);
+            painter.drawLine(x, rTop, x, rBottom);
+        }
     }
 }
 

@@ -7,8 +7,8 @@
 
 namespace taglane::widgets {
 
-/// Min/max waveform of the track, drawn from a PeakPyramid so a paint costs
-/// O(pixels) at any zoom.
+/// Waveform of the track: the min/max (peak) envelope with the RMS envelope
+/// drawn inside it, from a PeakPyramid so a paint costs O(pixels) at any zoom.
 class WaveformView : public TimelineView
 {
     Q_OBJECT
@@ -19,7 +19,12 @@ public:
     /// `sampleRate` is the rate of the buffer the pyramid was built from.
     void setPeaks(engine::PeakPyramid peaks, int sampleRate);
     const engine::PeakPyramid &peaks() const { return m_peaks; }
+    int sampleRate() const { return m_rate; }
     QSize sizeHint() const override { return QSize(400, 110); }
+
+Q_SIGNALS:
+    /// New peaks were set (the overview strip re-reads them).
+    void peaksChanged();
 
 protected:
     void paintGutter(QPainter &painter, const QRect &gutter) override;

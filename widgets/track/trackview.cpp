@@ -7,6 +7,8 @@
 #include "widgets/lane/lanecontrols.h"
 #include "widgets/lane/lanelegend.h"
 #include "widgets/playback/playbackcontroller.h"
+#include "widgets/playback/segmentplayback.h"
+#include "widgets/timeline/overviewstrip.h"
 #include "widgets/timeline/spectrogramview.h"
 #include "widgets/lane/taglanemodel.h"
 #include "widgets/lane/taglaneview.h"
@@ -98,6 +100,12 @@ TrackView::TrackView(QWidget *parent)
     scrollRow->setSpacing(0);
     scrollRow->addWidget(m_hScroll);
     grid->addLayout(scrollRow, 5, 0);
+    // The whole-track overview under the scrollbar (h-timeline).
+    m_overview = new OverviewStrip(m_axis, this);
+    m_overview->setGutterWidth(m_waveform->gutterWidth());
+    m_overview->setWaveformSource(m_waveform);
+    m_overview->setLaneModel(m_tagModel);
+    grid->addWidget(m_overview, 6, 0);
     grid->setRowStretch(1, 2);
     grid->setRowStretch(2, 5);
     grid->setRowStretch(4, 6);
@@ -162,12 +170,12 @@ void TrackView::createActions()
 {
     m_zoomIn = new QAction(icons::zoomIn(), tr("Zoom &In"), this);
     m_zoomIn->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
-    m_zoomIn->setToolTip(tr("Zoom in around the centre (+)"));
+    m_zoomIn->setToolTip(tr("Zoom in around the play cursor, or the centre when it is out of view (+)"));
     connect(m_zoomIn, &QAction::triggered, m_axis, &TimeAxis::zoomIn);
 
     m_zoomOut = new QAction(icons::zoomOut(), tr("Zoom &Out"), this);
     m_zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
-    m_zoomOut->setToolTip(tr("Zoom out around the centre (-)"));
+    m_zoomOut->setToolTip(tr("Zoom out around the play cursor, or the centre when it is out of view (-)"));
     connect(m_zoomOut, &QAction::triggered, m_axis, &TimeAxis::zoomOut);
 
     m_fit = new QAction(icons::fit(), tr("&Fit"), this);
@@ -218,8 +226,11 @@ void TrackView::createActions()
     m_redo = m_undoStack->createRedoAction(this, tr("&Redo"));
     m_redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
 
-    for (QAction *a : {m_zoomIn, m_zoomOut, m_fit, m_playPause, m_stop, m_mel, m_erb, m_split, m_merge, m_accept,
-                       m_undo, m_redo}) {
+    m_segmentPlayback = new SegmentPlayback(m_playback, m_tagLane, m_axis, this);
+    connect(m_segmentPlayback, &SegmentPlayback::message, this, &TrackView::showMessage);
+    const QList<QAction *> segmentActions = m_segmentPlayback->actions();
+    for (QAction *a : QList<QAction *>{m_zoomIn, m_zoomOut, m_fit, m_playPause, m_stop, m_mel, m_erb, m_split,
+                                       m_merge, m_accept, m_undo, m_redo} + segmentActions) {
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(a);
     }

@@ -29,7 +29,9 @@ namespace taglane::widgets {
 class ColorLegend;
 class LaneControls;
 class LaneLegend;
+class OverviewStrip;
 class PlaybackController;
+class SegmentPlayback;
 class SpectrogramView;
 class TagLaneModel;
 class TagLaneView;
@@ -58,6 +60,10 @@ public:
     TagLaneView *tagLaneView() const { return m_tagLane; }
     TagLaneModel *tagLaneModel() const { return m_tagModel; }
     PlaybackController *playback() const { return m_playback; }
+    /// The whole-track overview with the visible window (draggable).
+    OverviewStrip *overviewStrip() const { return m_overview; }
+    /// Play selection (P), loop (L), play next segment to review (Shift+P).
+    SegmentPlayback *segmentPlayback() const { return m_segmentPlayback; }
     TrackLoader *loader() const { return m_loader; }
     QScrollBar *horizontalScrollBar() const { return m_hScroll; }
 
@@ -175,6 +181,8 @@ private:
     QScrollBar *m_hScroll = nullptr;
     QScrollBar *m_vScroll = nullptr;
     PlaybackController *m_playback = nullptr;
+    OverviewStrip *m_overview = nullptr;
+    SegmentPlayback *m_segmentPlayback = nullptr;
     TrackLoader *m_loader = nullptr;
     std::shared_ptr<const LoadedTrack> m_track;
     QString m_lastMessage;
