@@ -171,9 +171,12 @@ private Q_SLOTS:
         QCOMPARE(plan.outputTags.at(plan.outputTags.size() - 1).name, kNewTag);
         bool found = false;
         for (int row = 0; row < dialog.tagTable()->rowCount(); ++row) {
-            if (dialog.tagTable()->item(row, 0)->text() != kNewTag)
+            if (dialog.tagTable()->item(row, 0)->data(Qt::UserRole).toString() != kNewTag)
                 continue;
             found = true;
+            // Shown by its display name, as in the lane; the identifier in the tooltip.
+            QCOMPARE(dialog.tagTable()->item(row, 0)->text(), QStringLiteral("Test Tag"));
+            QCOMPARE(dialog.tagTable()->item(row, 0)->toolTip(), kNewTag);
             QCOMPARE(dialog.tagTable()->item(row, 1)->text().toInt(), m_newTagPresent);
             QCOMPARE(dialog.tagTable()->item(row, 2)->text().toInt(), m_segments - m_newTagPresent);
             QVERIFY(!dialog.tagTable()->item(row, 3)->text().isEmpty());   // "new tag: the output layer grows"
