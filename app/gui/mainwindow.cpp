@@ -19,6 +19,7 @@
 #include "engine/jobs/inferenceplan.h"
 #include "engine/store/annotationstore.h"
 
+#include <QAction>
 #include <QCloseEvent>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -28,6 +29,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace taglane::app {

@@ -4,6 +4,7 @@
 // a store, a file) and check its menus, shortcuts and status bar.
 #include "app/gui/mainwindow.h"
 
+#include "widgets/track/storestatuslabel.h"
 #include "widgets/track/trackview.h"
 #include "widgets/window/shortcutaudit.h"
 #include "widgets/window/statusmessages.h"

@@ -18,6 +18,7 @@
 #include <QProcess>
 #include <QRect>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QtTest>
 
 using namespace taglane;
@@ -176,6 +177,23 @@ private Q_SLOTS:
             QSKIP("the taglane executable is not built");
     }
 
+    /// The shortcuts a probe lists that more than one binding claims.
+    static QStringList clashes(const QJsonObject &probe, QMap<QString, QStringList> *ownersOut)
+    {
+        QMap<QString, QStringList> owners;
+        for (const QJsonValue &v : probe.value(QStringLiteral("shortcuts")).toArray()) {
+            const QJsonObject o = v.toObject();
+            owners[o.value(QStringLiteral("sequence")).toString()] << o.value(QStringLiteral("owner")).toString();
+        }
+        QStringList out;
+        for (auto it = owners.cbegin(); it != owners.cend(); ++it) {
+            if (it.value().size() > 1)
+                out << it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral(", "));
+        }
+        *ownersOut = owners;
+        return out;
+    }
+
     void everyShortcutHasOneOwner()
     {
         // Qt runs nothing and warns "Ambiguous shortcut overload" when two
@@ -184,22 +202,48 @@ private Q_SLOTS:
         const Run run = probe(dir, {});
         QVERIFY2(run.ok, qPrintable(run.output));
         QMap<QString, QStringList> owners;
-        const QJsonArray shortcuts = run.probe.value(QStringLiteral("shortcuts")).toArray();
-        QVERIFY(shortcuts.size() >= 15);   // the menus' and the track view's actions were walked
-        for (const QJsonValue &v : shortcuts) {
-            const QJsonObject o = v.toObject();
-            owners[o.value(QStringLiteral("sequence")).toString()] << o.value(QStringLiteral("owner")).toString();
-        }
-        QStringList clashes;
-        for (auto it = owners.cbegin(); it != owners.cend(); ++it) {
-            if (it.value().size() > 1)
-                clashes << it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral(", "));
-        }
-        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+        const QStringList clash = clashes(run.probe, &owners);
+        QVERIFY(owners.size() >= 15);   // the menus' and the track view's actions were walked
+        QVERIFY2(clash.isEmpty(), qPrintable(clash.join(QLatin1Char('\n'))));
         QCOMPARE(owners.value(QStringLiteral("Ctrl+Shift+Z")), QStringList{QStringLiteral("Redo")});
         QCOMPARE(owners.value(QStringLiteral("Ctrl+Z")), QStringList{QStringLiteral("Undo")});
         QVERIFY(run.probe.value(QStringLiteral("duplicateShortcuts")).toArray().isEmpty());
-        QVERIFY2(!run.output.contains(QStringLiteral("Ambiguous")), qPrintable(run.output));
+    }
+
+    void everyShortcutHasOneOwnerOnX11()
+    {
+        // The standard keys depend on the platform: on X11 "Redo" already is
+        // Ctrl+Shift+Z (on the offscreen platform it is Ctrl+Y), so the clash
+        // showed there only. Run the window on a private Xvfb.
+        const QString xvfb = QStandardPaths::findExecutable(QStringLiteral("Xvfb"));
+        if (xvfb.isEmpty())
+            QSKIP("Xvfb is not installed");
+        QProcess server;
+        server.setProcessChannelMode(QProcess::SeparateChannels);
+        server.start(xvfb, {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"), QStringLiteral("0"),
+                            QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+        QVERIFY(server.waitForStarted());
+        QByteArray number;
+        for (int i = 0; i < 100 && !number.contains('\n'); ++i) {
+            server.waitForReadyRead(100);
+            number += server.readAllStandardOutput();
+        }
+        number = number.trimmed();
+        if (number.isEmpty()) {
+            server.kill();
+            server.waitForFinished();
+            QSKIP("Xvfb did not start");
+        }
+        const QString dir = tests::tempDir(QStringLiteral("mainwindow-shortcuts-x11"));
+        const Run run = probe(dir, {QStringLiteral("QT_QPA_PLATFORM=xcb"), QStringLiteral("DISPLAY=:") + QString::fromLatin1(number)});
+        server.terminate();
+        server.waitForFinished(5000);
+        QVERIFY2(run.ok, qPrintable(run.output));
+        QMap<QString, QStringList> owners;
+        const QStringList clash = clashes(run.probe, &owners);
+        QVERIFY2(clash.isEmpty(), qPrintable(clash.join(QLatin1Char('\n'))));
+        QCOMPARE(owners.value(QStringLiteral("Ctrl+Shift+Z")), QStringList{QStringLiteral("Redo")});
+        QCOMPARE(owners.value(QStringLiteral("Ctrl+Q")), QStringList{QStringLiteral("Quit")});
     }
 
     void menusAreTranslatedUnderZhCN()
