@@ -777,7 +777,7 @@ void EvaluationView::updateCurves()
     if (m_comparison)
         add(m_before, QColor(0xf0, 0xa0, 0x40));
     add(m_after, QColor(0x5a, 0xb0, 0xf0));
-    const QString title = tag.isEmpty() ? tr("All tags (micro)") : tag;
+    const QString title = tag.isEmpty() ? tr("All tags (micro)") : engine::TagNames::displayName(tag);
     m_roc->setTitle(tr("ROC: %1").arg(title));
     m_pr->setTitle(tr("Precision-recall: %1").arg(title));
     m_roc->setCurves(roc, rocColors);
