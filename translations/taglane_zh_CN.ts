@@ -479,6 +479,21 @@
     </message>
 </context>
 <context>
+    <name>DataFolder</name>
+    <message>
+        <source>%1 was left in %2: %3 already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be moved from %2 to %3; it stays where it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moved %1 from %2 to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EvalInput</name>
     <message>
         <source>evaluation data</source>
@@ -703,6 +718,16 @@ absent</source>
     <message>
         <source>Precision-recall: %1</source>
         <translation>精确率-召回率：%1</translation>
+    </message>
+    <message>
+        <source>Fewer than %1 present or absent segments: the figures of this row say little.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Too few examples: %n tag(s) have fewer than %1 present or absent segments, so their figures (a ROC-AUC of 1.000 on 3 present and 1 absent, say) say little: %2.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1803,6 +1828,14 @@ absent</source>
         <source>Saving the imported labels...</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Related &amp;Tags...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which tags of different vocabularies mean the same thing</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ModelBundle</name>
@@ -2135,6 +2168,14 @@ absent</source>
         <source>none (trained from scratch)</source>
         <translation>无（从头训练）</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt; cannot be used: its weights do not load.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none (imported from %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MultiLabelLogistic</name>
@@ -2419,6 +2460,14 @@ absent</source>
     <message>
         <source>Cancelling...</source>
         <translation>正在取消...</translation>
+    </message>
+    <message>
+        <source>related: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verdicts of related tags count for the model&apos;s tag: %1.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2985,6 +3034,92 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>TagMapping</name>
+    <message>
+        <source>%1, line %2: expected two tag names separated by a tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, line %2: a tag cannot be related to itself (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the tag mapping %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TagMappingEditor</name>
+    <message>
+        <source>Related Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags of different vocabularies that mean the same thing (musicnn&apos;s &quot;strings&quot; and the default model&apos;s Strings). Retrain lists them together and counts a verdict on a tag the model lacks for the model&apos;s related tag.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation type="unfinished">标签</translation>
+    </message>
+    <message>
+        <source>Related tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Relate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Suggest by Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relate the tags of the two lists whose display names agree</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A tag cannot be related to itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose two tags to relate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 and %2 are related already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 and %2 are related (not saved yet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pair(s) suggested by name (not saved yet).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 could not be read and could not be moved aside; nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n pair(s) to %1.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file that could not be read was kept as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Tagger</name>
     <message>
         <source>The model bundle %1 uses the architecture &quot;%2&quot;, which this Taglane cannot run.</source>
@@ -3452,6 +3587,10 @@ absent</source>
     <message>
         <source>Model output</source>
         <translation>模型输出</translation>
+    </message>
+    <message>
+        <source>Shown as &quot;%1&quot;; stored and exported as %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -45,8 +45,9 @@ TagMappingEditor::TagMappingEditor(const QString &path, QWidget *parent)
     , m_path(path)
 {
     setWindowTitle(tr("Related Tags"));
-    auto *intro = new QLabel(tr("Tags of different vocabularies that mean the same thing. Related tags are shown "
-                                "together, and Retrain counts a verdict on one for the other."),
+    auto *intro = new QLabel(tr("Tags of different vocabularies that mean the same thing (musicnn's \"strings\" and "
+                                "the default model's Strings). Retrain lists them together and counts a verdict on a "
+                                "tag the model lacks for the model's related tag."),
                              this);
     intro->setWordWrap(true);
     m_table = new QTableWidget(0, 2, this);
