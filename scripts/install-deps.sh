@@ -11,7 +11,7 @@ packages=(cmake ninja-build g++ pkg-config
           libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
           libeigen3-dev libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
           libfluidsynth-dev fluid-soundfont-gm
-          xvfb xauth imagemagick)
+          xvfb xauth imagemagick fonts-noto-cjk)
 for arg in "$@"; do
   case "$arg" in
     --example) packages+=(wesnoth-1.16-music) ;;

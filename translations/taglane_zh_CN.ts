@@ -93,49 +93,49 @@
     </message>
     <message>
         <source>No annotation store was given (the path is empty).</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定标注库（路径为空）。</translation>
     </message>
     <message>
         <source>Cannot open the annotation store %1: it is a folder, not a store file. Give the path of a file in it (e.g. %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开标注库 %1：它是文件夹，不是标注库文件。请给出其中某个文件的路径（例如 %2）。</translation>
     </message>
     <message>
         <source>Cannot open the annotation store %1: it is not a regular file.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开标注库 %1：它不是普通文件。</translation>
     </message>
     <message>
         <source>Cannot open the annotation store %1: %2. The file was left as it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开标注库 %1：%2。该文件保持原样。</translation>
     </message>
     <message>
         <source>The annotation store %1 is damaged (%2). It was moved to %3, where it is kept for recovery, and a new store was created.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 已损坏（%2）。它已移至 %3 并保留以供恢复，并已新建一个标注库。</translation>
     </message>
     <message numerus="yes">
         <source>Rescued from the damaged store: %n track(s), </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已从损坏的标注库中抢救：%n 首曲目、 </numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n verdict(s) and </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 条判定和 </numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n prediction(s); %1 row(s) could not be read.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 条预测；%1 行无法读取。</numerusform>
         </translation>
     </message>
     <message>
         <source>The annotation store %1 did not confirm edits %2-%3 within %4 s; they may not be saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 未在 %4 秒内确认编辑 %2-%3；它们可能未被保存。</translation>
     </message>
     <message>
         <source>Edits %1-%2 are not saved to %3 yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑 %1-%2 尚未保存到 %3。</translation>
     </message>
 </context>
 <context>
@@ -227,45 +227,45 @@
     </message>
     <message>
         <source>%1: the MP3 decoder reported damaged data (%2 messages, first: %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：MP3 解码器报告数据损坏（%2 条消息，第一条：%3）</translation>
     </message>
 </context>
 <context>
     <name>AudioMatch</name>
     <message>
         <source>%1: several audio files match &quot;%2&quot;: %3; give the audio file&apos;s name in the labels, or keep one of them in %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：有多个音频文件与“%2”匹配：%3；请在标注中写明音频文件名，或在 %4 中只保留其中一个。</translation>
     </message>
     <message>
         <source>%1: no audio file for &quot;%2&quot; in %3 (looked for %4.&lt;%5&gt;).</source>
-        <translation type="unfinished">%1：在 %3 中找不到“%2”对应的音频文件（查找的是 %4.&lt;%5&gt;）。</translation>
+        <translation>%1：在 %3 中找不到“%2”的音频文件（查找了 %4.&lt;%5&gt;）。</translation>
     </message>
 </context>
 <context>
     <name>AudioStream</name>
     <message>
         <source>%1: cannot open as audio: %2</source>
-        <translation type="unfinished">%1：无法作为音频打开：%2 {1:?}</translation>
+        <translation>%1：无法作为音频打开：%2</translation>
     </message>
     <message>
         <source>%1: invalid header (%2 channels, %3 Hz)</source>
-        <translation type="unfinished">%1：文件头无效（%2 个声道，%3 Hz）</translation>
+        <translation>%1：文件头无效（%2 个声道，%3 Hz）</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1：%2</translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>%1: no audio could be decoded: %2</source>
-        <translation type="unfinished">%1：无法解码任何音频：%2</translation>
+        <translation>%1：无法解码任何音频：%2</translation>
     </message>
     <message>
         <source>%1: the file holds no audio (zero length)</source>
-        <translation type="unfinished">%1：文件不含音频（长度为零）</translation>
+        <translation>%1：文件不含音频（长度为零）</translation>
     </message>
     <message>
         <source>%1: corrupt audio data: a sample is NaN or infinite (at %2 s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：音频数据损坏：有采样值为 NaN 或无穷大（位于 %2 秒）</translation>
     </message>
 </context>
 <context>
@@ -300,11 +300,11 @@
     </message>
     <message>
         <source>Start_Time &quot;%1&quot; is not a number (times are numbers of seconds).</source>
-        <translation type="unfinished"></translation>
+        <translation>Start_Time“%1”不是数字（时间以秒数表示）。</translation>
     </message>
     <message>
         <source>End_Time &quot;%1&quot; is not a number (times are numbers of seconds).</source>
-        <translation type="unfinished"></translation>
+        <translation>End_Time“%1”不是数字（时间以秒数表示）。</translation>
     </message>
 </context>
 <context>
@@ -392,7 +392,7 @@
     <name>ChunkedInferenceRunner</name>
     <message>
         <source>The job names no audio file and holds no audio.</source>
-        <translation type="unfinished">该任务既未指定音频文件，也不含音频。</translation>
+        <translation>该任务既未指定音频文件，也不含音频。</translation>
     </message>
 </context>
 <context>
@@ -467,15 +467,30 @@
     <name>CsvCursor</name>
     <message>
         <source>a quoted field is never closed</source>
-        <translation type="unfinished">带引号的字段未闭合</translation>
+        <translation>带引号的字段没有结束引号</translation>
     </message>
     <message>
         <source>text follows a closing quote</source>
-        <translation type="unfinished">闭合引号后还有文本</translation>
+        <translation>结束引号后还有文字</translation>
     </message>
     <message>
         <source>a quote inside an unquoted field</source>
-        <translation type="unfinished">未加引号的字段中出现引号</translation>
+        <translation>未加引号的字段中出现引号</translation>
+    </message>
+</context>
+<context>
+    <name>DataFolder</name>
+    <message>
+        <source>%1 was left in %2: %3 already exists.</source>
+        <translation>%1 留在了 %2：%3 已存在。</translation>
+    </message>
+    <message>
+        <source>%1 could not be moved from %2 to %3; it stays where it was.</source>
+        <translation>无法将 %1 从 %2 移到 %3；它保留在原处。</translation>
+    </message>
+    <message>
+        <source>Moved %1 from %2 to %3.</source>
+        <translation>已将 %1 从 %2 移到 %3。</translation>
     </message>
 </context>
 <context>
@@ -703,6 +718,16 @@ absent</source>
     <message>
         <source>Precision-recall: %1</source>
         <translation>精确率-召回率：%1</translation>
+    </message>
+    <message>
+        <source>Fewer than %1 present or absent segments: the figures of this row say little.</source>
+        <translation>存在或不存在的片段少于 %1 个：这一行的数值说明不了多少。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too few examples: %n tag(s) have fewer than %1 present or absent segments, so their figures (a ROC-AUC of 1.000 on 3 present and 1 absent, say) say little: %2.</source>
+        <translation>
+            <numerusform>样本太少：%n 个标签的存在或不存在片段少于 %1 个，因此它们的数值（例如 3 个存在、1 个不存在时 ROC-AUC 为 1.000）说明不了多少：%2。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1066,19 +1091,19 @@ absent</source>
     </message>
     <message>
         <source>the track</source>
-        <translation type="unfinished">该曲目</translation>
+        <translation>该曲目</translation>
     </message>
     <message>
         <source>%1 (version %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（版本 %2）</translation>
     </message>
     <message>
         <source>The model %1 gave NaN or infinite probabilities for %2 (the chunk at %3 s).</source>
-        <translation type="unfinished"></translation>
+        <translation>模型 %1 对 %2 给出了 NaN 或无穷大的概率（位于 %3 秒的块）。</translation>
     </message>
     <message>
         <source>The model %1 gave NaN or infinite probabilities for %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型 %1 对 %2 给出了 NaN 或无穷大的概率。</translation>
     </message>
 </context>
 <context>
@@ -1169,19 +1194,19 @@ absent</source>
     </message>
     <message>
         <source>a curator&apos;s confidence is 1 (present), 0 (absent) or null.</source>
-        <translation type="unfinished"></translation>
+        <translation>审校者的置信度应为 1（存在）、0（不存在）或 null。</translation>
     </message>
     <message>
         <source>too many labels for one track (%1 segments x %2 tags; the limit is %3 cells).</source>
-        <translation type="unfinished"></translation>
+        <translation>一首曲目的标注过多（%1 个片段 × %2 个标签；上限为 %3 个单元格）。</translation>
     </message>
     <message>
         <source>the tag &quot;%1&quot; appears twice.</source>
-        <translation type="unfinished">标签“%1”出现了两次。</translation>
+        <translation>标签“%1”出现了两次。</translation>
     </message>
     <message>
         <source>ignored: it disagrees with the observations in data (%1); the observations were read.</source>
-        <translation type="unfinished"></translation>
+        <translation>已忽略：它与 data 中的观测不一致（%1）；已读取这些观测。</translation>
     </message>
 </context>
 <context>
@@ -1203,15 +1228,15 @@ absent</source>
     </message>
     <message>
         <source>too many labels for one track (%1 segments x %2 tags so far; the limit is %3 cells).</source>
-        <translation type="unfinished"></translation>
+        <translation>一首曲目的标注过多（目前 %1 个片段 × %2 个标签；上限为 %3 个单元格）。</translation>
     </message>
     <message>
         <source>%1: the segment %2-%3 s overlaps the segment %4-%5 s (a segment starts before the previous one ends).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：片段 %2-%3 秒与片段 %4-%5 秒重叠（一个片段在前一个结束之前开始）。</translation>
     </message>
     <message>
         <source>the segment %1-%2 s overlaps the segment %3-%4 s of line %5 (a segment starts before the previous one ends).</source>
-        <translation type="unfinished"></translation>
+        <translation>片段 %1-%2 秒与第 %5 行的片段 %3-%4 秒重叠（一个片段在前一个结束之前开始）。</translation>
     </message>
 </context>
 <context>
@@ -1264,11 +1289,11 @@ absent</source>
     </message>
     <message>
         <source>%1: the header must be Start_Time,End_Time followed by tags.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：表头必须是 Start_Time,End_Time，后跟各标签。</translation>
     </message>
     <message>
         <source>%1: %2 Skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2 已跳过。</translation>
     </message>
 </context>
 <context>
@@ -1787,21 +1812,29 @@ absent</source>
     </message>
     <message>
         <source>Edits are being saved again; the edits that failed were not saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑又能保存了；之前保存失败的编辑没有被保存。</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1：%2</translation>
+        <translation>%1：%2</translation>
     </message>
     <message numerus="yes">
         <source>%n label file(s) could not be saved; nothing of them was kept.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个标注文件无法保存；其中的内容都未保留。</numerusform>
         </translation>
     </message>
     <message>
         <source>Saving the imported labels...</source>
-        <translation type="unfinished"></translation>
+        <translation>正在保存导入的标注...</translation>
+    </message>
+    <message>
+        <source>Related &amp;Tags...</source>
+        <translation>相关标签(&amp;T)...</translation>
+    </message>
+    <message>
+        <source>Which tags of different vocabularies mean the same thing</source>
+        <translation>不同词表中哪些标签含义相同</translation>
     </message>
 </context>
 <context>
@@ -1950,15 +1983,15 @@ absent</source>
     </message>
     <message>
         <source>%1 has no valid sample rate (&quot;sampleRate&quot; must be a whole number of Hz from %2 to %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的采样率无效（“sampleRate”必须是 %2 到 %3 之间的整数赫兹）。</translation>
     </message>
     <message>
         <source>%1 has no valid chunk length (&quot;chunkSamples&quot; must be a whole number of samples from 1 to %2, one hour at %3 Hz).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的块长度无效（“chunkSamples”必须是 1 到 %2 之间的整数采样数，即 %3 Hz 下的一小时）。</translation>
     </message>
     <message>
         <source>%1: &quot;features&quot; is not a JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：“features”不是 JSON 对象。</translation>
     </message>
 </context>
 <context>
@@ -2134,6 +2167,14 @@ absent</source>
     <message>
         <source>none (trained from scratch)</source>
         <translation>无（从头训练）</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt; cannot be used: its weights do not load.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt; 无法使用：其权重无法加载。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>none (imported from %1)</source>
+        <translation>无（导入自 %1）</translation>
     </message>
 </context>
 <context>
@@ -2420,6 +2461,14 @@ absent</source>
         <source>Cancelling...</source>
         <translation>正在取消...</translation>
     </message>
+    <message>
+        <source>related: %1</source>
+        <translation>相关：%1</translation>
+    </message>
+    <message>
+        <source>Verdicts of related tags count for the model&apos;s tag: %1.</source>
+        <translation>相关标签的判定计入模型的标签：%1。</translation>
+    </message>
 </context>
 <context>
     <name>RetrainLossPlot</name>
@@ -2535,38 +2584,38 @@ absent</source>
     </message>
     <message>
         <source>The number of epochs must be from 0 (the default) to 10000 (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>训练轮数必须在 0（默认）到 10000 之间（实际为 %1）。</translation>
     </message>
     <message>
         <source>There are no curated tracks to learn from: mark tags present or absent in some segments first.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可供学习的审校过的曲目：请先在一些片段中把标签标为存在或不存在。</translation>
     </message>
 </context>
 <context>
     <name>SegmentTimes</name>
     <message>
         <source>%1 and %2 must be finite numbers.</source>
-        <translation type="unfinished">%1 与 %2 必须是有限数。</translation>
+        <translation>%1 和 %2 必须是有限数。</translation>
     </message>
     <message>
         <source>%1 %2 is negative.</source>
-        <translation type="unfinished">%1 %2 为负数。</translation>
+        <translation>%1 %2 为负数。</translation>
     </message>
     <message>
         <source>%1 %2 is implausibly large (more than %3 s).</source>
-        <translation type="unfinished">%1 %2 大得不合理（超过 %3 s）。</translation>
+        <translation>%1 %2 大得不合理（超过 %3 秒）。</translation>
     </message>
     <message>
         <source>%1 %2 is before %3 %4.</source>
-        <translation type="unfinished">%1 %2 早于 %3 %4。</translation>
+        <translation>%1 %2 早于 %3 %4。</translation>
     </message>
     <message>
         <source>%1 equals %2 (%3): the segment is empty.</source>
-        <translation type="unfinished">%1 与 %2 相等（%3）：片段为空。</translation>
+        <translation>%1 等于 %2（%3）：该片段为空。</translation>
     </message>
     <message>
         <source>the segment %1-%2 s ends after the audio %3, which lasts %4 s.</source>
-        <translation type="unfinished"></translation>
+        <translation>片段 %1-%2 秒的结束晚于音频 %3 的长度 %4 秒。</translation>
     </message>
 </context>
 <context>
@@ -2661,17 +2710,18 @@ absent</source>
     </message>
     <message>
         <source>%1: the annotation store %2 cannot start an import.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：标注库 %2 无法开始导入。</translation>
     </message>
     <message>
         <source>%1 was not imported (nothing of it was saved): %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 未导入（其中的内容都未保存）：%2</translation>
     </message>
     <message numerus="yes">
         <source>
 %n label file(s) were imported.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>
+已导入 %n 个标注文件。</numerusform>
         </translation>
     </message>
 </context>
@@ -2690,11 +2740,11 @@ absent</source>
     <name>StoreRescue</name>
     <message>
         <source>Nothing could be rescued from %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 %1 抢救任何内容：%2</translation>
     </message>
     <message>
         <source>What was rescued from %1 could not be saved: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>从 %1 抢救出的内容无法保存：%2</translation>
     </message>
 </context>
 <context>
@@ -2728,7 +2778,7 @@ absent</source>
     <name>StoreStatusLabel</name>
     <message>
         <source>Not saved: edits are not reaching the annotation store</source>
-        <translation type="unfinished"></translation>
+        <translation>未保存：编辑无法写入标注库</translation>
     </message>
 </context>
 <context>
@@ -2743,11 +2793,11 @@ absent</source>
     </message>
     <message>
         <source>Edit %1 was not saved to %2: the change it belonged to was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑 %1 未保存到 %2：它所属的更改已被放弃。</translation>
     </message>
     <message>
         <source>Cannot save edits %1-%2 to %3 (nothing of them was saved): %4</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将编辑 %1-%2 保存到 %3（其中的内容都未保存）：%4</translation>
     </message>
 </context>
 <context>
@@ -2982,6 +3032,92 @@ absent</source>
     <message>
         <source>Merge segments</source>
         <translation>合并片段</translation>
+    </message>
+</context>
+<context>
+    <name>TagMapping</name>
+    <message>
+        <source>%1, line %2: expected two tag names separated by a tab.</source>
+        <translation>%1，第 %2 行：应为两个以制表符分隔的标签名。</translation>
+    </message>
+    <message>
+        <source>%1, line %2: a tag cannot be related to itself (%3).</source>
+        <translation>%1，第 %2 行：标签不能与自身相关（%3）。</translation>
+    </message>
+    <message>
+        <source>Cannot read the tag mapping %1: %2</source>
+        <translation>无法读取标签映射 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>TagMappingEditor</name>
+    <message>
+        <source>Related Tags</source>
+        <translation>相关标签</translation>
+    </message>
+    <message>
+        <source>Tags of different vocabularies that mean the same thing (musicnn&apos;s &quot;strings&quot; and the default model&apos;s Strings). Retrain lists them together and counts a verdict on a tag the model lacks for the model&apos;s related tag.</source>
+        <translation>不同词表中含义相同的标签（musicnn 的“strings”和默认模型的 Strings）。重新训练会把它们列在一起，并把对模型缺少的标签所作的判定计入模型的相关标签。</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Related tag</source>
+        <translation>相关标签</translation>
+    </message>
+    <message>
+        <source>&amp;Relate</source>
+        <translation>关联(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>移除(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Suggest by Name</source>
+        <translation>按名称建议(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Relate the tags of the two lists whose display names agree</source>
+        <translation>把两个列表中显示名称相同的标签关联起来</translation>
+    </message>
+    <message>
+        <source>A tag cannot be related to itself.</source>
+        <translation>标签不能与自身相关。</translation>
+    </message>
+    <message>
+        <source>Choose two tags to relate.</source>
+        <translation>请选择两个要关联的标签。</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are related already.</source>
+        <translation>%1 和 %2 已经相关。</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are related (not saved yet).</source>
+        <translation>%1 和 %2 已关联（尚未保存）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pair(s) suggested by name (not saved yet).</source>
+        <translation>
+            <numerusform>按名称建议了 %n 对（尚未保存）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 could not be read and could not be moved aside; nothing was saved.</source>
+        <translation>无法读取 %1，也无法把它移到一旁；未保存任何内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n pair(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 对保存到 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file that could not be read was kept as %1.</source>
+        <translation>无法读取的文件已保留为 %1。</translation>
     </message>
 </context>
 <context>
@@ -3258,7 +3394,7 @@ absent</source>
     </message>
     <message>
         <source>The annotation store takes edits again; this track&apos;s labels were saved again.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库又能接受编辑了；此曲目的标注已重新保存。</translation>
     </message>
 </context>
 <context>
@@ -3296,15 +3432,15 @@ absent</source>
     </message>
     <message>
         <source>%1 training tracks (%2 examples), %3 validation tracks (%4 examples), %5 tags, %6</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 首训练曲目（%2 个样本），%3 首验证曲目（%4 个样本），%5 个标签，%6</translation>
     </message>
     <message>
         <source>The positive weight alpha must be a finite number of at least 1 (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>正样本权重 alpha 必须是不小于 1 的有限数（实际为 %1）。</translation>
     </message>
     <message>
         <source>Epochs, batch size and learning rate must be positive (and the learning rate finite).</source>
-        <translation type="unfinished"></translation>
+        <translation>训练轮数、批大小和学习率必须为正（且学习率为有限数）。</translation>
     </message>
 </context>
 <context>
@@ -3453,6 +3589,10 @@ absent</source>
         <source>Model output</source>
         <translation>模型输出</translation>
     </message>
+    <message>
+        <source>Shown as &quot;%1&quot;; stored and exported as %2</source>
+        <translation>显示为“%1”；以 %2 存储和导出</translation>
+    </message>
 </context>
 <context>
     <name>WaveformView</name>
@@ -3465,15 +3605,15 @@ absent</source>
     <name>c10</name>
     <message>
         <source>it has no %1/data.pkl</source>
-        <translation type="unfinished"></translation>
+        <translation>其中没有 %1/data.pkl</translation>
     </message>
     <message>
         <source>its format version is not one PyTorch 1.13 reads</source>
-        <translation type="unfinished"></translation>
+        <translation>其格式版本不是 PyTorch 1.13 能读取的版本</translation>
     </message>
     <message>
         <source>the tensor record data/%1 is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少张量记录 data/%1</translation>
     </message>
 </context>
 <context>
@@ -3568,31 +3708,31 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     </message>
     <message>
         <source>above %1 and below %2</source>
-        <translation type="unfinished"></translation>
+        <translation>大于 %1 且小于 %2</translation>
     </message>
     <message>
         <source>above %1 and at most %2</source>
-        <translation type="unfinished"></translation>
+        <translation>大于 %1 且不超过 %2</translation>
     </message>
     <message>
         <source>from %1 up to (not including) %2</source>
-        <translation type="unfinished"></translation>
+        <translation>从 %1 到 %2（不含 %2）</translation>
     </message>
     <message>
         <source>from %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>从 %1 到 %2</translation>
     </message>
     <message>
         <source>a number</source>
-        <translation type="unfinished"></translation>
+        <translation>一个数字</translation>
     </message>
     <message>
         <source>a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>一个整数</translation>
     </message>
     <message>
         <source>%1 needs %2 %3, not &quot;%4&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 需要 %2 %3，而不是“%4”。</translation>
     </message>
 </context>
 <context>
@@ -4416,72 +4556,73 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
     </message>
     <message>
         <source>the data folder %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据文件夹 %1 不存在。</translation>
     </message>
     <message>
         <source>%1 is a file, not a folder: --data must be a folder of audio files with CAL500exp CSVs.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是文件而不是文件夹：--data 必须是包含音频文件及 CAL500exp CSV 的文件夹。</translation>
     </message>
     <message>
         <source>the store %1 holds %2 track(s), but none has a curated verdict (a tag marked present or absent in a segment); curate some segments first.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 中有 %2 首曲目，但没有一首有审校过的判定（在某个片段中标为存在或不存在的标签）；请先审校一些片段。</translation>
     </message>
     <message>
         <source>none of the %2 track(s) chosen with --tracks in the store %1 has a curated verdict (a tag marked present or absent in a segment); curate some segments first.</source>
-        <translation type="unfinished"></translation>
+        <translation>在标注库 %1 中用 --tracks 选出的 %2 首曲目都没有审校过的判定（在某个片段中标为存在或不存在的标签）；请先审校一些片段。</translation>
     </message>
     <message>
         <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
 Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).</source>
-        <translation type="unfinished"></translation>
+        <translation>用模型包逐片段为音频文件打标签并写出概率。
+会递归搜索文件夹中的音频文件。退出状态：全部文件都打好标签时为 0，部分失败时为 1（失败的文件列在最后），用法或模型错误时为 2（包括模型给出 NaN 或无穷大的概率，这些概率从不写出）。</translation>
     </message>
     <message>
         <source>seconds of audio decoded and tagged at a time, so that memory stays the same for a track of any length; 0 decodes each whole file first. Default: 60</source>
-        <translation type="unfinished"></translation>
+        <translation>每次解码并打标签的音频秒数，使任意长度的曲目所用内存都相同；0 表示先解码整个文件。默认：60</translation>
     </message>
     <message>
         <source>--window must be a number of seconds from 0 to 86400.</source>
-        <translation type="unfinished"></translation>
+        <translation>--window 必须是 0 到 86400 之间的秒数。</translation>
     </message>
     <message>
         <source>Nothing was written for it; stopping.</source>
-        <translation type="unfinished"></translation>
+        <translation>未为它写出任何内容；停止。</translation>
     </message>
     <message>
         <source>the %1 %2 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 不存在。</translation>
     </message>
     <message>
         <source>%1 is a file, not a folder: the %2 must be a folder of audio files with CAL500exp CSVs.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是文件而不是文件夹：%2 必须是包含音频文件及 CAL500exp CSV 的文件夹。</translation>
     </message>
     <message>
         <source>%1 already exists; choose a new folder for the trained model.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已存在；请为训练出的模型另选一个新文件夹。</translation>
     </message>
     <message>
         <source>validation folder</source>
-        <translation type="unfinished"></translation>
+        <translation>验证文件夹</translation>
     </message>
     <message>
         <source>the checkpoint %1 (--resume) does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>检查点 %1（--resume）不存在。</translation>
     </message>
     <message>
         <source>the checkpoint %1 (--resume) is not a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>检查点 %1（--resume）不是文件。</translation>
     </message>
     <message>
         <source>the separate folder %1</source>
-        <translation type="unfinished"></translation>
+        <translation>单独的文件夹 %1</translation>
     </message>
     <message>
         <source>%1 holds %2 usable track(s); at least 2 are needed to hold tracks out for validation. Give a validation folder with --val-data.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 中有 %2 首可用曲目；至少需要 2 首才能留出曲目用于验证。请用 --val-data 指定验证文件夹。</translation>
     </message>
     <message>
         <source>%1 of the %2 tracks of the training folder, held out (drawn from seed %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>训练文件夹 %2 首曲目中的 %1 首，留作验证（由种子 %3 抽取）</translation>
     </message>
 </context>
 <context>
@@ -4632,149 +4773,149 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     </message>
     <message>
         <source>its WAV header has a truncated format chunk</source>
-        <translation type="unfinished"></translation>
+        <translation>其 WAV 文件头的格式块被截断</translation>
     </message>
     <message>
         <source>its WAV header declares a sample rate of 0</source>
-        <translation type="unfinished"></translation>
+        <translation>其 WAV 文件头声明的采样率为 0</translation>
     </message>
     <message>
         <source>its WAV header declares 0 channels</source>
-        <translation type="unfinished"></translation>
+        <translation>其 WAV 文件头声明的声道数为 0</translation>
     </message>
     <message>
         <source>%1: not a regular file (a device, pipe or socket), so not an audio file</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：不是普通文件（是设备、管道或套接字），因此不是音频文件</translation>
     </message>
     <message>
         <source>%1: cannot open as audio: %2</source>
-        <translation type="unfinished">%1：无法作为音频打开：%2 {1:?}</translation>
+        <translation>%1：无法作为音频打开：%2</translation>
     </message>
     <message>
         <source>%1: cannot open as audio: it is not an audio file libsndfile can read (not an audio format Taglane reads: WAV, FLAC, Ogg Vorbis, Opus, MP3, AIFF)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：无法作为音频打开：libsndfile 无法读取它（不是 Taglane 能读取的音频格式：WAV、FLAC、Ogg Vorbis、Opus、MP3、AIFF）</translation>
     </message>
     <message>
         <source>%1 (%2-%3 s, &quot;%4&quot;) is not in it</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2-%3 秒，“%4”）不在其中</translation>
     </message>
     <message>
         <source>%1 (%2-%3 s, &quot;%4&quot;) is %5 there</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2-%3 秒，“%4”）在那里为 %5</translation>
     </message>
     <message>
         <source>its cell %1-%2 s, &quot;%3&quot; (%4) has no observation</source>
-        <translation type="unfinished"></translation>
+        <translation>其单元格 %1-%2 秒，“%3”（%4）没有观测</translation>
     </message>
     <message>
         <source>%1: the store could not take the file&apos;s tags.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：标注库无法接收该文件的标签。</translation>
     </message>
     <message>
         <source>The annotation store %1 refused the verdicts of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 拒绝了 %2 的判定。</translation>
     </message>
     <message>
         <source>Imported labels</source>
-        <translation type="unfinished">导入的标注</translation>
+        <translation>导入的标注</translation>
     </message>
     <message>
         <source>The model bundle %1 expects %2 Hz audio (&quot;sampleRate&quot;); %3 models run at %4 Hz.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型包 %1 期望 %2 Hz 的音频（“sampleRate”）；%3 模型以 %4 Hz 运行。</translation>
     </message>
     <message>
         <source>The model bundle %1 gives a chunk of %2 samples (&quot;chunkSamples&quot;); %3 models take %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型包 %1 给出的块长为 %2 个采样（“chunkSamples”）；%3 模型需要 %4 个。</translation>
     </message>
     <message>
         <source>The model bundle %1 gives a chunk of %2 samples (&quot;chunkSamples&quot;), shorter than one %3-sample analysis window.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型包 %1 给出的块长为 %2 个采样（“chunkSamples”），短于一个 %3 采样的分析窗口。</translation>
     </message>
     <message>
         <source>The model bundle %1 gives a chunk of %2 samples (&quot;chunkSamples&quot;); %3 models take at most %4 samples (%5 s).</source>
-        <translation type="unfinished"></translation>
+        <translation>模型包 %1 给出的块长为 %2 个采样（“chunkSamples”）；%3 模型最多接受 %4 个采样（%5 秒）。</translation>
     </message>
     <message>
         <source>The checkpoint %1 is not a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>检查点 %1 不是文件。</translation>
     </message>
     <message>
         <source>%1 is not a Taglane training checkpoint (it is not a LibTorch archive).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是 Taglane 训练检查点（它不是 LibTorch 归档）。</translation>
     </message>
     <message>
         <source>The checkpoint %1 does not record which data it was made on (an older Taglane wrote it), so it cannot be checked against this training; start a new training.</source>
-        <translation type="unfinished"></translation>
+        <translation>检查点 %1 没有记录它是用哪些数据生成的（由较旧的 Taglane 写出），因此无法与本次训练核对；请开始新的训练。</translation>
     </message>
     <message>
         <source>unknown data</source>
-        <translation type="unfinished"></translation>
+        <translation>未知数据</translation>
     </message>
     <message>
         <source>The checkpoint %1 was made on other data (%2); this training has %3. Resume only with the data, tags and architecture the checkpoint was made on.</source>
-        <translation type="unfinished"></translation>
+        <translation>检查点 %1 是用其他数据生成的（%2）；本次训练使用的是 %3。只能用生成该检查点时的数据、标签和架构继续训练。</translation>
     </message>
 </context>
 <context>
     <name>taglane::engine::ChunkedJob</name>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished">已取消。</translation>
+        <translation>已取消。</translation>
     </message>
     <message>
         <source>The model returned %1 rows for %2 chunks of %3.</source>
-        <translation type="unfinished">对于 %3 的 %2 个块，模型返回了 %1 行。</translation>
+        <translation>模型为 %3 的 %2 个块返回了 %1 行。</translation>
     </message>
     <message>
         <source>%1 holds no audio.</source>
-        <translation type="unfinished">%1 不含音频。</translation>
+        <translation>%1 不含音频。</translation>
     </message>
 </context>
 <context>
     <name>taglane::engine::FieldChecker</name>
     <message>
         <source>&quot;features.%1&quot; is %2, not a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>“features.%1”为 %2，不是整数</translation>
     </message>
     <message>
         <source>&quot;features.%1&quot; is %2; %3 models need %4</source>
-        <translation type="unfinished"></translation>
+        <translation>“features.%1”为 %2；%3 模型需要 %4</translation>
     </message>
     <message>
         <source>&quot;features.%1&quot; is %2, not a number</source>
-        <translation type="unfinished"></translation>
+        <translation>“features.%1”为 %2，不是数字</translation>
     </message>
     <message>
         <source>&quot;features.%1&quot; is %2; %3 models need one starting with &quot;%4&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>“features.%1”为 %2；%3 模型需要以“%4”开头的值</translation>
     </message>
     <message>
         <source>&quot;features.%1&quot; is %2; %3 models need &quot;%4&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>“features.%1”为 %2；%3 模型需要“%4”</translation>
     </message>
     <message>
         <source>%1 is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少 %1</translation>
     </message>
     <message>
         <source> or </source>
-        <translation type="unfinished"></translation>
+        <translation> 或 </translation>
     </message>
     <message>
         <source>The model bundle %1 does not fit its architecture: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型包 %1 与其架构不符：%2。</translation>
     </message>
     <message>
         <source>a list</source>
-        <translation type="unfinished"></translation>
+        <translation>一个列表</translation>
     </message>
     <message>
         <source>an object</source>
-        <translation type="unfinished"></translation>
+        <translation>一个对象</translation>
     </message>
     <message>
         <source>undefined</source>
-        <translation type="unfinished"></translation>
+        <translation>未定义</translation>
     </message>
 </context>
 <context>
@@ -4865,123 +5006,123 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     </message>
     <message>
         <source>its pickle stops with an empty stack</source>
-        <translation type="unfinished"></translation>
+        <translation>其 pickle 以空栈结束</translation>
     </message>
     <message>
         <source>its pickle has the unknown opcode 0x%1 at byte %2</source>
-        <translation type="unfinished"></translation>
+        <translation>其 pickle 在第 %2 字节处有未知操作码 0x%1</translation>
     </message>
     <message>
         <source>its pickle is malformed at byte %1 (opcode 0x%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>其 pickle 在第 %1 字节处格式错误（操作码 0x%2）</translation>
     </message>
     <message>
         <source>its pickle ends without a STOP opcode</source>
-        <translation type="unfinished"></translation>
+        <translation>其 pickle 结尾没有 STOP 操作码</translation>
     </message>
     <message>
         <source>has the type %1, which model weights cannot have</source>
-        <translation type="unfinished"></translation>
+        <translation>类型为 %1，模型权重不能是这种类型</translation>
     </message>
     <message>
         <source>is not a plain dense tensor</source>
-        <translation type="unfinished"></translation>
+        <translation>不是普通的稠密张量</translation>
     </message>
     <message>
         <source>starts at a negative offset</source>
-        <translation type="unfinished"></translation>
+        <translation>起始偏移为负</translation>
     </message>
     <message>
         <source>has a negative size or stride</source>
-        <translation type="unfinished"></translation>
+        <translation>尺寸或步长为负</translation>
     </message>
     <message>
         <source>has a shape too large to address</source>
-        <translation type="unfinished"></translation>
+        <translation>形状过大，无法寻址</translation>
     </message>
     <message>
         <source>needs %1 bytes for its shape [%2] of %3, but its record holds %4 bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>其形状 [%2]（%3）需要 %1 字节，但其记录只有 %4 字节</translation>
     </message>
     <message>
         <source>has %1 elements, more than its record of %2 bytes holds</source>
-        <translation type="unfinished"></translation>
+        <translation>有 %1 个元素，超过其 %2 字节的记录所能容纳的数量</translation>
     </message>
     <message>
         <source>%1 is damaged: the tensor &quot;%2&quot; %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：张量“%2”%3。</translation>
     </message>
     <message>
         <source>%1: the tensor &quot;%2&quot; holds %3 NaN or infinite values; these weights cannot be used.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：张量“%2”含有 %3 个 NaN 或无穷大的值；这些权重无法使用。</translation>
     </message>
     <message>
         <source>The weights were not saved: the tensor &quot;%1&quot; holds %2 NaN or infinite values (did the training diverge?).</source>
-        <translation type="unfinished"></translation>
+        <translation>权重未保存：张量“%1”含有 %2 个 NaN 或无穷大的值（训练是否发散了？）。</translation>
     </message>
     <message>
         <source>%1 is damaged: its zip directory is missing (the file is truncated or not a zip archive).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：缺少 zip 目录（文件被截断或不是 zip 归档）。</translation>
     </message>
     <message>
         <source>%1 is damaged: it claims to be a multi-part zip archive.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：它声称是分卷 zip 归档。</translation>
     </message>
     <message>
         <source>%1 is damaged: its ZIP64 directory record is missing.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：缺少 ZIP64 目录记录。</translation>
     </message>
     <message>
         <source>%1 is damaged: its zip directory lies outside the file (the file is truncated?).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：其 zip 目录位于文件之外（文件被截断了？）。</translation>
     </message>
     <message>
         <source>%1 is an empty zip archive, not a PyTorch state dict.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是空的 zip 归档，不是 PyTorch 状态字典。</translation>
     </message>
     <message>
         <source>%1 is damaged: its zip directory claims %2 entries in %3 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：其 zip 目录声称在 %3 字节中有 %2 个条目。</translation>
     </message>
     <message>
         <source>%1 is damaged: zip directory entry %2 is malformed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：zip 目录条目 %2 格式错误。</translation>
     </message>
     <message>
         <source>%1 is damaged: the zip entry &quot;%2&quot; has a malformed ZIP64 field.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：zip 条目“%2”的 ZIP64 字段格式错误。</translation>
     </message>
     <message>
         <source>%1: the zip entry &quot;%2&quot; is encrypted.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：zip 条目“%2”已加密。</translation>
     </message>
     <message>
         <source>%1: the zip entry &quot;%2&quot; is compressed (method %3); torch.save stores its entries uncompressed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：zip 条目“%2”经过压缩（方法 %3）；torch.save 以不压缩的方式存储条目。</translation>
     </message>
     <message>
         <source>%1 is damaged: the stored zip entry &quot;%2&quot; has two different sizes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：存储的 zip 条目“%2”有两个不同的大小。</translation>
     </message>
     <message>
         <source>%1 is damaged: the zip entry &quot;%2&quot; appears twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：zip 条目“%2”出现了两次。</translation>
     </message>
     <message>
         <source>%1 is damaged: the zip entry &quot;%2&quot; has no local header.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：zip 条目“%2”没有本地文件头。</translation>
     </message>
     <message>
         <source>%1 is damaged: the zip entry &quot;%2&quot; has a mismatched local header.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：zip 条目“%2”的本地文件头不匹配。</translation>
     </message>
     <message>
         <source>%1 is damaged: the zip entry &quot;%2&quot; (%3 bytes) reaches past the end of its data (the file is truncated?).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：zip 条目“%2”（%3 字节）超出了其数据的末尾（文件被截断了？）。</translation>
     </message>
     <message>
         <source>%1 is damaged: the zip entry &quot;%2&quot; fails its CRC-32 check (the file says %3, the data gives %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏：zip 条目“%2”未通过 CRC-32 校验（文件中为 %3，数据算得 %4）。</translation>
     </message>
 </context>
 <context>

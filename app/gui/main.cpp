@@ -1,36 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/gui/mainwindow.h"
 
+#include "widgets/library/datafolder.h"
+#include "widgets/window/contexttranslator.h"
+
 #include "engine/model/tagger.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
-#include <QLibraryInfo>
 #include <QLocale>
 #include <QStyleFactory>
 #include <QTimer>
-#include <QTranslator>
 
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
 namespace taglane::app {
-
-/// Loads Taglane's translation for the system locale from the resources, and
-/// Qt's own (qtbase) translation when installed.
-static void installTranslations(QApplication &app)
-{
-    const QLocale locale = QLocale::system();
-    auto *own = new QTranslator(&app);
-    if (own->load(locale, QStringLiteral("taglane"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        app.installTranslator(own);
-    auto *qt = new QTranslator(&app);
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        app.installTranslator(qt);
-}
 
 /// A dark Fusion palette matching the track views.
 static void applyDarkPalette(QApplication &app)
@@ -75,7 +62,8 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("Taglane"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TAGLANE_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/taglane.svg")));
-    taglane::app::installTranslations(app);
+    // Before any widget is built: tr() runs in the constructors.
+    taglane::widgets::ContextTranslator::installFor(app, QLocale::system());
     taglane::app::applyDarkPalette(app);
 
     // LibTorch uses the cores available; before any model loads.
@@ -100,17 +88,34 @@ int main(int argc, char **argv)
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save the window to this PNG after tagging, then quit."),
                                   QStringLiteral("PNG"));
-    for (QCommandLineOption *o : {&tagWith, &cursor, &screenshot}) {
+    QCommandLineOption probe(QStringLiteral("probe"),
+                             QStringLiteral("Write the window's menus, shortcuts and status bar as JSON to this file "
+                                            "once it is shown (and the file opened), then quit."),
+                             QStringLiteral("JSON"));
+    QCommandLineOption exportTo(QStringLiteral("export-to"),
+                                QStringLiteral("Export the whole library (catalogue CSV) into this folder through "
+                                               "File > Export, then quit."),
+                                QStringLiteral("FOLDER"));
+    for (QCommandLineOption *o : {&tagWith, &cursor, &screenshot, &probe, &exportTo}) {
         o->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(*o);
     }
     parser.process(app);
 
+    // What earlier versions saved in ~/.local/share/Taglane/Taglane/ moves
+    // to the data folder before the store opens or the models are listed.
+    const QStringList moved = taglane::widgets::DataFolder::migrateLegacy();
+    for (const QString &line : moved)
+        qInfo("%s", qPrintable(line));
     taglane::app::MainWindow window;
     window.openStore(parser.isSet(storeOption) ? parser.value(storeOption) : taglane::app::MainWindow::defaultStorePath());
     if (parser.isSet(tagWith) || parser.isSet(screenshot))
         window.scriptTagging(parser.value(tagWith), parser.value(cursor).toDouble(), parser.value(screenshot));
     window.show();
+    if (parser.isSet(exportTo))
+        window.scriptExport(parser.value(exportTo));
+    if (parser.isSet(probe))
+        window.scriptProbe(parser.value(probe), !parser.positionalArguments().isEmpty());
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty())
         QTimer::singleShot(0, &window, [&window, path = files.front()]() { window.openFile(path); });

@@ -24,6 +24,7 @@ class InferenceController;
 class LibraryView;
 class ModelPanel;
 class NowPlayingPanel;
+class StatusMessages;
 class StoreStatusLabel;
 class TrackView;
 } // namespace taglane::widgets
@@ -50,7 +51,7 @@ public:
     /// Opens the annotation store (ReadWriteElseReadOnly) and hands it to
     /// the track view and the library; shows what the open reported.
     void openStore(const QString &path);
-    /// Default store path: AppDataLocation + "/taglane.sqlite".
+    /// Default store path: DataFolder::path() + "/taglane.sqlite" (~/.local/share/Taglane/).
     static QString defaultStorePath();
 
     /// Automation (screenshots, demos): once `path` is open, tag it with the
@@ -66,6 +67,18 @@ public:
     /// parent on it in the evaluation view, saves "<prefix>-evaluation.png",
     /// and quits. Also "<prefix>-setup.png" before the start.
     void scriptRetrain(const QString &prefix, int epochs, const QString &evaluateFolder = {});
+
+    /// Automation (tests): writes the window's state as JSON to `path` and
+    /// quits: menu titles, every action and QShortcut with its key sequences,
+    /// the shortcut conflicts, the status bar's message and permanent
+    /// widgets with their geometry, the default store path. When
+    /// `afterLoad`, waits for the file to open (or fail) first.
+    void scriptProbe(const QString &path, bool afterLoad);
+
+    /// Automation (tests): triggers File > Export, exports the whole
+    /// library as a catalogue CSV into `folder` and quits when it is written
+    /// (exit code 3 when the export did not run or reported errors).
+    void scriptExport(const QString &folder);
 
     /// The retrain dialog while it is open (null otherwise).
     widgets::RetrainDialog *retrainDialog() const { return m_retrain; }
@@ -98,10 +111,12 @@ private:
     void onLoaded(const QString &path);
     void onLoadFailed(const QString &path, const QString &message);
     void onLoadFinishedOrCancelled();
+    QString openHint() const;
     void onTaggingRunning(bool running);
     void updateTagAction();
     void showExport();
     void showVocabulary();
+    void showTagMapping();
     void importLabels();
     void storeImported(const QVector<engine::ImportedFile> &files, const QStringList &errors);
     void about();
@@ -121,9 +136,11 @@ private:
     QAction *m_tagAction = nullptr;
     QAction *m_cancelTagAction = nullptr;
     QAction *m_retrainAction = nullptr;
+    QAction *m_exportAction = nullptr;
     QPointer<widgets::RetrainDialog> m_retrain;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_editMenu = nullptr;
+    widgets::StatusMessages *m_messages = nullptr;   ///< transient messages, never over the permanent widgets
     QLabel *m_facts = nullptr;
     QLabel *m_clock = nullptr;
     widgets::StoreStatusLabel *m_saveProblem = nullptr;   ///< shown while edits fail to save

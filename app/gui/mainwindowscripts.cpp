@@ -7,6 +7,7 @@
 #include "app/gui/mainwindow.h"
 
 #include "widgets/evaluation/evaluationview.h"
+#include "widgets/export/exportdialog.h"
 #include "widgets/models/inferencecontroller.h"
 #include "widgets/models/modellistmodel.h"
 #include "widgets/models/modelpanel.h"
@@ -16,6 +17,7 @@
 #include "widgets/timeline/timeaxis.h"
 #include "widgets/track/trackview.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QTimer>
 
@@ -62,6 +64,32 @@ void MainWindow::scriptTagging(const QString &bundle, double cursorSeconds, cons
     connect(m_inference, &widgets::InferenceController::failed, this, [this, screenshot]() {
         if (!screenshot.isEmpty())
             QTimer::singleShot(500, this, &QWidget::close);
+    });
+}
+
+void MainWindow::scriptExport(const QString &folder)
+{
+    QTimer::singleShot(300, this, [this, folder]() {
+        auto fail = [this](const QString &why) {
+            qWarning("export failed: %s", qPrintable(why));
+            QTimer::singleShot(100, this, []() { QCoreApplication::exit(3); });
+        };
+        m_exportAction->trigger();
+        auto *dialog = findChild<widgets::ExportDialog *>();
+        if (!dialog)
+            return fail(QStringLiteral("File > Export opened no dialog"));
+        dialog->setFormat(QStringLiteral("catalogue"));
+        dialog->setScope(widgets::ExportDialog::Scope::WholeLibrary);
+        dialog->setOutputFolder(folder);
+        connect(dialog, &widgets::ExportDialog::exportFinished, this,
+                [this, fail](const QStringList &written, const QStringList &errors) {
+                    if (!errors.isEmpty() || written.isEmpty())
+                        return fail(errors.join(QLatin1Char('\n')));
+                    qInfo("exported %s", qPrintable(written.join(QLatin1Char(' '))));
+                    QTimer::singleShot(100, this, &QWidget::close);
+                });
+        if (!dialog->startExport())
+            fail(dialog->statusText());
     });
 }
 

@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QtTest>
@@ -142,6 +143,42 @@ private Q_SLOTS:
         QVERIFY(doc.isObject());
         QVERIFY(doc.object().contains(QStringLiteral("annotations")));
         QVERIFY(dialog.statusText().contains(QStringLiteral("2")));
+    }
+
+    void everyMnemonicLabelHasABuddy()
+    {
+        // A QLabel shows "&Folder:" literally unless it has a buddy.
+        widgets::ExportDialog dialog(nullptr, &m_store, {m_a});
+        dialog.show();
+        int labelled = 0;
+        for (QLabel *label : dialog.findChildren<QLabel *>()) {
+            if (!label->text().contains(QLatin1Char('&')))
+                continue;
+            ++labelled;
+            QVERIFY2(label->buddy(), qPrintable(label->text()));
+        }
+        QVERIFY(labelled >= 4);   // format, tracks, folder, threshold
+    }
+
+    void resultClearsWhenTheFormatChanges()
+    {
+        const QString out = tests::tempDir(QStringLiteral("exportdialog-reset"));
+        widgets::ExportDialog dialog(nullptr, &m_store, {m_a});
+        dialog.setFormat(QStringLiteral("cal500-soft"));
+        dialog.setScope(widgets::ExportDialog::Scope::SelectedTracks);
+        dialog.setOutputFolder(out);
+        QSignalSpy done(&dialog, &widgets::ExportDialog::exportFinished);
+        QVERIFY(dialog.startExport());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        QVERIFY(dialog.statusText().contains(QStringLiteral("Wrote")));
+        dialog.setFormat(QStringLiteral("jams"));
+        QVERIFY2(dialog.statusText().isEmpty(), qPrintable(dialog.statusText()));
+        // ... and when the tracks change.
+        QVERIFY(dialog.startExport());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 10000);
+        QVERIFY(!dialog.statusText().isEmpty());
+        dialog.setScope(widgets::ExportDialog::Scope::WholeLibrary);
+        QVERIFY(dialog.statusText().isEmpty());
     }
 
     void thisTrackFromTheLane()

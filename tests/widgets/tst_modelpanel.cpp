@@ -6,6 +6,7 @@
 #include "widgets/models/modelfolders.h"
 #include "widgets/models/modellistmodel.h"
 #include "widgets/models/modelpanel.h"
+#include "widgets/models/weightscheck.h"
 
 #include "engine/model/modelbundle.h"
 
@@ -15,6 +16,7 @@
 #include <QFile>
 #include <QJsonObject>
 #include <QListView>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QtTest>
@@ -40,6 +42,19 @@ private:
         m.training = QJsonObject{{QStringLiteral("tracks"), 42}, {QStringLiteral("corpus"), QStringLiteral("synthetic")}};
         m.metrics = QJsonObject{{QStringLiteral("roc_auc_macro"), 0.875}};
         return m;
+    }
+
+    /// A copy of the shipped default bundle (real weights) in `folder`.
+    static bool copyDefault(const QString &folder)
+    {
+        const QString from = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+        QDir().mkpath(folder);
+        for (const char *file : {"manifest.json", "weights.pt"}) {
+            QFile::remove(folder + QLatin1Char('/') + QLatin1String(file));
+            if (!QFile::copy(from + QLatin1Char('/') + QLatin1String(file), folder + QLatin1Char('/') + QLatin1String(file)))
+                return false;
+        }
+        return true;
     }
 
 private Q_SLOTS:
@@ -109,6 +124,98 @@ private Q_SLOTS:
         QCOMPARE(models->rowCount(), before + 1);
         QCOMPARE(QFileInfo(panel.selectedFolder()).fileName(), QStringLiteral("zeta.tlmodel"));
         qunsetenv("TAGLANE_MODEL_PATH");
+    }
+
+    void importedBundleSaysFromWhichCheckpoint()
+    {
+        // The importer records the checkpoint in the training summary; that
+        // is not "trained from scratch".
+        const QString dir = tests::tempDir(QStringLiteral("modelpanel-imported"));
+        engine::ModelManifest m = manifest(QStringLiteral("Imported"), QStringLiteral("musicnn"), QStringLiteral("v-imp"));
+        m.parentVersion.clear();
+        m.tags = engine::Vocabulary::fromNames({QStringLiteral("Instrument_-_Strings"), QStringLiteral("Song-Fast_Tempo")});
+        m.training = QJsonObject{{QStringLiteral("source"), QStringLiteral("imported checkpoint")},
+                                 {QStringLiteral("checkpoint"), QStringLiteral("mtat-musicnn.pth")}};
+        QVERIFY(engine::ModelBundle::write(dir + QStringLiteral("/imported.tlmodel"), m, QByteArray("w")).ok());
+        engine::ModelManifest scratch = manifest(QStringLiteral("Scratch"), QStringLiteral("fcn"), QStringLiteral("v-scr"));
+        scratch.parentVersion.clear();
+        QVERIFY(engine::ModelBundle::write(dir + QStringLiteral("/scratch.tlmodel"), scratch, QByteArray("w")).ok());
+        widgets::ModelPanel panel;
+        panel.models()->setFolders({{dir, widgets::ModelFolders::Origin::User}});
+        QVERIFY(panel.selectFolder(dir + QStringLiteral("/imported.tlmodel")));
+        QVERIFY2(panel.detailsText().contains(QStringLiteral("imported from mtat-musicnn.pth")), qPrintable(panel.detailsText()));
+        QVERIFY(!panel.detailsText().contains(QStringLiteral("scratch")));
+        // Tags by their display names, as the lane shows them.
+        QVERIFY2(panel.detailsText().contains(QStringLiteral("Strings, Fast Tempo")), qPrintable(panel.detailsText()));
+        QVERIFY(!panel.detailsText().contains(QStringLiteral("Instrument_-_Strings")));
+        QVERIFY(panel.selectFolder(dir + QStringLiteral("/scratch.tlmodel")));
+        QVERIFY2(panel.detailsText().contains(QStringLiteral("trained from scratch")), qPrintable(panel.detailsText()));
+    }
+
+    void clickedModelIsRememberedAfterARestart()
+    {
+        const QString dir = tests::tempDir(QStringLiteral("modelpanel-remember"));
+        for (const char *name : {"first", "second", "third"})
+            QVERIFY(copyDefault(dir + QStringLiteral("/%1.tlmodel").arg(QLatin1String(name))));
+        qputenv("TAGLANE_MODEL_PATH", dir.toUtf8());
+        QSettings().clear();   // nothing remembered from an earlier run
+        QString clicked;
+        {
+            widgets::ModelPanel panel;
+            panel.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+            const int row = panel.models()->rowOfFolder(dir + QStringLiteral("/third.tlmodel"));
+            QVERIFY(row >= 0);
+            QListView *list = panel.listView();
+            const QRect r = list->visualRect(panel.models()->index(row));
+            QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, r.center());
+            clicked = panel.selectedFolder();
+            QCOMPARE(QFileInfo(clicked).fileName(), QStringLiteral("third.tlmodel"));
+        }
+        widgets::ModelPanel restarted;
+        QCOMPARE(restarted.selectedFolder(), clicked);
+        qunsetenv("TAGLANE_MODEL_PATH");
+    }
+
+    void bundleWithTruncatedWeightsIsRefused()
+    {
+        // The manifest reads, the weights do not: the panel says so when the
+        // bundle is chosen, and it cannot be used for tagging or retraining.
+        const QString dir = tests::tempDir(QStringLiteral("modelpanel-truncated"));
+        const QString good = dir + QStringLiteral("/good.tlmodel");
+        const QString bad = dir + QStringLiteral("/truncated.tlmodel");
+        const QString flipped = dir + QStringLiteral("/flipped.tlmodel");
+        QVERIFY(copyDefault(good));
+        QVERIFY(copyDefault(bad));
+        QVERIFY(copyDefault(flipped));
+        QFile weights(bad + QStringLiteral("/weights.pt"));
+        QVERIFY(weights.open(QIODevice::ReadWrite));
+        QVERIFY(weights.resize(weights.size() / 2));
+        weights.close();
+        QFile other(flipped + QStringLiteral("/weights.pt"));
+        QVERIFY(other.open(QIODevice::ReadWrite));
+        QByteArray bytes = other.readAll();
+        for (qsizetype i = bytes.size() / 3; i < bytes.size() / 3 + 64; ++i)
+            bytes[i] = char(~bytes[i]);
+        QVERIFY(other.seek(0) && other.write(bytes) == bytes.size());
+        other.close();
+
+        widgets::ModelPanel panel;
+        panel.models()->setFolders({{dir, widgets::ModelFolders::Origin::User}});
+        QSignalSpy changed(&panel, &widgets::ModelPanel::selectionChanged);
+        for (const QString &folder : {bad, flipped}) {
+            QVERIFY(panel.selectFolder(folder));
+            QTRY_VERIFY_WITH_TIMEOUT(panel.weightsCheck()->isKnown(folder), 30000);
+            QVERIFY2(!panel.weightsCheck()->problem(folder).isEmpty(), qPrintable(folder));
+            QVERIFY(panel.selectedFolder().isEmpty());
+            QVERIFY2(panel.detailsText().contains(QStringLiteral("cannot be used")), qPrintable(panel.detailsText()));
+            QVERIFY2(panel.detailsText().contains(QFileInfo(folder).fileName()), qPrintable(panel.detailsText()));
+            QVERIFY(changed.back().front().toString().isEmpty());
+        }
+        QVERIFY(panel.selectFolder(good));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.weightsCheck()->isKnown(good), 30000);
+        QVERIFY2(panel.weightsCheck()->problem(good).isEmpty(), qPrintable(panel.weightsCheck()->problem(good)));
+        QCOMPARE(panel.selectedFolder(), good);
     }
 
     void segmentationSettings()

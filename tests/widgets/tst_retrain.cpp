@@ -18,6 +18,7 @@
 #include "widgets/lane/taglanemodel.h"
 #include "widgets/track/trackview.h"
 
+#include "engine/curation/tagnames.h"
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/formats/labelimporter.h"
 #include "engine/formats/storelabels.h"
@@ -29,6 +30,8 @@
 #include "engine/store/annotationstore.h"
 
 #include "basemodel.h"
+#include "engine/curation/tagnames.h"
+
 #include "testsupport.h"
 
 #include <QDir>
@@ -156,6 +159,31 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(v.folder).fileName(), QStringLiteral("mine-v8.tlmodel"));
     }
 
+    void relatedTagCountsForTheModelsTag()
+    {
+        // With the curated tag related to one of the base model's tags, its
+        // verdicts teach that output instead of growing a new one.
+        const auto base = engine::ModelBundle::open(m_base);
+        QVERIFY(base.ok());
+        const QString modelTag = base->manifest().tags.names().front();
+        widgets::RetrainDialog dialog(m_store.get(), m_base, {}, widgets::ModelFolders::userFolder());
+        QCOMPARE(dialog.plan().newTags, QStringList{kNewTag});
+        engine::TagMapping mapping;
+        mapping.add(kNewTag, modelTag);
+        dialog.setTagMapping(mapping);
+        QVERIFY(dialog.plan().newTags.isEmpty());
+        QCOMPARE(dialog.foldedTags(), QStringList{kNewTag + QStringLiteral(" -> ") + modelTag});
+        QCOMPARE(dialog.plan().outputTags.size(), base->manifest().tags.size());
+        bool noted = false;
+        for (int row = 0; row < dialog.tagTable()->rowCount(); ++row) {
+            if (dialog.tagTable()->item(row, 0)->data(Qt::UserRole).toString() == modelTag) {
+                QVERIFY(dialog.tagTable()->item(row, 1)->text().toInt() >= m_newTagPresent);
+                noted = dialog.tagTable()->item(row, 3)->text().contains(engine::TagNames::displayName(kNewTag));
+            }
+        }
+        QVERIFY(noted);   // "related: Test Tag"
+    }
+
     void dialogCountsCuratedSegments()
     {
         widgets::RetrainDialog dialog(m_store.get(), m_base, {}, widgets::ModelFolders::userFolder());
@@ -171,9 +199,12 @@ private Q_SLOTS:
         QCOMPARE(plan.outputTags.at(plan.outputTags.size() - 1).name, kNewTag);
         bool found = false;
         for (int row = 0; row < dialog.tagTable()->rowCount(); ++row) {
-            if (dialog.tagTable()->item(row, 0)->text() != kNewTag)
+            if (dialog.tagTable()->item(row, 0)->data(Qt::UserRole).toString() != kNewTag)
                 continue;
             found = true;
+            // Shown by its display name, as in the lane; the identifier in the tooltip.
+            QCOMPARE(dialog.tagTable()->item(row, 0)->text(), QStringLiteral("Test Tag"));
+            QCOMPARE(dialog.tagTable()->item(row, 0)->toolTip(), kNewTag);
             QCOMPARE(dialog.tagTable()->item(row, 1)->text().toInt(), m_newTagPresent);
             QCOMPARE(dialog.tagTable()->item(row, 2)->text().toInt(), m_segments - m_newTagPresent);
             QVERIFY(!dialog.tagTable()->item(row, 3)->text().isEmpty());   // "new tag: the output layer grows"

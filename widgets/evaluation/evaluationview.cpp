@@ -4,6 +4,7 @@
 #include "widgets/evaluation/evaluationplot.h"
 #include "widgets/models/modellistmodel.h"
 
+#include "engine/curation/tagnames.h"
 #include "engine/eval/metrics.h"
 #include "engine/train/modelevaluator.h"
 
@@ -36,6 +37,7 @@ namespace {
 
 constexpr int SortRole = Qt::UserRole + 1;
 constexpr int PinRole = Qt::UserRole + 2;   ///< 0 for tag rows, 1.. for summary rows (kept at the bottom)
+constexpr int IdRole = Qt::UserRole + 3;    ///< a tag row's identifier (the text is its display name)
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 /// Sorts tag rows by the column's number (undefined values lowest); summary
@@ -189,7 +191,7 @@ EvaluationView::EvaluationView(QWidget *parent)
             return;
         const QModelIndex first = m_proxy->index(current.row(), 0);
         if (first.data(PinRole).toInt() == 0)
-            showCurvesFor(first.data(Qt::DisplayRole).toString());
+            showCurvesFor(first.data(IdRole).toString());
         else if (first.data(Qt::DisplayRole).toString() == microLabel())
             showCurvesFor({});
     });
@@ -227,6 +229,12 @@ EvaluationView::EvaluationView(QWidget *parent)
     layout->addWidget(m_sourceBar);
     layout->addWidget(m_status);
     layout->addWidget(splitter, 1);
+    m_smallSample = new QLabel(this);
+    m_smallSample->setObjectName(QStringLiteral("smallSampleWarning"));
+    m_smallSample->setWordWrap(true);
+    m_smallSample->setStyleSheet(QStringLiteral("color: #f0c050"));
+    m_smallSample->hide();
+    layout->addWidget(m_smallSample);
     clearResults();
     fillModelChoices();
 }
@@ -511,6 +519,11 @@ int EvaluationView::columnCount() const
     return m_items->columnCount();
 }
 
+QString EvaluationView::smallSampleWarning() const
+{
+    return m_smallSample->text();
+}
+
 QString EvaluationView::headerText(int column) const
 {
     return m_items->headerData(column, Qt::Horizontal).toString();
@@ -534,7 +547,8 @@ QString EvaluationView::sharedMacroLabel()
 QString EvaluationView::cellText(const QString &rowName, int column) const
 {
     for (int row = 0; row < m_items->rowCount(); ++row) {
-        if (m_items->item(row, 0)->text() == rowName) {
+        const QStandardItem *first = m_items->item(row, 0);
+        if (first->text() == rowName || first->data(IdRole).toString() == rowName) {
             const QStandardItem *item = m_items->item(row, column);
             return item ? item->text() : QString();
         }
@@ -568,10 +582,17 @@ void EvaluationView::rebuildTable()
             item->setForeground(muted);
         return item;
     };
-    auto countItem = [](int present, int absent) {
+    const QColor warning(0xf0, 0xc0, 0x50);
+    QStringList small;   // "tag (present / absent)" of tags with too few examples of a class
+    auto countItem = [&](int present, int absent) {
         auto *item = new QStandardItem(QStringLiteral("%1 / %2").arg(present).arg(absent));
         item->setData(double(present) + double(absent) * 1e-6, SortRole);
         item->setTextAlignment(Qt::AlignCenter);
+        if (present + absent > 0 && std::min(present, absent) < minReliableCount) {
+            item->setForeground(warning);
+            item->setToolTip(tr("Fewer than %1 present or absent segments: the figures of this row say little.")
+                                 .arg(minReliableCount));
+        }
         return item;
     };
     auto pair = [&](QList<QStandardItem *> &row, double before, double after) {
@@ -589,6 +610,7 @@ void EvaluationView::rebuildTable()
             names << name;
     }
     std::vector<std::pair<double, double>> roc, pr, f1;
+    int totalPresent = 0, totalAbsent = 0;
     for (const QString &name : std::as_const(names)) {
         const int ai = m_after.unscored.contains(name) ? -1 : m_after.tags.indexOf(name);
         const int bi = m_before.unscored.contains(name) ? -1 : m_before.tags.indexOf(name);
@@ -596,12 +618,18 @@ void EvaluationView::rebuildTable()
         const engine::TagMetrics &a = ai >= 0 && size_t(ai) < m_after.report.perTag.size() ? m_after.report.perTag[size_t(ai)] : none;
         const engine::TagMetrics &b = bi >= 0 && size_t(bi) < m_before.report.perTag.size() ? m_before.report.perTag[size_t(bi)] : none;
         const engine::TagMetrics &counts = ai >= 0 ? a : b;
-        auto *tagItem = new QStandardItem(name);
-        tagItem->setData(name, SortRole);
+        auto *tagItem = new QStandardItem(engine::TagNames::displayName(name));
+        tagItem->setData(engine::TagNames::displayName(name), SortRole);
+        tagItem->setData(name, IdRole);
+        tagItem->setToolTip(name);
         tagItem->setData(0, PinRole);
         if (m_comparison && m_before.tags.indexOf(name) < 0)
             tagItem->setToolTip(tr("New tag: the earlier model has no output for it"));
         QList<QStandardItem *> row{tagItem, countItem(counts.positives, counts.negatives)};
+        if (counts.positives + counts.negatives > 0 && std::min(counts.positives, counts.negatives) < minReliableCount)
+            small << QStringLiteral("%1 (%2 / %3)").arg(engine::TagNames::displayName(name)).arg(counts.positives).arg(counts.negatives);
+        totalPresent += counts.positives;
+        totalAbsent += counts.negatives;
         if (m_comparison) {
             pair(row, b.rocAuc, a.rocAuc);
             pair(row, b.averagePrecision, a.averagePrecision);
@@ -625,7 +653,8 @@ void EvaluationView::rebuildTable()
         QFont bold = labelItem->font();
         bold.setBold(true);
         labelItem->setFont(bold);
-        QList<QStandardItem *> row{labelItem, new QStandardItem};
+        // The cells pooled: every figure stands next to its counts.
+        QList<QStandardItem *> row{labelItem, countItem(totalPresent, totalAbsent)};
         if (m_comparison) {
             for (int i = 0; i + 1 < values.size(); i += 2)
                 pair(row, values[i], values[i + 1]);
@@ -659,6 +688,15 @@ void EvaluationView::rebuildTable()
     }
     m_proxy->sort(-1);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_smallSample->setText(small.isEmpty() ? QString()
+                                           : tr("Too few examples: %n tag(s) have fewer than %1 present or absent "
+                                                "segments, so their figures (a ROC-AUC of 1.000 on 3 present and 1 "
+                                                "absent, say) say little: %2.",
+                                                nullptr, int(small.size()))
+                                                 .arg(minReliableCount)
+                                                 .arg(small.mid(0, 8).join(QStringLiteral(", "))
+                                                      + (small.size() > 8 ? QStringLiteral(", ...") : QString())));
+    m_smallSample->setVisible(!small.isEmpty());
     // Compact number columns: the widest of "0.000" and the header's longest line.
     QHeaderView *header = m_table->horizontalHeader();
     for (int c = 1; c < m_items->columnCount(); ++c) {
@@ -686,7 +724,7 @@ void EvaluationView::updateCurveChoices()
             names << name;
     }
     for (const QString &name : std::as_const(names))
-        m_curveTag->addItem(name, name);
+        m_curveTag->addItem(engine::TagNames::displayName(name), name);
     const int index = m_curveTag->findData(previous);
     m_curveTag->setCurrentIndex(index >= 0 ? index : 0);
     block.unblock();
@@ -739,7 +777,7 @@ void EvaluationView::updateCurves()
     if (m_comparison)
         add(m_before, QColor(0xf0, 0xa0, 0x40));
     add(m_after, QColor(0x5a, 0xb0, 0xf0));
-    const QString title = tag.isEmpty() ? tr("All tags (micro)") : tag;
+    const QString title = tag.isEmpty() ? tr("All tags (micro)") : engine::TagNames::displayName(tag);
     m_roc->setTitle(tr("ROC: %1").arg(title));
     m_pr->setTitle(tr("Precision-recall: %1").arg(title));
     m_roc->setCurves(roc, rocColors);

@@ -87,6 +87,11 @@ public:
     /// A cell as shown, found by the row's first column (a tag name, or a
     /// summary row's label such as "Macro") whatever the sort order.
     QString cellText(const QString &rowName, int column) const;
+    /// Below this many present or absent segments a tag's figures are
+    /// flagged, and the warning below the table lists it.
+    static constexpr int minReliableCount = 10;
+    /// The warning about tags with too few examples; empty when none.
+    QString smallSampleWarning() const;
     /// The summary row labels.
     static QString macroLabel();
     static QString microLabel();
@@ -128,6 +133,7 @@ private:
     QPushButton *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_status = nullptr;
+    QLabel *m_smallSample = nullptr;   ///< tags with fewer than minReliableCount of a class
     QStandardItemModel *m_items = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;

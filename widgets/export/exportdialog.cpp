@@ -112,7 +112,10 @@ ExportDialog::ExportDialog(TrackView *view, engine::AnnotationStore *store, cons
     auto *form = new QFormLayout;
     form->addRow(tr("&Format:"), m_format);
     form->addRow(tr("&Tracks:"), m_scope);
-    form->addRow(tr("&Folder:"), folderRow);
+    // A row given a layout gets a label without a buddy, which shows its '&' literally.
+    auto *folderLabel = new QLabel(tr("&Folder:"), this);
+    folderLabel->setBuddy(m_folder);
+    form->addRow(folderLabel, folderRow);
     form->addRow(tr("&Threshold:"), m_threshold);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -122,6 +125,11 @@ ExportDialog::ExportDialog(TrackView *view, engine::AnnotationStore *store, cons
     layout->addWidget(buttons);
     resize(560, sizeHint().height());
 
+    // The result of the last export describes those settings, not the new ones.
+    connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::clearResult);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, &ExportDialog::clearResult);
+    connect(m_folder, &QLineEdit::textEdited, this, &ExportDialog::clearResult);
+
     m_poll.setInterval(50);
     connect(&m_poll, &QTimer::timeout, this, &ExportDialog::poll);
 }
@@ -130,6 +138,15 @@ ExportDialog::~ExportDialog()
 {
     if (m_job)
         m_job->stop = true;   // the thread sees it at the next file and ends on its own
+}
+
+void ExportDialog::clearResult()
+{
+    if (m_running)
+        return;
+    m_status->clear();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
 }
 
 void ExportDialog::updateScopeChoices()

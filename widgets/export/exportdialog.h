@@ -80,6 +80,7 @@ private:
     void poll();
     void finish();
     void updateScopeChoices();
+    void clearResult();
 
     QPointer<TrackView> m_view;
     QPointer<engine::AnnotationStore> m_store;

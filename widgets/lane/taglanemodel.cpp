@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/lane/taglanemodel.h"
 
+#include "engine/curation/tagnames.h"
 #include "engine/curation/trackdocument.h"
 
 #include <QDateTime>
@@ -201,18 +202,7 @@ bool TagLaneModel::startsCategory(int row) const
 
 QString TagLaneModel::displayName(const engine::Tag &tag)
 {
-    QString name = tag.name;
-    // CAL500 prefixes: "Emotion-", "Instrument_-_", "Genre--_", "Genre-Best-", ...
-    static const QRegularExpression prefix(QStringLiteral("^[A-Za-z]+(?:_-_|--_|-Best-|-)"));
-    const QRegularExpressionMatch m = prefix.match(name);
-    if (m.hasMatch() && m.capturedLength() < name.size()) {
-        const QString head = m.captured(0);
-        name = name.mid(head.size());
-        if (head.contains(QLatin1String("Best")))
-            name = QStringLiteral("%1 (best)").arg(name);
-    }
-    name.replace(QLatin1Char('_'), QLatin1Char(' '));
-    return name.simplified();
+    return engine::TagNames::displayName(tag.name);   // one display name per tag in the whole GUI
 }
 
 int TagLaneModel::rowCount(const QModelIndex &parent) const

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/models/modelfolders.h"
 
+#include "widgets/library/datafolder.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
-#include <QStandardPaths>
 
 #include <algorithm>
 
@@ -14,7 +15,7 @@ namespace taglane::widgets {
 
 QString ModelFolders::userFolder()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/models");
+    return DataFolder::path() + QStringLiteral("/models");
 }
 
 QString ModelFolders::bundledDefault()

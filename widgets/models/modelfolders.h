@@ -32,7 +32,7 @@ public:
         bool ok() const { return error.isEmpty(); }
     };
 
-    /// The user's model folder: AppDataLocation + "/models" (not created here).
+    /// The user's model folder: DataFolder::path() + "/models" (not created here).
     static QString userFolder();
     /// User folder, then the TAGLANE_MODEL_PATH folders (':'-separated), then
     /// the bundled ones (<prefix>/share/taglane/models next to the

@@ -3,6 +3,9 @@
 
 #include "widgets/models/importcheckpointdialog.h"
 #include "widgets/models/modellistmodel.h"
+#include "widgets/models/weightscheck.h"
+
+#include "engine/curation/tagnames.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -16,6 +19,7 @@
 #include <QJsonDocument>
 #include <QListView>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTextBrowser>
 #include <QToolButton>
@@ -24,6 +28,9 @@
 namespace taglane::widgets {
 
 namespace {
+/// Settings key of the model the curator chose last (its folder).
+const char *const chosenModelKey = "models/chosen";
+
 
 /// "key: value" lines of a flat JSON object (nested values as compact JSON).
 QString jsonLines(const QJsonObject &object)
@@ -129,6 +136,12 @@ ModelPanel::ModelPanel(QWidget *parent)
     actions->addWidget(m_tag);
     layout->addLayout(actions);
 
+    m_weights = new WeightsCheck(this);
+    connect(m_weights, &WeightsCheck::checked, this, [this](const QString &folder) {
+        const QModelIndex index = m_list->currentIndex();
+        if (index.isValid() && m_models->entry(index.row()).folder == folder)
+            showSelection();
+    });
     connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, &ModelPanel::showSelection);
     connect(m_models, &QAbstractItemModel::modelReset, this, &ModelPanel::showSelection);
     refresh();
@@ -136,7 +149,9 @@ ModelPanel::ModelPanel(QWidget *parent)
 
 void ModelPanel::refresh()
 {
-    const QString previous = selectedFolder();
+    QString previous = selectedFolder();
+    if (previous.isEmpty())   // the first listing: the model chosen last time
+        previous = QSettings().value(QLatin1String(chosenModelKey)).toString();
     m_models->refresh();
     if (!previous.isEmpty() && selectFolder(previous))
         return;
@@ -150,7 +165,8 @@ QString ModelPanel::selectedFolder() const
     const QModelIndex index = m_list->currentIndex();
     if (!index.isValid() || !m_models->entry(index.row()).ok())
         return {};
-    return m_models->entry(index.row()).folder;
+    const QString folder = m_models->entry(index.row()).folder;
+    return m_weights->problem(folder).isEmpty() ? folder : QString();
 }
 
 bool ModelPanel::selectFolder(const QString &folder)
@@ -184,6 +200,19 @@ void ModelPanel::showSelection()
         return;
     }
     const ModelFolders::Entry &entry = m_models->entry(index.row());
+    if (entry.ok())
+        m_weights->check(entry.folder);
+    const QString broken = entry.ok() ? m_weights->problem(entry.folder) : QString();
+    if (!broken.isEmpty()) {
+        // Refused: it cannot tag or be retrained; the engine's message says why.
+        m_rollBack->setEnabled(false);
+        m_compare->setEnabled(false);
+        m_details->setHtml(tr("<p><b>%1</b> cannot be used: its weights do not load.</p><p>%2</p>")
+                               .arg(QDir::toNativeSeparators(entry.folder).toHtmlEscaped(), broken.toHtmlEscaped())
+                           + manifestHtml(entry));
+        Q_EMIT selectionChanged({});
+        return;
+    }
     const int parent = m_models->parentRow(index.row());
     m_rollBack->setEnabled(parent >= 0);
     m_rollBack->setToolTip(parent >= 0 ? tr("Switch back to %1, the version this one was retrained from")
@@ -196,6 +225,8 @@ void ModelPanel::showSelection()
                      tr("<p>Retrained from <b>%1</b>.</p>").arg(m_models->entry(parent).manifest.name.toHtmlEscaped())
                          + QStringLiteral("<table>"));
     m_details->setHtml(html);
+    if (entry.ok())
+        QSettings().setValue(QLatin1String(chosenModelKey), entry.folder);
     Q_EMIT selectionChanged(entry.ok() ? entry.folder : QString());
 }
 
@@ -211,11 +242,19 @@ QString ModelPanel::manifestHtml(const ModelFolders::Entry &entry)
     };
     row(tr("Architecture"), m.architecture);
     row(tr("Version"), m.version);
-    // A bundle without a parent was either trained from scratch (it has a
-    // training summary) or imported from a published checkpoint.
-    const QString noParent = m.training.isEmpty() ? tr("none (imported)") : tr("none (trained from scratch)");
+    // A bundle without a parent was imported from a published checkpoint
+    // (the importer records the file) or trained from scratch.
+    const QString checkpoint = m.training.value(QStringLiteral("checkpoint")).toString();
+    const bool imported = !checkpoint.isEmpty()
+                          || m.training.value(QStringLiteral("source")).toString() == QLatin1String("imported checkpoint");
+    const QString noParent = imported ? (checkpoint.isEmpty() ? tr("none (imported)") : tr("none (imported from %1)").arg(checkpoint))
+                             : m.training.isEmpty() ? tr("none (imported)")
+                                                    : tr("none (trained from scratch)");
     row(tr("Parent"), m.parentVersion.isEmpty() ? noParent : m.parentVersion);
-    row(tr("Tags"), tr("%1 (%2)").arg(m.tags.size()).arg(m.tags.names().mid(0, 6).join(QStringLiteral(", "))
+    QStringList shown;   // display names, as the lane shows them
+    for (const QString &name : m.tags.names().mid(0, 6))
+        shown << engine::TagNames::displayName(name);
+    row(tr("Tags"), tr("%1 (%2)").arg(m.tags.size()).arg(shown.join(QStringLiteral(", "))
                                                          + (m.tags.size() > 6 ? QStringLiteral(", ...") : QString())));
     row(tr("Chunk length"), tr("%1 samples (%2 s)").arg(m.chunkSamples).arg(chunkSeconds, 0, 'f', 2));
     row(tr("Sample rate"), tr("%1 Hz").arg(m.sampleRate));

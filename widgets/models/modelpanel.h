@@ -19,6 +19,7 @@ class QToolButton;
 namespace taglane::widgets {
 
 class ModelListModel;
+class WeightsCheck;
 
 /// The model panel (a dock's contents): the bundles found in the model
 /// folders, the selected one's manifest, an Import button (checkpoint to
@@ -34,7 +35,8 @@ public:
     ModelListModel *models() const { return m_models; }
     QListView *listView() const { return m_list; }
 
-    /// The selected bundle's folder; empty when none (or an unreadable one) is selected.
+    /// The selected bundle's folder; empty when none (or an unreadable one,
+    /// or one whose weights do not load) is selected.
     QString selectedFolder() const;
     /// Selects the bundle in this folder; false when it is not listed.
     bool selectFolder(const QString &folder);
@@ -71,6 +73,9 @@ public Q_SLOTS:
     /// Asks to compare the selected version with its parent (or alone).
     void compareSelected();
 
+    /// Loads the bundles' weights once, to refuse broken ones.
+    WeightsCheck *weightsCheck() const { return m_weights; }
+
 Q_SIGNALS:
     void selectionChanged(const QString &folder);
     /// Open the evaluation view on `folder`, compared with `other` (may be empty).
@@ -90,6 +95,7 @@ private:
     QPushButton *m_compare = nullptr;
     QPushButton *m_rollBack = nullptr;
     QString m_importFolder;
+    WeightsCheck *m_weights = nullptr;
 };
 
 } // namespace taglane::widgets

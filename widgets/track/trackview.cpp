@@ -224,7 +224,12 @@ void TrackView::createActions()
     m_undo = m_undoStack->createUndoAction(this, tr("&Undo"));
     m_undo->setShortcut(QKeySequence::Undo);
     m_redo = m_undoStack->createRedoAction(this, tr("&Redo"));
-    m_redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+    // Ctrl+Shift+Z once: on X11 the platform's Redo already is Ctrl+Shift+Z, and a
+    // sequence listed twice is an "ambiguous shortcut" that runs nothing.
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    if (!redoKeys.contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)))
+        redoKeys << QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z);
+    m_redo->setShortcuts(redoKeys);
 
     m_segmentPlayback = new SegmentPlayback(m_playback, m_tagLane, m_axis, this);
     connect(m_segmentPlayback, &SegmentPlayback::message, this, &TrackView::showMessage);

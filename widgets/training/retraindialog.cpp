@@ -6,6 +6,7 @@
 #include "widgets/training/retraincontroller.h"
 #include "widgets/training/retrainlossplot.h"
 
+#include "engine/curation/tagnames.h"
 #include "engine/store/annotationstore.h"
 #include "engine/train/retrainer.h"
 
@@ -31,6 +32,16 @@
 #include <cmath>
 
 namespace taglane::widgets {
+
+namespace {
+QString displayNames(const QStringList &identifiers)
+{
+    QStringList shown;
+    for (const QString &id : identifiers)
+        shown << engine::TagNames::displayName(id);
+    return shown.join(QStringLiteral(", "));
+}
+} // namespace
 
 RetrainDialog::RetrainDialog(engine::AnnotationStore *store, const QString &baseFolder,
                              const QList<qint64> &selectedTracks, const QString &modelsFolder, QWidget *parent)
@@ -224,6 +235,12 @@ QString RetrainDialog::problemText() const
     return m_problem->isVisible() || !m_problem->text().isEmpty() ? m_problem->text() : QString();
 }
 
+void RetrainDialog::setTagMapping(const engine::TagMapping &mapping)
+{
+    m_mapping = mapping;
+    reload();
+}
+
 void RetrainDialog::reload()
 {
     if (isRunning())
@@ -242,6 +259,9 @@ void RetrainDialog::reload()
         else
             readError = curated.error();
     }
+    m_folded.clear();
+    if (!m_mapping.isEmpty() && m_baseError.isEmpty())
+        m_curated = m_mapping.fold(m_curated, m_base.tags.names(), &m_folded);
     m_plan = RetrainPlan::make(m_curated, m_base, m_baseError);
     if (!readError.isEmpty() && m_plan.canStart())
         m_plan.problem = readError;
@@ -255,7 +275,9 @@ void RetrainDialog::showPlan()
     for (const RetrainPlan::TagCount &count : std::as_const(m_plan.tags)) {
         const int row = m_tags->rowCount();
         m_tags->insertRow(row);
-        auto *name = new QTableWidgetItem(count.tag.name);
+        auto *name = new QTableWidgetItem(engine::TagNames::displayName(count.tag.name));
+        name->setData(Qt::UserRole, count.tag.name);
+        name->setToolTip(count.tag.name);
         auto *present = new QTableWidgetItem(QString::number(count.present));
         auto *absent = new QTableWidgetItem(QString::number(count.absent));
         present->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -268,6 +290,12 @@ void RetrainDialog::showPlan()
         if (count.present + count.absent > 0 && (count.present == 0 || count.absent == 0))
             note = (note.isEmpty() ? QString() : note + QStringLiteral("; "))
                    + tr("only %1 examples: no before/after figure").arg(count.present == 0 ? tr("absent") : tr("present"));
+        QStringList relatedShown;
+        for (const QString &other : m_mapping.related(count.tag.name))
+            relatedShown << engine::TagNames::displayName(other);
+        if (!relatedShown.isEmpty())
+            note = (note.isEmpty() ? QString() : note + QStringLiteral("; "))
+                   + tr("related: %1").arg(relatedShown.join(QStringLiteral(", ")));
         auto *noteItem = new QTableWidgetItem(note);
         if (count.isNew()) {
             QFont bold = name->font();
@@ -287,7 +315,9 @@ void RetrainDialog::showPlan()
     QString summary = tr("%n curated segment(s)", nullptr, m_plan.segments) + QLatin1Char(' ')
                       + tr("on %n track(s).", nullptr, m_plan.tracks);
     if (!m_plan.newTags.isEmpty())
-        summary += QLatin1Char(' ') + tr("New tags grow the model's output layer: %1.").arg(m_plan.newTags.join(QStringLiteral(", ")));
+        summary += QLatin1Char(' ') + tr("New tags grow the model's output layer: %1.").arg(displayNames(m_plan.newTags));
+    if (!m_folded.isEmpty())
+        summary += QLatin1Char(' ') + tr("Verdicts of related tags count for the model's tag: %1.").arg(m_folded.join(QStringLiteral(", ")));
     m_summary->setText(summary);
     showProblem(m_plan.problem);
     m_start->setEnabled(m_plan.canStart());
@@ -394,7 +424,7 @@ void RetrainDialog::onFinished()
                        .arg(o.seconds, 0, 'f', 1)
                        .arg(o.heldOutSegments);
     if (!o.newTags.isEmpty())
-        text += QStringLiteral("<br>") + tr("New tags: %1.").arg(o.newTags.join(QStringLiteral(", ")).toHtmlEscaped());
+        text += QStringLiteral("<br>") + tr("New tags: %1.").arg(displayNames(o.newTags).toHtmlEscaped());
     text += QStringLiteral("<br>") + tr("Saved as %1").arg(QDir::toNativeSeparators(o.bundleFolder).toHtmlEscaped());
     if (!o.warnings.isEmpty())
         text += QStringLiteral("<br><span style=\"color:#f0c050\">%1</span>")

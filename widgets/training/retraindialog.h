@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/curation/tagmapping.h"
+
 #include "widgets/training/retrainplan.h"
 
 #include "engine/model/modelbundle.h"
@@ -60,6 +62,12 @@ public:
     /// Curated segments of the selected tracks only (when there is a selection).
     void setSelectedOnly(bool selectedOnly);
     void setEpochs(int epochs);                ///< 0 = the retrainer's default
+    /// Related tags (see engine::TagMapping): verdicts of a curated tag the
+    /// model lacks count for the model's related tag instead of growing the
+    /// output layer. Reloads the plan.
+    void setTagMapping(const engine::TagMapping &mapping);
+    /// "strings -> Instrument_-_Strings" per related tag folded in the plan.
+    QStringList foldedTags() const { return m_folded; }
     void setHoldOutFraction(double fraction);
     /// Where the new version will be written.
     QString outputFolder() const { return m_outputFolder; }
@@ -121,6 +129,8 @@ private:
     QRadioButton *m_allTracks = nullptr;
     QRadioButton *m_selectedTracks = nullptr;
     QTableWidget *m_tags = nullptr;
+    engine::TagMapping m_mapping;
+    QStringList m_folded;
     QLabel *m_summary = nullptr;
     QLineEdit *m_name = nullptr;
     QSpinBox *m_epochs = nullptr;

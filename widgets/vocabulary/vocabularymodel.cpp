@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/vocabulary/vocabularymodel.h"
 
+#include "engine/curation/tagnames.h"
+
 #include <QColor>
 
 namespace taglane::widgets {
@@ -136,7 +138,8 @@ QVariant VocabularyModel::data(const QModelIndex &index, int role) const
     const bool predicted = m_modelTags.contains(t.name);
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
         switch (index.column()) {
-        case NameColumn: return t.name;
+        // Shown by its display name (as everywhere in the GUI) beside the identifier that is edited.
+        case NameColumn: return role == Qt::EditRole ? t.name : engine::TagNames::withIdentifier(t.name);
         case CategoryColumn: return t.category;
         case ModelColumn:
             if (role == Qt::EditRole)
@@ -146,6 +149,8 @@ QVariant VocabularyModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ForegroundRole && index.column() == ModelColumn && m_hasModel && !predicted)
         return QColor(0xe0, 0xa0, 0x50);
+    if (role == Qt::ToolTipRole && index.column() == NameColumn)
+        return tr("Shown as \"%1\"; stored and exported as %2").arg(engine::TagNames::displayName(t.name), t.name);
     if (role == Qt::ToolTipRole && index.column() == ModelColumn && m_hasModel && !predicted)
         return tr("The current model has no output for this tag; its cells stay empty until a model learns it.");
     return {};
