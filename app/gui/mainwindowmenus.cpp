@@ -6,6 +6,7 @@
 
 #include "widgets/models/inferencecontroller.h"
 #include "widgets/models/modelpanel.h"
+#include "widgets/playback/segmentplayback.h"
 #include "widgets/timeline/timeaxis.h"
 #include "widgets/timeline/timeruler.h"
 #include "widgets/track/trackview.h"
@@ -147,6 +148,9 @@ void MainWindow::createMenus()
     QMenu *play = menuBar()->addMenu(tr("&Playback"));
     play->addAction(m_track->playPauseAction());
     play->addAction(m_track->stopAction());
+    play->addSeparator();
+    for (QAction *a : m_track->segmentPlayback()->actions())
+        play->addAction(a);   // play the selected segment, loop, play the next one under review
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Taglane"), this, &MainWindow::about);
