@@ -199,7 +199,7 @@ TrackAugmentation Augmentation::draw(quint64 corpusSeed, int index, quint32 kind
     // switching one kind off leaves the others' values as they were.
     SeededRandom r(SeededRandom::derive(corpusSeed ^ 0x4155474D454E5400ull, quint64(index)));
     TrackAugmentation a;
-    const double gain = r.uniformReal(-4.0, 2.0);
+    const double gain = r.uniformReal(-2.5, 1.5);  // loud and quiet segments stay apart (CORPUS-NOTES.md)
     const bool mix = r.chance(0.6);
     const bool eq = r.chance(0.6);
     a.lowShelfHz = r.uniformReal(80.0, 300.0);

@@ -17,7 +17,7 @@ namespace taglane::engine {
 /// enabled, so clean examples remain. Value type; any thread.
 struct TrackAugmentation
 {
-    double gainDb = 0.0;            ///< whole track, -4..+2 dB (Song-Loud stays true)
+    double gainDb = 0.0;            ///< whole track, -2.5..+1.5 dB (Song-Loud stays true)
     bool mix = false;               ///< per-part volume offsets (SegmentArrangement::mixOffsets)
     bool eq = false;                ///< low shelf, high shelf and one peak
     double lowShelfHz = 150.0, lowShelfDb = 0.0;

@@ -112,7 +112,7 @@ void TestSynthAugment::drawIsSeededAndIndependentPerKind()
         QVERIFY(!none.audio());
         QCOMPARE(none.tempoFactor, 1.0);
         QCOMPARE(none.detuneCents, 0.0);
-        QVERIFY(all.gainDb >= -4.0 && all.gainDb <= 2.0);
+        QVERIFY(all.gainDb >= -2.5 && all.gainDb <= 1.5);
         QVERIFY(all.tempoFactor >= 0.94 && all.tempoFactor <= 1.06);
         counts[0] += all.mix;
         counts[1] += all.eq;
