@@ -78,6 +78,7 @@ private Q_SLOTS:
     void codecRoundTripKeepsLengthAndAlignment();
     void segmentsRenderIndependentlyWithEffects();
     void augmentedCorpusKeepsLabels();
+    void loudSegmentsStayLouderWhenAugmented();
 };
 
 void TestSynthAugment::kindsParse()
@@ -369,6 +370,48 @@ void TestSynthAugment::augmentedCorpusKeepsLabels()
     QVERIFY(SynthCorpusGenerator::generate(clean).ok());
     QVERIFY(readAll(QDir(o.outDir).filePath(QStringLiteral("track_0001.wav")))
             != readAll(QDir(clean.outDir).filePath(QStringLiteral("track_0001.wav"))));
+}
+
+void TestSynthAugment::loudSegmentsStayLouderWhenAugmented()
+{
+    // Rendered with every installed soundfont and every augmentation, each
+    // track's loud segments are still louder than its quiet ones.
+    QStringList soundfonts;
+    for (const QString &name : SoundfontLibrary::installed())
+        soundfonts << SoundfontLibrary::resolve(name).value();
+    if (soundfonts.isEmpty())
+        QSKIP("no corpus soundfont is installed");
+    SynthCorpusOptions o;
+    o.tracks = 2;
+    o.seed = 13;
+    o.channels = 1;
+    o.augment = Augmentation::All;
+    if (soundfonts.size() > 1)
+        o.soundfonts = soundfonts;
+    o.outDir = taglane::tests::tempDir(QStringLiteral("synthaugment_loud"));
+    QVERIFY(SynthCorpusGenerator::generate(o).ok());
+    int compared = 0;
+    for (const TrackPlan &p : SynthCorpusGenerator::plan(o)) {
+        DecodeOptions decode;
+        decode.analysisRate = 0;
+        auto audio = AudioDecoder::decode(QDir(o.outDir).filePath(p.stem + QStringLiteral(".wav")), decode);
+        QVERIFY2(audio.ok(), qPrintable(audio.error()));
+        const std::vector<float> mono(audio->mono.data(), audio->mono.data() + audio->mono.size());
+        double loudMin = 1e9, quietMax = 0.0;
+        for (const SegmentArrangement &s : p.segments) {
+            const double level = rms(mono, qint64((s.start + 0.2) * kRate), qint64((s.end - 0.2) * kRate));
+            if (s.loud)
+                loudMin = std::min(loudMin, level);
+            else
+                quietMax = std::max(quietMax, level);
+        }
+        if (loudMin < 1e9 && quietMax > 0.0) {
+            QVERIFY2(loudMin > quietMax, qPrintable(QStringLiteral("%1: loud from %2, quiet up to %3")
+                                                        .arg(p.stem).arg(loudMin).arg(quietMax)));
+            ++compared;
+        }
+    }
+    QVERIFY(compared >= 1);
 }
 
 QTEST_GUILESS_MAIN(TestSynthAugment)
