@@ -127,7 +127,7 @@ private:
     RowOrder m_order = RowOrder::Vocabulary;
     QString m_filter;
     QStringList m_modelTags;
-    bool m_showAll = false;
+    bool m_showAll = true;   // a bare model shows its vocabulary; TrackView applies the rule
     bool m_inReset = false;
 };
 

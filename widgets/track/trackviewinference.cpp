@@ -79,14 +79,15 @@ void TrackView::beginInference(const engine::InferencePlan &plan)
     m_plan = plan;
     m_planRows.clear();
     m_mappedSegments = 0;
-    // The document keeps its vocabulary and gains the model's tags; which of
-    // them have rows is the lane's rule (TagLaneModel::setModelTags).
-    QVector<engine::Tag> all = doc->tags().tags();
-    for (const engine::Tag &tag : plan.tags.tags())
-        if (doc->tags().indexOf(tag.name) < 0)
+    // The document's tags: the model's (in its order), then the rest of the
+    // vocabulary; which of them have rows is the lane's rule (setModelTags).
+    QVector<engine::Tag> all = plan.tags.tags();
+    for (const engine::Tag &tag : doc->tags().tags())
+        if (plan.tags.indexOf(tag.name) < 0)
             all.push_back(tag);
-    if (all.size() != doc->tags().size())
-        doc->setTags(engine::Vocabulary(all));
+    const engine::Vocabulary tags(all);
+    if (tags.names() != doc->tags().names())
+        doc->setTags(tags);
     m_planColumnTags.clear();
     for (int c = 0; c < plan.tags.size(); ++c)
         m_planColumnTags.push_back(doc->tagIndex(plan.tags.at(c).name));
