@@ -29,6 +29,7 @@ LaneControls::LaneControls(QWidget *parent)
     m_filter->setPlaceholderText(tr("Filter tags"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setToolTip(tr("Show only tags whose name or category contains this text"));
+    m_filter->setMinimumWidth(90);
     m_filter->setMaximumWidth(180);
 
     m_order = new QComboBox(this);
