@@ -153,6 +153,9 @@ void MainWindow::updateTagAction()
 {
     const bool ready = m_track->hasTrack() && !m_models->selectedFolder().isEmpty();
     m_tagAction->setEnabled(ready);
+    // Before tagging, the lane's rows are the tags of the model that will tag.
+    const int selected = m_models->models()->rowOfFolder(m_models->selectedFolder());
+    m_track->setModelTags(selected >= 0 ? m_models->models()->entry(selected).manifest.tags : engine::Vocabulary());
 }
 
 void MainWindow::tagTrack()
@@ -161,7 +164,7 @@ void MainWindow::tagTrack()
         m_messages->show(tr("Open a track before tagging it."), 5000);
         return;
     }
-    m_inference->start(m_models->selectedFolder(), m_models->segmentationSettings(), m_models->batchSize());
+    m_inference->start(m_models->selectedFolder(), m_track->inferenceSegmentation(), m_models->batchSize());
 }
 
 void MainWindow::retrainModel()

@@ -37,7 +37,7 @@ void MainWindow::scriptTagging(const QString &bundle, double cursorSeconds, cons
     connect(m_track, &widgets::TrackView::trackLoaded, once, [this, once, bundle]() {
         delete once;
         if (!bundle.isEmpty())
-            m_inference->start(bundle, m_models->segmentationSettings(), m_models->batchSize());
+            m_inference->start(bundle, m_track->inferenceSegmentation(), m_models->batchSize());
     });
     // Retrain screenshots: tag the opened file, then retrain (see scriptRetrain).
     const QString retrainPrefix = qEnvironmentVariable("TAGLANE_SCRIPT_RETRAIN");

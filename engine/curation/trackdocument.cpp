@@ -533,7 +533,8 @@ Result<bool> TrackDocument::loadFromStore(AnnotationStore *store, qint64 trackId
         m_nextLocalId = std::max(m_nextLocalId, row.segment.id + 1);
         m_rows << row;
     }
-    m_source = SegmentSource::Curator;
+    // The stored source: a track reopened without edits is not "edited".
+    m_source = grid->source;
     Q_EMIT didReset();
     return true;
 }

@@ -561,7 +561,10 @@ Result<LabelGrid> AnnotationStore::labelGrid(qint64 trackId, const QString &mode
         return Result<LabelGrid>::failure(tr("The annotation store is not open."));
     // Taken before reading, so an edit committed meanwhile shows either way.
     const auto pending = m_queue->pendingVerdicts();
+    const auto pendingSource = m_queue->pendingSegmentationSource(trackId);
     Result<LabelGrid> grid = m_reader->labelGrid(trackId, activeTags(), modelVersion, m_queue->pendingSegmentation(trackId));
+    if (grid && pendingSource)
+        grid->source = *pendingSource;
     if (!grid || pending.isEmpty())
         return grid;
     LabelGrid &g = grid.value();

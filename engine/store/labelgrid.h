@@ -3,6 +3,7 @@
 
 #include "engine/model/vocabulary.h"
 #include "engine/segment/segmentation.h"
+#include "engine/store/segmentsource.h"
 #include "engine/store/verdict.h"
 
 #include <QVector>
@@ -19,6 +20,7 @@ struct LabelGrid
     qint64 trackId = 0;
     qint64 segmentationId = 0;          ///< 0 when the track has no segmentation yet
     Segmentation segmentation;          ///< segment ids are store ids
+    SegmentSource source = SegmentSource::Import;   ///< where the current segmentation came from
     QVector<Tag> tags;
     QVector<qint64> tagIds;             ///< store ids, parallel to tags
     QString modelVersion;               ///< version the probabilities come from; empty if none

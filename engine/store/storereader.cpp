@@ -96,6 +96,12 @@ Result<LabelGrid> StoreReader::labelGrid(qint64 trackId, const QVector<StoredTag
             return R::failure(QCoreApplication::translate("StoreReader", "The annotation store %1 has no track with id %2.")
                                   .arg(m_fileName).arg(trackId));
         grid.segmentationId = q.value(0).toLongLong();
+        q.prepare(QStringLiteral("SELECT source FROM segmentations WHERE id = ?"));
+        q.addBindValue(grid.segmentationId);
+        if (!storesql::run(q, &error))
+            return R::failure(failure(QStringLiteral("segmentations"), error));
+        if (q.next())
+            grid.source = segmentSourceFromName(q.value(0).toString());
         QVector<Segment> segments;
         q.prepare(QStringLiteral("SELECT id, start_s, end_s FROM segments WHERE segmentation_id = ? ORDER BY ordinal"));
         q.addBindValue(grid.segmentationId);

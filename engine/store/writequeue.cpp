@@ -59,7 +59,7 @@ qint64 WriteQueue::push(StoreOp op)
     } else if (const auto *t = std::get_if<AddTrackOp>(&op.payload)) {
         m_pendingTracks.insert(t->track.id, {t->track, op.seq});
     } else if (const auto *s = std::get_if<SaveSegmentationOp>(&op.payload)) {
-        m_pendingSegmentations.insert(s->trackId, {s->segmentationId, s->segmentation, op.seq});
+        m_pendingSegmentations.insert(s->trackId, {s->segmentationId, s->segmentation, op.seq, s->source});
     }
     const qint64 seq = op.seq;
     m_ops.push_back(std::move(op));
@@ -185,6 +185,15 @@ std::optional<QPair<qint64, Segmentation>> WriteQueue::pendingSegmentation(qint6
     if (it == m_pendingSegmentations.constEnd())
         return std::nullopt;
     return qMakePair(it->id, it->segmentation);
+}
+
+std::optional<SegmentSource> WriteQueue::pendingSegmentationSource(qint64 trackId) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_pendingSegmentations.constFind(trackId);
+    if (it == m_pendingSegmentations.constEnd())
+        return std::nullopt;
+    return it->source;
 }
 
 } // namespace taglane::engine

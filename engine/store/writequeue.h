@@ -71,6 +71,8 @@ public:
     QVector<TrackRecord> pendingTracks() const;
     /// The newest segmentation queued for a track and not yet committed: (id, segments).
     std::optional<QPair<qint64, Segmentation>> pendingSegmentation(qint64 trackId) const;
+    /// Source of the newest queued segmentation of a track (nullopt: none queued).
+    std::optional<SegmentSource> pendingSegmentationSource(qint64 trackId) const;
 
 private:
     mutable QMutex m_mutex;
@@ -90,6 +92,7 @@ private:
         qint64 id = 0;
         Segmentation segmentation;
         qint64 seq = 0;
+        SegmentSource source = SegmentSource::Import;
     };
     QHash<qint64, PendingSegmentation> m_pendingSegmentations;   ///< track id -> newest queued
 };

@@ -12,9 +12,11 @@
 
 #include "testsupport.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonObject>
+#include <QLabel>
 #include <QListView>
 #include <QSettings>
 #include <QSignalSpy>
@@ -218,19 +220,18 @@ private Q_SLOTS:
         QCOMPARE(panel.selectedFolder(), good);
     }
 
-    void segmentationSettings()
+    void segmentationIsTheLaneBarsControl()
     {
+        // One segmentation control (the lane bar's); the dock only states its rule.
         widgets::ModelPanel panel;
-        QCOMPARE(panel.segmentationSettings().mode, engine::SegmentationSettings::Mode::Chunks);
-        engine::SegmentationSettings fixed;
-        fixed.mode = engine::SegmentationSettings::Mode::Fixed;
-        fixed.windowSeconds = 5.0;
-        panel.setSegmentationSettings(fixed);
-        QCOMPARE(panel.segmentationSettings().mode, engine::SegmentationSettings::Mode::Fixed);
-        QCOMPARE(panel.segmentationSettings().windowSeconds, 5.0);
-        fixed.windowSeconds = 60.0;   // beyond CAL500exp's longest segment: clamped
-        panel.setSegmentationSettings(fixed);
-        QCOMPARE(panel.segmentationSettings().windowSeconds, engine::SegmentationSettings::maxWindowSeconds);
+        for (const QComboBox *box : panel.findChildren<QComboBox *>())
+            for (int i = 0; i < box->count(); ++i)
+                QVERIFY2(!box->itemText(i).contains(QStringLiteral("chunk"), Qt::CaseInsensitive)
+                             && !box->itemText(i).contains(QStringLiteral("Fixed windows")),
+                         qPrintable(box->itemText(i)));
+        const auto *rule = panel.findChild<QLabel *>(QStringLiteral("segmentationRule"));
+        QVERIFY(rule);
+        QVERIFY(rule->text().contains(QStringLiteral("lane bar")));
         panel.setBatchSize(16);
         QCOMPARE(panel.batchSize(), 16);
     }

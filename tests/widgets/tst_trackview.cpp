@@ -282,7 +282,9 @@ private Q_SLOTS:
 
     void tagLaneHasOneRowPerTag()
     {
+        // Rows are the tags of the model that will tag (tst_lanerows holds the rule).
         const engine::Vocabulary vocabulary = engine::Vocabulary::bundledDefault();
+        m_view->setModelTags(vocabulary);
         QCOMPARE(m_view->tagLaneModel()->rowCount(), vocabulary.size());
         auto *lanes = m_view->tagLaneView();
         QCOMPARE(lanes->rowAt(lanes->rowTop(0) + 1), 0);

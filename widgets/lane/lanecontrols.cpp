@@ -3,6 +3,7 @@
 
 #include "widgets/style/theme.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
@@ -28,6 +29,7 @@ LaneControls::LaneControls(QWidget *parent)
     m_filter->setPlaceholderText(tr("Filter tags"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setToolTip(tr("Show only tags whose name or category contains this text"));
+    m_filter->setMinimumWidth(90);
     m_filter->setMaximumWidth(180);
 
     m_order = new QComboBox(this);
@@ -35,6 +37,15 @@ LaneControls::LaneControls(QWidget *parent)
     m_order->addItem(tr("By peak probability"));
     m_order->addItem(tr("By mean probability"));
     m_order->setToolTip(tr("Order of the tags within each category"));
+
+    m_allTags = new QCheckBox(tr("All tags"), this);
+    m_allTags->setToolTip(tr("Show every tag of the vocabulary; otherwise the lane shows the model's tags "
+                             "and the tags with verdicts"));
+    m_summary = new QComboBox(this);
+    m_summary->addItem(tr("Strongest"));
+    m_summary->addItem(tr("Mean"));
+    m_summary->setToolTip(tr("Zoomed out, each pixel column shows the strongest or the mean probability "
+                             "of the segments under it"));
 
     m_threshold = new QDoubleSpinBox(this);
     m_threshold->setRange(0.0, 1.0);
@@ -53,7 +64,7 @@ LaneControls::LaneControls(QWidget *parent)
     m_segmentation->addItem(tr("Fixed windows"), int(engine::SegmentSource::Fixed));
     m_segmentation->addItem(tr("Novelty"), int(engine::SegmentSource::Novelty));
     m_segmentation->addItem(tr("Edited"), int(engine::SegmentSource::Curator));
-    m_segmentation->setToolTip(tr("Re-segment the track; verdicts carry over by overlap (undoable)"));
+    m_segmentation->setToolTip(segmentationRule());
     m_window = new QDoubleSpinBox(this);
     m_window->setRange(3.0, 16.0);
     m_window->setValue(10.0);
@@ -70,6 +81,8 @@ LaneControls::LaneControls(QWidget *parent)
     row->setSpacing(6);
     row->addWidget(m_filter);
     row->addWidget(m_order);
+    row->addWidget(m_allTags);
+    row->addWidget(m_summary);
     row->addSpacing(10);
     row->addWidget(new QLabel(tr("Threshold"), this));
     row->addWidget(m_threshold);
@@ -83,6 +96,8 @@ LaneControls::LaneControls(QWidget *parent)
 
     connect(m_filter, &QLineEdit::textChanged, this, &LaneControls::filterChanged);
     connect(m_order, &QComboBox::currentIndexChanged, this, &LaneControls::orderChanged);
+    connect(m_allTags, &QCheckBox::toggled, this, &LaneControls::showAllTagsChanged);
+    connect(m_summary, &QComboBox::currentIndexChanged, this, &LaneControls::summaryChanged);
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, [this](double v) {
         if (m_syncing)
             return;
@@ -101,6 +116,15 @@ LaneControls::LaneControls(QWidget *parent)
             emitSegmentation();
     });
     m_window->setEnabled(false);
+}
+
+QString LaneControls::segmentationRule()
+{
+    return tr("The one segmentation of this track, used by every model: \"Model chunks\" follows the chunk grid "
+              "of the model that tags now; \"Fixed windows\" and \"Novelty\" keep their segments whatever model "
+              "runs, each segment getting the overlap-weighted mean of the model's chunks; \"Edited\" once "
+              "segments were split, merged or moved by hand. Changing it carries verdicts over by overlap "
+              "(undoable).");
 }
 
 void LaneControls::setThreshold(double threshold)

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -13,10 +14,13 @@ class QSlider;
 
 namespace taglane::widgets {
 
-/// The strip above the tag lane: a tag filter field, the row order, the
-/// threshold (spin box and slider kept in step) and the segmentation source
-/// (model chunks, fixed windows of N seconds, novelty). It only emits what
-/// the user chose; TrackView applies it. GUI thread only.
+/// The strip above the tag lane: a tag filter field, the row order, "All
+/// tags" (the whole vocabulary instead of the model's tags and those with
+/// verdicts), the threshold (spin box and slider kept in step), how a pixel
+/// column over several segments is shaded (strongest or mean), and the one
+/// segmentation rule of the track (model chunks, fixed windows of N
+/// seconds, novelty). It only emits what the user chose; TrackView applies
+/// it. GUI thread only.
 class LaneControls : public QWidget
 {
     Q_OBJECT
@@ -30,6 +34,10 @@ public:
     QSlider *thresholdSlider() const { return m_slider; }
     QComboBox *segmentationBox() const { return m_segmentation; }
     QDoubleSpinBox *windowBox() const { return m_window; }
+    QCheckBox *allTagsBox() const { return m_allTags; }
+    QComboBox *summaryBox() const { return m_summary; }
+    /// The rule the segmentation control applies, as the UI states it.
+    static QString segmentationRule();
 
     void setThreshold(double threshold);
     /// Shows a source without emitting segmentationRequested.
@@ -42,6 +50,8 @@ Q_SIGNALS:
     void orderChanged(int order);   ///< TagLaneModel::RowOrder as int
     void thresholdChanged(double threshold);
     void segmentationRequested(engine::SegmentSource source, double windowSeconds);
+    void showAllTagsChanged(bool all);
+    void summaryChanged(int summary);   ///< TagLaneView::Summary as int
 
 private:
     void emitSegmentation();
@@ -53,6 +63,8 @@ private:
     QComboBox *m_segmentation = nullptr;
     QDoubleSpinBox *m_window = nullptr;
     QLabel *m_status = nullptr;
+    QCheckBox *m_allTags = nullptr;
+    QComboBox *m_summary = nullptr;
     bool m_syncing = false;
 };
 

@@ -90,12 +90,25 @@ void TagLaneModel::rebuildRows()
     const engine::Vocabulary &v = m_doc->tags();
     const QString filter = m_filter.trimmed();
     m_rowToTag.clear();
+    // The rule for which tags have rows: the model's, those with a verdict, or all.
+    QVector<bool> shown(v.size(), m_showAll);
+    if (!m_showAll) {
+        for (const QString &name : m_modelTags) {
+            const int i = v.indexOf(name);
+            if (i >= 0)
+                shown[i] = true;
+        }
+        for (int s = 0; s < m_doc->segmentCount(); ++s)
+            for (int i = 0; i < v.size(); ++i)
+                if (!shown[i] && m_doc->label(s, i).verdict != engine::Verdict::Unknown)
+                    shown[i] = true;
+    }
     for (const QString &category : v.categories()) {
         QVector<int> group;
         QVector<double> key;
         for (int i = 0; i < v.size(); ++i) {
             const engine::Tag &tag = v.at(i);
-            if (tag.category != category)
+            if (tag.category != category || !shown[i])
                 continue;
             if (!filter.isEmpty() && !tag.name.contains(filter, Qt::CaseInsensitive)
                 && !displayName(tag).contains(filter, Qt::CaseInsensitive)
@@ -143,6 +156,22 @@ void TagLaneModel::setFilterText(const QString &text)
     if (text == m_filter)
         return;
     m_filter = text;
+    resort();
+}
+
+void TagLaneModel::setModelTags(const QStringList &names)
+{
+    if (names == m_modelTags)
+        return;
+    m_modelTags = names;
+    resort();
+}
+
+void TagLaneModel::setShowAllTags(bool all)
+{
+    if (all == m_showAll)
+        return;
+    m_showAll = all;
     resort();
 }
 

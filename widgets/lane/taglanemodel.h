@@ -14,10 +14,13 @@ class TrackDocument;
 
 namespace taglane::widgets {
 
-/// The tag lane as a table over a TrackDocument: one row per tag (grouped
-/// by category, in the vocabulary's order within a category unless sorted
-/// by probability; rows whose name does not match the filter are left
-/// out), one column per segment. A cell holds the current model version's
+/// The tag lane as a table over a TrackDocument: one row per tag shown
+/// (grouped by category, in the vocabulary's order within a category unless
+/// sorted by probability; rows whose name does not match the filter are
+/// left out), one column per segment. Which tags are shown follows one rule
+/// in every state of a track (before tagging, after, after reopening): the
+/// model's tags (setModelTags) plus every tag with a verdict on the track;
+/// with showAllTags, the whole vocabulary of the document. A cell holds the current model version's
 /// probability (or none yet) and a curator verdict with its provenance.
 /// The model owns its document; edits of the document show up here.
 /// GUI thread only.
@@ -86,6 +89,14 @@ public:
     /// Shows only tags whose name, display name or category contains `text` (case-insensitive).
     QString filterText() const { return m_filter; }
     void setFilterText(const QString &text);
+    /// The tags of the model whose probabilities the lane shows (or, before
+    /// any tagging, of the model that will tag the track).
+    void setModelTags(const QStringList &names);
+    QStringList modelTags() const { return m_modelTags; }
+    /// Shows every tag of the document's vocabulary, not only the model's
+    /// tags and those with verdicts.
+    bool showAllTags() const { return m_showAll; }
+    void setShowAllTags(bool all);
     /// Re-applies the sort (e.g. once inference finished).
     void resort();
 
@@ -115,6 +126,8 @@ private:
     double m_threshold = 0.5;
     RowOrder m_order = RowOrder::Vocabulary;
     QString m_filter;
+    QStringList m_modelTags;
+    bool m_showAll = true;   // a bare model shows its vocabulary; TrackView applies the rule
     bool m_inReset = false;
 };
 

@@ -9,6 +9,7 @@
 #include "engine/curation/trackdocument.h"
 
 #include <QDateTime>
+#include <QApplication>
 #include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -163,27 +164,66 @@ double TagLaneView::boundaryX(int column) const
     return xForTime(m_model->document()->segment(column).end);
 }
 
+bool TagLaneView::cellsWideEnough(int boundary) const
+{
+    if (!m_model || boundary < 0 || boundary + 1 >= m_model->columnCount())
+        return false;
+    const engine::TrackDocument *doc = m_model->document();
+    const double xb = xForTime(doc->segment(boundary).end);
+    return xb - xForTime(doc->segment(boundary).start) >= handleMinCellWidth
+        && xForTime(doc->segment(boundary + 1).end) - xb >= handleMinCellWidth;
+}
+
 int TagLaneView::boundaryAt(double x) const
 {
     if (!m_model || x < plotRect().left())
         return -1;
     const engine::TrackDocument *doc = m_model->document();
+    // Only the boundaries near x can be within the grip: start from the segment under it.
+    int c = doc->segmentAt(timeForX(x - boundaryGrip - 1));
+    if (c < 0)
+        c = 0;
     int best = -1;
     double bestDistance = boundaryGrip + 0.5;
-    // Only boundaries between cells wide enough to be grabbed without
-    // covering them (zoomed out, clicks select cells instead).
-    const double minWidth = 3.0 * boundaryGrip;
-    for (int c = 0; c + 1 < doc->segmentCount(); ++c) {
+    for (; c + 1 < doc->segmentCount(); ++c) {
         const double xb = xForTime(doc->segment(c).end);
-        if (xb - xForTime(doc->segment(c).start) < minWidth || xForTime(doc->segment(c + 1).end) - xb < minWidth)
-            continue;
+        if (xb > x + boundaryGrip + 1)
+            break;
         const double d = std::abs(xb - x);
-        if (d < bestDistance) {
+        if (d < bestDistance && cellsWideEnough(c)) {
             bestDistance = d;
             best = c;
         }
     }
     return best;
+}
+
+bool TagLaneView::handleVisible(int boundary) const
+{
+    if (!cellsWideEnough(boundary))
+        return false;
+    if (boundary == m_hoverBoundary)
+        return true;
+    const QVector<int> columns = selectedColumns();
+    return !columns.isEmpty() && (boundary == columns.first() - 1 || boundary == columns.last());
+}
+
+void TagLaneView::setSummary(Summary summary)
+{
+    if (summary == m_summary)
+        return;
+    m_summary = summary;
+    update();
+}
+
+void TagLaneView::setNoveltyCurve(const engine::NoveltyCurve &curve)
+{
+    m_novelty = curve;
+}
+
+double TagLaneView::snapToNovelty(double seconds, double radius) const
+{
+    return m_novelty.peakNear(seconds, radius);
 }
 
 void TagLaneView::resizeEvent(QResizeEvent *event)
@@ -429,21 +469,37 @@ void TagLaneView::mousePressEvent(QMouseEvent *event)
         TimelineView::mousePressEvent(event);
         return;
     }
-    const int boundary = boundaryAt(pos.x());
-    if (boundary >= 0 && m_undo) {
-        m_drag = Drag::Boundary;
+    m_pressPos = pos;
+    // A press on a handle becomes a boundary drag only once the mouse has
+    // moved the platform's drag distance; released before, it is a click.
+    const int boundary = m_undo ? boundaryAt(pos.x()) : -1;
+    if (boundary >= 0) {
         m_boundarySegment = m_model->segmentIdOfColumn(boundary);
-        ++m_gesture;
-        event->accept();
-        return;
+        m_hoverBoundary = boundary;
     }
     const int row = rowAt(pos.y());
     const int column = columnAt(pos.x());
     if (row < 0 || column < 0) {
+        if (boundary >= 0) {
+            m_drag = Drag::BoundaryPending;
+            m_pressRow = m_pressColumn = -1;
+            event->accept();
+            return;
+        }
         TimelineView::mousePressEvent(event);
         return;
     }
-    const bool extend = event->modifiers() & Qt::ShiftModifier;
+    pressCell(pos, event->modifiers());
+    if (boundary >= 0)
+        m_drag = Drag::BoundaryPending;
+    event->accept();
+}
+
+void TagLaneView::pressCell(const QPoint &pos, Qt::KeyboardModifiers modifiers)
+{
+    const int row = rowAt(pos.y());
+    const int column = columnAt(pos.x());
+    const bool extend = modifiers & Qt::ShiftModifier;
     m_pressWasSelected = !extend && currentRow() == row && currentColumn() == column && selectedRows().size() == 1
         && selectedColumns().size() == 1;
     selectCell(row, column, extend);
@@ -451,7 +507,24 @@ void TagLaneView::mousePressEvent(QMouseEvent *event)
     m_pressRow = row;
     m_pressColumn = column;
     Q_EMIT seekRequested(std::clamp(timeForX(pos.x()), 0.0, timeAxis()->totalDuration()));
-    event->accept();
+}
+
+void TagLaneView::dragBoundary(const QPoint &pos, Qt::KeyboardModifiers modifiers)
+{
+    engine::TrackDocument *doc = m_model->document();
+    double to = timeForX(pos.x());
+    if (modifiers & Qt::ShiftModifier) {
+        // Snap to the strongest novelty peak within 12 pixels (at least a quarter second).
+        const double radius = std::max(0.25, std::abs(timeForX(pos.x() + 12) - timeForX(pos.x())));
+        to = snapToNovelty(to, radius);
+    }
+    auto change = doc->planMoveBoundary(m_boundarySegment, to);
+    if (change && change->before != change->after) {
+        auto *cmd = new SegmentChangeCommand(doc, change.value(), SegmentChangeCommand::Kind::MoveBoundary,
+                                             engine::SegmentSource::Curator, tr("Move boundary"));
+        cmd->setGesture(m_gesture);
+        m_undo->push(cmd);
+    }
 }
 
 void TagLaneView::mouseMoveEvent(QMouseEvent *event)
@@ -459,7 +532,8 @@ void TagLaneView::mouseMoveEvent(QMouseEvent *event)
     const QPoint pos = event->position().toPoint();
     if (!(event->buttons() & Qt::LeftButton)) {
         const int hover = plotRect().contains(pos) ? boundaryAt(pos.x()) : -1;
-        if (hover != m_hoverBoundary) {
+        const int hoverRow = rowAt(pos.y());
+        if (hover != m_hoverBoundary || (hover >= 0 && hoverRow != rowAt(m_hoverY))) {
             m_hoverBoundary = hover;
             if (hover >= 0)
                 setCursor(Qt::SplitHCursor);
@@ -467,25 +541,25 @@ void TagLaneView::mouseMoveEvent(QMouseEvent *event)
                 unsetCursor();
             update();
         }
+        m_hoverY = pos.y();
         QWidget::mouseMoveEvent(event);
         return;
     }
+    const bool moved = (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance();
     switch (m_drag) {
     case Drag::None:
         TimelineView::mouseMoveEvent(event);
         return;
-    case Drag::Boundary: {
-        engine::TrackDocument *doc = m_model->document();
-        auto change = doc->planMoveBoundary(m_boundarySegment, timeForX(pos.x()));
-        if (change && change->before != change->after) {
-            auto *cmd = new SegmentChangeCommand(doc, change.value(), SegmentChangeCommand::Kind::MoveBoundary,
-                                                 engine::SegmentSource::Curator, tr("Move boundary"));
-            cmd->setGesture(m_gesture);
-            m_undo->push(cmd);
-        }
+    case Drag::BoundaryPending:
+        if (!moved || !m_undo)
+            return;
+        m_drag = Drag::Boundary;
+        ++m_gesture;
+        Q_FALLTHROUGH();
+    case Drag::Boundary:
+        dragBoundary(pos, event->modifiers());
         event->accept();
         return;
-    }
     case Drag::Pending:
     case Drag::Paint: {
         const int row = rowAt(pos.y());
@@ -493,7 +567,7 @@ void TagLaneView::mouseMoveEvent(QMouseEvent *event)
         if (row < 0 || column < 0)
             return;
         if (m_drag == Drag::Pending) {
-            if (row == m_pressRow && column == m_pressColumn)
+            if (!moved || (row == m_pressRow && column == m_pressColumn))
                 return;
             if (!m_undo)
                 return;
@@ -519,11 +593,21 @@ void TagLaneView::mouseReleaseEvent(QMouseEvent *event)
     m_drag = Drag::None;
     if (drag == Drag::Paint && m_undo)
         m_undo->endMacro();
-    else if (drag == Drag::Pending && m_pressWasSelected)
+    else if ((drag == Drag::Pending || drag == Drag::BoundaryPending) && m_pressWasSelected && m_pressRow >= 0)
         cycleVerdict(m_pressRow, m_pressColumn);
     m_painted.clear();
     m_pressWasSelected = false;
     TimelineView::mouseReleaseEvent(event);
+}
+
+void TagLaneView::leaveEvent(QEvent *event)
+{
+    if (m_hoverBoundary >= 0 && m_drag == Drag::None) {
+        m_hoverBoundary = -1;
+        unsetCursor();
+        update();
+    }
+    TimelineView::leaveEvent(event);
 }
 
 void TagLaneView::keyPressEvent(QKeyEvent *event)

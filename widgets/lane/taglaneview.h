@@ -3,6 +3,9 @@
 
 #include "widgets/timeline/timelineview.h"
 
+#include "engine/segment/spectralflux.h"
+
+#include <QColor>
 #include <QPointer>
 #include <QSet>
 #include <QVector>
@@ -23,7 +26,8 @@ class TagLaneModel;
 /// the already selected cell cycles its verdict (unknown -> present ->
 /// absent -> unknown); dragging from a cell paints that next verdict over
 /// every cell the mouse crosses (one undo step); Shift+click extends the
-/// selection; dragging a segment boundary moves it (one undo step); a click
+/// selection; dragging a boundary handle moves it (one undo step; with
+/// Shift held it snaps to the nearest spectral novelty peak); a click
 /// on a category header collapses or expands it; the context menu offers
 /// the verdicts, "accept suggestions in this segment", split here and merge
 /// with the next segment. Keys: arrows move the
@@ -39,7 +43,16 @@ class TagLaneView : public TimelineView
 public:
     static constexpr int rowHeight = 18;
     static constexpr int categoryHeight = 20;
-    static constexpr int boundaryGrip = 4;   ///< pixels either side of a boundary that grab it
+    static constexpr int boundaryGrip = 4;   ///< pixels either side of a handle that grab it
+    /// A boundary has a handle (and can be dragged) only when the cells on
+    /// both sides are at least this wide; narrower, a press selects a cell.
+    static constexpr int handleMinCellWidth = 40;
+    /// Narrower visible cells (on average) are drawn as per-pixel summaries.
+    static constexpr double minCellPixels = 4.0;
+    /// How a pixel column covering several segments is shaded.
+    enum class Summary { Strongest, Mean };
+    /// Colour of boundary handles and the hover line: unlike the play cursor (yellow, solid).
+    static QColor handleColor() { return QColor(0x8f, 0xd3, 0xff); }
 
     explicit TagLaneView(TimeAxis *axis, QWidget *parent = nullptr);
 
@@ -60,6 +73,24 @@ public:
     QRect cellRect(int row, int column) const;
     /// Widget x of the boundary after segment `column`.
     double boundaryX(int column) const;
+    /// Boundary (index of the segment left of it) whose handle is under widget
+    /// x, or -1: only boundaries between cells at least handleMinCellWidth wide.
+    int boundaryAt(double x) const;
+    /// Whether the handle of a boundary is drawn: it is under the mouse or
+    /// an edge of the selected segments, and its cells are wide enough.
+    bool handleVisible(int boundary) const;
+    int hoveredBoundary() const { return m_hoverBoundary; }
+
+    /// Pixel columns over several segments show their strongest or mean probability.
+    Summary summary() const { return m_summary; }
+    void setSummary(Summary summary);
+    /// The spectral novelty curve Shift+drag snaps boundaries to (empty: no snapping).
+    void setNoveltyCurve(const engine::NoveltyCurve &curve);
+    bool hasNoveltyCurve() const { return !m_novelty.isEmpty(); }
+    /// The time of the strongest novelty peak within `radius` seconds of
+    /// `seconds`, or `seconds` itself when there is none.
+    double snapToNovelty(double seconds, double radius) const;
+
     /// Category header under a widget y, or empty.
     QString categoryAt(int y) const;
     /// Widget y range of a category's header (empty when none).
@@ -103,6 +134,7 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     bool event(QEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
@@ -119,11 +151,17 @@ private:
         int top = 0;
         int count = 0;
     };
-    enum class Drag { None, Pending, Paint, Boundary };
+    enum class Drag { None, Pending, Paint, BoundaryPending, Boundary };
 
     void relayout();
     void emitRange();
-    int boundaryAt(double x) const;
+    bool cellsWideEnough(int boundary) const;
+    void paintCells(QPainter &painter, const QRect &lane, int tag, int firstColumn,
+                    const QVector<QPair<double, double>> &spans);
+    void paintSummary(QPainter &painter, const QRect &lane, int tag, int firstColumn);
+    void paintHandles(QPainter &painter, const QRect &plot, int firstColumn, const QVector<QPair<double, double>> &spans);
+    void pressCell(const QPoint &pos, Qt::KeyboardModifiers modifiers);
+    void dragBoundary(const QPoint &pos, Qt::KeyboardModifiers modifiers);
     int resolveRow(const CellRef &ref) const;
     int resolveColumn(const CellRef &ref) const;
     CellRef refOf(int row, int column) const;
@@ -153,6 +191,10 @@ private:
     qint64 m_boundarySegment = 0;
     int m_gesture = 0;
     int m_hoverBoundary = -1;
+    int m_hoverY = -1;
+    QPoint m_pressPos;
+    Summary m_summary = Summary::Strongest;
+    engine::NoveltyCurve m_novelty;
 };
 
 } // namespace taglane::widgets

@@ -12,6 +12,7 @@
 
 #include "engine/curation/trackdocument.h"
 
+#include <QImage>
 #include <QPainter>
 
 #include <algorithm>
@@ -92,6 +93,13 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
     const auto firstVisible = std::lower_bound(doc->rows().cbegin(), doc->rows().cend(), axis->visibleStart(),
                                                [](const engine::SegmentRow &r, double t) { return r.segment.end <= t; });
     const int firstColumn = int(firstVisible - doc->rows().cbegin());
+    const auto lastVisible = std::lower_bound(firstVisible, doc->rows().cend(), axis->visibleEnd(),
+                                              [](const engine::SegmentRow &r, double t) { return r.segment.start < t; });
+    const int visibleColumns = int(lastVisible - firstVisible);
+    // Where segments are narrower than a few pixels, each pixel column shows
+    // the summary (strongest or mean) of the segments under it, as Sonic
+    // Visualiser's colour plots do; wider, each cell is drawn on its own.
+    const bool summarise = visibleColumns > 0 && double(plot.width()) / visibleColumns < minCellPixels;
     QVector<QPair<double, double>> spans(columns);
     for (int c = 0; c < columns; ++c)
         spans[c] = {xForTime(doc->segment(c).start), xForTime(doc->segment(c).end)};
@@ -108,11 +116,8 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
     }
     const QVector<int> selRows = selectedRows();
     const QVector<int> selColumns = selectedColumns();
-    const double threshold = m_model->threshold();
     QFont small = painter.font();
     small.setPointSizeF(std::max(6.5, small.pointSizeF() * 0.8));
-    const QFontMetrics smallFm(small);
-    const int numberWidth = smallFm.horizontalAdvance(QStringLiteral("0.00")) + 6;
     painter.setFont(small);
     for (int r : m_visibleRows) {
         const int top = m_rowTop[r] - m_offset;
@@ -126,78 +131,35 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
         painter.setPen(theme::grid());
         for (double x : gridX)
             painter.drawLine(QPointF(x, top), QPointF(x, top + rowHeight - 1));
-        for (int c = firstColumn; c < columns; ++c) {
-            if (spans[c].first > plot.right() + 1)
-                break;
-            const double x0 = std::max<double>(spans[c].first, plot.left());
-            const double x1 = std::min<double>(spans[c].second, plot.right() + 1);
-            if (x1 <= x0)
-                continue;
-            const QRectF cell(x0 + 1, top + 1, x1 - x0 - 1, rowHeight - 2);
-            const float p = doc->probability(c, tag);
-            const engine::Verdict verdict = doc->label(c, tag).verdict;
-            if (verdict == engine::Verdict::Unknown) {
-                if (!std::isnan(p)) {
-                    QColor color = LaneLegend::probabilityColor(p);
-                    color.setAlphaF(0.88f);
-                    painter.fillRect(cell, color);
-                    if (double(p) >= threshold) {
-                        // At or above the threshold: a white frame (the selection is yellow).
-                        painter.setPen(QPen(QColor(255, 255, 255, 170), 1.0));
-                        painter.setBrush(Qt::NoBrush);
-                        painter.drawRect(cell.adjusted(0.5, 0.5, -0.5, -0.5));
-                    }
-                    if (cell.width() >= numberWidth + 4) {
-                        painter.setPen(p > 0.6f ? QColor(0x10, 0x20, 0x30) : theme::gutterText());
-                        painter.drawText(cell, Qt::AlignCenter, QString::number(double(p), 'f', 2));
-                    }
-                }
-            } else {
-                const bool present = verdict == engine::Verdict::Present;
-                painter.fillRect(cell, present ? LaneLegend::presentColor() : LaneLegend::absentColor());
-                if (!std::isnan(p)) {
-                    // The model's view stays visible as a strip at the bottom.
-                    painter.fillRect(QRectF(cell.left(), cell.bottom() - 3, cell.width(), 3),
-                                     LaneLegend::probabilityColor(p));
-                }
-                const double h = std::min(cell.height() - 6, std::max(4.0, cell.width() - 6));
-                const QPointF m = cell.center() - QPointF(0, 1);
-                painter.setRenderHint(QPainter::Antialiasing);
-                painter.setPen(QPen(Qt::white, 1.8, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-                if (h >= 4.0) {
-                    if (present) {
-                        painter.drawLine(m + QPointF(-h * 0.45, 0), m + QPointF(-h * 0.1, h * 0.38));
-                        painter.drawLine(m + QPointF(-h * 0.1, h * 0.38), m + QPointF(h * 0.5, -h * 0.4));
-                    } else {
-                        painter.drawLine(m + QPointF(-h * 0.35, -h * 0.35), m + QPointF(h * 0.35, h * 0.35));
-                        painter.drawLine(m + QPointF(h * 0.35, -h * 0.35), m + QPointF(-h * 0.35, h * 0.35));
-                    }
-                }
-                painter.setRenderHint(QPainter::Antialiasing, false);
-            }
-        }
+        if (summarise)
+            paintSummary(painter, lane, tag, firstColumn);
+        else
+            paintCells(painter, lane, tag, firstColumn, spans);
         // Selection.
         if (selRows.contains(r) && !selColumns.isEmpty()) {
             const double x0 = std::max<double>(spans[selColumns.first()].first, plot.left() - 2);
             const double x1 = std::min<double>(spans[selColumns.last()].second, plot.right() + 2);
             if (x1 > x0) {
+                const double w = std::max(4.0, x1 - x0);
                 painter.setBrush(Qt::NoBrush);
                 painter.setPen(QPen(theme::separator(), 1.0));
-                painter.drawRect(QRectF(x0 + 0.5, top + 0.5, x1 - x0 - 1, rowHeight - 1));
+                painter.drawRect(QRectF(x0 + 0.5, top + 0.5, w - 1, rowHeight - 1));
                 painter.setPen(QPen(theme::cursor(), 2.0));
-                painter.drawRect(QRectF(x0 + 2, top + 2, x1 - x0 - 4, rowHeight - 4));
+                painter.drawRect(QRectF(x0 + 2, top + 2, std::max(1.0, w - 4), rowHeight - 4));
             }
         }
     }
-    // Boundaries through every lane; the one under the mouse is highlighted.
-    for (int c = std::max(0, firstColumn); c < columns; ++c) {
-        if (spans[c].first > plot.right() + 1)
-            break;
-        const bool hot = c - 1 == m_hoverBoundary && c > 0;
-        painter.setPen(hot ? QPen(theme::cursor(), 2) : QPen(theme::separator(), 1));
-        painter.drawLine(QPointF(spans[c].first, 0), QPointF(spans[c].first, height()));
+    // Boundaries through every lane, where cells are wide enough to tell them apart.
+    if (!summarise) {
+        painter.setPen(QPen(theme::separator(), 1));
+        for (int c = std::max(1, firstColumn); c < columns; ++c) {
+            if (spans[c].first > plot.right() + 1)
+                break;
+            painter.drawLine(QPointF(spans[c].first, 0), QPointF(spans[c].first, height()));
+        }
     }
-    if (columns == 0 && m_model->rowCount() > 0 && axis->totalDuration() > 0.0) {
+    paintHandles(painter, plot, firstColumn, spans);
+    if (columns == 0 && axis->totalDuration() > 0.0) {
         painter.setFont(font());
         const QString hint = tr("No tag predictions yet: each lane fills in when the tagger runs on this track.");
         const QFontMetrics fm = painter.fontMetrics();
@@ -207,6 +169,173 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
         painter.setPen(theme::dimText());
         painter.drawText(box, Qt::AlignCenter, hint);
     }
+}
+
+} // namespace taglane::widgets
+
+namespace taglane::widgets {
+
+void TagLaneView::paintCells(QPainter &painter, const QRect &lane, int tag, int firstColumn,
+                             const QVector<QPair<double, double>> &spans)
+{
+    const engine::TrackDocument *doc = m_model->document();
+    const int columns = int(spans.size());
+    const double threshold = m_model->threshold();
+    const QFontMetrics smallFm(painter.font());
+    const int numberWidth = smallFm.horizontalAdvance(QStringLiteral("0.00")) + 6;
+    const int top = lane.top();
+    for (int c = firstColumn; c < columns; ++c) {
+        if (spans[c].first > lane.right() + 1)
+            break;
+        const double x0 = std::max<double>(spans[c].first, lane.left());
+        const double x1 = std::min<double>(spans[c].second, lane.right() + 1);
+        if (x1 <= x0)
+            continue;
+        // At least one pixel wide, so that no cell disappears.
+        const QRectF cell(x0 + (x1 - x0 >= 3.0 ? 1.0 : 0.0), top + 1, std::max(1.0, x1 - x0 - (x1 - x0 >= 3.0 ? 1.0 : 0.0)),
+                          rowHeight - 2);
+        const float p = doc->probability(c, tag);
+        const engine::Verdict verdict = doc->label(c, tag).verdict;
+        if (verdict == engine::Verdict::Unknown) {
+            if (!std::isnan(p)) {
+                QColor color = LaneLegend::probabilityColor(p);
+                color.setAlphaF(0.88f);
+                painter.fillRect(cell, color);
+                if (double(p) >= threshold && cell.width() >= 6.0) {
+                    // At or above the threshold: a white frame (the selection is yellow).
+                    painter.setPen(QPen(QColor(255, 255, 255, 170), 1.0));
+                    painter.setBrush(Qt::NoBrush);
+                    painter.drawRect(cell.adjusted(0.5, 0.5, -0.5, -0.5));
+                }
+                if (cell.width() >= numberWidth + 4) {
+                    painter.setPen(p > 0.6f ? QColor(0x10, 0x20, 0x30) : theme::gutterText());
+                    painter.drawText(cell, Qt::AlignCenter, QString::number(double(p), 'f', 2));
+                }
+            }
+            continue;
+        }
+        const bool present = verdict == engine::Verdict::Present;
+        painter.fillRect(cell, present ? LaneLegend::presentColor() : LaneLegend::absentColor());
+        if (!std::isnan(p)) {
+            // The model's view stays visible as a strip at the bottom.
+            painter.fillRect(QRectF(cell.left(), cell.bottom() - 3, cell.width(), 3), LaneLegend::probabilityColor(p));
+        }
+        const double h = std::min(cell.height() - 6, std::max(4.0, cell.width() - 6));
+        const QPointF m = cell.center() - QPointF(0, 1);
+        if (h < 4.0 || cell.width() < 6.0)
+            continue;
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(Qt::white, 1.8, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        if (present) {
+            painter.drawLine(m + QPointF(-h * 0.45, 0), m + QPointF(-h * 0.1, h * 0.38));
+            painter.drawLine(m + QPointF(-h * 0.1, h * 0.38), m + QPointF(h * 0.5, -h * 0.4));
+        } else {
+            painter.drawLine(m + QPointF(-h * 0.35, -h * 0.35), m + QPointF(h * 0.35, h * 0.35));
+            painter.drawLine(m + QPointF(h * 0.35, -h * 0.35), m + QPointF(-h * 0.35, h * 0.35));
+        }
+        painter.setRenderHint(QPainter::Antialiasing, false);
+    }
+}
+
+void TagLaneView::paintSummary(QPainter &painter, const QRect &lane, int tag, int firstColumn)
+{
+    // One image row per lane: each pixel column the strongest (or the
+    // overlap-weighted mean) probability of the segments under it; curated
+    // segments as marks (present along the top, absent along the bottom),
+    // summaries at or above the threshold with a white tick on top.
+    const engine::TrackDocument *doc = m_model->document();
+    const int columns = doc->segmentCount();
+    const int w = lane.width();
+    const int h = rowHeight - 2;
+    const int mark = 4;
+    QImage image(w, h, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    const QRgb presentMark = LaneLegend::presentColor().lighter(125).rgba();
+    const QRgb absentMark = LaneLegend::absentColor().lighter(125).rgba();
+    const QRgb tick = qRgba(255, 255, 255, 255);
+    const double threshold = m_model->threshold();
+    int c = firstColumn;
+    for (int px = 0; px < w; ++px) {
+        const double t0 = timeForX(lane.left() + px);
+        const double t1 = timeForX(lane.left() + px + 1);
+        while (c < columns && doc->segment(c).end <= t0)
+            ++c;
+        double best = -1.0;
+        double sum = 0.0;
+        double weight = 0.0;
+        bool present = false;
+        bool absent = false;
+        for (int j = c; j < columns && doc->segment(j).start < t1; ++j) {
+            const engine::Segment &s = doc->segment(j);
+            const engine::Verdict v = doc->label(j, tag).verdict;
+            present = present || v == engine::Verdict::Present;
+            absent = absent || v == engine::Verdict::Absent;
+            const float p = doc->probability(j, tag);
+            if (std::isnan(p))
+                continue;
+            const double overlap = std::min(s.end, t1) - std::max(s.start, t0);
+            if (overlap <= 0.0)
+                continue;
+            best = std::max(best, double(p));
+            sum += overlap * double(p);
+            weight += overlap;
+        }
+        if (weight > 0.0) {
+            const double value = m_summary == Summary::Mean ? sum / weight : best;
+            QColor color = LaneLegend::probabilityColor(value);
+            color.setAlphaF(0.88f);
+            const QRgb rgb = qPremultiply(color.rgba());
+            for (int y = 0; y < h; ++y)
+                image.setPixel(px, y, rgb);
+            if (value >= threshold)
+                image.setPixel(px, 0, tick);
+        }
+        if (present)
+            for (int y = 0; y < mark; ++y)
+                image.setPixel(px, y, presentMark);
+        if (absent)
+            for (int y = h - mark; y < h; ++y)
+                image.setPixel(px, y, absentMark);
+    }
+    painter.drawImage(QPoint(lane.left(), lane.top() + 1), image);
+}
+
+void TagLaneView::paintHandles(QPainter &painter, const QRect &plot, int firstColumn,
+                               const QVector<QPair<double, double>> &spans)
+{
+    // Handles as on Audacity's label tracks: a dashed line through the lanes
+    // and a round grip with arrows to both sides, drawn where a boundary can
+    // be dragged (under the mouse, or at the edges of the selection). Not
+    // yellow and not solid, so that it never reads as the play cursor.
+    const int columns = int(spans.size());
+    const int knobRow = m_hoverBoundary >= 0 && rowAt(m_hoverY) >= 0 ? rowAt(m_hoverY) : currentRow();
+    const int knobY = knobRow >= 0 && rowTop(knobRow) >= 0 ? rowTop(knobRow) - m_offset + rowHeight / 2
+                                                           : plot.top() + categoryHeight / 2;
+    for (int c = std::max(0, firstColumn - 1); c + 1 < columns; ++c) {
+        const int x = int(std::lround(spans[c].second));
+        if (x > plot.right() + 1)
+            break;
+        if (x < plot.left() || !handleVisible(c))
+            continue;
+        const bool hot = c == m_hoverBoundary;
+        QPen dashed(handleColor(), 1.0, Qt::CustomDashLine);
+        dashed.setDashPattern({3.0, 3.0});
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        painter.setPen(dashed);
+        painter.drawLine(QPoint(x, plot.top()), QPoint(x, plot.bottom()));
+        painter.setRenderHint(QPainter::Antialiasing);
+        const QPointF centre(x + 0.5, knobY + 0.5);
+        painter.setPen(QPen(theme::separator(), 1.0));
+        painter.setBrush(hot ? handleColor() : handleColor().darker(140));
+        painter.drawEllipse(centre, 4.5, 4.5);
+        QPolygonF left;
+        left << centre + QPointF(-6, 0) << centre + QPointF(-11, -4) << centre + QPointF(-11, 4);
+        QPolygonF right;
+        right << centre + QPointF(6, 0) << centre + QPointF(11, -4) << centre + QPointF(11, 4);
+        painter.drawPolygon(left);
+        painter.drawPolygon(right);
+    }
+    painter.setRenderHint(QPainter::Antialiasing, false);
 }
 
 } // namespace taglane::widgets

@@ -79,17 +79,12 @@ ModelPanel::ModelPanel(QWidget *parent)
     refreshButton->setToolTip(tr("Look for model bundles again"));
     connect(refreshButton, &QToolButton::clicked, this, &ModelPanel::refresh);
 
-    m_segmentMode = new QComboBox(this);
-    m_segmentMode->addItem(tr("Model chunk grid"));
-    m_segmentMode->addItem(tr("Fixed windows"));
-    m_segmentMode->setToolTip(tr("One lane column per model chunk, or per fixed window of N seconds"));
-    m_window = new QDoubleSpinBox(this);
-    m_window->setRange(engine::SegmentationSettings::minWindowSeconds, engine::SegmentationSettings::maxWindowSeconds);
-    m_window->setDecimals(1);
-    m_window->setValue(10.0);
-    m_window->setSuffix(tr(" s"));
-    m_window->setEnabled(false);
-    connect(m_segmentMode, &QComboBox::currentIndexChanged, this, [this](int i) { m_window->setEnabled(i == 1); });
+    // One segmentation control: the lane bar's "Segments" (LaneControls); this only states its rule.
+    auto *segments = new QLabel(tr("as chosen in the lane bar (Segments): model chunks follow the model that "
+                                   "tags; fixed windows and novelty stay whatever model runs"),
+                                this);
+    segments->setObjectName(QStringLiteral("segmentationRule"));
+    segments->setWordWrap(true);
     m_batch = new QSpinBox(this);
     m_batch->setRange(1, 256);
     m_batch->setValue(8);
@@ -117,9 +112,6 @@ ModelPanel::ModelPanel(QWidget *parent)
     versions->addWidget(m_compare);
     versions->addWidget(m_rollBack);
     versions->addStretch(1);
-    auto *segments = new QHBoxLayout;
-    segments->addWidget(m_segmentMode, 1);
-    segments->addWidget(m_window);
     auto *form = new QFormLayout;
     form->addRow(tr("Segments:"), segments);
     form->addRow(tr("Batch size:"), m_batch);
@@ -265,21 +257,6 @@ QString ModelPanel::manifestHtml(const ModelFolders::Entry &entry)
     html += tr("<p><b>Training</b><br>%1</p>").arg(m.training.isEmpty() ? tr("no summary") : jsonLines(m.training));
     html += tr("<p><b>Metrics</b><br>%1</p>").arg(m.metrics.isEmpty() ? tr("none recorded") : jsonLines(m.metrics));
     return html;
-}
-
-engine::SegmentationSettings ModelPanel::segmentationSettings() const
-{
-    engine::SegmentationSettings s;
-    s.mode = m_segmentMode->currentIndex() == 1 ? engine::SegmentationSettings::Mode::Fixed
-                                                : engine::SegmentationSettings::Mode::Chunks;
-    s.windowSeconds = m_window->value();
-    return s;
-}
-
-void ModelPanel::setSegmentationSettings(const engine::SegmentationSettings &settings)
-{
-    m_segmentMode->setCurrentIndex(settings.mode == engine::SegmentationSettings::Mode::Fixed ? 1 : 0);
-    m_window->setValue(settings.windowSeconds);
 }
 
 int ModelPanel::batchSize() const

@@ -43,8 +43,6 @@ public:
     /// The manifest shown for the selection, as plain text.
     QString detailsText() const;
 
-    engine::SegmentationSettings segmentationSettings() const;
-    void setSegmentationSettings(const engine::SegmentationSettings &settings);
     int batchSize() const;
     void setBatchSize(int size);
 
@@ -87,8 +85,6 @@ private:
     ModelListModel *m_models = nullptr;
     QListView *m_list = nullptr;
     QTextBrowser *m_details = nullptr;
-    QComboBox *m_segmentMode = nullptr;
-    QDoubleSpinBox *m_window = nullptr;
     QSpinBox *m_batch = nullptr;
     QToolButton *m_tag = nullptr;
     QToolButton *m_retrain = nullptr;

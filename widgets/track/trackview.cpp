@@ -23,6 +23,7 @@
 #include "engine/jobs/inferenceresult.h"
 #include "engine/model/modelbundle.h"
 #include "engine/segment/novelty.h"
+#include "engine/segment/spectralflux.h"
 #include "engine/segment/segmentationsettings.h"
 #include "engine/store/annotationstore.h"
 
@@ -153,8 +154,16 @@ TrackView::TrackView(QWidget *parent)
         Q_EMIT thresholdChanged(t);
     });
     connect(doc, &engine::TrackDocument::labelsChanged, this, [this]() { Q_EMIT labelsChanged(); });
+    connect(m_laneControls, &LaneControls::showAllTagsChanged, m_tagModel, &TagLaneModel::setShowAllTags);
+    connect(m_laneControls, &LaneControls::summaryChanged, this,
+            [this](int summary) { m_tagLane->setSummary(TagLaneView::Summary(summary)); });
+    m_tagModel->setShowAllTags(false);
     connect(doc, &engine::TrackDocument::didReset, this, [this]() {
-        m_laneControls->showSegmentation(m_tagModel->document()->segmentSource(), m_windowSeconds);
+        // The rule follows the segmentation the track has (stored, adopted, edited).
+        if (document()->segmentCount() > 0)
+            m_segmentRule = document()->segmentSource();
+        m_laneControls->showSegmentation(m_segmentRule, m_windowSeconds);
+        updateModelTags();
         updateLaneStatus();
         Q_EMIT labelsChanged();
     });
@@ -287,11 +296,31 @@ void TrackView::setTrack(std::shared_ptr<const LoadedTrack> track)
     m_tagModel->setSegments({});
     m_tagModel->document()->setDuration(mono.durationSeconds());
     m_tagLane->clearSelection();
+    computeSnapCurve();
     attachTrackToStore();
     const QString path = m_track->audio.info.path;
     Q_EMIT trackLoaded(path);
     if (!m_track->audio.warnings.isEmpty())
         Q_EMIT loadWarnings(path, m_track->audio.warnings);
+}
+
+void TrackView::computeSnapCurve()
+{
+    // The spectral novelty curve Shift+drag snaps boundaries to, off the GUI thread.
+    m_tagLane->setNoveltyCurve({});
+    const std::shared_ptr<const LoadedTrack> track = m_track;
+    QPointer<TrackView> self(this);
+    QThread *thread = QThread::create([self, track]() {
+        auto curve = engine::spectralFluxNovelty(track->audio.mono);
+        if (!curve)
+            return;
+        QMetaObject::invokeMethod(qApp, [self, track, curve = std::move(curve).value()]() {
+            if (self && self->m_track == track)
+                self->m_tagLane->setNoveltyCurve(curve);
+        });
+    });
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start(QThread::LowPriority);
 }
 
 QString TrackView::describeTrack() const
@@ -441,15 +470,19 @@ void TrackView::setSegmentationSource(engine::SegmentSource source, double windo
     case engine::SegmentSource::Fixed: {
         const double w = std::clamp(windowSeconds, engine::SegmentationSettings::minWindowSeconds,
                                     engine::SegmentationSettings::maxWindowSeconds);
+        m_segmentRule = source;
         applySegmentation(engine::Segmentation::fixedWindows(duration, w, std::min(3.0, w)).segments(), source, w);
         return;
     }
     case engine::SegmentSource::ModelChunks:
         if (m_plan.grid.isEmpty()) {
-            showMessage(tr("Run a model on this track first: its chunks are the segments."));
-            m_laneControls->showSegmentation(document()->segmentSource(), m_windowSeconds);
+            // Nothing to lay out yet: the next tagging run uses its model's chunks.
+            m_segmentRule = source;
+            showMessage(tr("The next tagging run lays the segments on its model's chunk grid."));
+            m_laneControls->showSegmentation(m_segmentRule, m_windowSeconds);
             return;
         }
+        m_segmentRule = source;
         applySegmentation(engine::Segmentation::fromChunkGrid(m_plan.grid).segments(), source, m_windowSeconds);
         return;
     case engine::SegmentSource::Novelty: {
@@ -457,6 +490,7 @@ void TrackView::setSegmentationSource(engine::SegmentSource source, double windo
             showMessage(tr("Novelty segmentation needs the decoded audio of an open track."));
             return;
         }
+        m_segmentRule = source;
         const int request = ++m_noveltyRequest;
         const std::shared_ptr<const LoadedTrack> track = m_track;
         QPointer<TrackView> self(this);
@@ -580,6 +614,7 @@ QString TrackView::currentModelVersion() const
 void TrackView::setCurrentModelVersion(const QString &version)
 {
     document()->setCurrentModelVersion(version);
+    updateModelTags();
     if (m_tagModel->rowOrder() != TagLaneModel::RowOrder::Vocabulary)
         m_tagModel->resort();
     updateLaneStatus();
@@ -593,133 +628,6 @@ void TrackView::updateLaneStatus()
     if (!doc->currentModelVersion().isEmpty())
         text += QStringLiteral("  |  ") + doc->currentModelVersion();
     m_laneControls->setStatus(text);
-}
-
-void TrackView::beginInference(const engine::InferencePlan &plan)
-{
-    engine::TrackDocument *doc = document();
-    m_plan = plan;
-    m_planRows.clear();
-    m_mappedSegments = 0;
-    // Rows: the model's tags, then tags outside the model that carry verdicts.
-    engine::Vocabulary tags = plan.tags;
-    QVector<engine::Tag> all = tags.tags();
-    for (int t = 0; t < doc->tags().size(); ++t) {
-        if (tags.indexOf(doc->tags().at(t).name) >= 0)
-            continue;
-        for (int s = 0; s < doc->segmentCount(); ++s)
-            if (doc->label(s, t).verdict != engine::Verdict::Unknown) {
-                all.push_back(doc->tags().at(t));
-                break;
-            }
-    }
-    tags = engine::Vocabulary(all);
-    if (tags.names() != doc->tags().names())
-        doc->setTags(tags);
-    m_planColumnTags.clear();
-    for (int c = 0; c < plan.tags.size(); ++c)
-        m_planColumnTags.push_back(doc->tagIndex(plan.tags.at(c).name));
-    if (m_axis->totalDuration() <= 0.0 && plan.durationSeconds > 0.0)
-        m_axis->setTotalDuration(plan.durationSeconds);
-    if (doc->duration() <= 0.0)
-        doc->setDuration(plan.durationSeconds);
-    if (doc->segmentCount() == 0 && !plan.segments.isEmpty()) {
-        const bool chunks = plan.segments.segments() == engine::Segmentation::fromChunkGrid(plan.grid).segments();
-        if (!chunks)
-            m_windowSeconds = plan.segments.at(0).duration();
-        doc->adoptSegmentation(plan.segments.segments(),
-                               chunks ? engine::SegmentSource::ModelChunks : engine::SegmentSource::Fixed);
-    }
-    m_planDirect = doc->segmentCount() == plan.segments.size();
-    for (int i = 0; m_planDirect && i < doc->segmentCount(); ++i)
-        m_planDirect = doc->segment(i).start == plan.segments.at(i).start && doc->segment(i).end == plan.segments.at(i).end;
-    doc->clearProbabilities(plan.modelVersion);
-    doc->setCurrentModelVersion(plan.modelVersion);
-    updateLaneStatus();
-}
-
-void TrackView::addInferenceRows(const engine::InferenceProgress &progress)
-{
-    if (progress.segmentRows.empty())
-        return;
-    const size_t end = size_t(progress.firstSegment) + progress.segmentRows.size();
-    if (m_planRows.size() < end)
-        m_planRows.resize(end);
-    for (size_t r = 0; r < progress.segmentRows.size(); ++r)
-        m_planRows[size_t(progress.firstSegment) + r] = progress.segmentRows[r];
-    engine::TrackDocument *doc = document();
-    if (m_planDirect) {
-        for (size_t r = 0; r < progress.segmentRows.size(); ++r)
-            doc->setProbabilities(m_plan.modelVersion, progress.firstSegment + int(r), progress.segmentRows[r],
-                                  m_planColumnTags);
-        return;
-    }
-    fillFromPlanRows();
-}
-
-void TrackView::fillFromPlanRows()
-{
-    // The document's own segments (edited, re-segmented) get the overlap-weighted
-    // mean of the plan segments, once every plan segment they overlap has arrived.
-    engine::TrackDocument *doc = document();
-    const engine::Segmentation &planSegs = m_plan.segments;
-    int received = 0;
-    while (received < int(m_planRows.size()) && !m_planRows[size_t(received)].empty())
-        ++received;
-    for (int s = m_mappedSegments; s < doc->segmentCount(); ++s) {
-        const engine::Segment &seg = doc->segment(s);
-        std::vector<double> sum(m_planColumnTags.size(), 0.0);
-        double weight = 0.0;
-        bool complete = true;
-        for (int p = 0; p < planSegs.size() && planSegs.at(p).start < seg.end; ++p) {
-            const double w = std::max(0.0, std::min(seg.end, planSegs.at(p).end) - std::max(seg.start, planSegs.at(p).start));
-            if (w <= 0.0)
-                continue;
-            if (p >= received) {
-                complete = false;
-                break;
-            }
-            const auto &row = m_planRows[size_t(p)];
-            for (size_t c = 0; c < row.size() && c < sum.size(); ++c)
-                sum[c] += w * row[c];
-            weight += w;
-        }
-        if (!complete)
-            break;
-        if (weight > 0.0) {
-            std::vector<float> values(sum.size());
-            for (size_t c = 0; c < sum.size(); ++c)
-                values[c] = float(sum[c] / weight);
-            doc->setProbabilities(m_plan.modelVersion, s, values, m_planColumnTags);
-        }
-        m_mappedSegments = s + 1;
-    }
-}
-
-void TrackView::finishInference(const engine::InferenceResult &result)
-{
-    engine::InferenceProgress all;
-    all.segmentRows = result.segmentRows;
-    m_planRows.clear();
-    m_mappedSegments = 0;
-    addInferenceRows(all);
-    engine::ModelManifest manifest;
-    manifest.name = m_plan.modelName;
-    manifest.architecture = m_plan.architecture;
-    manifest.tags = m_plan.tags;
-    manifest.version = m_plan.modelVersion;
-    manifest.chunkSamples = m_plan.grid.chunkSamples();
-    if (m_plan.grid.sampleRate() > 0)
-        manifest.sampleRate = m_plan.grid.sampleRate();
-    if (!manifest.version.isEmpty()) {
-        const engine::Status s = document()->persistPredictions(manifest);
-        if (!s)
-            showMessage(s.error());
-    }
-    if (m_tagModel->rowOrder() != TagLaneModel::RowOrder::Vocabulary)
-        m_tagModel->resort();
-    updateLaneStatus();
-    Q_EMIT labelsChanged();
 }
 
 } // namespace taglane::widgets

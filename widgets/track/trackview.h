@@ -6,6 +6,7 @@
 #include "engine/dsp/featureextractor.h"
 #include "engine/jobs/inferenceplan.h"
 #include "engine/model/vocabulary.h"
+#include "engine/segment/segmentationsettings.h"
 #include "engine/segment/segmentmapper.h"
 #include "engine/store/segmentsource.h"
 
@@ -128,6 +129,18 @@ public:
     void beginInference(const engine::InferencePlan &plan);
     void addInferenceRows(const engine::InferenceProgress &progress);
     void finishInference(const engine::InferenceResult &result);
+    /// The tags of the model that will tag the open track (the Models dock's
+    /// choice). The lane shows, in every state of a track, the model's tags
+    /// (these before tagging, the current model's after) plus the tags with
+    /// verdicts; the lane bar's "All tags" shows the whole vocabulary.
+    void setModelTags(const engine::Vocabulary &tags);
+    /// How the next tagging run cuts the track: the lane bar's one
+    /// segmentation rule ("Fixed windows": windows of N s whatever model
+    /// runs; otherwise the model's chunks).
+    engine::SegmentationSettings inferenceSegmentation() const;
+    /// The segmentation rule chosen in the lane bar (ModelChunks, Fixed,
+    /// Novelty, or Curator once segments were edited by hand).
+    engine::SegmentSource segmentationRule() const { return m_segmentRule; }
     /// The open track's undo stack (one per track).
     QUndoStack *undoStack() const { return m_undoStack; }
     /// Shows an already decoded track (what openFile() does once decoding ends).
@@ -168,6 +181,9 @@ private:
     void applySegmentation(const QVector<engine::Segment> &segments, engine::SegmentSource source, double windowSeconds);
     void fillFromPlanRows();
     void updateLaneStatus();
+    void updateModelTags();
+    void computeSnapCurve();
+    static bool sameBounds(const QVector<engine::Segment> &a, const QVector<engine::Segment> &b);
 
     TimeAxis *m_axis = nullptr;
     TimeRuler *m_ruler = nullptr;
@@ -210,6 +226,8 @@ private:
     int m_mappedSegments = 0;             // leading document segments filled from plan rows
     double m_windowSeconds = 10.0;
     int m_noveltyRequest = 0;
+    engine::Vocabulary m_selectedModelTags;   // of the model the Models dock would run
+    engine::SegmentSource m_segmentRule = engine::SegmentSource::ModelChunks;
 };
 
 } // namespace taglane::widgets
