@@ -10,7 +10,7 @@ packages=(cmake ninja-build g++ pkg-config
           qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
           libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
           libeigen3-dev libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
-          libfluidsynth-dev fluid-soundfont-gm
+          libfluidsynth-dev fluid-soundfont-gm musescore-general-soundfont opl3-soundfont fluidr3mono-gm-soundfont
           xvfb xauth imagemagick)
 for arg in "$@"; do
   case "$arg" in

@@ -103,8 +103,10 @@ public:
     {
         const InstrumentFamily &f = InstrumentFamily::of(family);
         const auto ch = quint8(f.channel);
-        const int volume = int(std::lround((m_a.loud ? 112.0 : 86.0) * f.balance));
-        events.push_back({0.0, MidiEvent::ProgramChange, ch, quint8(m_a.programs[size_t(family)]), 0});
+        const int volume = std::clamp(
+            int(std::lround((m_a.loud ? 112.0 : 86.0) * f.balance)) + m_a.mixOffsets[size_t(family)], 1, 127);
+        events.push_back({0.0, MidiEvent::ProgramChange, ch, quint8(m_a.programs[size_t(family)]),
+                          m_a.soundfonts[size_t(family)]});
         events.push_back({0.0, MidiEvent::Control, ch, 7, quint8(volume)});
         events.push_back({0.0, MidiEvent::Control, ch, 10, quint8(f.pan)});
         events.push_back({0.0, MidiEvent::Control, ch, 11, 127});
@@ -373,6 +375,12 @@ std::vector<MidiEvent> MidiComposer::compose(const SegmentArrangement &segment)
             break;
         }
     }
+    finish(score.events, segment);
+    return std::move(score.events);
+}
+
+void MidiComposer::finish(std::vector<MidiEvent> &events, const SegmentArrangement &segment)
+{
     // Fade every channel out over the last moments (expression, CC11), then
     // silence everything at the boundary: no click, and nothing rings on.
     for (int f = 0; f < InstrumentFamily::count; ++f) {
@@ -381,13 +389,12 @@ std::vector<MidiEvent> MidiComposer::compose(const SegmentArrangement &segment)
         const auto channel = quint8(InstrumentFamily::at(f).channel);
         for (int k = 1; k <= fadeSteps; ++k) {
             const double t = segment.duration() - fadeSeconds * (1.0 - double(k) / (fadeSteps + 1));
-            score.events.push_back({t, MidiEvent::Control, channel, 11,
-                                    quint8(std::lround(127.0 * (1.0 - double(k) / fadeSteps)))});
+            events.push_back({t, MidiEvent::Control, channel, 11,
+                              quint8(std::lround(127.0 * (1.0 - double(k) / fadeSteps)))});
         }
     }
-    score.events.push_back({segment.duration(), MidiEvent::AllSoundsOff, allChannels, 0, 0});
-    std::stable_sort(score.events.begin(), score.events.end());
-    return std::move(score.events);
+    events.push_back({segment.duration(), MidiEvent::AllSoundsOff, allChannels, 0, 0});
+    std::stable_sort(events.begin(), events.end());
 }
 
 } // namespace taglane::engine

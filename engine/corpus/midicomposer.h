@@ -36,6 +36,10 @@ public:
     /// each family's part depends only on the seed and its own role, so
     /// adding or removing one family leaves the others' notes unchanged.
     static std::vector<MidiEvent> compose(const SegmentArrangement &segment);
+
+    /// Appends the ending every generator shares (the fade of each playing
+    /// channel and the AllSoundsOff at the boundary) and sorts the events.
+    static void finish(std::vector<MidiEvent> &events, const SegmentArrangement &segment);
 };
 
 } // namespace taglane::engine

@@ -15,7 +15,7 @@ struct MidiEvent
     Type type = NoteOn;
     quint8 channel = 0;
     quint8 data1 = 0;  ///< key, controller or program
-    quint8 data2 = 0;  ///< velocity or controller value
+    quint8 data2 = 0;  ///< velocity or controller value; for a program change, the soundfont index
 
     /// Time order; at the same time, set-up before note-offs before note-ons.
     bool operator<(const MidiEvent &other) const

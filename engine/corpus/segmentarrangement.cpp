@@ -11,4 +11,12 @@ int SegmentArrangement::instrumentCount() const
     return n;
 }
 
+bool SegmentArrangement::modeAudible() const
+{
+    for (int f = 0; f < InstrumentFamily::count; ++f)
+        if (roles[size_t(f)] != Role::Silent && Instrument(f) != Instrument::Drums)
+            return true;
+    return false;
+}
+
 } // namespace taglane::engine

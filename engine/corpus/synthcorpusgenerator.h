@@ -17,6 +17,14 @@ struct SynthCorpusOptions
     quint64 seed = 1;
     QString outDir;
     QString soundfont = QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2");
+    /// Several soundfonts (paths); when not empty it replaces `soundfont`,
+    /// and each instrument part of each segment is played by one drawn
+    /// from the list (seeded, so reproducible).
+    QStringList soundfonts;
+    Generator generator = Generator::Classic;
+    /// Augmentation kinds (Augmentation::Kind bits); 0 = none, the audio as
+    /// the synthesiser renders it.
+    quint32 augment = 0;
     int sampleRate = 22050;
     int channels = 2;    ///< 1 = mono, 2 = stereo
 };
@@ -27,6 +35,7 @@ struct SynthCorpusSummary
     double audioSeconds = 0.0;
     qint64 bytes = 0;           ///< audio, CSV and side files written
     qint64 clippedSamples = 0;
+    int substitutedPresets = 0; ///< parts a soundfont lacked, played by another (same family)
     QStringList files;          ///< every file written, absolute paths
 };
 
@@ -48,6 +57,10 @@ public:
 
     /// The planned tracks of a corpus, without rendering.
     static std::vector<TrackPlan> plan(quint64 seed, int tracks);
+    /// The planned tracks of these options (generator, soundfont draw), without rendering.
+    static std::vector<TrackPlan> plan(const SynthCorpusOptions &options);
+    /// The soundfonts the options render with (`soundfonts`, else `soundfont`).
+    static QStringList soundfontList(const SynthCorpusOptions &options);
     /// The CAL500exp CSV of a planned track.
     static QByteArray labelsCsv(const TrackPlan &plan);
     /// The description of the corpus written as corpus.json.

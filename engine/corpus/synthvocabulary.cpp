@@ -29,4 +29,9 @@ std::vector<quint8> SynthVocabulary::labels(const SegmentArrangement &segment)
     return row;
 }
 
+bool SynthVocabulary::known(const SegmentArrangement &segment, int tag)
+{
+    return tag != MajorMode || segment.modeAudible();
+}
+
 } // namespace taglane::engine

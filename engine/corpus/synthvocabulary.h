@@ -25,6 +25,10 @@ public:
     static Vocabulary vocabulary();
     /// 0/1 per tag, in vocabulary order.
     static std::vector<quint8> labels(const SegmentArrangement &segment);
+    /// Whether the segment's audio decides the tag: Song-Major_Mode is
+    /// unknown (an empty CSV cell) where drums play alone; every other tag
+    /// is always known.
+    static bool known(const SegmentArrangement &segment, int tag);
 };
 
 } // namespace taglane::engine
