@@ -26,6 +26,8 @@
 // On a shared, oversubscribed machine run it with OMP_WAIT_POLICY=PASSIVE:
 // LibTorch's OpenMP threads otherwise spin-wait against other processes (K=50
 // measured 97 s at 2 threads and load 6 without it, 33 s with it).
+// Under heavy load a row can pass QtTest's 5-minute function limit: set
+// QTEST_FUNCTION_TIMEOUT=3600000 (ms) there.
 #include "engine/corpus/labelledaudiofolder.h"
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/model/modelbundle.h"
