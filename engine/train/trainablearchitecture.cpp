@@ -85,4 +85,42 @@ Result<std::vector<int64_t>> TrainableArchitecture::waveformForwardShape(const Q
     }
 }
 
+Result<TrainableArchitecture::RhythmPitchEvidence>
+TrainableArchitecture::rhythmPitchEvidence(const QString &name, const std::vector<float> &features, int frames,
+                                           quint64 seed)
+{
+    using R = Result<RhythmPitchEvidence>;
+    const detail::TrainableSpec *spec = specFor(name);
+    if (!spec)
+        return R::failure(unknown(name));
+    if (spec->kind != detail::TrainableKind::CompactRhythm) {
+        return R::failure(QCoreApplication::translate("TrainableArchitecture", "\"%1\" has no tempo and key evidence.")
+                              .arg(spec->name));
+    }
+    if (frames < 1 || features.size() != size_t(spec->bands) * size_t(frames)) {
+        return R::failure(QCoreApplication::translate("TrainableArchitecture", "Expected %1 x %2 feature values, got %3.")
+                              .arg(spec->bands)
+                              .arg(frames)
+                              .arg(features.size()));
+    }
+    try {
+        torch::NoGradGuard guard;
+        torch::manual_seed(seed);
+        detail::TrainableNet net = detail::createTrainableNet(*spec, 1);
+        net->eval();
+        const at::Tensor x = at::from_blob(const_cast<float *>(features.data()), {1, 1, spec->bands, frames}, at::kFloat)
+                                 .clone();
+        const at::Tensor e = net->rhythmPitchEmbedding(x).contiguous();
+        const float *p = e.data_ptr<float>();
+        const int lags = detail::TrainableNetImpl::kOnsetLags;
+        RhythmPitchEvidence out;
+        out.onsetAutocorrelation.assign(p, p + lags);
+        const int64_t keys = e.size(1) - lags - 32;
+        out.keyTemplates.assign(p + lags + 32, p + lags + 32 + keys);
+        return out;
+    } catch (const std::exception &e) {
+        return R::failure(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+    }
+}
+
 } // namespace taglane::engine

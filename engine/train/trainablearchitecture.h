@@ -11,7 +11,7 @@
 
 namespace taglane::engine {
 
-/// Facts about one trainable architecture ("taglane-cnn", "tvcnn",
+/// Facts about one trainable architecture ("taglane-cnn", "taglane-cnn2", "tvcnn",
 /// "tvcnn-lstm"), and shape probes for tests and the model panel.
 /// Value type; any thread.
 struct TrainableArchitecture
@@ -36,6 +36,17 @@ struct TrainableArchitecture
     /// Runs the network on `batch` zero waveforms of chunkSamples (the path
     /// the Tagger uses) and returns the shape of its probabilities. Blocks.
     static Result<std::vector<int64_t>> waveformForwardShape(const QString &name, int tags, int batch);
+    /// taglane-cnn2 only: its tempo and key evidence for one window of
+    /// features (dB, row-major [bands][frames], standardisation mean 0, std 1)
+    /// from a fresh network seeded with `seed`: the onset autocorrelation at
+    /// lags 1, 2, ... frames, and the key-template maxima. Blocks.
+    struct RhythmPitchEvidence
+    {
+        std::vector<float> onsetAutocorrelation;
+        std::vector<float> keyTemplates;
+    };
+    static Result<RhythmPitchEvidence> rhythmPitchEvidence(const QString &name, const std::vector<float> &features,
+                                                           int frames, quint64 seed);
 };
 
 } // namespace taglane::engine

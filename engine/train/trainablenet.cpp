@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace taglane::engine::detail {
 
@@ -51,6 +52,19 @@ const std::vector<TrainableSpec> &specs()
         lstm.displayName = QStringLiteral("Time-varying CNN+LSTM");
         lstm.sequence = 8;
         l.push_back(lstm);
+        // ---- taglane-cnn2 (issue 10 A) ----
+        // The taglane-cnn front end and body (same 3.07 s window, so the same
+        // chunks, examples and evaluation), plus evidence that its 3x3
+        // convolutions and global pooling cannot form: an onset-strength
+        // envelope and its autocorrelation (tempo), and bass and treble
+        // chroma matched against learned key templates at every rotation
+        // (mode). Computed from the features inside the network.
+        TrainableSpec rhythm = compact;
+        rhythm.kind = TrainableKind::CompactRhythm;
+        rhythm.name = QStringLiteral("taglane-cnn2");
+        rhythm.displayName = QStringLiteral("Taglane compact CNN with tempo and key evidence");
+        l.push_back(rhythm);
+        // ---- end taglane-cnn2 ----
         return l;
     }();
     return list;
@@ -129,7 +143,13 @@ TrainableNetImpl::TrainableNetImpl(const TrainableSpec &spec, int64_t tags)
     m_filters = register_buffer("filters", filterMatrix(spec));
     m_mean = register_buffer("band_mean", at::zeros({spec.bands}, at::kFloat));
     m_std = register_buffer("band_std", at::ones({spec.bands}, at::kFloat));
-    if (spec.kind == TrainableKind::Compact) {
+    if (spec.kind == TrainableKind::CompactRhythm) {
+        // Registered before the convolutions so that the Retrainer's
+        // adaptLastBlock (the last modules before the output) still tunes conv4/bn4.
+        tempo = register_module("tempo", Linear(kOnsetLags, 32));
+        chroma = register_module("chroma", Conv1d(Conv1dOptions(2, 24, 12)));
+    }
+    if (isCompact()) {
         c1 = register_module("conv1", Conv2d(Conv2dOptions(1, 16, 3).padding(1)));
         b1 = register_module("bn1", BatchNorm2d(16));
         c2 = register_module("conv2", Conv2d(Conv2dOptions(16, 32, 3).padding(1)));
@@ -142,7 +162,8 @@ TrainableNetImpl::TrainableNetImpl(const TrainableSpec &spec, int64_t tags)
         c4 = register_module("conv4", Conv2d(Conv2dOptions(96, 128, 3).padding(1)));
         b4 = register_module("bn4", BatchNorm2d(128));
         drop = register_module("dropout", Dropout(0.3));
-        out = register_module("output", Linear(256, tags));
+        const int64_t extra = spec.kind == TrainableKind::CompactRhythm ? kOnsetLags + 32 + 24 : 0;
+        out = register_module("output", Linear(256 + extra, tags));
         return;
     }
     // The study's CNN: conv 1->20->40, max-pool, conv ->80->80, max-pool,
@@ -195,7 +216,7 @@ at::Tensor TrainableNetImpl::features(const at::Tensor &waveforms) const
 at::Tensor TrainableNetImpl::cnnEmbedding(const at::Tensor &x)
 {
     namespace F = torch::nn::functional;
-    if (m_spec.kind == TrainableKind::Compact) {
+    if (isCompact()) {
         at::Tensor h = at::max_pool2d(at::relu(b1(c1(x))), {2, 2});
         h = at::max_pool2d(at::relu(b2(c2(h))), {2, 2});
         h = at::max_pool2d(at::relu(b3(c3(h))), {2, 2});
@@ -210,6 +231,57 @@ at::Tensor TrainableNetImpl::cnnEmbedding(const at::Tensor &x)
     return h.flatten(1);
 }
 
+at::Tensor TrainableNetImpl::rhythmPitchEmbedding(const at::Tensor &x)
+{
+    const at::Tensor z = x.squeeze(1);  // [N, F, T], standardised
+    const int64_t n = z.size(0);
+    const int64_t bands = z.size(1);
+    const int64_t frames = z.size(2);
+    // Tempo: onset strength = mean over bands of the rectified rise of the
+    // standardised log bands (spectral flux), centred; its autocorrelation at
+    // lags 1..kOnsetLags frames (32 ms each: lag 13.4 is 140 bpm, 40 is 47
+    // bpm), normalised by the lag-0 value. Silence gives zeros.
+    std::vector<at::Tensor> lags;
+    lags.reserve(kOnsetLags);
+    if (frames >= 2) {
+        at::Tensor onset = at::relu(z.narrow(2, 1, frames - 1) - z.narrow(2, 0, frames - 1)).mean(1);  // [N, T-1]
+        onset = onset - onset.mean(1, true);
+        const int64_t len = frames - 1;
+        const at::Tensor power = onset.pow(2).mean(1, true) + 1e-6;
+        for (int lag = 1; lag <= kOnsetLags; ++lag) {
+            if (lag < len)
+                lags.push_back((onset.narrow(1, 0, len - lag) * onset.narrow(1, lag, len - lag)).mean(1, true) / power);
+            else
+                lags.push_back(at::zeros({n, 1}, z.options()));
+        }
+    } else {
+        lags.assign(kOnsetLags, at::zeros({n, 1}, z.options()));
+    }
+    const at::Tensor acf = at::cat(lags, 1);  // [N, kOnsetLags]
+    const at::Tensor tempoCode = at::relu(tempo(acf));
+
+    // Mode: window-mean band power folded to 12 pitch classes (bands start
+    // at A, 12 per octave), bass (first two octaves) and treble apart, in
+    // log10 and centred per chroma; two-channel key templates (learned,
+    // 12 wide) correlated circularly at every rotation, best rotation kept:
+    // evidence for a major or minor key whatever the tonic.
+    const int64_t bassBands = std::min<int64_t>(24, bands - bands % 12);
+    const int64_t trebleBands = (bands - bassBands) - (bands - bassBands) % 12;
+    const at::Tensor db = z * m_std.view({1, -1, 1}) + m_mean.view({1, -1, 1});
+    const at::Tensor power = at::exp(db.clamp_max(200.0) * (std::log(10.0) / 10.0)).mean(2);  // [N, F]
+    auto fold = [&](int64_t first, int64_t count) {
+        if (count < 12)
+            return at::full({n, 12}, 1e-10, z.options());
+        return power.narrow(1, first, count).reshape({n, count / 12, 12}).sum(1);
+    };
+    at::Tensor pc = at::stack({fold(0, bassBands), fold(bassBands, trebleBands)}, 1);  // [N, 2, 12]
+    pc = at::log10(pc + 1e-10);
+    pc = pc - pc.mean(2, true);
+    const at::Tensor wrapped = at::cat({pc, pc.narrow(2, 0, 11)}, 2);  // circular: [N, 2, 23]
+    const at::Tensor keys = std::get<0>(chroma(wrapped).max(2));         // [N, 24]
+    return at::cat({acf, tempoCode, keys}, 1);
+}
+
 at::Tensor TrainableNetImpl::embedding(const at::Tensor &features)
 {
     const int64_t batch = features.size(0);
@@ -217,7 +289,9 @@ at::Tensor TrainableNetImpl::embedding(const at::Tensor &features)
     at::Tensor x = (features - m_mean.view({1, 1, -1, 1})) / m_std.view({1, 1, -1, 1});
     x = x.reshape({batch * seq, 1, features.size(2), features.size(3)});
     at::Tensor e = cnnEmbedding(x);
-    if (m_spec.kind == TrainableKind::Compact)
+    if (m_spec.kind == TrainableKind::CompactRhythm)
+        e = at::cat({e, rhythmPitchEmbedding(x)}, 1);
+    if (isCompact())
         return e.view({batch, seq, -1});
     at::Tensor h = drop(at::relu(d1(e)));  // [B*S, 1000]
     if (m_spec.kind == TrainableKind::TvCnnLstm) {
@@ -234,7 +308,7 @@ at::Tensor TrainableNetImpl::logits(const at::Tensor &features)
 {
     const at::Tensor e = embedding(features);
     // The compact body has its dropout between the pooled embedding and the output.
-    const at::Tensor h = m_spec.kind == TrainableKind::Compact ? drop(e) : e;
+    const at::Tensor h = isCompact() ? drop(e) : e;
     return out(h);
 }
 
@@ -244,7 +318,7 @@ at::Tensor TrainableNetImpl::forward(const at::Tensor &waveforms)
     // Exactly `frames` frames: pad or crop in time.
     if (f.size(2) < m_spec.frames)
         f = at::constant_pad_nd(f, {0, m_spec.frames - f.size(2)}, -100.0);
-    else if (f.size(2) > m_spec.frames && m_spec.kind != TrainableKind::Compact)
+    else if (f.size(2) > m_spec.frames && !isCompact())
         f = f.narrow(2, 0, m_spec.frames);
     return at::sigmoid(logits(f.unsqueeze(1))).squeeze(1);
 }
@@ -368,6 +442,20 @@ std::unique_ptr<TagNetwork> createAt(const TorchStateDict &weights)
     return createFor(specs()[I].name, weights);
 }
 
+constexpr size_t kMaxSpecs = 8;
+
+template <size_t... I>
+void addInfos(std::vector<ArchitectureInfo> &l, std::index_sequence<I...>)
+{
+    const auto &s = specs();
+    Q_ASSERT(s.size() <= kMaxSpecs);
+    auto add = [&](size_t i, ShapeList (*shapes)(int64_t), std::unique_ptr<TagNetwork> (*create)(const TorchStateDict &)) {
+        if (i < s.size())
+            l.push_back({s[i].name, s[i].displayName, s[i].chunkSamples(), "output.weight", shapes, create});
+    };
+    (add(I, &shapesAt<int(I)>, &createAt<int(I)>), ...);
+}
+
 } // namespace
 
 const ArchitectureInfo *findTrainedArchitecture(const QString &name)
@@ -375,9 +463,8 @@ const ArchitectureInfo *findTrainedArchitecture(const QString &name)
     static const std::vector<ArchitectureInfo> list = [] {
         std::vector<ArchitectureInfo> l;
         const auto &s = specs();
-        l.push_back({s[0].name, s[0].displayName, s[0].chunkSamples(), "output.weight", &shapesAt<0>, &createAt<0>});
-        l.push_back({s[1].name, s[1].displayName, s[1].chunkSamples(), "output.weight", &shapesAt<1>, &createAt<1>});
-        l.push_back({s[2].name, s[2].displayName, s[2].chunkSamples(), "output.weight", &shapesAt<2>, &createAt<2>});
+        // One entry per spec (up to kMaxSpecs), so that a new spec needs no edit here.
+        addInfos(l, std::make_index_sequence<kMaxSpecs>{});
         return l;
     }();
     for (const ArchitectureInfo &info : list)

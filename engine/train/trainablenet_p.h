@@ -18,7 +18,10 @@
 
 namespace taglane::engine::detail {
 
-enum class TrainableKind { Compact, TvCnn, TvCnnLstm };
+/// Compact: taglane-cnn. CompactRhythm: taglane-cnn2, the same body plus an
+/// onset-autocorrelation (tempo) branch and a key-invariant chroma (mode)
+/// branch. TvCnn, TvCnnLstm: the time-varying study.
+enum class TrainableKind { Compact, TvCnn, TvCnnLstm, CompactRhythm };
 
 /// Fixed facts of one trainable architecture: front end and input frames.
 struct TrainableSpec
@@ -70,8 +73,17 @@ public:
     std::string outputWeightKey() const;
     std::string outputBiasKey() const;
 
+    /// Lags (STFT frames) of the onset autocorrelation of taglane-cnn2.
+    static constexpr int kOnsetLags = 40;
+    /// taglane-cnn2's rhythm and pitch-class evidence from standardised
+    /// features [N, 1, F, T]: [N, kOnsetLags + 32 + 24] = onset
+    /// autocorrelation at lags 1..kOnsetLags, the tempo code, the key-template
+    /// maxima. Only for CompactRhythm.
+    at::Tensor rhythmPitchEmbedding(const at::Tensor &x);
+
 private:
     at::Tensor cnnEmbedding(const at::Tensor &x);  // [N, 1, F, T] -> [N, D]
+    bool isCompact() const { return m_spec.kind == TrainableKind::Compact || m_spec.kind == TrainableKind::CompactRhythm; }
 
     TrainableSpec m_spec;
     int64_t m_tags;
@@ -80,6 +92,9 @@ private:
     torch::nn::Conv2d c1{nullptr}, c2{nullptr}, c3{nullptr}, c4{nullptr};
     torch::nn::BatchNorm2d b1{nullptr}, b2{nullptr}, b3{nullptr}, b4{nullptr};
     torch::nn::Dropout drop{nullptr};
+    // taglane-cnn2's extra branches
+    torch::nn::Linear tempo{nullptr};
+    torch::nn::Conv1d chroma{nullptr};
     // study models
     torch::nn::Linear d1{nullptr}, d2{nullptr}, d3{nullptr};
     torch::nn::LSTM lstm{nullptr};

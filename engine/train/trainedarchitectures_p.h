@@ -8,7 +8,7 @@
 
 namespace taglane::engine::detail {
 
-/// The trainable architectures ("taglane-cnn", "tvcnn", "tvcnn-lstm") as
+/// The trainable architectures ("taglane-cnn", "taglane-cnn2", "tvcnn", ...) as
 /// Tagger-loadable entries; nullptr when name is not one of them. Any thread.
 const ArchitectureInfo *findTrainedArchitecture(const QString &name);
 

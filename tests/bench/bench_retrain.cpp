@@ -20,11 +20,14 @@
 // (generated when absent); TAGLANE_BENCH_THREADS (default 2);
 // TAGLANE_BENCH_K (e.g. "50") runs one K; TAGLANE_BENCH_TAG ("tempo" or
 // "distorted") one tag; TAGLANE_BENCH_MODEL another base
-// bundle; TAGLANE_RETRAIN_{RIDGE,PULL,DISTILL,WINDOWS,EPOCHS,ADAPT_EPOCHS,
+// bundle, or several separated by ':' (each row runs on each of them, side
+// by side: e.g. the taglane-cnn and the taglane-cnn2 bundles); TAGLANE_RETRAIN_{RIDGE,PULL,DISTILL,WINDOWS,EPOCHS,ADAPT_EPOCHS,
 // ADAPT_LR,ADAPT_DISTILL,ADAPT_MODULES,EVIDENCE} override the tuning (for measurements).
 // On a shared, oversubscribed machine run it with OMP_WAIT_POLICY=PASSIVE:
 // LibTorch's OpenMP threads otherwise spin-wait against other processes (K=50
 // measured 97 s at 2 threads and load 6 without it, 33 s with it).
+// Under heavy load a row can pass QtTest's 5-minute function limit: set
+// QTEST_FUNCTION_TIMEOUT=3600000 (ms) there.
 #include "engine/corpus/labelledaudiofolder.h"
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/model/modelbundle.h"
@@ -190,18 +193,19 @@ class BenchRetrain : public QObject
 
 private:
     QString m_dir;
-    QString m_default;
+    QStringList m_bases;
     QVector<LabelledTrack> m_train;
-    double m_oldBefore = 0.0;
+    QHash<QString, double> m_oldBefore;  ///< per base bundle
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_default = qEnvironmentVariable("TAGLANE_BENCH_MODEL");
-        if (m_default.isEmpty())
-            m_default = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
-        if (!QFileInfo::exists(m_default + QStringLiteral("/manifest.json")))
-            QSKIP("resources/models/default.tlmodel is absent");
+        m_bases = qEnvironmentVariable("TAGLANE_BENCH_MODEL").split(QLatin1Char(':'), Qt::SkipEmptyParts);
+        if (m_bases.isEmpty())
+            m_bases << QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+        for (const QString &base : m_bases)
+            if (!QFileInfo::exists(base + QStringLiteral("/manifest.json")))
+                QSKIP(qPrintable(QStringLiteral("%1 is absent").arg(base)));
         if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
             QSKIP("the FluidR3 GM soundfont is not installed");
         m_dir = qEnvironmentVariable("TAGLANE_BENCH_RETRAIN_DIR");
@@ -232,13 +236,15 @@ private Q_SLOTS:
             for (const std::vector<float> &v : newTagValues(m_dir + QStringLiteral("/train"), rule))
                 for (float x : v)
                     trainPositives += x > 0.5f ? 1 : 0;
-            if (m_oldBefore == 0.0) {
-                auto before = ModelEvaluator::evaluate(m_default, folder);
+            for (int b = 0; b < m_bases.size(); ++b) {
+                if (m_oldBefore.contains(m_bases[b]))
+                    continue;
+                auto before = ModelEvaluator::evaluate(m_bases[b], folder);
                 QVERIFY2(before.ok(), qPrintable(before.ok() ? QString() : before.error()));
-                m_oldBefore = oldTagsMacroAuc(before.value(), rule.tag.name);
-                qInfo("base %s (%s); held-out corpus: %d tracks, %d segments; old-tag macro AUC %.4f",
-                      qPrintable(before->manifest.name), qPrintable(before->manifest.version), int(held.size()), segments,
-                      m_oldBefore);
+                m_oldBefore.insert(m_bases[b], oldTagsMacroAuc(before.value(), rule.tag.name));
+                qInfo("base %d: %s (%s, %s); held-out corpus: %d tracks, %d segments; old-tag macro AUC %.4f", b,
+                      qPrintable(before->manifest.name), qPrintable(before->manifest.architecture),
+                      qPrintable(before->manifest.version), int(held.size()), segments, m_oldBefore.value(m_bases[b]));
             }
             qInfo("new tag %s: %d held-out positives, %d positives in the curation corpus", qPrintable(rule.tag.name),
                   positives, trainPositives);
@@ -249,14 +255,21 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("slug");
         QTest::addColumn<int>("k");
+        QTest::addColumn<int>("base");
         const QString only = qEnvironmentVariable("TAGLANE_BENCH_K");
         const QString onlyTag = qEnvironmentVariable("TAGLANE_BENCH_TAG");
         for (const NewTag &rule : newTags()) {
             if (!onlyTag.isEmpty() && onlyTag != rule.slug)
                 continue;
-            for (int k : {10, 25, 50, 100})
-                if (only.isEmpty() || only.split(QLatin1Char(',')).contains(QString::number(k)))
-                    QTest::newRow(qPrintable(QStringLiteral("%1 K=%2").arg(rule.slug).arg(k))) << rule.slug << k;
+            for (int k : {10, 25, 50, 100}) {
+                if (!only.isEmpty() && !only.split(QLatin1Char(',')).contains(QString::number(k)))
+                    continue;
+                for (int b = 0; b < m_bases.size(); ++b) {
+                    const QString row = m_bases.size() == 1 ? QStringLiteral("%1 K=%2").arg(rule.slug).arg(k)
+                                                            : QStringLiteral("%1 K=%2 base %3").arg(rule.slug).arg(k).arg(b);
+                    QTest::newRow(qPrintable(row)) << rule.slug << k << b;
+                }
+            }
         }
     }
 
@@ -264,6 +277,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, slug);
         QFETCH(int, k);
+        QFETCH(int, base);
+        const QString baseBundle = m_bases.value(base);
         const NewTag *rule = findNewTag(slug);
         QVERIFY(rule);
         const QString heldOut = m_dir + QStringLiteral("/heldout-") + slug;
@@ -300,15 +315,15 @@ private Q_SLOTS:
             if (any)
                 curated << t;
         }
-        auto bundle = ModelBundle::open(m_default);
+        auto bundle = ModelBundle::open(baseBundle);
         QVERIFY(bundle.ok());
         QVector<Tag> tags = bundle->manifest().tags.tags();
         tags << rule->tag;
         RetrainRequest request;
-        request.baseBundle = m_default;
+        request.baseBundle = baseBundle;
         request.curated = curated;
         request.tags = Vocabulary(tags);
-        request.outputFolder = m_dir + QStringLiteral("/%1-k%2.tlmodel").arg(slug).arg(k);
+        request.outputFolder = m_dir + QStringLiteral("/%1-k%2-base%3.tlmodel").arg(slug).arg(k).arg(base);
         QDir(request.outputFolder).removeRecursively();
         request.holdOutFraction = 0.0;  // measured on the held-out corpus instead
         request.threads = int(envDouble("TAGLANE_BENCH_THREADS", 2));
@@ -335,11 +350,12 @@ private Q_SLOTS:
         QVERIFY(newIndex >= 0);
         const double auc = after->report.perTag[size_t(newIndex)].rocAuc;
         const double oldAfter = oldTagsMacroAuc(after.value(), rule->tag.name);
-        qInfo("%s K=%d (%d+/%d-, %d tracks): new-tag ROC-AUC %.3f; retrain %.1f s (embedding %.1f s, %d windows, %d threads); "
-              "old-tag macro AUC %.4f -> %.4f (%+.4f)",
-              qPrintable(rule->tag.name), k, positives, negatives, int(curated.size()), auc, seconds,
-              outcome->manifest.training.value(QStringLiteral("embedding_seconds")).toDouble(), outcome->trainWindows,
-              request.threads, m_oldBefore, oldAfter, oldAfter - m_oldBefore);
+        const double oldBefore = m_oldBefore.value(baseBundle);
+        qInfo("%s K=%d base %d (%s) (%d+/%d-, %d tracks): new-tag ROC-AUC %.3f; retrain %.1f s (embedding %.1f s, %d windows, "
+              "%d threads); old-tag macro AUC %.4f -> %.4f (%+.4f)",
+              qPrintable(rule->tag.name), k, base, qPrintable(bundle->manifest().architecture), positives, negatives,
+              int(curated.size()), auc, seconds, outcome->manifest.training.value(QStringLiteral("embedding_seconds")).toDouble(),
+              outcome->trainWindows, request.threads, oldBefore, oldAfter, oldAfter - oldBefore);
         QVERIFY(std::isfinite(auc));
     }
 };
