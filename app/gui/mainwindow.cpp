@@ -6,6 +6,7 @@
 #include "widgets/library/libraryview.h"
 #include "widgets/models/inferencecontroller.h"
 #include "widgets/models/modelfolders.h"
+#include "widgets/models/modellistmodel.h"
 #include "widgets/models/modelpanel.h"
 #include "widgets/playback/nowplayingpanel.h"
 #include "widgets/playback/playbackcontroller.h"
