@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Reproducibly trains the shipped default model, resources/models/default.tlmodel:
+# Reproducibly trains the shipped instruments model, resources/models/instruments.tlmodel:
 # renders a synthetic corpus with fixed seeds (training, validation and a
 # held-out test corpus with other seeds), trains the compact CNN with
 # `taglane-cli train`, evaluates it on the held-out corpus and records the
 # held-out metrics in the bundle's manifest.
 #
-# Usage: scripts/train-default-model.sh [BUILD_DIR] [WORK_DIR]
+# Usage: scripts/train-instruments-model.sh [BUILD_DIR] [WORK_DIR]
 # Environment: TRAIN_TRACKS, VAL_TRACKS, TEST_TRACKS, EPOCHS, THREADS override the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 work=${2:-/tmp/taglane-default-model}
 cli="$build/app/taglane-cli"
-[ -x "$cli" ] || { echo "train-default-model.sh: $cli not found; build first (scripts/build.sh)" >&2; exit 1; }
+[ -x "$cli" ] || { echo "train-instruments-model.sh: $cli not found; build first (scripts/build.sh)" >&2; exit 1; }
 
 train_tracks=${TRAIN_TRACKS:-400}
 val_tracks=${VAL_TRACKS:-30}
 test_tracks=${TEST_TRACKS:-30}
 epochs=${EPOCHS:-10}
 threads=${THREADS:-2}
-out=resources/models/default.tlmodel
+out=resources/models/instruments.tlmodel
 
 mkdir -p "$work"
 # Seeds: 2026 training, 2027 validation, 2028 held-out test. A corpus folder
@@ -45,7 +45,7 @@ rm -f "$work/train.ckpt"
 rm -rf "$out"   # train refuses to overwrite a bundle; this script replaces the shipped one on purpose
 "$cli" train --data "$work/train" --val-data "$work/val" --arch default --out "$out" \
     --epochs "$epochs" --batch 32 --lr 0.002 --cosine --alpha 2 --seed 1 --patience 0 --threads "$threads" \
-    --checkpoint "$work/train.ckpt" --name "Taglane default (synthetic corpus, 14 tags)"
+    --checkpoint "$work/train.ckpt" --name "Taglane instruments (synthetic corpus, 14 tags)"
 end=$(date +%s)
 echo "training took $((end - start)) s (wall clock, features included)"
 

@@ -199,9 +199,9 @@ private Q_SLOTS:
     {
         m_default = qEnvironmentVariable("TAGLANE_BENCH_MODEL");
         if (m_default.isEmpty())
-            m_default = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+            m_default = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel");
         if (!QFileInfo::exists(m_default + QStringLiteral("/manifest.json")))
-            QSKIP("resources/models/default.tlmodel is absent");
+            QSKIP("resources/models/instruments.tlmodel is absent");
         if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
             QSKIP("the FluidR3 GM soundfont is not installed");
         m_dir = qEnvironmentVariable("TAGLANE_BENCH_RETRAIN_DIR");
