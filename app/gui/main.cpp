@@ -2,6 +2,7 @@
 #include "app/gui/mainwindow.h"
 
 #include "engine/model/tagger.h"
+#include "widgets/modelfolders.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -9,6 +10,7 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QStyleFactory>
+#include <QTextStream>
 #include <QTimer>
 #include <QTranslator>
 
@@ -80,6 +82,12 @@ int main(int argc, char **argv)
                                              .arg(taglane::app::MainWindow::defaultStorePath()),
                                          QStringLiteral("FILE"));
     parser.addOption(storeOption);
+    const QCommandLineOption modelOption(
+        QStringLiteral("model"),
+        QCoreApplication::translate("main", "Model to select: a bundle folder or a bundled model's name (default: real "
+                                            "music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags)."),
+        QStringLiteral("NAME"));
+    parser.addOption(modelOption);
     // Automation (screenshots, demos); not shown in --help.
     QCommandLineOption tagWith(QStringLiteral("tag-with"), QStringLiteral("Tag the file with this model bundle."),
                                QStringLiteral("BUNDLE"));
@@ -96,6 +104,16 @@ int main(int argc, char **argv)
 
     taglane::app::MainWindow window;
     window.openStore(parser.isSet(storeOption) ? parser.value(storeOption) : taglane::app::MainWindow::defaultStorePath());
+    if (parser.isSet(modelOption)) {
+        if (!window.chooseModel(parser.value(modelOption))) {
+            QTextStream(stderr) << QCoreApplication::translate("main", "taglane: the model %1 is not a bundle folder or "
+                                                                       "a bundled model's name (default, instruments).\n")
+                                       .arg(parser.value(modelOption));
+            return 2;
+        }
+    } else if (!taglane::widgets::ModelFolders::bundledDefault().isEmpty()) {
+        window.chooseModel(taglane::widgets::ModelFolders::bundledDefault());
+    }
     if (parser.isSet(tagWith) || parser.isSet(screenshot))
         window.scriptTagging(parser.value(tagWith), parser.value(cursor).toDouble(), parser.value(screenshot));
     window.show();

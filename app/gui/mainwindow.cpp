@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/gui/mainwindow.h"
+#include "app/cli/modelname.h"
 
 #include "app/gui/trackviewfeatures.h"
 
@@ -411,6 +412,13 @@ void MainWindow::retrainModel()
             statusBar()->showMessage(tr("Retraining the model in the background..."));
     });
     dialog->show();
+}
+
+bool MainWindow::chooseModel(const QString &nameOrFolder)
+{
+    const QString folder = QFileInfo(resolveModelArgument(nameOrFolder)).absoluteFilePath();
+    m_models->refresh();
+    return m_models->selectFolder(folder);
 }
 
 void MainWindow::useModel(const QString &folder)

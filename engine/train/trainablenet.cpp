@@ -51,6 +51,24 @@ const std::vector<TrainableSpec> &specs()
         lstm.displayName = QStringLiteral("Time-varying CNN+LSTM");
         lstm.sequence = 8;
         l.push_back(lstm);
+        // ---- taglane-mtat-cnn (h-distill): the real-music student ----------
+        // Distilled from musicnn (MagnaTagATune, 50 tags) on unlabelled music:
+        // the compact body on 96 HTK mel bands 0-8 kHz (musicnn's band count
+        // and range), window 1024 (64 ms), hop 512 (32 ms), 94 frames = 2.98 s
+        // per window (see engine/train/NOTES.md, "Real-music default model").
+        TrainableSpec student;
+        student.kind = TrainableKind::Compact;
+        student.name = QStringLiteral("taglane-mtat-cnn");
+        student.displayName = QStringLiteral("Taglane real-music CNN (distilled from musicnn)");
+        student.nFft = 1024;
+        student.hop = 512;
+        student.bands = 96;
+        student.logFrequency = false;
+        student.fMin = 0.0;
+        student.fMax = 8000.0;
+        student.frames = 94;
+        l.push_back(student);
+        // ---- end of taglane-mtat-cnn ----------------------------------------
         return l;
     }();
     return list;
@@ -356,6 +374,22 @@ std::unique_ptr<TagNetwork> createFor(const QString &name, const TorchStateDict 
     return std::make_unique<TrainedTagNetwork>(net);
 }
 
+// ---- taglane-mtat-cnn (h-distill): registered by name, not by index --------
+const QString &studentName()
+{
+    static const QString name = QStringLiteral("taglane-mtat-cnn");
+    return name;
+}
+ShapeList studentShapes(int64_t tags)
+{
+    return shapesFor(studentName(), tags);
+}
+std::unique_ptr<TagNetwork> createStudent(const TorchStateDict &weights)
+{
+    return createFor(studentName(), weights);
+}
+// ---- end of taglane-mtat-cnn ------------------------------------------------
+
 template <int I>
 ShapeList shapesAt(int64_t tags)
 {
@@ -378,6 +412,10 @@ const ArchitectureInfo *findTrainedArchitecture(const QString &name)
         l.push_back({s[0].name, s[0].displayName, s[0].chunkSamples(), "output.weight", &shapesAt<0>, &createAt<0>});
         l.push_back({s[1].name, s[1].displayName, s[1].chunkSamples(), "output.weight", &shapesAt<1>, &createAt<1>});
         l.push_back({s[2].name, s[2].displayName, s[2].chunkSamples(), "output.weight", &shapesAt<2>, &createAt<2>});
+        // taglane-mtat-cnn (h-distill)
+        if (const TrainableSpec *student = findTrainableSpec(studentName()))
+            l.push_back({student->name, student->displayName, student->chunkSamples(), "output.weight", &studentShapes,
+                         &createStudent});
         return l;
     }();
     for (const ArchitectureInfo &info : list)
