@@ -108,6 +108,12 @@ Result<TeacherTargets> Distillation::computeTargets(Tagger &teacher, const QStri
         }
         t.starts = spread;
     }
+    t.windowAudio.assign(t.starts.size() * size_t(t.chunkSamples), 0.0f);
+    for (size_t w = 0; w < t.starts.size(); ++w) {
+        const qint64 from = t.starts[w];
+        const qint64 to = std::min<qint64>(from + t.chunkSamples, audio.size());
+        std::copy(audio.data() + from, audio.data() + to, t.windowAudio.begin() + long(w * size_t(t.chunkSamples)));
+    }
     auto rows = teacher.predict(audio, t.starts, 8);
     if (!rows)
         return R::failure(tr("%1: the teacher failed: %2").arg(audioPath, rows.error()));
@@ -150,6 +156,13 @@ Status Distillation::writeTargets(const QString &file, const TeacherTargets &t)
     for (float v : t.probabilities)
         p.append(std::round(double(v) * 1e6) / 1e6);
     o.insert(QStringLiteral("probabilities"), p);
+    if (!t.windowAudio.empty()) {
+        const QByteArray raw(reinterpret_cast<const char *>(t.windowAudio.data()),
+                             qsizetype(t.windowAudio.size() * sizeof(float)));
+        const Status a = AtomicWrite::write(file + QStringLiteral(".f32"), raw);
+        if (!a)
+            return Status::failure(tr("The window audio %1.f32 could not be written: %2").arg(file, a.error()));
+    }
     const Status s = AtomicWrite::write(file, QJsonDocument(o).toJson(QJsonDocument::Compact));
     if (!s)
         return Status::failure(tr("The teacher targets %1 could not be written: %2").arg(file, s.error()));
@@ -189,6 +202,9 @@ Result<TeacherTargets> Distillation::readTargets(const QString &path)
     for (float v : t.probabilities)
         if (!(v >= 0.0f && v <= 1.0f))
             return R::failure(tr("The teacher targets %1 hold a value outside [0, 1].").arg(path));
+    const QFileInfo audio(path + QStringLiteral(".f32"));
+    if (audio.isFile() && audio.size() == qint64(t.starts.size()) * t.chunkSamples * qint64(sizeof(float)))
+        t.windowAudioPath = audio.absoluteFilePath();
     return t;
 }
 

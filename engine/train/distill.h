@@ -30,6 +30,12 @@ struct TeacherTargets
     qint64 chunkSamples = 0;
     std::vector<qint64> starts;       ///< window starts in samples
     std::vector<float> probabilities; ///< [starts][tags]
+    /// The windows' audio [starts][chunkSamples] at sampleRate, kept by
+    /// computeTargets (empty when not kept); written next to the cache file
+    /// as raw float32 (".f32") so that the student's examples need not
+    /// decode the track again.
+    std::vector<float> windowAudio;
+    QString windowAudioPath;  ///< set by readTargets when the ".f32" file is there
 
     int windows() const { return int(starts.size()); }
 };

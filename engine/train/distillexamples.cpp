@@ -7,6 +7,7 @@
 #include "engine/train/trainablenet_p.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 
 #include <limits>
@@ -66,6 +67,43 @@ Result<TrainingExamples> Distillation::examples(const QVector<TeacherTargets> &t
         std::vector<int> column(size_t(n), -1);
         for (int c = 0; c < n; ++c)
             column[size_t(c)] = t.tags.indexOf(tags.at(c).name);
+        const int teacherTags = t.tags.size();
+        if (!t.windowAudioPath.isEmpty()) {
+            // The windows' own audio, as the Tagger gives it to the network
+            // (each chunk framed on its own).
+            QFile raw(t.windowAudioPath);
+            if (!raw.open(QIODevice::ReadOnly)) {
+                ex.warnings << tr("%1 could not be read: %2").arg(t.windowAudioPath, raw.errorString());
+                continue;
+            }
+            const QByteArray bytes = raw.readAll();
+            const qint64 need = spec->chunkSamples();
+            if (need > t.chunkSamples || bytes.size() != qint64(t.windows()) * t.chunkSamples * qint64(sizeof(float))) {
+                ex.warnings << tr("%1 does not hold the windows of its targets; skipped.").arg(t.windowAudioPath);
+                continue;
+            }
+            const at::Tensor all = at::from_blob(const_cast<char *>(bytes.constData()), {t.windows(), t.chunkSamples}, at::kFloat);
+            const at::Tensor feats = frontEnd->features(all.narrow(1, 0, need).contiguous()).contiguous();  // [W, bands, T]
+            if (feats.size(2) != spec->frames) {
+                ex.warnings << tr("%1: %2 frames per window, not %3; skipped.").arg(t.windowAudioPath).arg(feats.size(2)).arg(spec->frames);
+                continue;
+            }
+            const int trackIndex = ex.trackNames.size();
+            ex.trackNames << QFileInfo(t.audioPath).fileName();
+            const float *fp = feats.data_ptr<float>();
+            for (int w = 0; w < t.windows(); ++w) {
+                ex.features.insert(ex.features.end(), fp + size_t(w) * spec->bands * spec->frames,
+                                   fp + size_t(w + 1) * spec->bands * spec->frames);
+                const float *p = t.probabilities.data() + size_t(w) * size_t(teacherTags);
+                for (int c = 0; c < n; ++c)
+                    ex.labels.push_back(column[size_t(c)] >= 0 ? p[column[size_t(c)]]
+                                                               : std::numeric_limits<float>::quiet_NaN());
+                ex.trackOf.push_back(trackIndex);
+            }
+            if (ti == 0 || ti + 1 == targets.size() || ti % 8 == 0)
+                progress(double(ti + 1) / targets.size());
+            continue;
+        }
         DecodeOptions options;
         options.analysisRate = spec->sampleRate;
         auto decoded = AudioDecoder::decode(t.audioPath, options);
@@ -84,7 +122,6 @@ Result<TrainingExamples> Distillation::examples(const QVector<TeacherTargets> &t
         const float *fp = feats.data_ptr<float>();
         const int trackIndex = ex.trackNames.size();
         ex.trackNames << QFileInfo(t.audioPath).fileName();
-        const int teacherTags = t.tags.size();
         for (int w = 0; w < t.windows(); ++w) {
             const qint64 first = t.starts[size_t(w)] / spec->hop;
             if (first + spec->frames > frameCount)
