@@ -74,17 +74,17 @@ private Q_SLOTS:
         QVERIFY(taglane::tests::writeSilentWav(wav, 7.0, 16000));
         for (const auto &[name, tags] : {std::pair<QString, int>{QStringLiteral("default"), 50},
                                          std::pair<QString, int>{QStringLiteral("instruments"), 14}}) {
-            const QString out = m_dir + QStringLiteral("/by-name-") + name + QStringLiteral(".csv");
+            const QString out = m_dir + QStringLiteral("/by-name-") + name;
             Run tag = cli({QStringLiteral("tag"), QStringLiteral("--model"), name, QStringLiteral("--out"), out, wav});
             QVERIFY2(tag.exitCode == 0, qPrintable(name + QStringLiteral(": ") + tag.err));
-            QFile f(out);
+            QFile f(out + QStringLiteral("/tone.csv"));
             QVERIFY(f.open(QIODevice::ReadOnly));
             const QString header = QString::fromUtf8(f.readLine());
             // CAL500exp CSV: a start and an end column, then one per tag.
             QCOMPARE(header.count(QLatin1Char(',')) + 1 - 2, tags);
         }
         Run unknown = cli({QStringLiteral("tag"), QStringLiteral("--model"), QStringLiteral("no-such-model"),
-                           QStringLiteral("--out"), m_dir + QStringLiteral("/x.csv"), wav});
+                           QStringLiteral("--out"), m_dir + QStringLiteral("/unknown"), wav});
         QVERIFY(unknown.exitCode != 0);
         QVERIFY2(unknown.err.contains(QStringLiteral("no-such-model")), qPrintable(unknown.err));
     }
@@ -130,13 +130,13 @@ private Q_SLOTS:
         QVERIFY(report.value(QStringLiteral("held_out_segments")).toInt() > 0);
 
         // The grown bundle tags audio with all its outputs.
-        const QString csv = m_dir + QStringLiteral("/grown.csv");
+        const QString tagged = m_dir + QStringLiteral("/grown");
         const QString audio = QFileInfo(csvs.first()).absolutePath() + QLatin1Char('/')
                               + QFileInfo(csvs.first()).completeBaseName() + QStringLiteral(".wav");
         QVERIFY2(QFileInfo::exists(audio), qPrintable(audio));
-        Run tag = cli({QStringLiteral("tag"), QStringLiteral("--model"), out, QStringLiteral("--out"), csv, audio});
+        Run tag = cli({QStringLiteral("tag"), QStringLiteral("--model"), out, QStringLiteral("--out"), tagged, audio});
         QVERIFY2(tag.exitCode == 0, qPrintable(tag.err));
-        QFile f(csv);
+        QFile f(tagged + QLatin1Char('/') + QFileInfo(audio).completeBaseName() + QStringLiteral(".csv"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString header = QString::fromUtf8(f.readLine());
         QVERIFY2(header.contains(QStringLiteral("Instrument_-_Drum_Set")) && header.contains(QStringLiteral("guitar")),
