@@ -11,7 +11,7 @@
 #              teacher cache, licences, logs)
 # Environment: TAGLANE_TEACHER (default ../shared/fixtures/pretrained/mtat-musicnn.pth
 #              next to the checkout), TAGLANE_THREADS (default 2),
-#              TAGLANE_EPOCHS (default 12), TAGLANE_OUT (default
+#              TAGLANE_EPOCHS (default 8), TAGLANE_OUT (default
 #              resources/models/default.tlmodel).
 #
 # wesnoth-1.16-music is reserved for evaluation: it is never installed for,
@@ -33,7 +33,7 @@ cli=$build/app/taglane-cli
 checkpoint=${TAGLANE_TEACHER:-../shared/fixtures/pretrained/mtat-musicnn.pth}
 tags=${TAGLANE_TEACHER_TAGS:-$(dirname "$checkpoint")/mtat-tags.txt}
 threads=${TAGLANE_THREADS:-2}
-epochs=${TAGLANE_EPOCHS:-12}
+epochs=${TAGLANE_EPOCHS:-8}
 out=${TAGLANE_OUT:-resources/models/default.tlmodel}
 mkdir -p "$work/lists" "$work/audio" "$work/licences"
 start=$(date +%s)
@@ -119,7 +119,7 @@ t1=$(date +%s)
 # The student.
 rm -rf "$work/student.tlmodel"
 "$cli" distill train --files "$work/lists/train.txt" --val-files "$work/lists/val.txt" --cache "$work/cache" \
-    --tags scripts/mtat-vocabulary.tsv --out "$work/student.tlmodel" --epochs "$epochs" --batch 64 --lr 0.002 --seed 1 \
+    --tags scripts/mtat-vocabulary.tsv --out "$work/student.tlmodel" --epochs "$epochs" --batch 32 --lr 0.002 --seed 1 \
     --threads "$threads" \
     --augment-gain 3 --augment-eq 3 --augment-noise 0.2 \
     --name "Taglane default (real music, 50 MagnaTagATune tags, distilled from musicnn)"
