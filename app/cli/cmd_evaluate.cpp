@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/commandline.h"
 #include "app/cli/commands.h"
+#include "app/cli/modelname.h"
 
 #include "engine/eval/metrics.h"
 #include "engine/formats/atomicwrite.h"
@@ -95,7 +96,7 @@ int runEvaluate(const QStringList &args)
         tr("Evaluates a model bundle on a folder of audio with CAL500exp CSVs, segment by segment: per-tag and "
            "macro/micro ROC-AUC, PR-AUC (average precision), precision, recall, F1 and mean average accuracy."));
     parser.addHelpOption();
-    const QCommandLineOption modelOption(QStringLiteral("model"), tr("model bundle (default: the bundled default model)"),
+    const QCommandLineOption modelOption(QStringLiteral("model"), tr("model: a bundle folder, or a bundled model's name (default, instruments); default: default"),
                                          QStringLiteral("BUNDLE"));
     const QCommandLineOption dataOption(QStringLiteral("data"), tr("labelled folder"), QStringLiteral("DIR"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), tr("write the metrics as JSON"), QStringLiteral("FILE"));
@@ -120,7 +121,7 @@ int runEvaluate(const QStringList &args)
     double threshold = 0.5;
     if (auto bad = readNumber(parser, thresholdOption, {0.0, 1.0}, threshold, kCommand))
         return *bad;
-    QString model = parser.value(modelOption);
+    QString model = resolveModelArgument(parser.value(modelOption));
     if (model.isEmpty()) {
         model = widgets::ModelFolders::bundledDefault();
         if (model.isEmpty())

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/commandline.h"
 #include "app/cli/commands.h"
+#include "app/cli/modelname.h"
 
 #include "engine/eval/metricsreport.h"
 #include "engine/formats/atomicwrite.h"
@@ -86,7 +87,7 @@ int runRetrain(const QStringList &args)
            "store has verdicts for and the model lacks are added to the model."));
     parser.addHelpOption();
     const QCommandLineOption storeOption(QStringLiteral("store"), tr("annotation store (read only)"), QStringLiteral("STORE"));
-    const QCommandLineOption modelOption(QStringLiteral("model"), tr("base model bundle (default: the bundled default model)"),
+    const QCommandLineOption modelOption(QStringLiteral("model"), tr("base model: a bundle folder, or a bundled model's name (default, instruments); default: default"),
                                          QStringLiteral("BUNDLE"));
     const QCommandLineOption outOption(QStringLiteral("out"), tr("new model bundle folder (must not exist)"), QStringLiteral("BUNDLE"));
     const QCommandLineOption tracksOption(QStringLiteral("tracks"), tr("only these tracks: store ids or audio paths, comma separated"),
@@ -123,7 +124,7 @@ int runRetrain(const QStringList &args)
     if (auto bad = readNumber(parser, threadsOption, {0, 1024}, threads, kCommand))
         return *bad;
     bool ok = false;
-    QString model = parser.value(modelOption);
+    QString model = resolveModelArgument(parser.value(modelOption));
     if (model.isEmpty()) {
         model = widgets::ModelFolders::bundledDefault();
         if (model.isEmpty())

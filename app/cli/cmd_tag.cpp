@@ -2,6 +2,7 @@
 #include "app/cli/commands.h"
 
 #include "app/cli/commandline.h"
+#include "app/cli/modelname.h"
 
 #include "engine/audio/audiodecoder.h"
 #include "engine/formats/cal500csvwriter.h"
@@ -148,7 +149,7 @@ int runTag(const QStringList &args)
            "gives NaN or infinite probabilities, which are never written)."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE|DIR"), tr("audio files or folders"), QStringLiteral("FILE|DIR..."));
-    const QCommandLineOption modelOption(QStringLiteral("model"), tr("the model bundle folder (NAME.tlmodel)"),
+    const QCommandLineOption modelOption(QStringLiteral("model"), tr("the model: a bundle folder (NAME.tlmodel) or a bundled model's name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags)"),
                                          QStringLiteral("BUNDLE"));
     const QCommandLineOption segmentsOption(
         QStringLiteral("segments"),
@@ -248,7 +249,7 @@ int runTag(const QStringList &args)
 
     // The model, once for every file.
     configureTorchThreads(threads);
-    const auto bundle = ModelBundle::open(parser.value(modelOption));
+    const auto bundle = ModelBundle::open(resolveModelArgument(parser.value(modelOption)));
     if (!bundle) {
         err << kCommand << ": " << bundle.error() << "\n";
         return 2;

@@ -18,5 +18,7 @@ int runExport(const QStringList &args);
 int runTrain(const QStringList &args);
 int runEvaluate(const QStringList &args);
 int runRetrain(const QStringList &args);
+int runDistill(const QStringList &args);
+int runModels(const QStringList &args);
 
 } // namespace taglane::app

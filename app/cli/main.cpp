@@ -68,6 +68,8 @@ int main(int argc, char **argv)
         {"train", QT_TRANSLATE_NOOP("cli", "train or fine-tune a model on labelled audio"), runTrain},
         {"evaluate", QT_TRANSLATE_NOOP("cli", "evaluate a model on labelled audio: table, JSON and ROC/PR plots"), runEvaluate},
         {"retrain", QT_TRANSLATE_NOOP("cli", "retrain a model on a store's curated verdicts; held-out metrics before and after"), runRetrain},
+        {"distill", QT_TRANSLATE_NOOP("cli", "distill a teacher into a trainable student on unlabelled audio; compare them"), runDistill},
+        {"models", QT_TRANSLATE_NOOP("cli", "list the model bundles Taglane finds (bundled: default, instruments)"), runModels},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);

@@ -5,12 +5,14 @@
 #include "widgets/window/contexttranslator.h"
 
 #include "engine/model/tagger.h"
+#include "widgets/modelfolders.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QLocale>
 #include <QStyleFactory>
+#include <QTextStream>
 #include <QTimer>
 
 #ifdef __GLIBC__
@@ -80,6 +82,12 @@ int main(int argc, char **argv)
                                              .arg(taglane::app::MainWindow::defaultStorePath()),
                                          QStringLiteral("FILE"));
     parser.addOption(storeOption);
+    const QCommandLineOption modelOption(
+        QStringLiteral("model"),
+        QCoreApplication::translate("main", "Model to select: a bundle folder or a bundled model's name (default: real "
+                                            "music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags)."),
+        QStringLiteral("NAME"));
+    parser.addOption(modelOption);
     // Automation (screenshots, demos); not shown in --help.
     QCommandLineOption tagWith(QStringLiteral("tag-with"), QStringLiteral("Tag the file with this model bundle."),
                                QStringLiteral("BUNDLE"));
@@ -109,6 +117,16 @@ int main(int argc, char **argv)
         qInfo("%s", qPrintable(line));
     taglane::app::MainWindow window;
     window.openStore(parser.isSet(storeOption) ? parser.value(storeOption) : taglane::app::MainWindow::defaultStorePath());
+    if (parser.isSet(modelOption)) {
+        if (!window.chooseModel(parser.value(modelOption))) {
+            QTextStream(stderr) << QCoreApplication::translate("main", "taglane: the model %1 is not a bundle folder or "
+                                                                       "a bundled model's name (default, instruments).\n")
+                                       .arg(parser.value(modelOption));
+            return 2;
+        }
+    } else if (!taglane::widgets::ModelFolders::bundledDefault().isEmpty()) {
+        window.chooseModel(taglane::widgets::ModelFolders::bundledDefault());
+    }
     if (parser.isSet(tagWith) || parser.isSet(screenshot))
         window.scriptTagging(parser.value(tagWith), parser.value(cursor).toDouble(), parser.value(screenshot));
     window.show();

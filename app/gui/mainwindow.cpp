@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/gui/mainwindow.h"
+#include "app/cli/modelname.h"
 
 #include "widgets/evaluation/evaluationview.h"
 #include "widgets/library/datafolder.h"
@@ -197,6 +198,13 @@ void MainWindow::retrainModel()
             m_messages->clear(QStringLiteral("retrain"));
     });
     dialog->show();
+}
+
+bool MainWindow::chooseModel(const QString &nameOrFolder)
+{
+    const QString folder = QFileInfo(resolveModelArgument(nameOrFolder)).absoluteFilePath();
+    m_models->refresh();
+    return m_models->selectFolder(folder);
 }
 
 void MainWindow::useModel(const QString &folder)

@@ -93,6 +93,9 @@ public Q_SLOTS:
     widgets::EvaluationView *showEvaluation(const QString &folder = {}, const QString &other = {});
     /// Makes `folder` the current model and re-tags the open track with it.
     void useModel(const QString &folder);
+    /// Selects a model in the Models dock by bundle folder or bundled name
+    /// ("default", "instruments"); false when it is not listed. GUI thread.
+    bool chooseModel(const QString &nameOrFolder);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;

@@ -65,6 +65,24 @@ const std::vector<TrainableSpec> &specs()
         rhythm.displayName = QStringLiteral("Taglane compact CNN with tempo and key evidence");
         l.push_back(rhythm);
         // ---- end taglane-cnn2 ----
+        // ---- taglane-mtat-cnn (h-distill): the real-music student ----------
+        // Distilled from musicnn (MagnaTagATune, 50 tags) on unlabelled music:
+        // the compact body on 96 HTK mel bands 0-8 kHz (musicnn's band count
+        // and range), window 1024 (64 ms), hop 512 (32 ms), 94 frames = 2.98 s
+        // per window (see engine/train/NOTES.md, "Real-music default model").
+        TrainableSpec student;
+        student.kind = TrainableKind::Compact;
+        student.name = QStringLiteral("taglane-mtat-cnn");
+        student.displayName = QStringLiteral("Taglane real-music CNN (distilled from musicnn)");
+        student.nFft = 1024;
+        student.hop = 512;
+        student.bands = 96;
+        student.logFrequency = false;
+        student.fMin = 0.0;
+        student.fMax = 8000.0;
+        student.frames = 94;
+        l.push_back(student);
+        // ---- end of taglane-mtat-cnn ----------------------------------------
         return l;
     }();
     return list;
@@ -429,6 +447,7 @@ std::unique_ptr<TagNetwork> createFor(const QString &name, const TorchStateDict 
         throw std::runtime_error(s.error().toStdString());
     return std::make_unique<TrainedTagNetwork>(net);
 }
+
 
 template <int I>
 ShapeList shapesAt(int64_t tags)

@@ -57,6 +57,46 @@ void makeBatch(const TrainingExamples &ex, const std::vector<int> &order, size_t
     }
 }
 
+/// Gain, EQ and noise on a batch of dB features [B, S, bands, frames] (see
+/// TrainingConfig::augmentGainDb); deterministic in seed.
+void augmentBatch(at::Tensor &features, const TrainingConfig &config, quint64 seed)
+{
+    if (config.augmentGainDb <= 0.0 && config.augmentEqDb <= 0.0 && config.augmentNoise <= 0.0)
+        return;
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const int64_t batch = features.size(0);
+    const int64_t bands = features.size(2);
+    at::Tensor offsets = at::zeros({batch, 1, bands, 1}, at::kFloat);
+    at::Tensor floors = at::full({batch, 1, 1, 1}, -300.0f, at::kFloat);
+    float *o = offsets.data_ptr<float>();
+    float *fl = floors.data_ptr<float>();
+    for (int64_t i = 0; i < batch; ++i) {
+        const double gain = config.augmentGainDb * (2.0 * unit(rng) - 1.0);
+        const double tilt = config.augmentEqDb * (2.0 * unit(rng) - 1.0);
+        const double bell = config.augmentEqDb * (2.0 * unit(rng) - 1.0);
+        const double centre = unit(rng) * double(bands - 1);
+        const double width = 2.0 + unit(rng) * double(bands) / 6.0;
+        for (int64_t b = 0; b < bands; ++b) {
+            const double x = bands > 1 ? double(b) / double(bands - 1) - 0.5 : 0.0;
+            const double d = (double(b) - centre) / width;
+            o[i * bands + b] = float(gain + tilt * x + bell * std::exp(-0.5 * d * d));
+        }
+        if (unit(rng) < config.augmentNoise)
+            fl[i] = float(-20.0 - 25.0 * unit(rng));  // relative to the example's peak
+    }
+    at::Tensor shifted = features + offsets;
+    if (config.augmentNoise > 0.0) {
+        const at::Tensor peak = std::get<0>(shifted.flatten(1).max(1)).view({batch, 1, 1, 1});
+        const at::Tensor level = peak + floors;
+        // Power addition in dB: 10 log10(10^(x/10) + 10^(l/10)).
+        const at::Tensor hi = at::maximum(shifted, level);
+        const at::Tensor lo = at::minimum(shifted, level);
+        shifted = hi + 10.0 * at::log10(1.0 + at::pow(10.0, (lo - hi) / 10.0));
+    }
+    features = shifted.contiguous();
+}
+
 double validationLoss(TrainableNet &net, const TrainingExamples &val, int batchSize, double alpha)
 {
     if (val.count() == 0)
@@ -410,6 +450,7 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
                 const size_t count = std::min(order.size() - first, size_t(config.batchSize));
                 at::Tensor f, t, m;
                 makeBatch(train, order, first, count, f, t, m);
+                augmentBatch(f, config, (config.seed * 1000003ull + quint64(epoch)) * 100003ull + quint64(b));
                 if (config.cosineDecay) {
                     const double step = double(epoch - 1) * batches + b;
                     const double total = double(config.epochs) * batches;
@@ -508,7 +549,15 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
                             int(std::count(shared.begin(), shared.end(), char(1))));
         }
         training.insert(QStringLiteral("example_hop_frames"), train.hopFrames);
-        training.insert(QStringLiteral("label_aggregation"), QStringLiteral("mean of frame labels > 0.5"));
+        training.insert(QStringLiteral("label_aggregation"),
+                        config.labelSource.isEmpty() ? QStringLiteral("mean of frame labels > 0.5") : config.labelSource);
+        if (config.augmentGainDb > 0.0 || config.augmentEqDb > 0.0 || config.augmentNoise > 0.0) {
+            QJsonObject aug;
+            aug.insert(QStringLiteral("gain_db"), config.augmentGainDb);
+            aug.insert(QStringLiteral("eq_db"), config.augmentEqDb);
+            aug.insert(QStringLiteral("noise_probability"), config.augmentNoise);
+            training.insert(QStringLiteral("augmentation"), aug);
+        }
         training.insert(QStringLiteral("loss"), QStringLiteral("masked weighted BCE: -[alpha y log p + (1-y) log(1-p)] over known cells"));
         training.insert(QStringLiteral("alpha"), config.alpha);
         training.insert(QStringLiteral("optimizer"), QStringLiteral("Adam"));

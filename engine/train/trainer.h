@@ -38,6 +38,18 @@ struct TrainingConfig
     /// training summary as "validation_source" (e.g. "held-out tracks of the
     /// training folder"); empty: not recorded.
     QString validationSource;
+    /// Cheap augmentation of the training batches in the feature domain (dB,
+    /// before standardisation), drawn per example from (seed, epoch, batch):
+    /// a gain in [-augmentGainDb, augmentGainDb], an EQ (a tilt and one
+    /// bell of up to augmentEqDb across the bands), and with probability
+    /// augmentNoise a flat noise floor 20-45 dB under the example's peak
+    /// band. All 0: no augmentation (validation is never augmented).
+    double augmentGainDb = 0.0;
+    double augmentEqDb = 0.0;
+    double augmentNoise = 0.0;
+    /// How the labels were made, recorded as training.label_aggregation;
+    /// empty: "mean of frame labels > 0.5" (ExampleBuilder's).
+    QString labelSource;
 };
 
 /// One progress report: after each batch (valLoss NaN) and after each epoch.

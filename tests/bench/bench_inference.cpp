@@ -6,7 +6,8 @@
 //
 // Environment: TAGLANE_PYTHON (default /usr/bin/python3 if present, else python3),
 // TAGLANE_BENCH_MODELS (default "musicnn,fcn,crnn"), TAGLANE_BENCH_THREADS ("1,2"),
-// TAGLANE_BENCH_REPEATS (3).
+// TAGLANE_BENCH_REPEATS (3). studentVersusTeacher times the shipped real-music
+// student (resources/models/default.tlmodel) against musicnn, its teacher.
 #include "engine/audio/audiodecoder.h"
 #include "engine/model/checkpointimport.h"
 #include "engine/model/tagger.h"
@@ -14,6 +15,7 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -174,6 +176,66 @@ private Q_SLOTS:
                                  .arg(peerSeconds, 0, 'f', 2)
                                  .arg(ours / theirs, 0, 'f', 2);
         qInfo().noquote() << line << "on" << t->deviceDescription();
+        m_summary << line;
+    }
+
+    /// The shipped real-music student (resources/models/default.tlmodel)
+    /// against Taglane's own musicnn, its teacher, in the same run: the same
+    /// 3 s segments (starts every 48000 samples), batch 8. Target: the
+    /// student >= 3x musicnn at 1 and at 2 threads.
+    void studentVersusTeacher_data()
+    {
+        QTest::addColumn<int>("threads");
+        for (const QString &t : envOr("TAGLANE_BENCH_THREADS", QStringLiteral("1,2")).split(QLatin1Char(',')))
+            QTest::addRow("%s", qPrintable(t)) << t.toInt();
+    }
+
+    void studentVersusTeacher()
+    {
+        QFETCH(int, threads);
+        const QString studentFolder = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+        if (!QFileInfo::exists(studentFolder + QStringLiteral("/manifest.json")))
+            QSKIP("resources/models/default.tlmodel is absent");
+        const int repeats = envOr("TAGLANE_BENCH_REPEATS", QStringLiteral("3")).toInt();
+        constexpr int batch = 8;
+        configureTorchThreads(threads);
+        std::vector<qint64> starts;
+        for (qint64 s = 0; s < m_audio.size(); s += 48000)
+            starts.push_back(s);
+        double best[2] = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max()};
+        const QString folders[2] = {m_bundleDir + QStringLiteral("/musicnn.tlmodel"), studentFolder};
+        std::shared_ptr<Tagger> taggers[2];
+        for (int m = 0; m < 2; ++m) {
+            const auto bundle = ModelBundle::open(folders[m]);
+            QVERIFY2(bundle.ok(), qPrintable(bundle.error()));
+            auto tagger = Tagger::load(bundle.value(), DevicePreference::Cpu);
+            QVERIFY2(tagger.ok(), qPrintable(tagger.error()));
+            taggers[m] = tagger.value();
+            QVERIFY(taggers[m]->predict(m_audio, {starts.front()}, batch).ok());  // warm-up
+        }
+        // Interleaved, so that a change of load on shared cores hits both.
+        for (int r = 0; r < repeats; ++r) {
+            for (int m = 0; m < 2; ++m) {
+                QElapsedTimer timer;
+                timer.start();
+                const auto rows = taggers[m]->predict(m_audio, starts, batch);
+                const double seconds = timer.nsecsElapsed() / 1e9;
+                QVERIFY2(rows.ok(), qPrintable(rows.error()));
+                QCOMPARE(rows->size(), starts.size());
+                best[m] = std::min(best[m], seconds);
+            }
+        }
+        const double duration = m_audio.durationSeconds();
+        const QString line = QStringLiteral("student vs musicnn, %1 thread(s), %2 segments of 3 s: musicnn %3x real time "
+                                            "(%4 s), student %5x (%6 s), student/musicnn %7 (target >= 3)")
+                                 .arg(threads)
+                                 .arg(starts.size())
+                                 .arg(duration / best[0], 0, 'f', 1)
+                                 .arg(best[0], 0, 'f', 3)
+                                 .arg(duration / best[1], 0, 'f', 1)
+                                 .arg(best[1], 0, 'f', 3)
+                                 .arg(best[0] / best[1], 0, 'f', 2);
+        qInfo().noquote() << line;
         m_summary << line;
     }
 

@@ -202,7 +202,7 @@ private Q_SLOTS:
     {
         m_bases = qEnvironmentVariable("TAGLANE_BENCH_MODEL").split(QLatin1Char(':'), Qt::SkipEmptyParts);
         if (m_bases.isEmpty())
-            m_bases << QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+            m_bases << QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel");
         for (const QString &base : m_bases)
             if (!QFileInfo::exists(base + QStringLiteral("/manifest.json")))
                 QSKIP(qPrintable(QStringLiteral("%1 is absent").arg(base)));

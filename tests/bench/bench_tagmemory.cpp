@@ -137,7 +137,7 @@ void BenchTagMemory::oneHourFile()
     qInfo("wrote %.0f s of 44.1 kHz stereo (%.0f MiB) in %.1f s", seconds,
           QFileInfo(track).size() / 1048576.0, clock.nsecsElapsed() / 1e9);
 
-    const QString model = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+    const QString model = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel");
     struct Path
     {
         const char *name;

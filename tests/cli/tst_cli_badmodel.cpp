@@ -91,11 +91,11 @@ QString tst_CliBadModel::bundle(const QString &name, const QJsonObject &manifest
 
 void tst_CliBadModel::initTestCase()
 {
-    const QString source = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+    const QString source = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel");
     m_weights = readAll(source + QStringLiteral("/weights.pt"));
     m_manifest = QJsonDocument::fromJson(readAll(source + QStringLiteral("/manifest.json"))).object();
     if (m_weights.isEmpty() || m_manifest.isEmpty())
-        QSKIP("resources/models/default.tlmodel is absent");
+        QSKIP("resources/models/instruments.tlmodel is absent");
     m_dir = taglane::tests::tempDir(QStringLiteral("cli-badmodel"));
     m_wav = m_dir + QStringLiteral("/tone.wav");
     QVERIFY(writeAll(m_wav, toneWav()));

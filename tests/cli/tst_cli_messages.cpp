@@ -100,9 +100,9 @@ private Q_SLOTS:
 
     void randomMp3ThroughTag()
     {
-        const QString model = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+        const QString model = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel");
         if (!QFileInfo::exists(model + QStringLiteral("/manifest.json")))
-            QSKIP("resources/models/default.tlmodel is absent");
+            QSKIP("resources/models/instruments.tlmodel is absent");
         const QString mp3 = writeFile(m_dir + QStringLiteral("/tagme.mp3"), noise(20000));
         QVERIFY(!mp3.isEmpty());
         const Run r = cli({QStringLiteral("tag"), QStringLiteral("--model"), model, QStringLiteral("--device"),
@@ -183,7 +183,7 @@ private Q_SLOTS:
         }
         const QString out = m_dir + QStringLiteral("/retrained.tlmodel");
         const Run r = cli({QStringLiteral("retrain"), QStringLiteral("--store"), storePath, QStringLiteral("--model"),
-                           QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel"), QStringLiteral("--out"), out});
+                           QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel"), QStringLiteral("--out"), out});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QLatin1String("oneTrack.sqlite")) && r.err.contains(QLatin1String("holds 1 track")),
                  qPrintable(r.err));

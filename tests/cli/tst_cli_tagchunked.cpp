@@ -19,7 +19,7 @@ namespace {
 
 using Run = taglane::tests::CliRun;
 
-const QString kDefaultModel = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+const QString kDefaultModel = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel");
 
 /// A stereo track of rising tones and noise bursts, changing every 2.5 s.
 bool writeTrack(const QString &path, double seconds, int rate)

@@ -156,7 +156,7 @@ void tst_ChunkedTagging::initTestCase()
 {
     m_dir = taglane::tests::tempDir(QStringLiteral("chunkedtagging"));
     configureTorchThreads(2);
-    const auto bundle = ModelBundle::open(QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel"));
+    const auto bundle = ModelBundle::open(QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel"));
     QVERIFY2(bundle.ok(), qPrintable(bundle.error()));
     auto tagger = Tagger::load(bundle.value(), DevicePreference::Cpu);
     QVERIFY2(tagger.ok(), qPrintable(tagger.error()));

@@ -102,11 +102,11 @@ private Q_SLOTS:
     void initTestCase()
     {
         configureTorchThreads(1);
-        m_default = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+        m_default = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel");
         m_weights = readAll(m_default + QStringLiteral("/weights.pt"));
         m_manifest = QJsonDocument::fromJson(readAll(m_default + QStringLiteral("/manifest.json"))).object();
         if (m_weights.isEmpty() || m_manifest.isEmpty())
-            QSKIP("resources/models/default.tlmodel is absent");
+            QSKIP("resources/models/instruments.tlmodel is absent");
         QVERIFY(!smallWeights().isEmpty());
         QCOMPARE(recordData(smallWeights(), "data/0").size(), qsizetype(48));
         m_dir = tempDir(QStringLiteral("model-robustness"));

@@ -81,9 +81,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_base = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/default.tlmodel");
+        m_base = QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel");
         if (!QFileInfo::exists(m_base + QStringLiteral("/manifest.json")))
-            QSKIP("resources/models/default.tlmodel is absent");
+            QSKIP("resources/models/instruments.tlmodel is absent");
         if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
             QSKIP("the FluidR3 GM soundfont is not installed");
         auto bundle = ModelBundle::open(m_base);

@@ -33,7 +33,7 @@ class tst_CrossStage : public QObject
 private Q_SLOTS:
     void laneVerdictsOnModelTagsReachEveryStage()
     {
-        const auto bundle = engine::ModelBundle::open(widgets::ModelFolders::bundledDefault());
+        const auto bundle = engine::ModelBundle::open(QStringLiteral(TAGLANE_SOURCE_DIR "/resources/models/instruments.tlmodel"));
         QVERIFY2(bundle.ok(), qPrintable(bundle.error()));
         const engine::Vocabulary modelTags = bundle->manifest().tags;
         QVERIFY(modelTags.indexOf(kStrings) >= 0);
