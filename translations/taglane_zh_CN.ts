@@ -269,6 +269,29 @@
     </message>
 </context>
 <context>
+    <name>Augmentation</name>
+    <message>
+        <source>unknown augmentation &apos;%1&apos; (use all, none or a comma-separated list of: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cannot encode %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cannot write the encoded audio.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cannot decode the encoded audio: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the decoder returned %2 channels, not %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Cal500CsvReader</name>
     <message>
         <source>%1 is empty: a CAL500exp file starts with the header Start_Time,End_Time,&lt;tags&gt;.</source>
@@ -491,6 +514,148 @@
     <message>
         <source>Moved %1 from %2 to %3.</source>
         <translation>已将 %1 从 %2 移到 %3。</translation>
+    </message>
+</context>
+<context>
+    <name>DistillAgreement</name>
+    <message>
+        <source>No audio files to compare the models on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher takes %1 Hz and the student %2 Hz; they cannot tag the same segments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The segment length must be at least one sample.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The student (%1) shares no tag with the teacher (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished">已取消。</translation>
+    </message>
+    <message>
+        <source>%1: the teacher failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the student failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Distillation</name>
+    <message>
+        <source>The file list %1 does not exist or is not a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file list %1 could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, line %2: the audio file %3 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file list %1 names no audio file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hop between teacher windows must be at least one sample.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no audio.</source>
+        <translation type="unfinished">%1 不含音频。</translation>
+    </message>
+    <message>
+        <source>%1: the teacher failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the teacher gave %2 outputs for %3 windows of %4 tags.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The window audio %1.f32 could not be written: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher targets %1 could not be written: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher targets %1 could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher targets %1 are not valid JSON: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a Taglane teacher-target file of format version %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher targets %1 are inconsistent (tags, windows and outputs do not agree).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher targets %1 hold a value outside [0, 1].</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a trainable architecture.</source>
+        <translation type="unfinished">“%1”不是可训练的架构。</translation>
+    </message>
+    <message>
+        <source>The %1 architecture takes sequences; a student must take single windows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The student needs at least one tag.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished">已取消。</translation>
+    </message>
+    <message>
+        <source>%1 is reserved for evaluation (wesnoth-1.16-music); it must never be trained, validated or tuned on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher targets of %1 are at %2 Hz; the %3 student takes %4 Hz.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher targets of %1 have a hop of %2 samples, not a multiple of the student&apos;s STFT hop (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not hold the windows of its targets; skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 frames per window, not %3; skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is too short to train on.</source>
+        <translation type="unfinished">%1 太短，无法用于训练。</translation>
+    </message>
+    <message>
+        <source>No training examples could be cut from the %1 tracks given.</source>
+        <translation type="unfinished">无法从给定的 %1 个曲目中切出任何训练样本。</translation>
     </message>
 </context>
 <context>
@@ -1343,10 +1508,6 @@ absent</source>
         <translation>已编辑</translation>
     </message>
     <message>
-        <source>Re-segment the track; verdicts carry over by overlap (undoable)</source>
-        <translation>重新对曲目分段；判定按重叠沿用到新片段（可撤销）</translation>
-    </message>
-    <message>
         <source> s</source>
         <translation> s</translation>
     </message>
@@ -1361,6 +1522,30 @@ absent</source>
     <message>
         <source>Segments</source>
         <translation>片段</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show every tag of the vocabulary; otherwise the lane shows the model&apos;s tags and the tags with verdicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Strongest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoomed out, each pixel column shows the strongest or the mean probability of the segments under it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The one segmentation of this track, used by every model: &quot;Model chunks&quot; follows the chunk grid of the model that tags now; &quot;Fixed windows&quot; and &quot;Novelty&quot; keep their segments whatever model runs, each segment getting the overlap-weighted mean of the model&apos;s chunks; &quot;Edited&quot; once segments were split, merged or moved by hand. Changing it carries verdicts over by overlap (undoable).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2013,22 +2198,6 @@ absent</source>
         <translation>重新查找模型包</translation>
     </message>
     <message>
-        <source>Model chunk grid</source>
-        <translation>模型块网格</translation>
-    </message>
-    <message>
-        <source>Fixed windows</source>
-        <translation>固定窗口</translation>
-    </message>
-    <message>
-        <source>One lane column per model chunk, or per fixed window of N seconds</source>
-        <translation>每个模型块占一列标签泳道，或每 N 秒的固定窗口占一列</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> s</translation>
-    </message>
-    <message>
         <source>Chunks per forward pass; larger is faster on a GPU and uses more memory</source>
         <translation>每次前向传播处理的块数；数值越大在 GPU 上越快，占用内存也越多</translation>
     </message>
@@ -2176,6 +2345,10 @@ absent</source>
         <source>none (imported from %1)</source>
         <translation>无（导入自 %1）</translation>
     </message>
+    <message>
+        <source>as chosen in the lane bar (Segments): model chunks follow the model that tags; fixed windows and novelty stay whatever model runs</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MultiLabelLogistic</name>
@@ -2201,6 +2374,17 @@ absent</source>
     <message>
         <source>Tag the track (Ctrl+T) to see what the model hears here.</source>
         <translation>为曲目打标签（Ctrl+T），即可查看模型在此处听到了什么。</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewStrip</name>
+    <message>
+        <source>The whole track: drag the marked window to scroll, click to centre the view there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2592,6 +2776,37 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>SegmentPlayback</name>
+    <message>
+        <source>Play &amp;Selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play exactly the selected segments, or the segment under the cursor (P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Loop Selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play the selection over and over until stopped (L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play &amp;Next Segment to Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select and play the next segment with a suggestion that has no verdict yet (Shift+P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No segment after this one has a suggestion without a verdict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SegmentTimes</name>
     <message>
         <source>%1 and %2 must be finite numbers.</source>
@@ -2645,6 +2860,83 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>SoundfontLibrary</name>
+    <message>
+        <source>%1: this soundfont (%2) is reserved for independent evaluation and must never render training, validation or tuning data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An empty soundfont name was given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the soundfont is not installed (Debian package %2; expected at %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the soundfont does not exist (give a path or one of: %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the soundfont is listed twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No soundfont given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SpectrogramRange</name>
+    <message>
+        <source>The frequency range must go from a lower to a higher frequency (at least 0 Hz).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The colour range must go from a lower to a higher level in dB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SpectrogramRangeDialog</name>
+    <message>
+        <source>Spectrogram Range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> Hz</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> dB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Lowest frequency:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Highest frequency:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour scale &amp;bottom:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour scale &amp;top:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same range is used for every file; frequencies above %1 Hz (half the analysis rate of this file) cannot be shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same range is used for every file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SpectrogramView</name>
     <message>
         <source>Open an audio file (File &gt; Open), drop one here, or pass it on the command line.</source>
@@ -2665,6 +2957,18 @@ absent</source>
     <message>
         <source>%1k</source>
         <translation>%1k</translation>
+    </message>
+    <message>
+        <source>Right-click to change the frequency and colour range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frequency and Colour &amp;Range...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset to &amp;Defaults (%1 to %2 Hz, %3 to %4 dB)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2734,6 +3038,26 @@ absent</source>
     <message>
         <source>The annotation store %1 has no track with id %2.</source>
         <translation>标注库 %1 中没有 ID 为 %2 的曲目。</translation>
+    </message>
+    <message>
+        <source>the tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the tags with verdicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the model versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the highest id of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2906,6 +3230,14 @@ absent</source>
     <message>
         <source>%1: cannot move the rendered file into place.</source>
         <translation>%1：无法将渲染好的文件移动到位。</translation>
+    </message>
+    <message>
+        <source>No soundfont given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most 250 soundfonts can play one corpus (got %1).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3223,16 +3555,8 @@ absent</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <source>Zoom in around the centre (+)</source>
-        <translation>以中心为基准放大（+）</translation>
-    </message>
-    <message>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
-    </message>
-    <message>
-        <source>Zoom out around the centre (-)</source>
-        <translation>以中心为基准缩小（-）</translation>
     </message>
     <message>
         <source>&amp;Fit</source>
@@ -3331,10 +3655,6 @@ absent</source>
         <translation>请先打开曲目，再选择其分段方式。</translation>
     </message>
     <message>
-        <source>Run a model on this track first: its chunks are the segments.</source>
-        <translation>请先对此曲目运行模型：模型块即为片段。</translation>
-    </message>
-    <message>
         <source>Novelty segmentation needs the decoded audio of an open track.</source>
         <translation>新颖度分段需要已打开曲目的解码音频。</translation>
     </message>
@@ -3396,12 +3716,32 @@ absent</source>
         <source>The annotation store takes edits again; this track&apos;s labels were saved again.</source>
         <translation>标注库又能接受编辑了；此曲目的标注已重新保存。</translation>
     </message>
+    <message>
+        <source>Zoom in around the play cursor, or the centre when it is out of view (+)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out around the play cursor, or the centre when it is out of view (-)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The next tagging run lays the segments on its model&apos;s chunk grid.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainableArchitecture</name>
     <message>
         <source>&quot;%1&quot; is not a trainable architecture.</source>
         <translation>“%1”不是可训练的架构。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no tempo and key evidence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected %1 x %2 feature values, got %3.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3600,6 +3940,14 @@ absent</source>
         <source>Waveform</source>
         <translation>波形</translation>
     </message>
+    <message>
+        <source>peak</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RMS</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>c10</name>
@@ -3734,6 +4082,35 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
         <source>%1 needs %2 %3, not &quot;%4&quot;.</source>
         <translation>%1 需要 %2 %3，而不是“%4”。</translation>
     </message>
+    <message>
+        <source>Lists the model bundles in the user&apos;s model folder, the TAGLANE_MODEL_PATH folders and the bundled folder. A bundled model can be given to --model by its name (e.g. default, instruments).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model bundles found.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  %1, %2 tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  unreadable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  (used when no model is chosen)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>distill a teacher into a trainable student on unlabelled audio; compare them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>list the model bundles Taglane finds (bundled: default, instruments)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -3748,6 +4125,15 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     <message>
         <source>Annotation store to use (default: %1).</source>
         <translation>要使用的标注库（默认：%1）。</translation>
+    </message>
+    <message>
+        <source>Model to select: a bundle folder or a bundled model&apos;s name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>taglane: the model %1 is not a bundle folder or a bundled model&apos;s name (default, instruments).
+</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3783,10 +4169,6 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     <message>
         <source>Evaluates a model bundle on a folder of audio with CAL500exp CSVs, segment by segment: per-tag and macro/micro ROC-AUC, PR-AUC (average precision), precision, recall, F1 and mean average accuracy.</source>
         <translation>在带有 CAL500exp CSV 的音频文件夹上逐片段评估模型包：各标签及宏平均/微平均的 ROC-AUC、PR-AUC（平均精确率）、精确率、召回率、F1 以及平均准确率均值。</translation>
-    </message>
-    <message>
-        <source>model bundle (default: the bundled default model)</source>
-        <translation>模型包（默认：内置的默认模型）</translation>
     </message>
     <message>
         <source>labelled folder</source>
@@ -4191,10 +4573,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <source>General MIDI soundfont (default: Debian&apos;s FluidR3_GM.sf2)</source>
-        <translation>General MIDI 音色库（默认：Debian 的 FluidR3_GM.sf2）</translation>
-    </message>
-    <message>
         <source>sample rate in Hz (default 22050)</source>
         <translation>采样率，单位 Hz（默认 22050）</translation>
     </message>
@@ -4233,10 +4611,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
     <message>
         <source>audio files or folders</source>
         <translation>音频文件或文件夹</translation>
-    </message>
-    <message>
-        <source>the model bundle folder (NAME.tlmodel)</source>
-        <translation>模型包文件夹（NAME.tlmodel）</translation>
     </message>
     <message>
         <source>&apos;chunk&apos; (one segment per model chunk) or &apos;fixed:SECONDS&apos; (windows of 3 to 16 s; a tail shorter than 3 s joins the previous segment). Default: chunk</source>
@@ -4447,10 +4821,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
         <translation>标注库（只读）</translation>
     </message>
     <message>
-        <source>base model bundle (default: the bundled default model)</source>
-        <translation>基础模型包（默认：内置的默认模型）</translation>
-    </message>
-    <message>
         <source>new model bundle folder (must not exist)</source>
         <translation>新模型包文件夹（必须尚不存在）</translation>
     </message>
@@ -4623,6 +4993,297 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     <message>
         <source>%1 of the %2 tracks of the training folder, held out (drawn from seed %3)</source>
         <translation>训练文件夹 %2 首曲目中的 %1 首，留作验证（由种子 %3 抽取）</translation>
+    </message>
+    <message>
+        <source>the %1 %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs the teacher over every file of the list (windows every --hop samples) and caches its sigmoid outputs in the cache folder, one JSON file per track; files already cached by the same teacher are skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>teacher bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>list of audio files, one a line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cache folder (created)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hop between windows in samples (default 24064 = 1.504 s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU threads (default 1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most N windows per track, evenly spread (default 0 = all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--teacher, --files and --cache are required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the cache folder %1 could not be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher targets: %1 tracks computed (about %2 s of audio), %3 already cached, in %4 s
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is reserved for evaluation (wesnoth-1.16-music); it must never be trained, validated or tuned on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: no teacher targets for %1 (%2); skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none of the files has cached teacher targets; run &apos;distill targets&apos; first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trains a student on cached teacher targets (soft targets: binary cross-entropy against the teacher&apos;s probabilities) and writes a model bundle. Files of wesnoth-1.16-music are refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>training files (list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>validation files (list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>teacher-target cache folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>student architecture (default taglane-mtat-cnn)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tag vocabulary (default: the teacher&apos;s tags)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output bundle folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>epochs (default 20)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>batch size (default 64)</source>
+        <translation type="unfinished">批大小（默认 32） {64)?}</translation>
+    </message>
+    <message>
+        <source>Adam learning rate (default 0.002)</source>
+        <translation type="unfinished">Adam 学习率（默认 0.001） {0.002)?}</translation>
+    </message>
+    <message>
+        <source>random gain up to +-X dB (default 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>random EQ up to +-X dB (default 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>probability of a noise floor (default 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>batches per epoch at most (0 = all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--files, --cache and --out are required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown architecture &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>soft targets: the teacher&apos;s sigmoid outputs for the same window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the files of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 training windows (%3 tracks), %4 validation windows; features in %5 s
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>epoch %1/%2  train loss %3  validation loss %4  (%5 s)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>epoch %1/%2  batch %3/%4  loss %5  (%6 s)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tracks of unlabelled audio, windows every %2 samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1 (%2, %3 tags): %4 epochs in %5 s (%6 s with features), validation loss %7
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compares a student with its teacher on the files of a list: per-tag Pearson correlation of 3 s segment probabilities (mean over the tags whose teacher output varies), song-level top-5 agreement, and the inference time of each.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>student bundle or name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>list of audio files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write the figures as JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a tag varies when the teacher&apos;s std is at least X (default 0.03)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>teacher outputs cached by &apos;distill targets --hop 48000&apos; (used where present)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--teacher, --student and --files are required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tracks, %2 segments of 3 s, %3 s of audio
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pearson</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>t.std</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>t.mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>s.mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  (does not vary)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mean Pearson over the %1 varying tags (teacher std &gt;= %2): %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>song-level top-5 agreement: %1 of 5 on average
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>teacher outputs of %1 tracks read from the cache (not timed)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>inference: teacher %1 s, student %2 s (student %3x faster, %4 thread(s))
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation type="unfinished">无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Usage: taglane-cli distill targets|train|agree [options]
+  targets  run the teacher over unlabelled audio and cache its outputs
+  train    train a student on the cached outputs (soft targets)
+  agree    compare a student with its teacher (Pearson, top-5, speed)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>taglane-cli distill: unknown step &apos;%1&apos;
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model: a bundle folder, or a bundled model&apos;s name (default, instruments); default: default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base model: a bundle folder, or a bundled model&apos;s name (default, instruments); default: default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>General MIDI soundfont, a path or a short name (default: Debian&apos;s FluidR3_GM.sf2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>several soundfonts, comma-separated paths or short names (%1; &apos;installed&apos; = all of them that are installed); each instrument part of each segment is played by one drawn from the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>arrangement generator: classic (the first one) or phrase (song forms, voice-led chords, grooves; default classic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>label-preserving augmentation, seeded per track: all, none, or a comma-separated list of %1 (each kind reaches about half the tracks; default none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give --soundfont or --soundfonts, not both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown generator &apos;%1&apos; (use one of: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>note: %1 parts were played by another soundfont or program of the same family (a soundfont lacked the preset)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the model: a bundle folder (NAME.tlmodel) or a bundled model&apos;s name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4854,6 +5515,22 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     <message>
         <source>The checkpoint %1 was made on other data (%2); this training has %3. Resume only with the data, tags and architecture the checkpoint was made on.</source>
         <translation>检查点 %1 是用其他数据生成的（%2）；本次训练使用的是 %3。只能用生成该检查点时的数据、标签和架构继续训练。</translation>
+    </message>
+    <message>
+        <source>Rendering %1 was cancelled.</source>
+        <translation type="unfinished">渲染 %1 已取消。</translation>
+    </message>
+    <message>
+        <source>Spectral novelty: the audio is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spectral novelty: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spectral novelty was cancelled.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
