@@ -272,23 +272,23 @@
     <name>Augmentation</name>
     <message>
         <source>unknown augmentation &apos;%1&apos; (use all, none or a comma-separated list of: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的增强方式 &apos;%1&apos;（请使用 all、none 或以逗号分隔的以下列表：%2）</translation>
     </message>
     <message>
         <source>%1: cannot encode %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：无法编码 %2：%3</translation>
     </message>
     <message>
         <source>%1: cannot write the encoded audio.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：无法写入编码后的音频。</translation>
     </message>
     <message>
         <source>%1: cannot decode the encoded audio: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：无法解码编码后的音频：%2</translation>
     </message>
     <message>
         <source>%1: the decoder returned %2 channels, not %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：解码器返回了 %2 个声道，而不是 %3 个。</translation>
     </message>
 </context>
 <context>
@@ -520,142 +520,142 @@
     <name>DistillAgreement</name>
     <message>
         <source>No audio files to compare the models on.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可用于比较模型的音频文件。</translation>
     </message>
     <message>
         <source>The teacher takes %1 Hz and the student %2 Hz; they cannot tag the same segments.</source>
-        <translation type="unfinished"></translation>
+        <translation>教师模型的采样率为 %1 Hz，学生模型为 %2 Hz；二者无法为相同的片段打标签。</translation>
     </message>
     <message>
         <source>The segment length must be at least one sample.</source>
-        <translation type="unfinished"></translation>
+        <translation>片段长度至少为一个采样。</translation>
     </message>
     <message>
         <source>The student (%1) shares no tag with the teacher (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>学生模型（%1）与教师模型（%2）没有共同的标签。</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished">已取消。</translation>
+        <translation>已取消。</translation>
     </message>
     <message>
         <source>%1: the teacher failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：教师模型失败：%2</translation>
     </message>
     <message>
         <source>%1: the student failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：学生模型失败：%2</translation>
     </message>
 </context>
 <context>
     <name>Distillation</name>
     <message>
         <source>The file list %1 does not exist or is not a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件列表 %1 不存在或不是文件。</translation>
     </message>
     <message>
         <source>The file list %1 could not be read: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取文件列表 %1：%2</translation>
     </message>
     <message>
         <source>%1, line %2: the audio file %3 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，第 %2 行：音频文件 %3 不存在。</translation>
     </message>
     <message>
         <source>The file list %1 names no audio file.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件列表 %1 中没有任何音频文件。</translation>
     </message>
     <message>
         <source>The hop between teacher windows must be at least one sample.</source>
-        <translation type="unfinished"></translation>
+        <translation>教师模型的窗口步长至少为一个采样。</translation>
     </message>
     <message>
         <source>%1 holds no audio.</source>
-        <translation type="unfinished">%1 不含音频。</translation>
+        <translation>%1 不含音频。</translation>
     </message>
     <message>
         <source>%1: the teacher failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：教师模型失败：%2</translation>
     </message>
     <message>
         <source>%1: the teacher gave %2 outputs for %3 windows of %4 tags.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：对于 %3 个窗口、%4 个标签，教师模型给出了 %2 个输出。</translation>
     </message>
     <message>
         <source>The window audio %1.f32 could not be written: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入窗口音频 %1.f32：%2</translation>
     </message>
     <message>
         <source>The teacher targets %1 could not be written: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入教师目标 %1：%2</translation>
     </message>
     <message>
         <source>The teacher targets %1 could not be read: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取教师目标 %1：%2</translation>
     </message>
     <message>
         <source>The teacher targets %1 are not valid JSON: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>教师目标 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
         <source>%1 is not a Taglane teacher-target file of format version %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是格式版本为 %2 的 Taglane 教师目标文件。</translation>
     </message>
     <message>
         <source>The teacher targets %1 are inconsistent (tags, windows and outputs do not agree).</source>
-        <translation type="unfinished"></translation>
+        <translation>教师目标 %1 不一致（标签、窗口与输出不吻合）。</translation>
     </message>
     <message>
         <source>The teacher targets %1 hold a value outside [0, 1].</source>
-        <translation type="unfinished"></translation>
+        <translation>教师目标 %1 中有超出 [0, 1] 的值。</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a trainable architecture.</source>
-        <translation type="unfinished">“%1”不是可训练的架构。</translation>
+        <translation>“%1”不是可训练的架构。</translation>
     </message>
     <message>
         <source>The %1 architecture takes sequences; a student must take single windows.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 架构接受序列输入；学生模型必须接受单个窗口。</translation>
     </message>
     <message>
         <source>The student needs at least one tag.</source>
-        <translation type="unfinished"></translation>
+        <translation>学生模型至少需要一个标签。</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished">已取消。</translation>
+        <translation>已取消。</translation>
     </message>
     <message>
         <source>%1 is reserved for evaluation (wesnoth-1.16-music); it must never be trained, validated or tuned on.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 保留用于评估（wesnoth-1.16-music）；绝不能用于训练、验证或调参。</translation>
     </message>
     <message>
         <source>The teacher targets of %1 are at %2 Hz; the %3 student takes %4 Hz.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的教师目标采样率为 %2 Hz；%3 学生模型要求 %4 Hz。</translation>
     </message>
     <message>
         <source>The teacher targets of %1 have a hop of %2 samples, not a multiple of the student&apos;s STFT hop (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的教师目标步长为 %2 个采样，不是学生模型 STFT 帧移（%3）的整数倍。</translation>
     </message>
     <message>
         <source>%1 could not be read: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1：%2</translation>
     </message>
     <message>
         <source>%1 does not hold the windows of its targets; skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不含其目标对应的窗口；已跳过。</translation>
     </message>
     <message>
         <source>%1: %2 frames per window, not %3; skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：每个窗口 %2 帧，而不是 %3 帧；已跳过。</translation>
     </message>
     <message>
         <source>%1 is too short to train on.</source>
-        <translation type="unfinished">%1 太短，无法用于训练。</translation>
+        <translation>%1 太短，无法用于训练。</translation>
     </message>
     <message>
         <source>No training examples could be cut from the %1 tracks given.</source>
-        <translation type="unfinished">无法从给定的 %1 个曲目中切出任何训练样本。</translation>
+        <translation>无法从给定的 %1 个曲目中切出任何训练样本。</translation>
     </message>
 </context>
 <context>
@@ -1525,27 +1525,27 @@ absent</source>
     </message>
     <message>
         <source>All tags</source>
-        <translation type="unfinished"></translation>
+        <translation>全部标签</translation>
     </message>
     <message>
         <source>Show every tag of the vocabulary; otherwise the lane shows the model&apos;s tags and the tags with verdicts</source>
-        <translation type="unfinished"></translation>
+        <translation>显示词表中的每个标签；否则泳道只显示模型的标签和有判定的标签</translation>
     </message>
     <message>
         <source>Strongest</source>
-        <translation type="unfinished"></translation>
+        <translation>最强</translation>
     </message>
     <message>
         <source>Mean</source>
-        <translation type="unfinished"></translation>
+        <translation>平均</translation>
     </message>
     <message>
         <source>Zoomed out, each pixel column shows the strongest or the mean probability of the segments under it</source>
-        <translation type="unfinished"></translation>
+        <translation>缩小视图时，每一列像素显示其下各片段的最强概率或平均概率</translation>
     </message>
     <message>
         <source>The one segmentation of this track, used by every model: &quot;Model chunks&quot; follows the chunk grid of the model that tags now; &quot;Fixed windows&quot; and &quot;Novelty&quot; keep their segments whatever model runs, each segment getting the overlap-weighted mean of the model&apos;s chunks; &quot;Edited&quot; once segments were split, merged or moved by hand. Changing it carries verdicts over by overlap (undoable).</source>
-        <translation type="unfinished"></translation>
+        <translation>此曲目唯一的分段方式，所有模型共用：“模型块”沿用当前打标签模型的块网格；“固定窗口”和“新颖度”无论运行哪个模型都保留其片段，每个片段取模型各块按重叠加权的均值；手动拆分、合并或移动片段后为“已编辑”。更改分段时会按重叠沿用判定（可撤销）。</translation>
     </message>
 </context>
 <context>
@@ -2347,7 +2347,7 @@ absent</source>
     </message>
     <message>
         <source>as chosen in the lane bar (Segments): model chunks follow the model that tags; fixed windows and novelty stay whatever model runs</source>
-        <translation type="unfinished"></translation>
+        <translation>按泳道栏（片段）中的选择：模型块跟随打标签的模型；固定窗口和新颖度无论运行哪个模型都保持不变</translation>
     </message>
 </context>
 <context>
@@ -2380,11 +2380,11 @@ absent</source>
     <name>OverviewStrip</name>
     <message>
         <source>The whole track: drag the marked window to scroll, click to centre the view there</source>
-        <translation type="unfinished"></translation>
+        <translation>整个曲目：拖动标记的窗口可滚动，单击可将视图居中到该处</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>概览</translation>
     </message>
 </context>
 <context>
@@ -2779,31 +2779,31 @@ absent</source>
     <name>SegmentPlayback</name>
     <message>
         <source>Play &amp;Selection</source>
-        <translation type="unfinished"></translation>
+        <translation>播放选区(&amp;S)</translation>
     </message>
     <message>
         <source>Play exactly the selected segments, or the segment under the cursor (P)</source>
-        <translation type="unfinished"></translation>
+        <translation>精确播放选中的片段，或光标所在的片段（P）</translation>
     </message>
     <message>
         <source>&amp;Loop Selection</source>
-        <translation type="unfinished"></translation>
+        <translation>循环播放选区(&amp;L)</translation>
     </message>
     <message>
         <source>Play the selection over and over until stopped (L)</source>
-        <translation type="unfinished"></translation>
+        <translation>反复播放选区，直到停止（L）</translation>
     </message>
     <message>
         <source>Play &amp;Next Segment to Review</source>
-        <translation type="unfinished"></translation>
+        <translation>播放下一个待审校片段(&amp;N)</translation>
     </message>
     <message>
         <source>Select and play the next segment with a suggestion that has no verdict yet (Shift+P)</source>
-        <translation type="unfinished"></translation>
+        <translation>选中并播放下一个带有尚未判定的建议的片段（Shift+P）</translation>
     </message>
     <message>
         <source>No segment after this one has a suggestion without a verdict.</source>
-        <translation type="unfinished"></translation>
+        <translation>此片段之后没有带有未判定建议的片段。</translation>
     </message>
 </context>
 <context>
@@ -2863,11 +2863,11 @@ absent</source>
     <name>SoundfontLibrary</name>
     <message>
         <source>%1: this soundfont (%2) is reserved for independent evaluation and must never render training, validation or tuning data.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：此音色库（%2）保留用于独立评估，绝不能用于渲染训练、验证或调参数据。</translation>
     </message>
     <message>
         <source>An empty soundfont name was given.</source>
-        <translation type="unfinished"></translation>
+        <translation>给出的音色库名称为空。</translation>
     </message>
     <message>
         <source>%1: the soundfont is not installed (Debian package %2; expected at %3).</source>
