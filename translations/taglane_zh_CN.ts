@@ -2871,69 +2871,69 @@ absent</source>
     </message>
     <message>
         <source>%1: the soundfont is not installed (Debian package %2; expected at %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：音色库未安装（Debian 软件包 %2；应位于 %3）。</translation>
     </message>
     <message>
         <source>%1: the soundfont does not exist (give a path or one of: %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：音色库不存在（请给出路径或以下之一：%2）。</translation>
     </message>
     <message>
         <source>%1: the soundfont is listed twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：音色库被列出了两次。</translation>
     </message>
     <message>
         <source>No soundfont given.</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定音色库。</translation>
     </message>
 </context>
 <context>
     <name>SpectrogramRange</name>
     <message>
         <source>The frequency range must go from a lower to a higher frequency (at least 0 Hz).</source>
-        <translation type="unfinished"></translation>
+        <translation>频率范围必须从较低频率到较高频率（至少 0 Hz）。</translation>
     </message>
     <message>
         <source>The colour range must go from a lower to a higher level in dB.</source>
-        <translation type="unfinished"></translation>
+        <translation>颜色范围必须从较低电平到较高电平（单位 dB）。</translation>
     </message>
 </context>
 <context>
     <name>SpectrogramRangeDialog</name>
     <message>
         <source>Spectrogram Range</source>
-        <translation type="unfinished"></translation>
+        <translation>频谱图范围</translation>
     </message>
     <message>
         <source> Hz</source>
-        <translation type="unfinished"></translation>
+        <translation> Hz</translation>
     </message>
     <message>
         <source> dB</source>
-        <translation type="unfinished"></translation>
+        <translation> dB</translation>
     </message>
     <message>
         <source>&amp;Lowest frequency:</source>
-        <translation type="unfinished"></translation>
+        <translation>最低频率(&amp;L)：</translation>
     </message>
     <message>
         <source>&amp;Highest frequency:</source>
-        <translation type="unfinished"></translation>
+        <translation>最高频率(&amp;H)：</translation>
     </message>
     <message>
         <source>Colour scale &amp;bottom:</source>
-        <translation type="unfinished"></translation>
+        <translation>色标下限(&amp;B)：</translation>
     </message>
     <message>
         <source>Colour scale &amp;top:</source>
-        <translation type="unfinished"></translation>
+        <translation>色标上限(&amp;T)：</translation>
     </message>
     <message>
         <source>The same range is used for every file; frequencies above %1 Hz (half the analysis rate of this file) cannot be shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>所有文件使用相同的范围；高于 %1 Hz（此文件分析采样率的一半）的频率无法显示。</translation>
     </message>
     <message>
         <source>The same range is used for every file.</source>
-        <translation type="unfinished"></translation>
+        <translation>所有文件使用相同的范围。</translation>
     </message>
 </context>
 <context>
@@ -2960,15 +2960,15 @@ absent</source>
     </message>
     <message>
         <source>Right-click to change the frequency and colour range</source>
-        <translation type="unfinished"></translation>
+        <translation>右键单击可更改频率和颜色范围</translation>
     </message>
     <message>
         <source>Frequency and Colour &amp;Range...</source>
-        <translation type="unfinished"></translation>
+        <translation>频率和颜色范围(&amp;R)...</translation>
     </message>
     <message>
         <source>Reset to &amp;Defaults (%1 to %2 Hz, %3 to %4 dB)</source>
-        <translation type="unfinished"></translation>
+        <translation>重置为默认值(&amp;D)（%1 到 %2 Hz，%3 到 %4 dB）</translation>
     </message>
 </context>
 <context>
@@ -3041,23 +3041,23 @@ absent</source>
     </message>
     <message>
         <source>the tags</source>
-        <translation type="unfinished"></translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>the tags with verdicts</source>
-        <translation type="unfinished"></translation>
+        <translation>有判定的标签</translation>
     </message>
     <message>
         <source>the model versions</source>
-        <translation type="unfinished"></translation>
+        <translation>模型版本</translation>
     </message>
     <message>
         <source>the highest id of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的最大 ID</translation>
     </message>
     <message>
         <source>no answer</source>
-        <translation type="unfinished"></translation>
+        <translation>无结果</translation>
     </message>
 </context>
 <context>
@@ -3233,11 +3233,11 @@ absent</source>
     </message>
     <message>
         <source>No soundfont given.</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定音色库。</translation>
     </message>
     <message>
         <source>At most 250 soundfonts can play one corpus (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>一个语料库最多可由 250 个音色库演奏（实际为 %1）。</translation>
     </message>
 </context>
 <context>
@@ -3718,15 +3718,15 @@ absent</source>
     </message>
     <message>
         <source>Zoom in around the play cursor, or the centre when it is out of view (+)</source>
-        <translation type="unfinished"></translation>
+        <translation>以播放光标为中心放大；光标不在视图中时以视图中心为准（+）</translation>
     </message>
     <message>
         <source>Zoom out around the play cursor, or the centre when it is out of view (-)</source>
-        <translation type="unfinished"></translation>
+        <translation>以播放光标为中心缩小；光标不在视图中时以视图中心为准（-）</translation>
     </message>
     <message>
         <source>The next tagging run lays the segments on its model&apos;s chunk grid.</source>
-        <translation type="unfinished"></translation>
+        <translation>下一次打标签运行会将片段排布在其模型的块网格上。</translation>
     </message>
 </context>
 <context>
@@ -3737,11 +3737,11 @@ absent</source>
     </message>
     <message>
         <source>&quot;%1&quot; has no tempo and key evidence.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”没有速度和调性依据。</translation>
     </message>
     <message>
         <source>Expected %1 x %2 feature values, got %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>应有 %1 x %2 个特征值，实际为 %3 个。</translation>
     </message>
 </context>
 <context>
@@ -3942,11 +3942,11 @@ absent</source>
     </message>
     <message>
         <source>peak</source>
-        <translation type="unfinished"></translation>
+        <translation>峰值</translation>
     </message>
     <message>
         <source>RMS</source>
-        <translation type="unfinished"></translation>
+        <translation>RMS</translation>
     </message>
 </context>
 <context>
@@ -4084,32 +4084,33 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     </message>
     <message>
         <source>Lists the model bundles in the user&apos;s model folder, the TAGLANE_MODEL_PATH folders and the bundled folder. A bundled model can be given to --model by its name (e.g. default, instruments).</source>
-        <translation type="unfinished"></translation>
+        <translation>列出用户模型文件夹、TAGLANE_MODEL_PATH 文件夹和内置文件夹中的模型包。内置模型可以按名称传给 --model（例如 default、instruments）。</translation>
     </message>
     <message>
         <source>No model bundles found.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>未找到模型包。
+</translation>
     </message>
     <message>
         <source>  %1, %2 tags</source>
-        <translation type="unfinished"></translation>
+        <translation>  %1，%2 个标签</translation>
     </message>
     <message>
         <source>  unreadable: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>  无法读取：%1</translation>
     </message>
     <message>
         <source>  (used when no model is chosen)</source>
-        <translation type="unfinished"></translation>
+        <translation>  （未选择模型时使用）</translation>
     </message>
     <message>
         <source>distill a teacher into a trainable student on unlabelled audio; compare them</source>
-        <translation type="unfinished"></translation>
+        <translation>在无标注音频上将教师模型蒸馏为可训练的学生模型；并比较二者</translation>
     </message>
     <message>
         <source>list the model bundles Taglane finds (bundled: default, instruments)</source>
-        <translation type="unfinished"></translation>
+        <translation>列出 Taglane 找到的模型包（内置：default、instruments）</translation>
     </message>
 </context>
 <context>
@@ -4128,12 +4129,13 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     </message>
     <message>
         <source>Model to select: a bundle folder or a bundled model&apos;s name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags).</source>
-        <translation type="unfinished"></translation>
+        <translation>要选择的模型：模型包文件夹或内置模型的名称（default：真实音乐，50 个 MagnaTagATune 标签；instruments：14 个乐器和特性标签）。</translation>
     </message>
     <message>
         <source>taglane: the model %1 is not a bundle folder or a bundled model&apos;s name (default, instruments).
 </source>
-        <translation type="unfinished"></translation>
+        <translation>taglane: 模型 %1 既不是模型包文件夹，也不是内置模型的名称（default、instruments）。
+</translation>
     </message>
 </context>
 <context>
@@ -4996,68 +4998,69 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     </message>
     <message>
         <source>the %1 %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1模型 %2：%3</translation>
     </message>
     <message>
         <source>Runs the teacher over every file of the list (windows every --hop samples) and caches its sigmoid outputs in the cache folder, one JSON file per track; files already cached by the same teacher are skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>让教师模型处理列表中的每个文件（每隔 --hop 个采样取一个窗口），并将其 sigmoid 输出缓存到缓存文件夹中，每个曲目一个 JSON 文件；已由同一教师模型缓存的文件会被跳过。</translation>
     </message>
     <message>
         <source>teacher bundle</source>
-        <translation type="unfinished"></translation>
+        <translation>教师模型包</translation>
     </message>
     <message>
         <source>list of audio files, one a line</source>
-        <translation type="unfinished"></translation>
+        <translation>音频文件列表，每行一个</translation>
     </message>
     <message>
         <source>cache folder (created)</source>
-        <translation type="unfinished"></translation>
+        <translation>缓存文件夹（会自动创建）</translation>
     </message>
     <message>
         <source>hop between windows in samples (default 24064 = 1.504 s)</source>
-        <translation type="unfinished"></translation>
+        <translation>窗口步长，单位为采样数（默认 24064 = 1.504 s）</translation>
     </message>
     <message>
         <source>CPU threads (default 1)</source>
-        <translation type="unfinished"></translation>
+        <translation>CPU 线程数（默认 1）</translation>
     </message>
     <message>
         <source>at most N windows per track, evenly spread (default 0 = all)</source>
-        <translation type="unfinished"></translation>
+        <translation>每个曲目最多 N 个窗口，均匀分布（默认 0 = 全部）</translation>
     </message>
     <message>
         <source>--teacher, --files and --cache are required.</source>
-        <translation type="unfinished"></translation>
+        <translation>必须指定 --teacher、--files 和 --cache。</translation>
     </message>
     <message>
         <source>teacher</source>
-        <translation type="unfinished"></translation>
+        <translation>教师</translation>
     </message>
     <message>
         <source>the cache folder %1 could not be created.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建缓存文件夹 %1。</translation>
     </message>
     <message>
         <source>Teacher targets: %1 tracks computed (about %2 s of audio), %3 already cached, in %4 s
 </source>
-        <translation type="unfinished"></translation>
+        <translation>教师目标：已计算 %1 个曲目（约 %2 s 音频），%3 个已缓存，用时 %4 s
+</translation>
     </message>
     <message>
         <source>%1 is reserved for evaluation (wesnoth-1.16-music); it must never be trained, validated or tuned on.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 保留用于评估（wesnoth-1.16-music）；绝不能用于训练、验证或调参。</translation>
     </message>
     <message>
         <source>warning: no teacher targets for %1 (%2); skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>警告: %1 没有教师目标（%2）；已跳过。</translation>
     </message>
     <message>
         <source>none of the files has cached teacher targets; run &apos;distill targets&apos; first.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有任何文件有缓存的教师目标；请先运行 &apos;distill targets&apos;。</translation>
     </message>
     <message>
         <source>Trains a student on cached teacher targets (soft targets: binary cross-entropy against the teacher&apos;s probabilities) and writes a model bundle. Files of wesnoth-1.16-music are refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>用缓存的教师目标训练学生模型（软目标：与教师模型概率之间的二元交叉熵），并写出模型包。wesnoth-1.16-music 中的文件会被拒绝。</translation>
     </message>
     <message>
         <source>training files (list)</source>
