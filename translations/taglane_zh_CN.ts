@@ -5064,176 +5064,185 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     </message>
     <message>
         <source>training files (list)</source>
-        <translation type="unfinished"></translation>
+        <translation>训练文件（列表）</translation>
     </message>
     <message>
         <source>validation files (list)</source>
-        <translation type="unfinished"></translation>
+        <translation>验证文件（列表）</translation>
     </message>
     <message>
         <source>teacher-target cache folder</source>
-        <translation type="unfinished"></translation>
+        <translation>教师目标缓存文件夹</translation>
     </message>
     <message>
         <source>student architecture (default taglane-mtat-cnn)</source>
-        <translation type="unfinished"></translation>
+        <translation>学生模型架构（默认 taglane-mtat-cnn）</translation>
     </message>
     <message>
         <source>tag vocabulary (default: the teacher&apos;s tags)</source>
-        <translation type="unfinished"></translation>
+        <translation>标签词表（默认：教师模型的标签）</translation>
     </message>
     <message>
         <source>output bundle folder</source>
-        <translation type="unfinished"></translation>
+        <translation>输出模型包文件夹</translation>
     </message>
     <message>
         <source>epochs (default 20)</source>
-        <translation type="unfinished"></translation>
+        <translation>训练轮数（默认 20）</translation>
     </message>
     <message>
         <source>batch size (default 64)</source>
-        <translation type="unfinished">批大小（默认 32） {64)?}</translation>
+        <translation>批大小（默认 64）</translation>
     </message>
     <message>
         <source>Adam learning rate (default 0.002)</source>
-        <translation type="unfinished">Adam 学习率（默认 0.001） {0.002)?}</translation>
+        <translation>Adam 学习率（默认 0.002）</translation>
     </message>
     <message>
         <source>random gain up to +-X dB (default 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>随机增益，最多 +-X dB（默认 0）</translation>
     </message>
     <message>
         <source>random EQ up to +-X dB (default 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>随机均衡，最多 +-X dB（默认 0）</translation>
     </message>
     <message>
         <source>probability of a noise floor (default 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>加入底噪的概率（默认 0）</translation>
     </message>
     <message>
         <source>batches per epoch at most (0 = all)</source>
-        <translation type="unfinished"></translation>
+        <translation>每轮最多批次数（0 = 全部）</translation>
     </message>
     <message>
         <source>--files, --cache and --out are required.</source>
-        <translation type="unfinished"></translation>
+        <translation>必须指定 --files、--cache 和 --out。</translation>
     </message>
     <message>
         <source>unknown architecture &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知架构“%1”。</translation>
     </message>
     <message>
         <source>soft targets: the teacher&apos;s sigmoid outputs for the same window</source>
-        <translation type="unfinished"></translation>
+        <translation>软目标：教师模型对同一窗口的 sigmoid 输出</translation>
     </message>
     <message>
         <source>the files of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 中的文件</translation>
     </message>
     <message>
         <source>%1: %2 training windows (%3 tracks), %4 validation windows; features in %5 s
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2 个训练窗口（%3 个曲目），%4 个验证窗口；特征计算用时 %5 s
+</translation>
     </message>
     <message>
         <source>epoch %1/%2  train loss %3  validation loss %4  (%5 s)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1/%2 轮  训练损失 %3  验证损失 %4  (%5 s)
+</translation>
     </message>
     <message>
         <source>epoch %1/%2  batch %3/%4  loss %5  (%6 s)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1/%2 轮  批次 %3/%4  损失 %5  (%6 s)
+</translation>
     </message>
     <message>
         <source>%1 tracks of unlabelled audio, windows every %2 samples</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个无标注音频曲目，每隔 %2 个采样取一个窗口</translation>
     </message>
     <message>
         <source>Wrote %1 (%2, %3 tags): %4 epochs in %5 s (%6 s with features), validation loss %7
 </source>
-        <translation type="unfinished"></translation>
+        <translation>已写入 %1（%2，%3 个标签）：%4 轮，用时 %5 s（含特征计算 %6 s），验证损失 %7
+</translation>
     </message>
     <message>
         <source>Compares a student with its teacher on the files of a list: per-tag Pearson correlation of 3 s segment probabilities (mean over the tags whose teacher output varies), song-level top-5 agreement, and the inference time of each.</source>
-        <translation type="unfinished"></translation>
+        <translation>在列表中的文件上比较学生模型与其教师模型：3 s 片段概率的逐标签 Pearson 相关系数（对教师输出有变化的标签取均值）、歌曲级 top-5 一致度，以及各自的推理时间。</translation>
     </message>
     <message>
         <source>student bundle or name</source>
-        <translation type="unfinished"></translation>
+        <translation>学生模型包或名称</translation>
     </message>
     <message>
         <source>list of audio files</source>
-        <translation type="unfinished"></translation>
+        <translation>音频文件列表</translation>
     </message>
     <message>
         <source>write the figures as JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>将各项数值写为 JSON</translation>
     </message>
     <message>
         <source>a tag varies when the teacher&apos;s std is at least X (default 0.03)</source>
-        <translation type="unfinished"></translation>
+        <translation>教师模型的标准差至少为 X 时，视为该标签有变化（默认 0.03）</translation>
     </message>
     <message>
         <source>teacher outputs cached by &apos;distill targets --hop 48000&apos; (used where present)</source>
-        <translation type="unfinished"></translation>
+        <translation>由 &apos;distill targets --hop 48000&apos; 缓存的教师输出（存在时使用）</translation>
     </message>
     <message>
         <source>--teacher, --student and --files are required.</source>
-        <translation type="unfinished"></translation>
+        <translation>必须指定 --teacher、--student 和 --files。</translation>
     </message>
     <message>
         <source>student</source>
-        <translation type="unfinished"></translation>
+        <translation>学生</translation>
     </message>
     <message>
         <source>%1 tracks, %2 segments of 3 s, %3 s of audio
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个曲目，%2 个 3 s 片段，%3 s 音频
+</translation>
     </message>
     <message>
         <source>pearson</source>
-        <translation type="unfinished"></translation>
+        <translation>pearson</translation>
     </message>
     <message>
         <source>t.std</source>
-        <translation type="unfinished"></translation>
+        <translation>t.std</translation>
     </message>
     <message>
         <source>t.mean</source>
-        <translation type="unfinished"></translation>
+        <translation>t.mean</translation>
     </message>
     <message>
         <source>s.mean</source>
-        <translation type="unfinished"></translation>
+        <translation>s.mean</translation>
     </message>
     <message>
         <source>  (does not vary)</source>
-        <translation type="unfinished"></translation>
+        <translation>  （无变化）</translation>
     </message>
     <message>
         <source>mean Pearson over the %1 varying tags (teacher std &gt;= %2): %3
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个有变化的标签（教师标准差 &gt;= %2）的平均 Pearson 相关系数：%3
+</translation>
     </message>
     <message>
         <source>song-level top-5 agreement: %1 of 5 on average
 </source>
-        <translation type="unfinished"></translation>
+        <translation>歌曲级 top-5 一致度：平均 5 个中有 %1 个
+</translation>
     </message>
     <message>
         <source>teacher outputs of %1 tracks read from the cache (not timed)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个曲目的教师输出读自缓存（未计时）
+</translation>
     </message>
     <message>
         <source>inference: teacher %1 s, student %2 s (student %3x faster, %4 thread(s))
 </source>
-        <translation type="unfinished"></translation>
+        <translation>推理：教师 %1 s，学生 %2 s（学生快 %3 倍，%4 个线程）
+</translation>
     </message>
     <message>
         <source>%1 could not be written: %2</source>
-        <translation type="unfinished">无法写入 %1：%2</translation>
+        <translation>无法写入 %1：%2</translation>
     </message>
     <message>
         <source>Usage: taglane-cli distill targets|train|agree [options]
@@ -5241,52 +5250,57 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
   train    train a student on the cached outputs (soft targets)
   agree    compare a student with its teacher (Pearson, top-5, speed)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>用法：taglane-cli distill targets|train|agree [options]
+  targets  让教师模型处理无标注音频并缓存其输出
+  train    用缓存的输出训练学生模型（软目标）
+  agree    比较学生模型与其教师模型（Pearson、top-5、速度）
+</translation>
     </message>
     <message>
         <source>taglane-cli distill: unknown step &apos;%1&apos;
 </source>
-        <translation type="unfinished"></translation>
+        <translation>taglane-cli distill: 未知步骤 &apos;%1&apos;
+</translation>
     </message>
     <message>
         <source>model: a bundle folder, or a bundled model&apos;s name (default, instruments); default: default</source>
-        <translation type="unfinished"></translation>
+        <translation>模型：模型包文件夹，或内置模型的名称（default、instruments）；默认：default</translation>
     </message>
     <message>
         <source>base model: a bundle folder, or a bundled model&apos;s name (default, instruments); default: default</source>
-        <translation type="unfinished"></translation>
+        <translation>基础模型：模型包文件夹，或内置模型的名称（default、instruments）；默认：default</translation>
     </message>
     <message>
         <source>General MIDI soundfont, a path or a short name (default: Debian&apos;s FluidR3_GM.sf2)</source>
-        <translation type="unfinished"></translation>
+        <translation>General MIDI 音色库，路径或简称（默认：Debian 的 FluidR3_GM.sf2）</translation>
     </message>
     <message>
         <source>several soundfonts, comma-separated paths or short names (%1; &apos;installed&apos; = all of them that are installed); each instrument part of each segment is played by one drawn from the list</source>
-        <translation type="unfinished"></translation>
+        <translation>多个音色库，以逗号分隔的路径或简称（%1；&apos;installed&apos; = 所有已安装的音色库）；每个片段的每个乐器声部由从列表中抽取的一个音色库演奏</translation>
     </message>
     <message>
         <source>arrangement generator: classic (the first one) or phrase (song forms, voice-led chords, grooves; default classic)</source>
-        <translation type="unfinished"></translation>
+        <translation>编曲生成器：classic（最初的生成器）或 phrase（歌曲曲式、声部进行的和弦、律动；默认 classic）</translation>
     </message>
     <message>
         <source>label-preserving augmentation, seeded per track: all, none, or a comma-separated list of %1 (each kind reaches about half the tracks; default none)</source>
-        <translation type="unfinished"></translation>
+        <translation>保持标注不变的增强，按曲目设定种子：all、none 或以逗号分隔的 %1 列表（每种增强约作用于一半曲目；默认 none）</translation>
     </message>
     <message>
         <source>give --soundfont or --soundfonts, not both</source>
-        <translation type="unfinished"></translation>
+        <translation>请指定 --soundfont 或 --soundfonts，不能同时指定</translation>
     </message>
     <message>
         <source>unknown generator &apos;%1&apos; (use one of: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知生成器 &apos;%1&apos;（请使用以下之一：%2）</translation>
     </message>
     <message>
         <source>note: %1 parts were played by another soundfont or program of the same family (a soundfont lacked the preset)</source>
-        <translation type="unfinished"></translation>
+        <translation>注意：有 %1 个声部改由同一族的其他音色库或音色程序演奏（某个音色库缺少该预设）</translation>
     </message>
     <message>
         <source>the model: a bundle folder (NAME.tlmodel) or a bundled model&apos;s name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags)</source>
-        <translation type="unfinished"></translation>
+        <translation>模型：模型包文件夹（NAME.tlmodel）或内置模型的名称（default：真实音乐，50 个 MagnaTagATune 标签；instruments：14 个乐器和特性标签）</translation>
     </message>
 </context>
 <context>
@@ -5521,19 +5535,19 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     </message>
     <message>
         <source>Rendering %1 was cancelled.</source>
-        <translation type="unfinished">渲染 %1 已取消。</translation>
+        <translation>渲染 %1 已取消。</translation>
     </message>
     <message>
         <source>Spectral novelty: the audio is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>频谱新颖度：音频为空。</translation>
     </message>
     <message>
         <source>Spectral novelty: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>频谱新颖度：%1</translation>
     </message>
     <message>
         <source>Spectral novelty was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>频谱新颖度计算已取消。</translation>
     </message>
 </context>
 <context>
