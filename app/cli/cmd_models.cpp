@@ -4,7 +4,7 @@
 #include "app/cli/commandline.h"
 #include "app/cli/commands.h"
 
-#include "widgets/modelfolders.h"
+#include "widgets/models/modelfolders.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/modelfolders.h"
+#include "widgets/models/modelfolders.h"
 
 #include <QDir>
 #include <QFileInfo>

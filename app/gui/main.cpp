@@ -5,7 +5,7 @@
 #include "widgets/window/contexttranslator.h"
 
 #include "engine/model/tagger.h"
-#include "widgets/modelfolders.h"
+#include "widgets/models/modelfolders.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

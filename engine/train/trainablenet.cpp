@@ -481,7 +481,6 @@ const ArchitectureInfo *findTrainedArchitecture(const QString &name)
 {
     static const std::vector<ArchitectureInfo> list = [] {
         std::vector<ArchitectureInfo> l;
-        const auto &s = specs();
         // One entry per spec (up to kMaxSpecs), so that a new spec needs no edit here.
         addInfos(l, std::make_index_sequence<kMaxSpecs>{});
         return l;
