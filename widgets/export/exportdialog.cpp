@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/export/exportdialog.h"
 
+#include "engine/curation/trackdocument.h"
+
 #include "widgets/lane/taglanemodel.h"
 #include "widgets/track/trackview.h"
 
@@ -8,6 +10,8 @@
 #include "engine/formats/labelexporter.h"
 #include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
+
+#include <cmath>
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -221,19 +225,18 @@ engine::TrackLabels ExportDialog::labelsFromView(const TrackView *view)
     if (!segmentation.ok())
         return labels;
     labels.segments = segmentation.value();
-    labels.tags = model->vocabulary();
+    // Every tag of the document, not only the lane's visible rows: a tag
+    // the row rule hides (no model output, no verdict shown) still exports.
+    const engine::TrackDocument *doc = model->document();
+    labels.tags = doc->tags();
     labels.cells.resize(size_t(labels.segments.size()) * size_t(labels.tags.size()));
-    for (int row = 0; row < model->rowCount(); ++row) {
-        const int tag = model->tagIndexOfRow(row);
-        if (tag < 0)
-            continue;
-        for (int column = 0; column < model->columnCount(); ++column) {
-            const QModelIndex index = model->index(row, column);
-            engine::LabelCell &cell = labels.cell(column, tag);
-            const QVariant p = model->data(index, TagLaneModel::ProbabilityRole);
-            if (p.isValid())
-                cell.probability = float(p.toDouble());
-            cell.verdict = engine::verdictFromInt(model->data(index, TagLaneModel::VerdictRole).toInt());
+    for (int s = 0; s < doc->segmentCount() && s < labels.segments.size(); ++s) {
+        for (int t = 0; t < labels.tags.size(); ++t) {
+            engine::LabelCell &cell = labels.cell(s, t);
+            const float p = doc->probability(s, t);
+            if (!std::isnan(p))
+                cell.probability = p;
+            cell.verdict = doc->label(s, t).verdict;
         }
     }
     return labels;
