@@ -161,7 +161,7 @@ void tst_CliTagChunked::nonFiniteOutputExitsTwoAndWritesNothing()
                                                   QStringLiteral("--window"), window});
             QCOMPARE(r.exitCode, 2);
             QVERIFY2(r.err.contains(shortTrack), qPrintable(r.err));
-            QVERIFY2(r.err.contains(QStringLiteral("Taglane default")), qPrintable(r.err));
+            QVERIFY2(r.err.contains(QStringLiteral("Taglane instruments")), qPrintable(r.err));
             QVERIFY2(r.err.contains(QStringLiteral("NaN")), qPrintable(r.err));
             QVERIFY2(QDir(out).entryList(QDir::Files).isEmpty(), qPrintable(QDir(out).entryList().join(QLatin1Char(' '))));
             QVERIFY(r.out.trimmed().isEmpty());
