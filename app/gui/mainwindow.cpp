@@ -3,6 +3,7 @@
 #include "app/cli/modelname.h"
 
 #include "widgets/evaluation/evaluationview.h"
+#include "widgets/lane/taglanemodel.h"
 #include "widgets/library/datafolder.h"
 #include "widgets/library/libraryview.h"
 #include "widgets/models/inferencecontroller.h"
@@ -67,6 +68,11 @@ MainWindow::MainWindow(QWidget *parent)
         m_messages->show(tr("%1 opened with warnings: %2").arg(QFileInfo(path).fileName(), warnings.join(QStringLiteral("; "))));
     });
     m_messages->followTrack(m_track);
+    // Related tags (Edit > Related Tags) are shown together in the lane.
+    if (const auto mapping = engine::TagMapping::load(widgets::TagMappingEditor::defaultPath()))
+        m_track->tagLaneModel()->setTagMapping(mapping.value());
+    else
+        m_messages->show(mapping.error(), 15000);
 
     connect(m_inference, &widgets::InferenceController::runningChanged, this, &MainWindow::onTaggingRunning);
     connect(m_inference, &widgets::InferenceController::progress, this,

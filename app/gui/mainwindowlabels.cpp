@@ -5,6 +5,7 @@
 #include "app/gui/trackviewfeatures.h"
 
 #include "widgets/export/exportdialog.h"
+#include "widgets/lane/taglanemodel.h"
 #include "widgets/library/libraryview.h"
 #include "widgets/models/modellistmodel.h"
 #include "widgets/models/modelpanel.h"
@@ -68,6 +69,9 @@ void MainWindow::showTagMapping()
             storeTags << tag;
     }
     dialog->setKnownTags(storeTags, modelTags.isEmpty() ? storeTags : modelTags);
+    connect(dialog, &widgets::TagMappingEditor::saved, this, [this](const engine::TagMapping &mapping) {
+        m_track->tagLaneModel()->setTagMapping(mapping);
+    });
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

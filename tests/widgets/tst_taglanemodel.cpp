@@ -123,6 +123,99 @@ private Q_SLOTS:
         QVERIFY(view.verticalOffset() > 0);
         QCOMPARE(axis.visibleStart(), 0.0);
     }
+
+    void rowsFollowTheModelsOutputOrder()
+    {
+        // The document's vocabulary is the store's (tags in the order they
+        // were first stored); the model's tags keep the model's order.
+        TagLaneModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setVocabulary(Vocabulary::fromNames({QStringLiteral("Instrument_-_Bass"), QStringLiteral("Genre-Rock"),
+                                                   QStringLiteral("Instrument_-_Piano"), QStringLiteral("Instrument_-_Drum_Set"),
+                                                   QStringLiteral("Instrument_-_Organ")}));
+        model.setShowAllTags(false);
+        model.setModelTags({QStringLiteral("Instrument_-_Piano"), QStringLiteral("Instrument_-_Drum_Set"),
+                            QStringLiteral("Instrument_-_Bass")});
+        QStringList rows;
+        for (int r = 0; r < model.rowCount(); ++r)
+            rows << model.tagNameOfRow(r);
+        QCOMPARE(rows, QStringList({QStringLiteral("Instrument_-_Piano"), QStringLiteral("Instrument_-_Drum_Set"),
+                                    QStringLiteral("Instrument_-_Bass")}));
+        // With every tag shown, the others follow within their category.
+        model.setShowAllTags(true);
+        rows.clear();
+        for (int r = 0; r < model.rowCount(); ++r)
+            rows << model.tagNameOfRow(r);
+        QCOMPARE(rows, QStringList({QStringLiteral("Instrument_-_Piano"), QStringLiteral("Instrument_-_Drum_Set"),
+                                    QStringLiteral("Instrument_-_Bass"), QStringLiteral("Instrument_-_Organ"),
+                                    QStringLiteral("Genre-Rock")}));
+    }
+
+    void relatedTagsShareAGroupAndShowEachOthersVerdicts()
+    {
+        // musicnn's "strings" (category instrument) and the synthetic model's
+        // Instrument_-_Strings: with the mapping, one row hangs under the other.
+        TagLaneModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        using taglane::engine::Tag;
+        model.setVocabulary(Vocabulary(QVector<Tag>{{QStringLiteral("Instrument_-_Strings"), QStringLiteral("Instrument")},
+                                                    {QStringLiteral("Instrument_-_Piano"), QStringLiteral("Instrument")},
+                                                    {QStringLiteral("rock"), QStringLiteral("genre")},
+                                                    {QStringLiteral("strings"), QStringLiteral("instrument")}}));
+        model.setSegments({{0.0, 3.0}, {3.0, 6.0}});
+        const auto names = [&model]() {
+            QStringList rows;
+            for (int r = 0; r < model.rowCount(); ++r)
+                rows << model.tagNameOfRow(r);
+            return rows;
+        };
+        QCOMPARE(names().last(), QStringLiteral("strings"));   // without a mapping: its own group, last
+        const int ownStrings = model.rowOfTag(QStringLiteral("strings"));
+        QVERIFY(model.startsCategory(ownStrings));
+        model.setVerdict(ownStrings, 1, TagLaneModel::Present);
+
+        taglane::engine::TagMapping mapping;
+        QVERIFY(mapping.add(QStringLiteral("strings"), QStringLiteral("Instrument_-_Strings")));
+        model.setTagMapping(mapping);
+        QCOMPARE(names(), QStringList({QStringLiteral("Instrument_-_Strings"), QStringLiteral("strings"),
+                                       QStringLiteral("Instrument_-_Piano"), QStringLiteral("rock")}));
+        const int strings = model.rowOfTag(QStringLiteral("strings"));
+        const int partner = model.rowOfTag(QStringLiteral("Instrument_-_Strings"));
+        QCOMPARE(strings, partner + 1);
+        // In its partner's group: no header of its own, and the header names the partner.
+        QVERIFY(!model.startsCategory(strings));
+        QCOMPARE(model.categoryOfRow(strings), QStringLiteral("Instrument"));
+        QCOMPARE(model.headerData(strings, Qt::Vertical, TagLaneModel::RelatedRole).toString(),
+                 QStringLiteral("Instrument_-_Strings"));
+        QVERIFY(model.headerData(partner, Qt::Vertical, TagLaneModel::RelatedRole).toString().isEmpty());
+        QVERIFY(model.headerData(strings, Qt::Vertical, Qt::ToolTipRole).toString().contains(QStringLiteral("related")));
+        // The verdict on "strings" shows on its partner's row, where that has none.
+        QCOMPARE(model.index(partner, 1).data(TagLaneModel::RelatedVerdictRole).toInt(), int(TagLaneModel::Present));
+        QCOMPARE(model.index(partner, 0).data(TagLaneModel::RelatedVerdictRole).toInt(), int(TagLaneModel::Unknown));
+        QCOMPARE(model.index(partner, 1).data(TagLaneModel::VerdictRole).toInt(), int(TagLaneModel::Unknown));
+        QVERIFY(model.index(partner, 1).data(Qt::ToolTipRole).toString().contains(QStringLiteral("related tag")));
+        // Its own verdict wins: then no related verdict is reported.
+        model.setVerdict(partner, 1, TagLaneModel::Absent);
+        QCOMPARE(model.index(partner, 1).data(TagLaneModel::RelatedVerdictRole).toInt(), int(TagLaneModel::Unknown));
+        QCOMPARE(model.index(strings, 1).data(TagLaneModel::RelatedVerdictRole).toInt(), int(TagLaneModel::Unknown));
+        QCOMPARE(model.index(strings, 0).data(TagLaneModel::RelatedVerdictRole).toInt(), int(TagLaneModel::Unknown));
+
+        // The view lays them out under one header.
+        TimeAxis axis;
+        axis.setTotalDuration(6.0);
+        TagLaneView view(&axis);
+        view.setModel(&model);
+        view.resize(600, 400);
+        QCOMPARE(view.categoryAt(view.rowTop(strings) - 2), QString());   // no header between the two rows
+        QCOMPARE(view.rowTop(strings), view.rowTop(partner) + TagLaneView::rowHeight);
+
+        // Removing the pair puts "strings" back in its own group.
+        model.setTagMapping({});
+        QCOMPARE(names().last(), QStringLiteral("strings"));
+        QVERIFY(model.headerData(model.rowOfTag(QStringLiteral("strings")), Qt::Vertical, TagLaneModel::RelatedRole)
+                    .toString()
+                    .isEmpty());
+    }
 };
 
 QTEST_MAIN(TstTagLaneModel)

@@ -5,6 +5,7 @@
 #include "engine/curation/trackdocument.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QTimeZone>
 #include <QRegularExpression>
 
@@ -103,6 +104,12 @@ void TagLaneModel::rebuildRows()
                 if (!shown[i] && m_doc->label(s, i).verdict != engine::Verdict::Unknown)
                     shown[i] = true;
     }
+    // Within a category the model's tags keep the model's output order (the
+    // document's vocabulary is the store's, in the order its tags were
+    // added); the others follow in the vocabulary's order.
+    QHash<QString, int> modelOrder;
+    for (int k = 0; k < m_modelTags.size(); ++k)
+        modelOrder.insert(m_modelTags.at(k), k);
     for (const QString &category : v.categories()) {
         QVector<int> group;
         QVector<double> key;
@@ -118,18 +125,78 @@ void TagLaneModel::rebuildRows()
             if (m_order != RowOrder::Vocabulary)
                 rowStats(i, &peak, &mean);
             group.push_back(i);
-            key.push_back(m_order == RowOrder::PeakProbability ? peak : mean);
+            if (m_order == RowOrder::Vocabulary)
+                key.push_back(-double(modelOrder.value(tag.name, int(m_modelTags.size()) + i)));
+            else
+                key.push_back(m_order == RowOrder::PeakProbability ? peak : mean);
         }
-        if (m_order != RowOrder::Vocabulary) {
-            QVector<int> order(group.size());
-            std::iota(order.begin(), order.end(), 0);
-            std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key[a] > key[b]; });
-            for (int k : order)
-                m_rowToTag.push_back(group[k]);
-        } else {
-            m_rowToTag += group;
+        QVector<int> order(group.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key[a] > key[b]; });
+        for (int k : order)
+            m_rowToTag.push_back(group[k]);
+    }
+    groupRelatedRows();
+}
+
+void TagLaneModel::groupRelatedRows()
+{
+    const engine::Vocabulary &v = m_doc->tags();
+    m_rowPartner = QVector<int>(m_rowToTag.size(), -1);
+    m_rowRelated = QVector<QVector<int>>(m_rowToTag.size());
+    if (m_mapping.isEmpty())
+        return;
+    QHash<int, int> rowOfTagIndex;
+    for (int r = 0; r < m_rowToTag.size(); ++r)
+        rowOfTagIndex.insert(m_rowToTag.at(r), r);
+    // Each tag with a row takes its related tags' rows directly below it
+    // (one level: a related row is not a partner in turn).
+    QVector<int> rows;
+    QVector<int> partner;
+    QVector<bool> placed(m_rowToTag.size(), false);
+    for (int r = 0; r < m_rowToTag.size(); ++r) {
+        if (placed[r])
+            continue;
+        placed[r] = true;
+        const int tag = m_rowToTag.at(r);
+        rows.push_back(tag);
+        partner.push_back(-1);
+        for (const QString &name : m_mapping.related(v.at(tag).name)) {
+            const int rr = rowOfTagIndex.value(v.indexOf(name), -1);
+            if (rr < 0 || placed[rr])
+                continue;
+            placed[rr] = true;
+            rows.push_back(m_rowToTag.at(rr));
+            partner.push_back(tag);
         }
     }
+    m_rowToTag = rows;
+    m_rowPartner = partner;
+    for (int r = 0; r < m_rowToTag.size(); ++r)
+        for (const QString &name : m_mapping.related(v.at(m_rowToTag.at(r)).name))
+            if (const int i = v.indexOf(name); i >= 0)
+                m_rowRelated[r].push_back(i);
+}
+
+engine::CellLabel TagLaneModel::relatedLabel(int row, int column, QString *relatedTag) const
+{
+    for (int tag : m_rowRelated.value(row)) {
+        const engine::CellLabel &label = m_doc->label(column, tag);
+        if (label.verdict != engine::Verdict::Unknown) {
+            if (relatedTag)
+                *relatedTag = m_doc->tags().at(tag).name;
+            return label;
+        }
+    }
+    return {};
+}
+
+void TagLaneModel::setTagMapping(const engine::TagMapping &mapping)
+{
+    if (mapping.pairs() == m_mapping.pairs())
+        return;
+    m_mapping = mapping;
+    resort();
 }
 
 void TagLaneModel::setThreshold(double threshold)
@@ -220,7 +287,9 @@ int TagLaneModel::columnOfSegment(qint64 id) const
 
 QString TagLaneModel::categoryOfRow(int row) const
 {
-    const int tag = tagIndexOfRow(row);
+    // A related row sits in its partner's group.
+    const int partner = m_rowPartner.value(row, -1);
+    const int tag = partner >= 0 ? partner : tagIndexOfRow(row);
     return tag < 0 ? QString() : m_doc->tags().at(tag).category;
 }
 
@@ -261,7 +330,14 @@ QString TagLaneModel::cellToolTip(int row, int column) const
                 + (m_doc->currentModelVersion().isEmpty() ? QString()
                                                           : QStringLiteral(" (%1)").arg(m_doc->currentModelVersion().toHtmlEscaped()));
     text += QStringLiteral("<br>");
-    if (label.verdict == engine::Verdict::Unknown) {
+    QString relatedTag;
+    const engine::CellLabel related = label.verdict == engine::Verdict::Unknown ? relatedLabel(row, column, &relatedTag)
+                                                                                  : engine::CellLabel();
+    if (related.verdict != engine::Verdict::Unknown) {
+        text += tr("verdict: not reviewed; the related tag %1 is %2 here (it counts for this tag in Retrain)")
+                    .arg(engine::TagNames::withIdentifier(relatedTag).toHtmlEscaped(),
+                         related.verdict == engine::Verdict::Present ? tr("present") : tr("absent"));
+    } else if (label.verdict == engine::Verdict::Unknown) {
         text += tr("verdict: not reviewed");
     } else {
         const QString when = label.atMs > 0
@@ -297,6 +373,10 @@ QVariant TagLaneModel::data(const QModelIndex &index, int role) const
     }
     case VerdictRole:
         return int(m_doc->label(column, tag).verdict);
+    case RelatedVerdictRole:
+        return m_doc->label(column, tag).verdict == engine::Verdict::Unknown
+            ? int(relatedLabel(index.row(), column).verdict)
+            : int(Unknown);
     case VerdictActorRole:
         return m_doc->label(column, tag).actor;
     case VerdictTimeRole: {
@@ -354,9 +434,18 @@ QVariant TagLaneModel::headerData(int section, Qt::Orientation orientation, int 
         const engine::Tag &tag = m_doc->tags().at(tagIndex);
         switch (role) {
         case Qt::DisplayRole: return displayName(tag);
-        case Qt::ToolTipRole:
+        case Qt::ToolTipRole: {
+            const int partner = m_rowPartner.value(section, -1);
+            return partner < 0 ? tag.name
+                               : tr("%1, related to %2 (a verdict on either counts for both in Retrain)")
+                                     .arg(tag.name, engine::TagNames::withIdentifier(m_doc->tags().at(partner).name));
+        }
         case TagNameRole: return tag.name;
-        case CategoryRole: return tag.category;
+        case CategoryRole: return categoryOfRow(section);
+        case RelatedRole: {
+            const int partner = m_rowPartner.value(section, -1);
+            return partner < 0 ? QString() : m_doc->tags().at(partner).name;
+        }
         case PeakRole:
         case MeanRole: {
             double peak = 0.0, mean = 0.0;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/curation/segmentrow.h"
+#include "engine/curation/tagmapping.h"
 #include "engine/model/vocabulary.h"
 
 #include <QAbstractTableModel>
@@ -17,7 +19,11 @@ namespace taglane::widgets {
 /// The tag lane as a table over a TrackDocument: one row per tag shown
 /// (grouped by category, in the vocabulary's order within a category unless
 /// sorted by probability; rows whose name does not match the filter are
-/// left out), one column per segment. Which tags are shown follows one rule
+/// left out), one column per segment. Within a category the model's tags
+/// come in the model's output order, then the other tags in the
+/// vocabulary's. A tag that the tag mapping relates to a tag with a row sits
+/// directly below it, in its group (RelatedRole names the partner), and a
+/// verdict on either is shown on the other (RelatedVerdictRole). Which tags are shown follows one rule
 /// in every state of a track (before tagging, after, after reopening): the
 /// model's tags (setModelTags) plus every tag with a verdict on the track;
 /// with showAllTags, the whole vocabulary of the document. A cell holds the current model version's
@@ -43,6 +49,10 @@ public:
         AboveThresholdRole,               ///< bool: probability >= threshold()
         PeakRole,                         ///< double: highest probability of the row (vertical header)
         MeanRole,                         ///< double: mean probability of the row (vertical header)
+        RelatedRole,                      ///< QString (vertical header): the tag with a row this one is related to
+                                          ///< and placed under, empty when none
+        RelatedVerdictRole,               ///< int (Verdict) of a related tag on the segment where this row has
+                                          ///< none of its own, else Unknown
     };
     enum class RowOrder { Vocabulary, PeakProbability, MeanProbability };
 
@@ -68,6 +78,9 @@ public:
     /// Sets a verdict directly (not undoable; editing goes through commands).
     void setVerdict(int row, int column, Verdict verdict);
 
+    /// Indices of the document tags the mapping relates to the row's tag
+    /// (shown or not).
+    QVector<int> relatedTagsOfRow(int row) const { return m_rowRelated.value(row); }
     /// Index of the document tag shown in a row.
     int tagIndexOfRow(int row) const { return m_rowToTag.value(row, -1); }
     int rowOfTag(const QString &name) const;
@@ -97,6 +110,9 @@ public:
     /// tags and those with verdicts.
     bool showAllTags() const { return m_showAll; }
     void setShowAllTags(bool all);
+    /// Which tags of different vocabularies are related (Edit > Related Tags).
+    void setTagMapping(const engine::TagMapping &mapping);
+    const engine::TagMapping &tagMapping() const { return m_mapping; }
     /// Re-applies the sort (e.g. once inference finished).
     void resort();
 
@@ -116,12 +132,17 @@ private:
         return index.isValid() && index.model() == this && index.row() < rowCount() && index.column() < columnCount();
     }
     void rebuildRows();
+    void groupRelatedRows();
+    engine::CellLabel relatedLabel(int row, int column, QString *relatedTag = nullptr) const;
     void onDidReset();
     void rowStats(int tag, double *peak, double *mean) const;
     QString cellToolTip(int row, int column) const;
 
     engine::TrackDocument *m_doc = nullptr;
     QVector<int> m_rowToTag;
+    QVector<int> m_rowPartner;   // per row: the tag (index) it is grouped under as related, or -1
+    QVector<QVector<int>> m_rowRelated;   // per row: tags the mapping relates to its tag
+    engine::TagMapping m_mapping;
     QVector<Segment> m_segments;
     double m_threshold = 0.5;
     RowOrder m_order = RowOrder::Vocabulary;

@@ -694,7 +694,7 @@ bool TagLaneView::event(QEvent *event)
             if (row >= 0 && column >= 0)
                 text = m_model->index(row, column).data(Qt::ToolTipRole).toString();
             else if (row >= 0)
-                text = m_model->headerData(row, Qt::Vertical, TagLaneModel::TagNameRole).toString();
+                text = m_model->headerData(row, Qt::Vertical, Qt::ToolTipRole).toString();
         }
         if (text.isEmpty())
             QToolTip::hideText();

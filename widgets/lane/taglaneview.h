@@ -156,7 +156,7 @@ private:
     void relayout();
     void emitRange();
     bool cellsWideEnough(int boundary) const;
-    void paintCells(QPainter &painter, const QRect &lane, int tag, int firstColumn,
+    void paintCells(QPainter &painter, const QRect &lane, int row, int firstColumn,
                     const QVector<QPair<double, double>> &spans);
     void paintSummary(QPainter &painter, const QRect &lane, int tag, int firstColumn);
     void paintHandles(QPainter &painter, const QRect &plot, int firstColumn, const QVector<QPair<double, double>> &spans);

@@ -76,8 +76,17 @@ void TagLaneView::paintGutter(QPainter &painter, const QRect &gutter)
         }
         painter.setPen(theme::gutterText());
         const QString name = m_model->headerData(r, Qt::Vertical).toString();
-        painter.drawText(lane.adjusted(18, 0, -barWidth - 10, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                         fm.elidedText(name, Qt::ElideRight, lane.width() - barWidth - 28));
+        // A related tag (from another vocabulary) hangs under its partner,
+        // indented behind a link mark.
+        const bool related = !m_model->headerData(r, Qt::Vertical, TagLaneModel::RelatedRole).toString().isEmpty();
+        const int indent = related ? 34 : 18;
+        if (related) {
+            painter.setPen(theme::dimText());
+            painter.drawText(QRect(lane.left() + 18, lane.top(), 14, rowHeight), Qt::AlignCenter, QStringLiteral("\u2248"));
+            painter.setPen(theme::gutterText());
+        }
+        painter.drawText(lane.adjusted(indent, 0, -barWidth - 10, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                         fm.elidedText(name, Qt::ElideRight, lane.width() - barWidth - indent - 10));
     }
 }
 
@@ -134,7 +143,7 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
         if (summarise)
             paintSummary(painter, lane, tag, firstColumn);
         else
-            paintCells(painter, lane, tag, firstColumn, spans);
+            paintCells(painter, lane, r, firstColumn, spans);
         // Selection.
         if (selRows.contains(r) && !selColumns.isEmpty()) {
             const double x0 = std::max<double>(spans[selColumns.first()].first, plot.left() - 2);
@@ -175,10 +184,12 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
 
 namespace taglane::widgets {
 
-void TagLaneView::paintCells(QPainter &painter, const QRect &lane, int tag, int firstColumn,
+void TagLaneView::paintCells(QPainter &painter, const QRect &lane, int row, int firstColumn,
                              const QVector<QPair<double, double>> &spans)
 {
     const engine::TrackDocument *doc = m_model->document();
+    const int tag = m_model->tagIndexOfRow(row);
+    const QVector<int> related = m_model->relatedTagsOfRow(row);
     const int columns = int(spans.size());
     const double threshold = m_model->threshold();
     const QFontMetrics smallFm(painter.font());
@@ -211,6 +222,19 @@ void TagLaneView::paintCells(QPainter &painter, const QRect &lane, int tag, int 
                     painter.setPen(p > 0.6f ? QColor(0x10, 0x20, 0x30) : theme::gutterText());
                     painter.drawText(cell, Qt::AlignCenter, QString::number(double(p), 'f', 2));
                 }
+            }
+            // A related tag's verdict (the mapping's partner): a dashed frame
+            // in the verdict's colour, so the curator sees it counts here too.
+            for (int other : related) {
+                const engine::Verdict rv = doc->label(c, other).verdict;
+                if (rv == engine::Verdict::Unknown)
+                    continue;
+                const QColor frame = (rv == engine::Verdict::Present ? LaneLegend::presentColor() : LaneLegend::absentColor())
+                                         .lighter(130);
+                painter.setPen(QPen(frame, 2.0, cell.width() >= 8.0 ? Qt::DashLine : Qt::SolidLine));
+                painter.setBrush(Qt::NoBrush);
+                painter.drawRect(cell.adjusted(1.5, 1.5, -1.5, -1.5));
+                break;
             }
             continue;
         }
