@@ -149,6 +149,12 @@ private Q_SLOTS:
         QCOMPARE(rows, QStringList({QStringLiteral("Instrument_-_Piano"), QStringLiteral("Instrument_-_Drum_Set"),
                                     QStringLiteral("Instrument_-_Bass"), QStringLiteral("Instrument_-_Organ"),
                                     QStringLiteral("Genre-Rock")}));
+        // Categories follow the model's first mention: Genre first once the
+        // model's first tag is a genre (the vocabulary names Instrument first).
+        model.setModelTags({QStringLiteral("Genre-Rock"), QStringLiteral("Instrument_-_Bass")});
+        QCOMPARE(model.tagNameOfRow(0), QStringLiteral("Genre-Rock"));
+        QCOMPARE(model.tagNameOfRow(1), QStringLiteral("Instrument_-_Bass"));
+        QCOMPARE(model.tagNameOfRow(2), QStringLiteral("Instrument_-_Piano"));
     }
 
     void relatedTagsShareAGroupAndShowEachOthersVerdicts()

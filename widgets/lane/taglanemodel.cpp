@@ -110,7 +110,15 @@ void TagLaneModel::rebuildRows()
     QHash<QString, int> modelOrder;
     for (int k = 0; k < m_modelTags.size(); ++k)
         modelOrder.insert(m_modelTags.at(k), k);
-    for (const QString &category : v.categories()) {
+    // Categories too come in the order the model's tags first name them.
+    QStringList categories;
+    for (const QString &name : m_modelTags)
+        if (const int i = v.indexOf(name); i >= 0 && !categories.contains(v.at(i).category))
+            categories << v.at(i).category;
+    for (const QString &category : v.categories())
+        if (!categories.contains(category))
+            categories << category;
+    for (const QString &category : std::as_const(categories)) {
         QVector<int> group;
         QVector<double> key;
         for (int i = 0; i < v.size(); ++i) {
