@@ -164,8 +164,10 @@ void MainWindow::storeImported(const QVector<engine::ImportedFile> &files, const
             else
                 failed << tr("%1: %2").arg(file.origin, saved.error());
         }
-        if (!failed.isEmpty())
-            m_store->reloadTags();
+        if (!failed.isEmpty()) {
+            if (const engine::Status reloaded = m_store->reloadTags(); !reloaded)
+                failed << tr("The store's tags could not be read again: %1").arg(reloaded.error());
+        }
         m_library->refresh();
         m_libraryDock->show();
         QString message = tr("Imported labels for %n track(s).", nullptr, tracks);

@@ -208,8 +208,9 @@ Result<QVector<StoreLabels::QueuedFile>> StoreLabels::queueItems(AnnotationStore
         file.upToSeq = store.lastEditSeq();
         if (!status) {
             store.waitForDurable(file.upToSeq, 60000);   // the abandoned edits settle, then the tags they added go
-            store.reloadTags();
             file.error = status.error();
+            if (const Status reloaded = store.reloadTags(); !reloaded)
+                file.error += QLatin1Char('\n') + reloaded.error();
         }
         queued << file;
         first = end;
@@ -239,7 +240,9 @@ Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const Q
     }
     if (failed.isEmpty())
         return ids;
-    store.reloadTags();   // the tags the failed files added exist only in memory
+    // The tags the failed files added exist only in memory.
+    if (const Status reloaded = store.reloadTags(); !reloaded)
+        failed << reloaded.error();
     return R::failure(failed.join(QLatin1Char('\n'))
                       + QCoreApplication::translate("StoreLabels", "\n%n label file(s) were imported.", nullptr, saved));
 }

@@ -387,10 +387,15 @@ void TrackView::setStore(engine::AnnotationStore *store)
             engine::TrackDocument *doc = document();
             if (!m_store || doc->store() != m_store || doc->trackId() <= 0)
                 return;
-            if (m_store->durableSeq() >= m_store->lastEditSeq())
-                m_store->reloadTags();   // drop tags that only failed edits had added
+            QString tagsNote;
+            if (m_store->durableSeq() >= m_store->lastEditSeq()) {
+                // Drop tags that only failed edits had added; if the store's
+                // tags cannot be read, the ones in memory are kept and said so.
+                if (const engine::Status reloaded = m_store->reloadTags(); !reloaded)
+                    tagsNote = QLatin1Char(' ') + tr("Its tags could not be read again: %1").arg(reloaded.error());
+            }
             doc->resaveToStore();
-            showMessage(tr("The annotation store takes edits again; this track's labels were saved again."));
+            showMessage(tr("The annotation store takes edits again; this track's labels were saved again.") + tagsNote);
         });
     }
     attachTrackToStore();
