@@ -122,6 +122,7 @@ class TestTensorCompletion : public QObject
 private Q_SLOTS:
     void recoversLowRankTensor_data();
     void recoversLowRankTensor();
+    void fixedRhoAdmmRecovers();
     void recoversLowRankMatrix();
     void fullyObservedIsUnchanged();
     void stopsAtTheTolerance();
@@ -176,6 +177,27 @@ void TestTensorCompletion::recoversLowRankTensor()
     const auto single = TensorCompletion::complete(input, mask, n0, n1, n2, one);
     QVERIFY2(single.ok(), qPrintable(single.error()));
     std::printf("  mode-1 unfolding alone: error %.2e\n", missingError(single->values, truth, mask));
+}
+
+void TestTensorCompletion::fixedRhoAdmmRecovers()
+{
+    // With rho fixed, plain singular value thresholding would stay biased
+    // (shrunk); the multipliers Y_i are what make the ADMM reach the exact
+    // constrained minimiser.
+    std::mt19937 rng(11);
+    const std::vector<double> truth = cpTensor(12, 14, 16, 2, rng);
+    const std::vector<quint8> mask = randomMask(truth.size(), 0.3, rng);
+    CompletionOptions o;
+    o.rhoGrowth = 1.0;
+    o.initialThreshold = 0.05;
+    o.maxIterations = 2000;
+    o.tolerance = 1e-7;
+    const auto r = TensorCompletion::complete(truth, mask, 12, 14, 16, o);
+    QVERIFY2(r.ok(), qPrintable(r.error()));
+    const double err = missingError(r->values, truth, mask);
+    std::printf("  fixed rho %.4g: error %.2e after %d iterations\n", r->rho, err, r->iterations);
+    QVERIFY(r->converged);
+    QVERIFY(err < 1e-4);
 }
 
 void TestTensorCompletion::recoversLowRankMatrix()
@@ -314,12 +336,18 @@ void TestTensorCompletion::reviewBeatsSideInformation()
     const auto smooth = ReviewCompletion::complete(none, review.probabilities, tags, segments);
     QVERIFY(smooth.ok());
     const double smoothAuc = aucOnUncurated(smooth->values, review);
-    std::printf("  ROC-AUC on the uncurated cells: probabilities %.4f, completed %.4f (no verdicts: %.4f); "
-                "%d iterations, lambda %.4f\n",
-                before, after, smoothAuc, r->iterations, ReviewCompletion::automaticSideWeight(tags, segments));
+    // And the verdicts alone, without the probabilities (plain matrix completion).
+    const auto plain = TensorCompletion::completeMatrix(review.verdicts, review.curated, tags, segments);
+    QVERIFY(plain.ok());
+    const double plainAuc = aucOnUncurated(plain->values, review);
+    std::printf("  ROC-AUC on the uncurated cells: probabilities %.4f, completed %.4f (no verdicts: %.4f, "
+                "verdicts alone: %.4f); %d iterations, lambda %.4f\n",
+                before, after, smoothAuc, plainAuc, r->iterations,
+                ReviewCompletion::automaticSideWeight(tags, segments));
     QVERIFY(r->converged);
     QVERIFY2(after > before, "the completed review ranks the uncurated cells no better than the model alone");
     QVERIFY2(after > smoothAuc, "the curated cells did not help the completion");
+    QVERIFY2(after > plainAuc, "the probabilities did not help the completion");
 }
 
 void TestTensorCompletion::reviewKeepsVerdicts()
