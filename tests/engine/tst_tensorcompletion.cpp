@@ -140,9 +140,12 @@ void TestTensorCompletion::recoversLowRankTensor_data()
     QTest::addColumn<int>("n2");
     QTest::addColumn<double>("missing");
     QTest::addColumn<unsigned>("seed");
-    QTest::newRow("20x30x40, 30% missing") << 20 << 30 << 40 << 0.3 << 1u;
-    QTest::newRow("20x30x40, 50% missing") << 20 << 30 << 40 << 0.5 << 2u;
-    QTest::newRow("10x15x60, 40% missing") << 10 << 15 << 60 << 0.4 << 3u;
+    QTest::addColumn<double>("scale");
+    QTest::newRow("20x30x40, 30% missing") << 20 << 30 << 40 << 0.3 << 1u << 1.0;
+    QTest::newRow("20x30x40, 50% missing") << 20 << 30 << 40 << 0.5 << 2u << 1.0;
+    QTest::newRow("10x15x60, 40% missing") << 10 << 15 << 60 << 0.4 << 3u << 1.0;
+    QTest::newRow("20x30x40, 40% missing, values x 1e-3") << 20 << 30 << 40 << 0.4 << 4u << 1e-3;
+    QTest::newRow("20x30x40, 40% missing, values x 1e4") << 20 << 30 << 40 << 0.4 << 4u << 1e4;
 }
 
 void TestTensorCompletion::recoversLowRankTensor()
@@ -152,8 +155,11 @@ void TestTensorCompletion::recoversLowRankTensor()
     QFETCH(int, n2);
     QFETCH(double, missing);
     QFETCH(unsigned, seed);
+    QFETCH(double, scale);
     std::mt19937 rng(seed);
-    const std::vector<double> truth = cpTensor(n0, n1, n2, 2, rng);
+    std::vector<double> truth = cpTensor(n0, n1, n2, 2, rng);
+    for (double &v : truth)
+        v *= scale;  // the automatic rho follows the data's scale
     const std::vector<quint8> mask = randomMask(truth.size(), missing, rng);
     std::vector<double> input = truth;
     for (size_t i = 0; i < input.size(); ++i)
