@@ -72,8 +72,12 @@ struct ScatteringPath
 /// Computation: the signal, reflect-padded at both ends (as Stft), is cut
 /// into blocks of blockLength samples that overlap by 2 margin = 4 T; each
 /// block gives its middle blockLength - 4 T samples of output, so every
-/// output depends on at least 2 T of true context on each side (the
-/// longest cascade psi_l1, psi_l2, phi has a time std under 0.45 T).
+/// output depends on at least 2 T of true context on each side (a Morlet
+/// cascade psi_l1, psi_l2, phi has a time std under 0.45 T; psi_0 decays
+/// more slowly). Blocks of 8 T instead of the default change the output by
+/// about 0.1% (S1) and 0.4% (S2) in relative L2 norm (seams and the DFT grid
+/// the filters are sampled on); the minimum rates below differ from 4x
+/// oversampled ones by about 0.07% (S1) and 0.3% (S2).
 /// Per block: one real FFT of length N; for each psi_l1 the product
 /// X psi^_l1 over psi^'s window is inverse-transformed at a reduced length
 /// L1 (the window shifted to baseband: the modulus ignores the shift;
