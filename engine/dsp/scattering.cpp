@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <complex>
 #include <map>
 #include <new>
 
