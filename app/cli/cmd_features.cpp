@@ -4,6 +4,7 @@
 
 #include "engine/audio/audiodecoder.h"
 #include "engine/dsp/featureextractor.h"
+#include "engine/dsp/scattering.h"
 #include "engine/formats/atomicwrite.h"
 
 #include <QCommandLineParser>
@@ -40,6 +41,32 @@ QByteArray csvRow(const engine::FeatureMatrix &m, int row, int digits)
     return line;
 }
 
+// Writes every row of m as CSV to path (atomically), or to stdout when path
+// is empty. Returns the exit status.
+template <typename Fail>
+int writeMatrix(const engine::FeatureMatrix &m, int digits, const QString &path, Fail fail)
+{
+    if (!path.isEmpty()) {
+        QByteArray csv;
+        for (int r = 0; r < m.rows; ++r)
+            csv += csvRow(m, r, digits);
+        const engine::Status written = engine::AtomicWrite::write(path, csv);
+        if (!written)
+            return fail(written.error(), 1);
+        return 0;
+    }
+    QFile stdoutFile;
+    if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
+        return fail(tr("cannot write to standard output"), 1);
+    for (int r = 0; r < m.rows; ++r) {
+        if (stdoutFile.write(csvRow(m, r, digits)) < 0)
+            return fail(tr("cannot write to standard output: %1").arg(stdoutFile.errorString()), 1);
+    }
+    if (!stdoutFile.flush())
+        return fail(tr("cannot write to standard output: %1").arg(stdoutFile.errorString()), 1);
+    return 0;
+}
+
 } // namespace
 
 int runFeatures(const QStringList &args)
@@ -53,15 +80,20 @@ int runFeatures(const QStringList &args)
            "  mel           mel band energies (power spectrum), in dB unless --no-db\n"
            "  erb           ln energy in gammatone-shaped bands equally spaced on the ERB-number scale\n"
            "  erb-cepstrum  DCT-II of the ERB ln energies (--cepstra rows), then their deltas "
-           "(--cepstra more rows unless --deltas 0)"));
+           "(--cepstra more rows unless --deltas 0)\n"
+           "  scattering    time scattering (Anden & Mallat), default rate 22050 Hz: first the first-order "
+           "bands ln(|x * psi1| * phi) (--q1 Morlet wavelets per octave, low to high), then for each of them "
+           "its second-order paths ln(||x * psi1| * psi2| * phi / S1) (one wavelet per octave, slower "
+           "modulations than the band's bandwidth, low to high); phi averages over --scattering-t samples "
+           "and frames are every T/4 samples (rounded down to a power of two), N samples giving 1 + N/hop"));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), tr("audio file (WAV, FLAC, Ogg, Opus, MP3, ...)"));
-    const QCommandLineOption typeOption(QStringLiteral("type"), tr("mel, erb or erb-cepstrum (required)"),
+    const QCommandLineOption typeOption(QStringLiteral("type"), tr("mel, erb, erb-cepstrum or scattering (required)"),
                                         QStringLiteral("TYPE"));
     const QCommandLineOption outOption(QStringLiteral("out"), tr("write the CSV here instead of to stdout"),
                                        QStringLiteral("FILE"));
     const QCommandLineOption rateOption(QStringLiteral("rate"),
-                                        tr("analysis sample rate in Hz (default 16000; 0 keeps the file's rate)"),
+                                        tr("analysis sample rate in Hz (default 16000, 22050 for scattering; 0 keeps the file's rate)"),
                                         QStringLiteral("HZ"));
     const QCommandLineOption fftOption(QStringLiteral("n-fft"), tr("window and FFT length in samples (default 512)"),
                                        QStringLiteral("N"));
@@ -90,9 +122,17 @@ int runFeatures(const QStringList &args)
                                              tr("significant digits per number (default 6, as the reference "
                                                 "files; 9 keeps every float exactly)"),
                                              QStringLiteral("DIGITS"));
+    const QCommandLineOption scatteringTOption(QStringLiteral("scattering-t"),
+                                               tr("scattering: averaging support T in samples, 64 to 131072 "
+                                                  "(default 8192, 371 ms at 22050 Hz)"),
+                                               QStringLiteral("N"));
+    const QCommandLineOption q1Option(QStringLiteral("q1"),
+                                      tr("scattering: first-order wavelets per octave, 1 to 32 (default 8)"),
+                                      QStringLiteral("Q"));
     for (const QCommandLineOption &o :
          {typeOption, outOption, rateOption, fftOption, hopOption, bandsOption, fminOption, fmaxOption, scaleOption,
-          slaneyNormOption, dbOption, noDbOption, preEmphasisOption, cepstraOption, deltasOption, precisionOption})
+          slaneyNormOption, dbOption, noDbOption, preEmphasisOption, cepstraOption, deltasOption, precisionOption,
+          scatteringTOption, q1Option})
         parser.addOption(o);
 
     QTextStream out(stdout);
@@ -121,12 +161,67 @@ int runFeatures(const QStringList &args)
                                     : tr("give one audio file, not %1").arg(files.size()),
                     2);
     if (!parser.isSet(typeOption))
-        return fail(tr("--type is required: mel, erb or erb-cepstrum"), 2);
+        return fail(tr("--type is required: mel, erb, erb-cepstrum or scattering"), 2);
+
+    // Options not given keep their defaults.
+    auto read = [&](const QCommandLineOption &option, auto range, auto &value) -> std::optional<int> {
+        if (!parser.isSet(option))
+            return std::nullopt;
+        return readNumber(parser, option, range, value, kCommand);
+    };
+    const QString outPath = parser.isSet(outOption) ? parser.value(outOption) : QString();
+
+    if (parser.value(typeOption).trimmed().compare(QLatin1String("scattering"), Qt::CaseInsensitive) == 0) {
+        for (const QCommandLineOption &o : {fftOption, hopOption, bandsOption, fminOption, fmaxOption, scaleOption,
+                                            slaneyNormOption, dbOption, noDbOption, preEmphasisOption, cepstraOption,
+                                            deltasOption}) {
+            if (parser.isSet(o))
+                return fail(tr("--%1 does not apply to --type scattering").arg(o.names().constFirst()), 2);
+        }
+        engine::ScatteringSettings scattering;
+        int rate = 22050;
+        int digits = 6;
+        if (auto bad = read(rateOption, NumberRange<int>{0, 1000000}, rate))
+            return *bad;
+        if (auto bad = read(scatteringTOption, NumberRange<int>{64, 1 << 17}, scattering.averaging))
+            return *bad;
+        if (auto bad = read(q1Option, NumberRange<int>{1, 32}, scattering.q1))
+            return *bad;
+        if (auto bad = read(precisionOption, NumberRange<int>{1, 17}, digits))
+            return *bad;
+        scattering.sampleRate = rate > 0 ? rate : 22050;
+        if (rate > 0) {
+            const QString invalid = scattering.validate();
+            if (!invalid.isEmpty())
+                return fail(invalid, 2);
+        }
+        engine::DecodeOptions options;
+        options.analysisRate = rate;
+        const auto decoded = engine::AudioDecoder::decode(files.first(), options);
+        if (!decoded)
+            return fail(decoded.error(), 1);
+        for (const QString &warning : decoded->warnings)
+            err << prefix << tr("warning: ") << warning << "\n";
+        scattering.sampleRate = decoded->mono.sampleRate();
+        const engine::Scattering transform(scattering);
+        if (!transform.isValid())
+            return fail(transform.error(), 2);
+        const auto matrix = transform.compute(decoded->mono);
+        if (!matrix)
+            return fail(files.first() + QStringLiteral(": ") + matrix.error(), 1);
+        return writeMatrix(matrix.value(), digits, outPath, fail);
+    }
+    for (const QCommandLineOption &o : {scatteringTOption, q1Option}) {
+        if (parser.isSet(o))
+            return fail(tr("--%1 applies only to --type scattering").arg(o.names().constFirst()), 2);
+    }
 
     engine::FeatureSettings settings;
     const auto type = engine::FeatureSettings::parseType(parser.value(typeOption));
     if (!type)
-        return fail(type.error(), 2);
+        return fail(tr("Unknown feature type \"%1\"; expected mel, erb, erb-cepstrum or scattering.")
+                        .arg(parser.value(typeOption)),
+                    2);
     settings.type = type.value();
     if (parser.isSet(scaleOption)) {
         const auto scale = engine::FeatureSettings::parseScale(parser.value(scaleOption));
@@ -143,12 +238,6 @@ int runFeatures(const QStringList &args)
     int rate = 16000;
     int digits = 6;
     const bool haveFMax = parser.isSet(fmaxOption);
-    // Options not given keep the settings' defaults.
-    auto read = [&](const QCommandLineOption &option, auto range, auto &value) -> std::optional<int> {
-        if (!parser.isSet(option))
-            return std::nullopt;
-        return readNumber(parser, option, range, value, kCommand);
-    };
     if (auto bad = read(rateOption, NumberRange<int>{0, 1000000}, rate))
         return *bad;
     if (auto bad = read(fftOption, NumberRange<int>{2, 1 << 20}, settings.nFft))
@@ -193,28 +282,7 @@ int runFeatures(const QStringList &args)
     const auto matrix = extractor.computeChecked(decoded->mono);
     if (!matrix)
         return fail(matrix.error(), 2);
-    const engine::FeatureMatrix &m = matrix.value();
-
-    if (parser.isSet(outOption)) {
-        const QString path = parser.value(outOption);
-        QByteArray csv;
-        for (int r = 0; r < m.rows; ++r)
-            csv += csvRow(m, r, digits);
-        const engine::Status written = engine::AtomicWrite::write(path, csv);
-        if (!written)
-            return fail(written.error(), 1);
-        return 0;
-    }
-    QFile stdoutFile;
-    if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
-        return fail(tr("cannot write to standard output"), 1);
-    for (int r = 0; r < m.rows; ++r) {
-        if (stdoutFile.write(csvRow(m, r, digits)) < 0)
-            return fail(tr("cannot write to standard output: %1").arg(stdoutFile.errorString()), 1);
-    }
-    if (!stdoutFile.flush())
-        return fail(tr("cannot write to standard output: %1").arg(stdoutFile.errorString()), 1);
-    return 0;
+    return writeMatrix(matrix.value(), digits, outPath, fail);
 }
 
 } // namespace taglane::app

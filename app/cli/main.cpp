@@ -59,7 +59,7 @@ int main(int argc, char **argv)
     using namespace taglane::app;
     const std::vector<Command> commands = {
         {"info", QT_TRANSLATE_NOOP("cli", "print duration, rate, channels and format of audio files"), runInfo},
-        {"features", QT_TRANSLATE_NOOP("cli", "write a Mel, ERB or ERB-cepstrum matrix as CSV"), runFeatures},
+        {"features", QT_TRANSLATE_NOOP("cli", "write a Mel, ERB, ERB-cepstrum or scattering matrix as CSV"), runFeatures},
         {"import-checkpoint", QT_TRANSLATE_NOOP("cli", "turn a published PyTorch checkpoint into a model bundle"), runImportCheckpoint},
         {"tag", QT_TRANSLATE_NOOP("cli", "tag audio files or folders with a model, segment by segment"), runTag},
         {"synth-corpus", QT_TRANSLATE_NOOP("cli", "render a synthetic corpus with exact segment labels (FluidSynth)"), runSynthCorpus},
