@@ -383,4 +383,23 @@ bool StoreWriter::applyOp(const StorePredictionsOp &op, const StoreOp &base, QSt
                error);
 }
 
+bool StoreWriter::applyOp(const RelinkTrackOp &op, const StoreOp &base, QString *error)
+{
+    QSqlQuery q(m_connection->db());
+    q.prepare(QStringLiteral("SELECT path FROM tracks WHERE id = ?"));
+    q.addBindValue(op.trackId);
+    if (!storesql::run(q, error))
+        return false;
+    const QString oldPath = q.next() ? q.value(0).toString() : QString();
+    q.finish();
+    QSqlQuery update(m_connection->db());
+    update.prepare(QStringLiteral("UPDATE tracks SET path = ? WHERE id = ?"));
+    update.addBindValue(text(op.path));
+    update.addBindValue(op.trackId);
+    if (!storesql::run(update, error))
+        return false;
+    return log(base, QStringLiteral("relink"), op.trackId,
+               compact({{QStringLiteral("from"), oldPath}, {QStringLiteral("path"), op.path}}), error);
+}
+
 } // namespace taglane::engine
