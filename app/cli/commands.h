@@ -21,5 +21,6 @@ int runRetrain(const QStringList &args);
 int runDistill(const QStringList &args);
 int runModels(const QStringList &args);
 int runLibrary(const QStringList &args);
+int runQueue(const QStringList &args);
 
 } // namespace taglane::app

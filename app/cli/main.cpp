@@ -71,6 +71,7 @@ int main(int argc, char **argv)
         {"distill", QT_TRANSLATE_NOOP("cli", "distill a teacher into a trainable student on unlabelled audio; compare them"), runDistill},
         {"models", QT_TRANSLATE_NOOP("cli", "list the model bundles Taglane finds (bundled: default, instruments)"), runModels},
         {"library", QT_TRANSLATE_NOOP("cli", "add audio to a store's library, list it, find moved files again"), runLibrary},
+        {"queue", QT_TRANSLATE_NOOP("cli", "list uncurated cells, most useful verdicts first (uncertainty, disagreement, diverse)"), runQueue},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/library/reviewqueue.h"
+
+#include "engine/library/storequery.h"
+#include "engine/store/storesql_p.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+namespace taglane::engine {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ReviewQueue", text);
+}
+
+// Per track, the model version that scores its cells: the one chosen
+// (bound as :model), or the one whose run on the track is newest.
+const char kChosenRuns[] = "SELECT track_id, model_version_id FROM prediction_runs WHERE model_version_id = :model";
+const char kNewestRuns[] =
+    "SELECT r.track_id, r.model_version_id FROM prediction_runs r WHERE NOT EXISTS (SELECT 1 FROM prediction_runs n"
+    " WHERE n.track_id = r.track_id AND (n.created_at > r.created_at"
+    " OR (n.created_at = r.created_at AND n.edit_seq > r.edit_seq)))";
+
+// Uncurated cells of the current segmentations with the scoring version's probability.
+const char kScoredCells[] =
+    "SELECT t.id AS track_id, t.path AS path, s.id AS segment_id, s.start_s AS start_s, s.end_s AS end_s,"
+    " p.tag_id AS tag_id, g.name AS tag, g.position AS position, m.version AS version, p.probability AS probability,"
+    " abs(p.probability - 0.5) AS distance"
+    " FROM (%1) runs JOIN tracks t ON t.id = runs.track_id"
+    " JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
+    " JOIN predictions p ON p.segment_id = s.id AND p.model_version_id = runs.model_version_id"
+    " JOIN tags g ON g.id = p.tag_id AND g.position IS NOT NULL"
+    " JOIN model_versions m ON m.id = p.model_version_id"
+    " WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.segment_id = s.id AND v.tag_id = p.tag_id)";
+
+ReviewCell cellFrom(const QSqlQuery &q)
+{
+    ReviewCell c;
+    c.trackId = q.value(0).toLongLong();
+    c.trackPath = q.value(1).toString();
+    c.segmentId = q.value(2).toLongLong();
+    c.start = q.value(3).toDouble();
+    c.end = q.value(4).toDouble();
+    c.tagId = q.value(5).toLongLong();
+    c.tag = q.value(6).toString();
+    return c;
+}
+
+} // namespace
+
+Result<ReviewQueue::Strategy> ReviewQueue::parseStrategy(const QString &name)
+{
+    const QString n = name.trimmed().toLower();
+    if (n == QLatin1String("uncertainty"))
+        return Strategy::Uncertainty;
+    if (n == QLatin1String("disagreement"))
+        return Strategy::Disagreement;
+    if (n == QLatin1String("diverse"))
+        return Strategy::Diverse;
+    return Result<Strategy>::failure(
+        tr("Unknown review strategy \"%1\": use uncertainty, disagreement or diverse.").arg(name));
+}
+
+QString ReviewQueue::strategyName(Strategy strategy)
+{
+    switch (strategy) {
+    case Strategy::Disagreement: return QStringLiteral("disagreement");
+    case Strategy::Diverse: return QStringLiteral("diverse");
+    case Strategy::Uncertainty: break;
+    }
+    return QStringLiteral("uncertainty");
+}
+
+Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const Options &options)
+{
+    using R = Result<QVector<ReviewCell>>;
+    auto connection = StoreQuery::open(storePath);
+    if (!connection)
+        return R::failure(connection.error());
+    QSqlDatabase &db = connection.value()->db();
+    const auto readFailure = [&](const QString &error) {
+        return R::failure(tr("Cannot read the review queue from the annotation store %1: %2").arg(storePath, error));
+    };
+    QString error;
+    const int limit = std::max(0, options.limit);
+
+    qint64 modelId = 0;
+    if (!options.modelVersion.isEmpty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT id FROM model_versions WHERE version = ?"));
+        q.addBindValue(options.modelVersion);
+        if (!storesql::run(q, &error))
+            return readFailure(error);
+        if (!q.next())
+            return R::failure(tr("The model version \"%1\" has tagged nothing in %2.").arg(options.modelVersion, storePath));
+        modelId = q.value(0).toLongLong();
+    }
+    const QString runs = QString::fromLatin1(modelId > 0 ? kChosenRuns : kNewestRuns);
+    QVector<ReviewCell> cells;
+    if (limit == 0)
+        return cells;
+
+    if (options.strategy == Strategy::Disagreement) {
+        // Cells that two or more versions scored, by their spread; then each version's value.
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral(
+            "SELECT t.id, t.path, s.id, s.start_s, s.end_s, p.tag_id, g.name,"
+            " max(p.probability) - min(p.probability) AS spread, avg(p.probability)"
+            " FROM tracks t JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
+            " JOIN predictions p ON p.segment_id = s.id"
+            " JOIN tags g ON g.id = p.tag_id AND g.position IS NOT NULL"
+            " WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.segment_id = s.id AND v.tag_id = p.tag_id)"
+            " GROUP BY s.id, p.tag_id HAVING count(*) >= 2%1"
+            " ORDER BY spread DESC, t.path, s.start_s, g.position LIMIT :limit")
+                      .arg(modelId > 0 ? QStringLiteral(" AND sum(p.model_version_id = :model) > 0") : QString()));
+        if (modelId > 0)
+            q.bindValue(QStringLiteral(":model"), modelId);
+        q.bindValue(QStringLiteral(":limit"), limit);
+        if (!storesql::run(q, &error))
+            return readFailure(error);
+        while (q.next()) {
+            ReviewCell c = cellFrom(q);
+            c.score = q.value(7).toDouble();
+            c.probability = q.value(8).toFloat();
+            cells << c;
+        }
+        q.finish();
+        QSqlQuery each(db);
+        each.setForwardOnly(true);
+        each.prepare(QStringLiteral("SELECT m.version, p.probability, m.id FROM predictions p"
+                                    " JOIN model_versions m ON m.id = p.model_version_id"
+                                    " WHERE p.segment_id = ? AND p.tag_id = ? ORDER BY m.id"));
+        for (ReviewCell &c : cells) {
+            each.bindValue(0, c.segmentId);
+            each.bindValue(1, c.tagId);
+            if (!storesql::run(each, &error))
+                return readFailure(error);
+            while (each.next()) {
+                c.byModel.append({each.value(0).toString(), each.value(1).toFloat()});
+                if (each.value(2).toLongLong() == modelId) {
+                    c.modelVersion = each.value(0).toString();
+                    c.probability = each.value(1).toFloat();
+                }
+            }
+        }
+        return cells;
+    }
+
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    const QString scored = QString::fromLatin1(kScoredCells).arg(runs);
+    if (options.strategy == Strategy::Uncertainty) {
+        q.prepare(QStringLiteral("%1 ORDER BY distance, t.path, s.start_s, g.position LIMIT :limit").arg(scored));
+        q.bindValue(QStringLiteral(":limit"), limit);
+    } else {
+        // Diverse: each track's most uncertain cells, the best of every track first.
+        q.prepare(QStringLiteral("SELECT * FROM (SELECT c.*, row_number() OVER (PARTITION BY c.track_id"
+                                 " ORDER BY c.distance, c.start_s, c.position) AS rank FROM (%1) c)"
+                                 " WHERE rank <= :limit ORDER BY rank, distance, path, start_s, position LIMIT :pool")
+                      .arg(scored));
+        q.bindValue(QStringLiteral(":limit"), limit);
+        q.bindValue(QStringLiteral(":pool"), qint64(limit) * 8);
+    }
+    if (modelId > 0)
+        q.bindValue(QStringLiteral(":model"), modelId);
+    if (!storesql::run(q, &error))
+        return readFailure(error);
+    QVector<ReviewCell> pool;
+    while (q.next()) {
+        ReviewCell c = cellFrom(q);
+        c.modelVersion = q.value(8).toString();
+        c.probability = q.value(9).toFloat();
+        c.score = 0.5 - q.value(10).toDouble();
+        pool << c;
+    }
+    if (options.strategy == Strategy::Uncertainty)
+        return pool;
+
+    // Greedy picks: fewest picks of the cell's track plus its tag so far,
+    // then the most uncertain, then the pool's order.
+    QHash<qint64, int> trackPicks, tagPicks;
+    QVector<bool> taken(pool.size(), false);
+    while (cells.size() < limit && cells.size() < pool.size()) {
+        int best = -1;
+        std::tuple<int, double, int> bestKey;
+        for (int i = 0; i < pool.size(); ++i) {
+            if (taken[i])
+                continue;
+            const ReviewCell &c = pool.at(i);
+            const std::tuple<int, double, int> key{trackPicks.value(c.trackId) + tagPicks.value(c.tagId), -c.score, i};
+            if (best < 0 || key < bestKey) {
+                best = i;
+                bestKey = key;
+            }
+        }
+        taken[best] = true;
+        ++trackPicks[pool.at(best).trackId];
+        ++tagPicks[pool.at(best).tagId];
+        cells << pool.at(best);
+    }
+    return cells;
+}
+
+} // namespace taglane::engine
