@@ -22,5 +22,6 @@ int runDistill(const QStringList &args);
 int runModels(const QStringList &args);
 int runLibrary(const QStringList &args);
 int runQueue(const QStringList &args);
+int runSearch(const QStringList &args);
 
 } // namespace taglane::app
