@@ -41,6 +41,28 @@ const char kScoredCells[] =
     " JOIN model_versions m ON m.id = p.model_version_id"
     " WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.segment_id = s.id AND v.tag_id = p.tag_id)";
 
+// The most uncertain cells first, read in order from the partial index of
+// schema 4 (predictions with |p - 0.5| < 0.05): exact whenever the band
+// holds as many uncurated cells as asked for. %1: the condition on the
+// scoring version. Ties in |p - 0.5| come in key order, as in kSortedCells.
+const char kBandCells[] =
+    "SELECT t.id, t.path, s.id, s.start_s, s.end_s, p.tag_id, g.name, g.position, m.version, p.probability,"
+    " abs(p.probability - 0.5)"
+    " FROM predictions p INDEXED BY predictions_uncertain"
+    " JOIN segments s ON s.id = p.segment_id"
+    " JOIN tracks t ON t.id = s.track_id AND t.current_segmentation_id = s.segmentation_id"
+    " JOIN tags g ON g.id = p.tag_id AND g.position IS NOT NULL"
+    " JOIN model_versions m ON m.id = p.model_version_id"
+    " WHERE abs(p.probability - 0.5) < 0.05 AND %1"
+    " AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.segment_id = s.id AND v.tag_id = p.tag_id)"
+    " ORDER BY abs(p.probability - 0.5) LIMIT :limit";
+const char kSortedCells[] =
+    "%1 ORDER BY distance, p.segment_id, p.model_version_id, p.tag_id LIMIT :limit";
+const char kChosenVersion[] = "p.model_version_id = :model";
+const char kNewestVersion[] =
+    "p.model_version_id = (SELECT r.model_version_id FROM prediction_runs r WHERE r.track_id = t.id"
+    " ORDER BY r.created_at DESC, r.edit_seq DESC LIMIT 1)";
+
 ReviewCell cellFrom(const QSqlQuery &q)
 {
     ReviewCell c;
@@ -109,13 +131,16 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
         return cells;
 
     if (options.strategy == Strategy::Disagreement) {
-        // Cells that two or more versions scored, by their spread; then each version's value.
+        // Cells that two or more versions scored (on tracks that two or more
+        // versions tagged), by their spread; then each version's value.
         QSqlQuery q(db);
         q.setForwardOnly(true);
         q.prepare(QStringLiteral(
             "SELECT t.id, t.path, s.id, s.start_s, s.end_s, p.tag_id, g.name,"
             " max(p.probability) - min(p.probability) AS spread, avg(p.probability)"
-            " FROM tracks t JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
+            " FROM (SELECT track_id FROM prediction_runs GROUP BY track_id HAVING count(*) >= 2) multi"
+            " JOIN tracks t ON t.id = multi.track_id"
+            " JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
             " JOIN predictions p ON p.segment_id = s.id"
             " JOIN tags g ON g.id = p.tag_id AND g.position IS NOT NULL"
             " WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.segment_id = s.id AND v.tag_id = p.tag_id)"
@@ -155,32 +180,37 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
         return cells;
     }
 
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    const QString scored = QString::fromLatin1(kScoredCells).arg(runs);
-    if (options.strategy == Strategy::Uncertainty) {
-        q.prepare(QStringLiteral("%1 ORDER BY distance, t.path, s.start_s, g.position LIMIT :limit").arg(scored));
-        q.bindValue(QStringLiteral(":limit"), limit);
-    } else {
-        // Diverse: each track's most uncertain cells, the best of every track first.
-        q.prepare(QStringLiteral("SELECT * FROM (SELECT c.*, row_number() OVER (PARTITION BY c.track_id"
-                                 " ORDER BY c.distance, c.start_s, c.position) AS rank FROM (%1) c)"
-                                 " WHERE rank <= :limit ORDER BY rank, distance, path, start_s, position LIMIT :pool")
-                      .arg(scored));
-        q.bindValue(QStringLiteral(":limit"), limit);
-        q.bindValue(QStringLiteral(":pool"), qint64(limit) * 8);
-    }
-    if (modelId > 0)
-        q.bindValue(QStringLiteral(":model"), modelId);
-    if (!storesql::run(q, &error))
-        return readFailure(error);
+    // Uncertainty: the `limit` most uncertain cells. Diverse: a pool of the
+    // 10 x limit most uncertain, mixed below.
+    const qint64 wanted = options.strategy == Strategy::Uncertainty ? qint64(limit) : qint64(limit) * 10;
+    const auto readCells = [&](const QString &sql, QVector<ReviewCell> &into) {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.prepare(sql)) {
+            error = storesql::message(q.lastError());
+            return false;
+        }
+        q.bindValue(QStringLiteral(":limit"), wanted);
+        if (modelId > 0)
+            q.bindValue(QStringLiteral(":model"), modelId);
+        if (!storesql::run(q, &error))
+            return false;
+        while (q.next()) {
+            ReviewCell c = cellFrom(q);
+            c.modelVersion = q.value(8).toString();
+            c.probability = q.value(9).toFloat();
+            c.score = 0.5 - q.value(10).toDouble();
+            into << c;
+        }
+        return true;
+    };
     QVector<ReviewCell> pool;
-    while (q.next()) {
-        ReviewCell c = cellFrom(q);
-        c.modelVersion = q.value(8).toString();
-        c.probability = q.value(9).toFloat();
-        c.score = 0.5 - q.value(10).toDouble();
-        pool << c;
+    const QString version = QString::fromLatin1(modelId > 0 ? kChosenVersion : kNewestVersion);
+    // A store without the index (older than schema 4) takes the full sort.
+    if (!readCells(QString::fromLatin1(kBandCells).arg(version), pool) || pool.size() < wanted) {
+        pool.clear();
+        if (!readCells(QString::fromLatin1(kSortedCells).arg(QString::fromLatin1(kScoredCells).arg(runs)), pool))
+            return readFailure(error);
     }
     if (options.strategy == Strategy::Uncertainty)
         return pool;

@@ -35,8 +35,13 @@ struct ReviewCell
 ///  - Disagreement: the spread between the versions that tagged the same
 ///    segment and tag, largest first (cells only one version scored are left
 ///    out); with a version chosen, only cells it scored, with its probability;
-///  - Diverse: uncertain cells picked greedily so that each pick favours
-///    tracks and tags picked least so far: the first N mix tracks and tags.
+///  - Diverse: the 10 x N most uncertain cells, picked greedily so that each
+///    pick favours the tracks and tags picked least so far (then the most
+///    uncertain): the first N mix tracks and tags.
+/// The most uncertain cells are read from the store's index of predictions
+/// near 0.5 (schema 4) while it holds enough uncurated cells, so the first
+/// hundred take milliseconds on a library of millions of cells; otherwise
+/// every prediction is sorted (seconds at that scale).
 /// Cells are those of each track's current segmentation and active tags.
 /// Runs on the calling thread with a read connection of its own
 /// (StoreQuery): committed data only.

@@ -64,13 +64,16 @@ public:
         }
         const bool tracks = m_scope == TagSearch::Scope::Tracks;
         // The segments a cell condition looks at: this one, or the track's.
+        // (A segment's own cells are looked up by key, without a join.)
         const QString segments = tracks ? QStringLiteral("FROM segments x %1 WHERE x.segmentation_id = t.current_segmentation_id")
-                                        : QStringLiteral("FROM segments x %1 WHERE x.id = s.id");
+                                        : QStringLiteral("FROM %1");
         if (n.kind == TagQueryNode::Kind::Probability) {
             static const char *const kOps[] = {"<", "<=", ">", ">=", "=", "!="};
             const QString op = QLatin1String(kOps[int(n.compare)]);
-            const QString join = QStringLiteral("JOIN predictions p ON p.segment_id = x.id AND p.model_version_id = m.model_version_id"
-                                                " AND p.tag_id = ?");
+            const QString join = tracks ? QStringLiteral("JOIN predictions p ON p.segment_id = x.id"
+                                                         " AND p.model_version_id = m.model_version_id AND p.tag_id = ?")
+                                        : QStringLiteral("predictions p WHERE p.segment_id = s.id"
+                                                         " AND p.model_version_id = m.model_version_id AND p.tag_id = ?");
             m_values << tagId;
             if (tracks)
                 sql = QStringLiteral("coalesce((SELECT avg(p.probability) %1) %2 ?, 0)").arg(segments.arg(join), op);
@@ -79,8 +82,8 @@ public:
             m_values << n.value;
             return true;
         }
-        QString join = QStringLiteral("JOIN verdicts v ON v.segment_id = x.id");
-        QString where;
+        QString join = tracks ? QStringLiteral("JOIN verdicts v ON v.segment_id = x.id")
+                              : QStringLiteral("verdicts v WHERE v.segment_id = s.id");
         if (tagId != 0) {
             join += QStringLiteral(" AND v.tag_id = ?");
             m_values << tagId;
@@ -93,7 +96,7 @@ public:
                 join += QStringLiteral(" AND v.verdict != 0");
             }
         } else {
-            join += QStringLiteral(" JOIN edit_log e ON e.seq = v.edit_seq AND e.actor = ?");
+            join += QStringLiteral(" AND (SELECT e.actor FROM edit_log e WHERE e.seq = v.edit_seq) = ?");
             m_values << n.curator;
         }
         sql = QStringLiteral("EXISTS (SELECT 1 %1)").arg(segments.arg(join));

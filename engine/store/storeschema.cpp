@@ -97,6 +97,16 @@ const char *const kVersion3[] = {
     "CREATE INDEX verdicts_by_tag ON verdicts(tag_id)",
 };
 
+// Version 4: the review queue reads the most uncertain predictions first
+// (|p - 0.5| ascending) from this index instead of sorting every
+// prediction. Partial, so it holds only the cells near 0.5 (a few per cent
+// of them, about one byte per predicted cell in all); ReviewQueue falls back
+// to a full sort when the band holds too few uncurated cells.
+const char *const kVersion4[] = {
+    "CREATE INDEX IF NOT EXISTS predictions_uncertain ON predictions(abs(probability - 0.5))"
+    " WHERE abs(probability - 0.5) < 0.05",
+};
+
 template <std::size_t N>
 QStringList toList(const char *const (&statements)[N])
 {
@@ -114,6 +124,7 @@ QStringList StoreSchema::migration(int toVersion)
     case 1: return toList(kVersion1);
     case 2: return toList(kVersion2);
     case 3: return toList(kVersion3) + toList(kRepair);
+    case 4: return toList(kVersion4);
     default: return {};
     }
 }

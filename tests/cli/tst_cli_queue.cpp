@@ -139,6 +139,14 @@ void tst_CliQueue::uncertaintyOrdersByDistanceFromHalf()
             QCOMPARE(o.value(QStringLiteral("end")).toDouble() - o.value(QStringLiteral("start")).toDouble(), m_lib.segmentSeconds);
             QVERIFY(!m_lib.verdicts.contains(k));
         }
+        // The first 25 come from the store's index of cells near 0.5; asking
+        // for more than that band holds sorts every cell: the same order.
+        QStringList all = args;
+        all[3] = QStringLiteral("170");
+        const QJsonArray sorted = queueJson(all);
+        QCOMPARE(sorted.size(), 170);
+        for (int i = 0; i < list.size(); ++i)
+            QVERIFY(keyOf(m_lib, sorted.at(i).toObject()) == keyOf(m_lib, list.at(i).toObject()));
         // The default order starts with track 0's cells: the contrast for the diverse strategy.
         if (model.isEmpty())
             QCOMPARE(keyOf(m_lib, list.at(9).toObject()).track, 0);
