@@ -6,6 +6,7 @@
 // cell (target <= 40 bytes), the time to the first 100 review-queue entries
 // of each strategy (target < 200 ms) and of searches (target < 300 ms), and
 // the library listing. Figures only: nothing here is a timed assertion.
+// TAGLANE_BENCH_REUSE=1 keeps a store built by an earlier run (no build figures).
 #include "engine/library/librarycatalogue.h"
 #include "engine/library/reviewqueue.h"
 #include "engine/library/tagquery.h"
@@ -14,6 +15,7 @@
 
 #include "testsupport.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTest>
@@ -68,10 +70,32 @@ class BenchLibrary : public QObject
 {
     Q_OBJECT
 
+private:
+    QString m_path;
+    bool m_reuse = false;
+
 private Q_SLOTS:
-    void catalogueScale()
+    void initTestCase()
     {
-        const QString path = taglane::tests::tempDir(QStringLiteral("bench-library")) + QStringLiteral("/store.db");
+        QString base = qEnvironmentVariable("TAGLANE_TEST_TMP");
+        if (base.isEmpty())
+            base = QDir::tempPath() + QStringLiteral("/taglane-tests");
+        m_path = base + QStringLiteral("/bench-library/store.db");
+        if (qEnvironmentVariableIntValue("TAGLANE_BENCH_REUSE") == 1 && QFileInfo::exists(m_path)) {
+            AnnotationStore store;   // brings an older store up to the current schema
+            QVERIFY(store.open(m_path).ok());
+            std::printf("reusing %s (%.1f MB)\n", qPrintable(m_path), storeBytes(m_path) / 1e6);
+            m_reuse = true;
+            return;
+        }
+        m_path = taglane::tests::tempDir(QStringLiteral("bench-library")) + QStringLiteral("/store.db");
+    }
+
+    void build()
+    {
+        if (m_reuse)
+            QSKIP("reusing the store");
+        const QString path = m_path;
         QStringList names;
         for (int i = 0; i < kTags; ++i)
             names << (i == 0 ? QStringLiteral("strings") : QStringLiteral("Category%1-Tag_%2").arg(i % 7).arg(i));
@@ -153,6 +177,11 @@ private Q_SLOTS:
         std::printf("predictions: %lld cells in %.1f s (%.0f cells/s)\n", cells, predictSeconds, cells / predictSeconds);
         std::printf("store growth per predicted cell: %.1f bytes (target <= 40); store %.1f MB\n",
                     double(bytesAfter - bytesBefore) / double(cells), storeBytes(path) / 1e6);
+    }
+
+    void reviewQueue()
+    {
+        const QString path = m_path;
 
         // ---- review queue: the first 100 entries
         for (const auto strategy : {ReviewQueue::Strategy::Uncertainty, ReviewQueue::Strategy::Diverse,
@@ -177,7 +206,11 @@ private Q_SLOTS:
             std::printf("queue uncertainty --model bench-v1 first 100: best %.0f ms, median %.0f ms\n", t.first, t.second);
         }
 
-        // ---- search
+    }
+
+    void search()
+    {
+        const QString path = m_path;
         const QStringList queries{QStringLiteral("strings >= 0.8"),
                                   QStringLiteral("strings >= 0.8 and not strings curated"),
                                   QStringLiteral("curator = anna and curated absent"),
@@ -185,22 +218,28 @@ private Q_SLOTS:
         for (const QString &text : queries) {
             const auto query = TagQuery::parse(text);
             QVERIFY(query.ok());
-            for (const auto scope : {TagSearch::Scope::Segments, TagSearch::Scope::Tracks}) {
+            for (const int variant : {0, 1, 2}) {
+                const auto scope = variant == 2 ? TagSearch::Scope::Tracks : TagSearch::Scope::Segments;
                 TagSearch::Options options;
                 options.scope = scope;
+                options.limit = variant == 1 ? 100 : 0;
                 int hits = 0;
                 const auto t = timeIt(3, [&]() {
                     const auto found = TagSearch::run(path, query.value(), options);
                     hits = found ? int(found->size()) : -1;
                     return found.ok();
                 });
-                std::printf("search %-8s '%s': best %.0f ms, median %.0f ms (target < 300), %d hits\n",
-                            scope == TagSearch::Scope::Tracks ? "tracks" : "segments", qPrintable(text), t.first,
-                            t.second, hits);
+                std::printf("search %-12s '%s': best %.0f ms, median %.0f ms (target < 300), %d hits\n",
+                            variant == 2 ? "tracks" : variant == 1 ? "segments/100" : "segments", qPrintable(text),
+                            t.first, t.second, hits);
             }
         }
 
-        // ---- library listing
+    }
+
+    void libraryList()
+    {
+        const QString path = m_path;
         int rows = 0;
         const auto list = timeIt(1, [&]() {
             const auto entries = LibraryCatalogue::list(path);

@@ -8,11 +8,14 @@
 #include "tonewav.h"
 
 #include <QDir>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSet>
 #include <QtTest>
+
+#include <cmath>
 
 namespace {
 
@@ -55,6 +58,8 @@ private Q_SLOTS:
     void tagsEveryUntaggedTrackOnceWithProvenance();
     void killedRunResumesWithoutRedoingOrDuplicating();
     void filesJoinTheLibraryAndNoveltySegments();
+    void noveltySegmentsWithoutAStore();
+    void terminatedRunStopsBetweenTracks();
     void badInputExitsNonZero();
 };
 
@@ -198,6 +203,66 @@ void tst_CliBatchTag::filesJoinTheLibraryAndNoveltySegments()
     r = runCli({QStringLiteral("tag"), QStringLiteral("--store"), store, QStringLiteral("--model"), QStringLiteral("instruments")});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QCOMPARE(lines(r.out), QStringList{dir + QStringLiteral("/music/late.wav")});
+}
+
+void tst_CliBatchTag::noveltySegmentsWithoutAStore()
+{
+    // `tag FILE --segments novelty` writes files as before, with novelty segments.
+    const QString dir = taglane::tests::tempDir(QStringLiteral("cli-batchtag-novelty-csv"));
+    const QStringList files = makeTracks(dir + QStringLiteral("/music"), 1, 30.0);
+    const CliRun r = runCli({QStringLiteral("tag"), files.at(0), QStringLiteral("--model"), QStringLiteral("instruments"),
+                             QStringLiteral("--segments"), QStringLiteral("novelty"), QStringLiteral("--out"), dir});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QFile csv(dir + QStringLiteral("/track00.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList rows = lines(QString::fromUtf8(csv.readAll()));
+    QVERIFY(rows.size() >= 3);   // header and at least two segments of 3-16 s
+    double end = 0.0;
+    for (int i = 1; i < rows.size(); ++i) {
+        const QStringList cells = rows.at(i).split(QLatin1Char(','));
+        const double start = cells.at(0).toDouble(), stop = cells.at(1).toDouble();
+        QVERIFY2(stop - start >= 2.999 && stop - start <= 16.001, qPrintable(rows.at(i)));
+        QVERIFY(std::abs(start - end) < 1e-6);
+        end = stop;
+    }
+    QVERIFY(std::abs(end - 30.0) < 1e-6);
+}
+
+void tst_CliBatchTag::terminatedRunStopsBetweenTracks()
+{
+    // SIGTERM (or Ctrl+C) ends the run after the track in hand, exit status 1;
+    // what it reported is saved, and the next run does the rest.
+    const QString dir = taglane::tests::tempDir(QStringLiteral("cli-batchtag-term"));
+    const QStringList files = makeTracks(dir + QStringLiteral("/music"), 10, 40.0);
+    const QString store = dir + QStringLiteral("/lib.sqlite");
+    const QStringList args{QStringLiteral("tag"), QStringLiteral("--store"), store, QStringLiteral("--model"),
+                           QStringLiteral("instruments"), dir + QStringLiteral("/music")};
+    QProcess p;
+    p.start(QStringLiteral(TAGLANE_CLI_PATH), args);
+    QVERIFY(p.waitForStarted());
+    QString out;
+    while (lines(out).isEmpty() && p.state() == QProcess::Running) {
+        p.waitForReadyRead(200);
+        out += QString::fromUtf8(p.readAllStandardOutput());
+    }
+    if (p.state() != QProcess::Running)
+        QSKIP("the run finished before it could be stopped");
+    p.terminate();
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    out += QString::fromUtf8(p.readAllStandardOutput());
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("interrupted")), qPrintable(err));
+    const QStringList done = lines(out);
+    QVERIFY(done.size() < files.size());
+    {
+        RawDb db(store);
+        QCOMPARE(count(db, QStringLiteral("SELECT count(*) FROM prediction_runs")), qint64(done.size()));
+    }
+    const CliRun r = runCli(args);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(lines(r.out).size() + done.size(), files.size());
 }
 
 void tst_CliBatchTag::badInputExitsNonZero()
