@@ -101,15 +101,23 @@ Result<QVector<LibraryMove>> LibraryBuilder::relink(const QStringList &files, co
     const auto rows = m_store.librarySummary();
     if (!rows)
         return R::failure(rows.error());
-    // Tracks whose file is gone or holds other content, by size; paths that
-    // a present track holds are never taken over.
+    // Tracks whose file is gone or holds other content (another size, or a
+    // newer track took the path), by size; paths that a present track holds
+    // are never taken over. No file is hashed here: a library of thousands
+    // of present tracks costs one stat each.
+    QHash<QString, qint64> newestByPath;
+    for (const LibraryRow &row : rows.value())
+        newestByPath[row.path] = std::max(newestByPath.value(row.path), row.trackId);
     QHash<qint64, QVector<TrackRecord>> missingBySize;
     QSet<QString> heldPaths;
     for (const LibraryRow &row : rows.value()) {
         const std::optional<TrackRecord> t = m_store.track(row.trackId);
         if (!t)
             continue;
-        if (fileHoldsTrack(*t))
+        const QFileInfo info(t->path);
+        const bool held = info.isFile() && (t->sizeBytes <= 0 || info.size() == t->sizeBytes)
+                       && newestByPath.value(t->path) == t->id;
+        if (held)
             heldPaths.insert(t->path);
         else
             missingBySize[t->sizeBytes].append(*t);

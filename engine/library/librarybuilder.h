@@ -50,8 +50,9 @@ public:
     Result<LibraryAddition> addFile(const QString &path);
 
     /// Looks among `files` for the content of tracks whose file is missing
-    /// (or holds other content now) and records their new paths. Files are
-    /// hashed only when their size is that of a missing track.
+    /// (or holds other content now: another size, or a newer track has the
+    /// path) and records their new paths. Files are hashed only when their
+    /// size is that of a missing track.
     /// `progress(done, total)` is called after each file looked at.
     Result<QVector<LibraryMove>> relink(const QStringList &files,
                                         const std::function<void(int, int)> &progress = {});

@@ -3,8 +3,10 @@
 // checked against orders computed here from the probabilities written.
 #include "clirunner.h"
 #include "librarystore.h"
+#include "rawdb.h"
 #include "testsupport.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -58,6 +60,7 @@ private Q_SLOTS:
     void uncertaintyOrdersByDistanceFromHalf();
     void disagreementOrdersBySpread();
     void diverseMixesTracksAndTags();
+    void storeWithoutTheBandIndexSortsEverything();
     void badInputExitsNonZero();
 
 private:
@@ -204,6 +207,23 @@ void tst_CliQueue::diverseMixesTracksAndTags()
     // The first pick is the most uncertain cell of all.
     const QJsonArray plain = queueJson({QStringLiteral("--store"), m_store, QStringLiteral("--limit"), QStringLiteral("1")});
     QCOMPARE(keyOf(m_lib, list.at(0).toObject()), keyOf(m_lib, plain.at(0).toObject()));
+}
+
+void tst_CliQueue::storeWithoutTheBandIndexSortsEverything()
+{
+    // A store whose index of cells near 0.5 is gone (an older schema, a
+    // hand-made copy) gives the same queue, by the full sort.
+    const QJsonArray before = queueJson({QStringLiteral("--store"), m_store, QStringLiteral("--limit"), QStringLiteral("25")});
+    const QString copy = taglane::tests::tempDir(QStringLiteral("cli-queue-noindex")) + QStringLiteral("/lib.sqlite");
+    QVERIFY(QFile::copy(m_store, copy));
+    {
+        taglane::tests::RawDb raw(copy);
+        QVERIFY(raw.exec(QStringLiteral("DROP INDEX predictions_uncertain")));
+    }
+    const QJsonArray after = queueJson({QStringLiteral("--store"), copy, QStringLiteral("--limit"), QStringLiteral("25")});
+    QCOMPARE(after.size(), 25);
+    for (int i = 0; i < after.size(); ++i)
+        QVERIFY(keyOf(m_lib, after.at(i).toObject()) == keyOf(m_lib, before.at(i).toObject()));
 }
 
 void tst_CliQueue::badInputExitsNonZero()
