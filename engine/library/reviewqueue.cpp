@@ -131,34 +131,54 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
         return cells;
 
     if (options.strategy == Strategy::Disagreement) {
-        // Cells that two or more versions scored (on tracks that two or more
-        // versions tagged), by their spread; then each version's value.
-        QSqlQuery q(db);
-        q.setForwardOnly(true);
-        q.prepare(QStringLiteral(
+        // Cells that two or more versions scored, largest spread first: from
+        // the writer's cell_spreads in order (schema 4), else grouped here
+        // over the tracks that two or more versions tagged. Ties come in
+        // descending key order either way.
+        const QString chosen = modelId > 0 ? QStringLiteral(" AND EXISTS (SELECT 1 FROM predictions o WHERE o.segment_id = s.id"
+                                                            " AND o.model_version_id = :model AND o.tag_id = g.id)")
+                                           : QString();
+        const QString kept = QStringLiteral(
+            "SELECT t.id, t.path, s.id, s.start_s, s.end_s, c.tag_id, g.name, c.spread"
+            " FROM cell_spreads c INDEXED BY cell_spreads_by_spread"
+            " JOIN segments s ON s.id = c.segment_id"
+            " JOIN tracks t ON t.id = s.track_id AND t.current_segmentation_id = s.segmentation_id"
+            " JOIN tags g ON g.id = c.tag_id AND g.position IS NOT NULL"
+            " WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.segment_id = s.id AND v.tag_id = c.tag_id)%1"
+            " ORDER BY c.spread DESC, c.segment_id DESC, c.tag_id DESC LIMIT :limit").arg(chosen);
+        const QString grouped = QStringLiteral(
             "SELECT t.id, t.path, s.id, s.start_s, s.end_s, p.tag_id, g.name,"
-            " max(p.probability) - min(p.probability) AS spread, avg(p.probability)"
+            " max(p.probability) - min(p.probability) AS spread"
             " FROM (SELECT track_id FROM prediction_runs GROUP BY track_id HAVING count(*) >= 2) multi"
             " JOIN tracks t ON t.id = multi.track_id"
             " JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
             " JOIN predictions p ON p.segment_id = s.id"
             " JOIN tags g ON g.id = p.tag_id AND g.position IS NOT NULL"
-            " WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.segment_id = s.id AND v.tag_id = p.tag_id)"
-            " GROUP BY s.id, p.tag_id HAVING count(*) >= 2%1"
-            " ORDER BY spread DESC, t.path, s.start_s, g.position LIMIT :limit")
-                      .arg(modelId > 0 ? QStringLiteral(" AND sum(p.model_version_id = :model) > 0") : QString()));
-        if (modelId > 0)
-            q.bindValue(QStringLiteral(":model"), modelId);
-        q.bindValue(QStringLiteral(":limit"), limit);
-        if (!storesql::run(q, &error))
+            " WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.segment_id = s.id AND v.tag_id = p.tag_id)%1"
+            " GROUP BY s.id, p.tag_id HAVING count(*) >= 2"
+            " ORDER BY spread DESC, s.id DESC, p.tag_id DESC LIMIT :limit").arg(chosen);
+        const auto readSpreads = [&](const QString &sql) {
+            cells.clear();
+            QSqlQuery q(db);
+            q.setForwardOnly(true);
+            if (!q.prepare(sql)) {
+                error = storesql::message(q.lastError());
+                return false;
+            }
+            if (modelId > 0)
+                q.bindValue(QStringLiteral(":model"), modelId);
+            q.bindValue(QStringLiteral(":limit"), limit);
+            if (!storesql::run(q, &error))
+                return false;
+            while (q.next()) {
+                ReviewCell c = cellFrom(q);
+                c.score = q.value(7).toDouble();
+                cells << c;
+            }
+            return true;
+        };
+        if (!readSpreads(kept) && !readSpreads(grouped))
             return readFailure(error);
-        while (q.next()) {
-            ReviewCell c = cellFrom(q);
-            c.score = q.value(7).toDouble();
-            c.probability = q.value(8).toFloat();
-            cells << c;
-        }
-        q.finish();
         QSqlQuery each(db);
         each.setForwardOnly(true);
         each.prepare(QStringLiteral("SELECT m.version, p.probability, m.id FROM predictions p"
@@ -169,13 +189,17 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
             each.bindValue(1, c.tagId);
             if (!storesql::run(each, &error))
                 return readFailure(error);
+            double sum = 0.0;
             while (each.next()) {
+                sum += each.value(1).toDouble();
                 c.byModel.append({each.value(0).toString(), each.value(1).toFloat()});
                 if (each.value(2).toLongLong() == modelId) {
                     c.modelVersion = each.value(0).toString();
                     c.probability = each.value(1).toFloat();
                 }
             }
+            if (modelId == 0 && !c.byModel.isEmpty())
+                c.probability = float(sum / c.byModel.size());   // the versions' mean
         }
         return cells;
     }

@@ -20,7 +20,7 @@ struct ReviewCell
     double end = 0.0;
     qint64 tagId = 0;
     QString tag;
-    QString modelVersion;          ///< the version `probability` is from; empty for a mean of versions
+    QString modelVersion;          ///< the version `probability` is from; empty for the mean of byModel
     float probability = 0.0f;
     /// What ordered the cell, higher first: 0.5 - |p - 0.5| (uncertainty,
     /// diverse) or the spread max - min of the versions' probabilities (disagreement).
@@ -41,7 +41,8 @@ struct ReviewCell
 /// The most uncertain cells are read from the store's index of predictions
 /// near 0.5 (schema 4) while it holds enough uncurated cells, so the first
 /// hundred take milliseconds on a library of millions of cells; otherwise
-/// every prediction is sorted (seconds at that scale).
+/// every prediction is sorted (seconds at that scale). Disagreement reads the
+/// spreads the store keeps per cell (schema 4), largest first.
 /// Cells are those of each track's current segmentation and active tags.
 /// Runs on the calling thread with a read connection of its own
 /// (StoreQuery): committed data only.

@@ -15,7 +15,8 @@ namespace taglane::engine {
 /// summary counters (segments, reviewed cells, last edit) and prediction runs;
 /// version 3 makes every tag that holds a verdict or a prediction active
 /// (no label is hidden outside the vocabulary) and indexes verdicts by tag;
-/// version 4 indexes the predictions near 0.5 by |p - 0.5| (the review queue).
+/// version 4 indexes the predictions near 0.5 by |p - 0.5| and keeps the
+/// spread between model versions per cell (cell_spreads; the review queue).
 ///
 /// Indices follow the queries: tracks by path and by content hash (finding a
 /// track), segments by (segmentation, ordinal) (a track's current segments),
@@ -47,7 +48,7 @@ public:
 
     /// Statements that restore the store's invariants after rows were copied
     /// in (a rescue): tags holding labels get active positions, the library
-    /// counters are recounted. Any thread.
+    /// counters and the spreads between model versions are recounted. Any thread.
     static QStringList repairStatements();
 };
 

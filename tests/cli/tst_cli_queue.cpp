@@ -61,6 +61,7 @@ private Q_SLOTS:
     void disagreementOrdersBySpread();
     void diverseMixesTracksAndTags();
     void storeWithoutTheBandIndexSortsEverything();
+    void spreadsFollowARetag();
     void badInputExitsNonZero();
 
 private:
@@ -214,16 +215,59 @@ void tst_CliQueue::storeWithoutTheBandIndexSortsEverything()
     // A store whose index of cells near 0.5 is gone (an older schema, a
     // hand-made copy) gives the same queue, by the full sort.
     const QJsonArray before = queueJson({QStringLiteral("--store"), m_store, QStringLiteral("--limit"), QStringLiteral("25")});
+    const QStringList disagreement{QStringLiteral("--strategy"), QStringLiteral("disagreement"), QStringLiteral("--limit"),
+                                   QStringLiteral("30")};
+    const QJsonArray disputedBefore = queueJson(QStringList{QStringLiteral("--store"), m_store} + disagreement);
     const QString copy = taglane::tests::tempDir(QStringLiteral("cli-queue-noindex")) + QStringLiteral("/lib.sqlite");
     QVERIFY(QFile::copy(m_store, copy));
     {
         taglane::tests::RawDb raw(copy);
         QVERIFY(raw.exec(QStringLiteral("DROP INDEX predictions_uncertain")));
+        QVERIFY(raw.exec(QStringLiteral("DROP TABLE cell_spreads")));
     }
     const QJsonArray after = queueJson({QStringLiteral("--store"), copy, QStringLiteral("--limit"), QStringLiteral("25")});
     QCOMPARE(after.size(), 25);
     for (int i = 0; i < after.size(); ++i)
         QVERIFY(keyOf(m_lib, after.at(i).toObject()) == keyOf(m_lib, before.at(i).toObject()));
+    const QJsonArray disputedAfter = queueJson(QStringList{QStringLiteral("--store"), copy} + disagreement);
+    QCOMPARE(disputedAfter.size(), 30);
+    QCOMPARE(disputedBefore.size(), 30);
+    for (int i = 0; i < disputedAfter.size(); ++i) {
+        QVERIFY(keyOf(m_lib, disputedAfter.at(i).toObject()) == keyOf(m_lib, disputedBefore.at(i).toObject()));
+        QCOMPARE(disputedAfter.at(i).toObject().value(QStringLiteral("score")).toDouble(),
+                 disputedBefore.at(i).toObject().value(QStringLiteral("score")).toDouble());
+    }
+}
+
+void tst_CliQueue::spreadsFollowARetag()
+{
+    // A version that tags a track again moves its cells' spreads with it.
+    const QString copy = taglane::tests::tempDir(QStringLiteral("cli-queue-retag")) + QStringLiteral("/lib.sqlite");
+    QVERIFY(QFile::copy(m_store, copy));
+    LibraryStore lib = m_lib;
+    {
+        AnnotationStore store;
+        QVERIFY(store.open(copy));
+        QVERIFY(taglane::tests::tagLibrary(store, lib, QStringLiteral("v1"), {2}, [&](int t, int s, int g) {
+            // Track 2 now agrees with v2 everywhere but one cell, which disagrees completely.
+            const float v2 = lib.probabilities[QStringLiteral("v2")].value({t, s, g});
+            return s == 3 && g == 4 ? 1.0f - v2 : v2;
+        }));
+        QVERIFY(store.waitForSaved(0, store.lastEditSeq()));
+    }
+    const QJsonArray list = queueJson({QStringLiteral("--store"), copy, QStringLiteral("--strategy"),
+                                       QStringLiteral("disagreement"), QStringLiteral("--limit"), QStringLiteral("200")});
+    bool disputed = false;
+    for (const QJsonValue &v : list) {
+        const LibraryCellKey k = keyOf(lib, v.toObject());
+        if (k.track != 2)
+            continue;
+        const float v2 = lib.probabilities[QStringLiteral("v2")].value(k);
+        const double expected = k.segment == 3 && k.tag == 4 ? std::abs(1.0 - 2.0 * double(v2)) : 0.0;
+        QVERIFY(std::abs(v.toObject().value(QStringLiteral("score")).toDouble() - expected) < 1e-6);
+        disputed = disputed || expected > 0.0;
+    }
+    QVERIFY(disputed);
 }
 
 void tst_CliQueue::badInputExitsNonZero()
