@@ -42,6 +42,24 @@ int runTagIntoStore(const TagIntoStore &request)
     QTextStream out(stdout);
     QTextStream err(stderr);
 
+    // 1. The model, once for the whole run (a bad one changes nothing).
+    configureTorchThreads(request.threads);
+    const auto bundle = ModelBundle::open(resolveModelArgument(request.model));
+    if (!bundle) {
+        err << kCommand << ": " << bundle.error() << "\n";
+        return 2;
+    }
+    const auto tagger = Tagger::load(bundle.value(), request.device);
+    if (!tagger) {
+        err << kCommand << ": " << tagger.error() << "\n";
+        return 2;
+    }
+    const ModelManifest &manifest = tagger.value()->manifest();
+    err << tr("Model: %1 (%2, version %3), %4 tags\n")
+               .arg(manifest.name, manifest.architecture, manifest.version)
+               .arg(manifest.tags.size());
+    err << tr("Device: %1\n").arg(tagger.value()->deviceDescription());
+
     AnnotationStore store;
     const auto opened = store.open(request.storePath, AnnotationStore::OpenMode::ReadWrite);
     if (!opened) {
@@ -51,7 +69,7 @@ int runTagIntoStore(const TagIntoStore &request)
     for (const QString &m : opened->messages)
         err << kCommand << ": " << m << "\n";
 
-    // 1. Files named on the command line join the library first.
+    // 2. Files named on the command line join the library first.
     int failed = 0;
     QVector<qint64> only;
     if (!request.inputs.isEmpty()) {
@@ -82,24 +100,6 @@ int runTagIntoStore(const TagIntoStore &request)
         if (only.isEmpty())
             return failed > 0 ? 1 : 0;
     }
-
-    // 2. The model, once for the whole run.
-    configureTorchThreads(request.threads);
-    const auto bundle = ModelBundle::open(resolveModelArgument(request.model));
-    if (!bundle) {
-        err << kCommand << ": " << bundle.error() << "\n";
-        return 2;
-    }
-    const auto tagger = Tagger::load(bundle.value(), request.device);
-    if (!tagger) {
-        err << kCommand << ": " << tagger.error() << "\n";
-        return 2;
-    }
-    const ModelManifest &manifest = tagger.value()->manifest();
-    err << tr("Model: %1 (%2, version %3), %4 tags\n")
-               .arg(manifest.name, manifest.architecture, manifest.version)
-               .arg(manifest.tags.size());
-    err << tr("Device: %1\n").arg(tagger.value()->deviceDescription());
 
     BatchTagger::Options options;
     options.segmentation = request.segmentation;
