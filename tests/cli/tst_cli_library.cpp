@@ -3,6 +3,7 @@
 // content, a moved file is found again with its verdicts, a changed file is
 // a new track, a missing file is listed as missing and keeps its verdicts.
 #include "clirunner.h"
+#include "librarystore.h"
 #include "testsupport.h"
 #include "tonewav.h"
 
@@ -14,6 +15,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
+
+#include <algorithm>
+#include <cmath>
 
 #include <unistd.h>
 
@@ -71,6 +75,7 @@ private Q_SLOTS:
     void movedFileIsFoundAgainWithItsVerdicts();
     void changedFileIsANewTrack();
     void missingFileIsListedAndKeepsVerdicts();
+    void listShowsRunsTopTagsAndReviewedShare();
     void badInputExitsNonZero();
 };
 
@@ -203,6 +208,58 @@ void tst_CliLibrary::missingFileIsListedAndKeepsVerdicts()
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(QStringLiteral("1 still missing")), qPrintable(r.err));
     QCOMPARE(entryAt(listJson(store), a).value(QStringLiteral("reviewedCells")).toInteger(), 1);
+}
+
+void tst_CliLibrary::listShowsRunsTopTagsAndReviewedShare()
+{
+    const QString store = taglane::tests::tempDir(QStringLiteral("cli-library-runs")) + QStringLiteral("/lib.sqlite");
+    taglane::tests::LibraryStore lib;
+    lib.tags = QStringList{QStringLiteral("piano"), QStringLiteral("strings"), QStringLiteral("drums"), QStringLiteral("bass")};
+    {
+        AnnotationStore db;
+        QVERIFY(db.open(store));
+        QVERIFY(taglane::tests::addLibraryTracks(db, lib, 3, 4));
+        QRandomGenerator rng(11);
+        QVERIFY(taglane::tests::tagLibrary(db, lib, QStringLiteral("v1"), {0, 1, 2}, [&](int, int, int) { return float(rng.generateDouble()); }));
+        QVERIFY(taglane::tests::tagLibrary(db, lib, QStringLiteral("v2"), {1}, [&](int, int, int) { return float(rng.generateDouble()); }));
+        QVERIFY(taglane::tests::setLibraryVerdict(db, lib, {2, 0, 1}, Verdict::Present));
+        QVERIFY(taglane::tests::setLibraryVerdict(db, lib, {2, 3, 3}, Verdict::Absent));
+        QVERIFY(db.waitForSaved(0, db.lastEditSeq()));
+    }
+    const CliRun r = runCli({QStringLiteral("library"), QStringLiteral("list"), QStringLiteral("--store"), store,
+                             QStringLiteral("--json"), QStringLiteral("--top"), QStringLiteral("2")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonArray list = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QCOMPARE(list.size(), 3);
+    for (int t = 0; t < 3; ++t) {
+        const QJsonObject e = entryAt(list, lib.paths.at(t));
+        const QString newest = t == 1 ? QStringLiteral("v2") : QStringLiteral("v1");
+        QStringList versions;
+        for (const QJsonValue &m : e.value(QStringLiteral("models")).toArray())
+            versions << m.toObject().value(QStringLiteral("version")).toString();
+        const QStringList expectedVersions = t == 1 ? QStringList{QStringLiteral("v1"), QStringLiteral("v2")}
+                                                    : QStringList{QStringLiteral("v1")};
+        QCOMPARE(versions, expectedVersions);
+        QCOMPARE(e.value(QStringLiteral("topTagsModel")).toString(), newest);
+        // The two tags with the highest mean probability over the segments, highest first.
+        QVector<QPair<double, int>> means;
+        for (int g = 0; g < 4; ++g) {
+            double sum = 0.0;
+            for (int s = 0; s < 4; ++s)
+                sum += lib.probabilities[newest].value({t, s, g});
+            means.append({sum / 4.0, g});
+        }
+        std::sort(means.begin(), means.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+        const QJsonArray top = e.value(QStringLiteral("topTags")).toArray();
+        QCOMPARE(top.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(top.at(i).toObject().value(QStringLiteral("tag")).toString(), lib.tags.at(means.at(i).second));
+            QVERIFY(std::abs(top.at(i).toObject().value(QStringLiteral("probability")).toDouble() - means.at(i).first) < 1e-5);
+        }
+        QCOMPARE(e.value(QStringLiteral("reviewedShare")).toDouble(), t == 2 ? 2.0 / 16.0 : 0.0);
+        QCOMPARE(e.value(QStringLiteral("duration")).toDouble(), 16.0);
+        QCOMPARE(e.value(QStringLiteral("file")).toString(), QStringLiteral("missing"));   // the paths are made up
+    }
 }
 
 void tst_CliLibrary::badInputExitsNonZero()
