@@ -10,7 +10,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <queue>
 #include <tuple>
+#include <vector>
 
 namespace taglane::engine {
 
@@ -240,26 +243,30 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
         return pool;
 
     // Greedy picks: fewest picks of the cell's track plus its tag so far,
-    // then the most uncertain, then the pool's order.
+    // then the most uncertain, then the pool's order. A cell's key only
+    // grows as others are picked, so a heap with keys refreshed when they
+    // surface gives the same picks as scanning the pool for each one.
+    using Key = std::tuple<int, double, int>;
     QHash<qint64, int> trackPicks, tagPicks;
-    QVector<bool> taken(pool.size(), false);
-    while (cells.size() < limit && cells.size() < pool.size()) {
-        int best = -1;
-        std::tuple<int, double, int> bestKey;
-        for (int i = 0; i < pool.size(); ++i) {
-            if (taken[i])
-                continue;
-            const ReviewCell &c = pool.at(i);
-            const std::tuple<int, double, int> key{trackPicks.value(c.trackId) + tagPicks.value(c.tagId), -c.score, i};
-            if (best < 0 || key < bestKey) {
-                best = i;
-                bestKey = key;
-            }
+    const auto keyOf = [&](int i) {
+        const ReviewCell &c = pool.at(i);
+        return Key{trackPicks.value(c.trackId) + tagPicks.value(c.tagId), -c.score, i};
+    };
+    std::priority_queue<Key, std::vector<Key>, std::greater<Key>> heap;
+    for (int i = 0; i < pool.size(); ++i)
+        heap.push(keyOf(i));
+    while (cells.size() < limit && !heap.empty()) {
+        const Key top = heap.top();
+        heap.pop();
+        const Key now = keyOf(std::get<2>(top));
+        if (now != top) {
+            heap.push(now);   // picks since it was pushed made it less attractive
+            continue;
         }
-        taken[best] = true;
-        ++trackPicks[pool.at(best).trackId];
-        ++tagPicks[pool.at(best).tagId];
-        cells << pool.at(best);
+        const ReviewCell &c = pool.at(std::get<2>(top));
+        ++trackPicks[c.trackId];
+        ++tagPicks[c.tagId];
+        cells << c;
     }
     return cells;
 }
