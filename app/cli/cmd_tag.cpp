@@ -3,6 +3,7 @@
 
 #include "app/cli/commandline.h"
 #include "app/cli/modelname.h"
+#include "app/cli/tagstore.h"
 
 #include "engine/audio/audiodecoder.h"
 #include "engine/formats/cal500csvwriter.h"
@@ -146,15 +147,20 @@ int runTag(const QStringList &args)
         tr("Tags audio files segment by segment with a model bundle and writes the probabilities.\n"
            "Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, "
            "1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that "
-           "gives NaN or infinite probabilities, which are never written)."));
+           "gives NaN or infinite probabilities, which are never written).\n"
+           "With --store DB the predictions go into the annotation store instead of files: without FILE|DIR every "
+           "library track that the model version has not tagged yet is tagged; FILE|DIR are added to the library "
+           "first. Each track is saved whole or not at all, so a run that is stopped or killed, started again, "
+           "tags only what is left. A track that has segments keeps them."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE|DIR"), tr("audio files or folders"), QStringLiteral("FILE|DIR..."));
     const QCommandLineOption modelOption(QStringLiteral("model"), tr("the model: a bundle folder (NAME.tlmodel) or a bundled model's name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags)"),
                                          QStringLiteral("BUNDLE"));
     const QCommandLineOption segmentsOption(
         QStringLiteral("segments"),
-        tr("'chunk' (one segment per model chunk) or 'fixed:SECONDS' (windows of 3 to 16 s; a tail shorter than "
-           "3 s joins the previous segment). Default: chunk"),
+        tr("'chunk' (one segment per model chunk), 'fixed:SECONDS' (windows of 3 to 16 s; a tail shorter than "
+           "3 s joins the previous segment) or 'novelty' (self-similarity boundaries, segments of 3 to 16 s; "
+           "decodes each whole file). Default: chunk"),
         QStringLiteral("MODE"), QStringLiteral("chunk"));
     const QCommandLineOption formatOption(
         QStringLiteral("format"),
@@ -175,17 +181,28 @@ int runTag(const QStringList &args)
         tr("seconds of audio decoded and tagged at a time, so that memory stays the same for a track of any "
            "length; 0 decodes each whole file first. Default: 60"),
         QStringLiteral("SECONDS"), QStringLiteral("60"));
+    const QCommandLineOption storeOption(
+        QStringLiteral("store"), tr("write the predictions into this annotation store (see above); --model defaults "
+                                    "to 'default' then"),
+        QStringLiteral("DB"));
     parser.addOptions({modelOption, segmentsOption, formatOption, outOption, deviceOption, batchOption, threadsOption,
-                       windowOption});
+                       windowOption, storeOption});
 
     QTextStream out(stdout);
     QTextStream err(stderr);
     const auto usageError = [](const QString &message) { return taglane::app::usageError(kCommand, message); };
     if (const auto done = parseCommandLine(parser, kCommand, args))
         return *done;
-    if (!parser.isSet(modelOption))
+    const bool intoStore = parser.isSet(storeOption);
+    if (intoStore) {
+        for (const QCommandLineOption *o : {&formatOption, &outOption, &windowOption}) {
+            if (parser.isSet(*o))
+                return usageError(tr("--%1 writes files; it cannot be used with --store.").arg(o->names().constFirst()));
+        }
+    }
+    if (!parser.isSet(modelOption) && !intoStore)
         return usageError(tr("--model BUNDLE is required."));
-    if (parser.positionalArguments().isEmpty())
+    if (parser.positionalArguments().isEmpty() && !intoStore)
         return usageError(tr("no audio file or folder given."));
 
     const auto segmentation = SegmentationSettings::parse(parser.value(segmentsOption));
@@ -221,6 +238,18 @@ int runTag(const QStringList &args)
     const int threads = parser.value(threadsOption).toInt(&ok);
     if (!ok || threads < 0 || threads > 1024)
         return usageError(tr("--threads must be a whole number from 0 to 1024."));
+
+    if (intoStore) {
+        TagIntoStore request;
+        request.storePath = parser.value(storeOption);
+        request.model = parser.isSet(modelOption) ? parser.value(modelOption) : QStringLiteral("default");
+        request.segmentation = segmentation.value();
+        request.device = device;
+        request.batchSize = batch;
+        request.threads = threads;
+        request.inputs = parser.positionalArguments();
+        return runTagIntoStore(request);
+    }
 
     ChunkedInferenceRunner::Options chunked;
     chunked.windowSeconds = parser.value(windowOption).toDouble(&ok);

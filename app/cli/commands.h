@@ -20,5 +20,8 @@ int runEvaluate(const QStringList &args);
 int runRetrain(const QStringList &args);
 int runDistill(const QStringList &args);
 int runModels(const QStringList &args);
+int runLibrary(const QStringList &args);
+int runQueue(const QStringList &args);
+int runSearch(const QStringList &args);
 
 } // namespace taglane::app

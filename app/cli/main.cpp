@@ -70,6 +70,9 @@ int main(int argc, char **argv)
         {"retrain", QT_TRANSLATE_NOOP("cli", "retrain a model on a store's curated verdicts; held-out metrics before and after"), runRetrain},
         {"distill", QT_TRANSLATE_NOOP("cli", "distill a teacher into a trainable student on unlabelled audio; compare them"), runDistill},
         {"models", QT_TRANSLATE_NOOP("cli", "list the model bundles Taglane finds (bundled: default, instruments)"), runModels},
+        {"library", QT_TRANSLATE_NOOP("cli", "add audio to a store's library, list it, find moved files again"), runLibrary},
+        {"queue", QT_TRANSLATE_NOOP("cli", "list uncurated cells, most useful verdicts first (uncertainty, disagreement, diverse)"), runQueue},
+        {"search", QT_TRANSLATE_NOOP("cli", "find segments or tracks by tags: 'strings >= 0.8 and not curated'"), runSearch},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);

@@ -311,7 +311,8 @@ Result<InferenceResult> ChunkedInferenceRunner::run(Tagger &tagger, const Infere
                                                     const InferenceRunner::Callbacks &callbacks,
                                                     const Options &options)
 {
-    if (!request.audio.isEmpty())
+    // Novelty boundaries need the whole track at once.
+    if (!request.audio.isEmpty() || request.segmentation.mode == SegmentationSettings::Mode::Novelty)
         return InferenceRunner::run(tagger, request, callbacks);
     if (request.audioPath.isEmpty())
         return Result<InferenceResult>::failure(tr("The job names no audio file and holds no audio."));

@@ -4,6 +4,7 @@
 #include "engine/audio/audiodecoder.h"
 #include "engine/audio/resampler.h"
 #include "engine/model/tagger.h"
+#include "engine/segment/novelty.h"
 #include "engine/segment/segmentmapper.h"
 
 #include <QCoreApplication>
@@ -70,9 +71,10 @@ InferencePlan InferenceRunner::layOut(const Tagger &tagger, const InferenceReque
     plan.durationSeconds = tagger.sampleRate() > 0 ? double(totalSamples) / tagger.sampleRate() : 0.0;
     plan.tags = manifest.tags;
     plan.grid = ChunkGrid::covering(totalSamples, tagger.chunkSamples(), tagger.sampleRate(), seg.minTailSeconds);
-    plan.segments = seg.mode == SegmentationSettings::Mode::Chunks
-                        ? Segmentation::fromChunkGrid(plan.grid)
-                        : Segmentation::fixedWindows(plan.durationSeconds, seg.windowSeconds, seg.minSeconds);
+    // Novelty needs the audio: run() replaces these chunk segments once decoded.
+    plan.segments = seg.mode == SegmentationSettings::Mode::Fixed
+                        ? Segmentation::fixedWindows(plan.durationSeconds, seg.windowSeconds, seg.minSeconds)
+                        : Segmentation::fromChunkGrid(plan.grid);
     plan.device = tagger.deviceDescription();
     plan.onCuda = tagger.onCuda();
     plan.modelName = manifest.name;
@@ -135,6 +137,14 @@ Result<InferenceResult> InferenceRunner::run(Tagger &tagger, const InferenceRequ
     // 2. Layout.
     InferencePlan &plan = result.plan;
     plan = layOut(tagger, request, audio->size());
+    if (request.segmentation.mode == SegmentationSettings::Mode::Novelty) {
+        auto novelty = noveltySegmentation(audio.value());
+        if (!novelty)
+            return Result<InferenceResult>::failure(tr("Cannot find novelty segments in %1: %2")
+                                                        .arg(trackName(request), novelty.error()));
+        if (!novelty->segments.isEmpty())
+            plan.segments = novelty->segments;
+    }
     if (callbacks.onPlan)
         callbacks.onPlan(plan);
 

@@ -15,6 +15,10 @@ Result<SegmentationSettings> SegmentationSettings::parse(const QString &text)
         s.mode = Mode::Chunks;
         return s;
     }
+    if (t == QLatin1String("novelty")) {
+        s.mode = Mode::Novelty;
+        return s;
+    }
     if (t.startsWith(QLatin1String("fixed:"))) {
         bool ok = false;
         const double w = t.mid(6).toDouble(&ok);
@@ -31,14 +35,18 @@ Result<SegmentationSettings> SegmentationSettings::parse(const QString &text)
     }
     return Result<SegmentationSettings>::failure(
         QCoreApplication::translate("SegmentationSettings",
-                                    "Unknown segmentation \"%1\": use \"chunk\" or \"fixed:SECONDS\".")
+                                    "Unknown segmentation \"%1\": use \"chunk\", \"fixed:SECONDS\" or \"novelty\".")
             .arg(text));
 }
 
 QString SegmentationSettings::toString() const
 {
-    return mode == Mode::Chunks ? QStringLiteral("chunk")
-                                : QStringLiteral("fixed:%1").arg(windowSeconds);
+    switch (mode) {
+    case Mode::Chunks: return QStringLiteral("chunk");
+    case Mode::Novelty: return QStringLiteral("novelty");
+    case Mode::Fixed: break;
+    }
+    return QStringLiteral("fixed:%1").arg(windowSeconds);
 }
 
 } // namespace taglane::engine

@@ -12,7 +12,8 @@ struct SegmentationSettings
 {
     enum class Mode {
         Chunks,  ///< one segment per model chunk (ChunkGrid::covering)
-        Fixed    ///< fixed windows of windowSeconds (Segmentation::fixedWindows)
+        Fixed,   ///< fixed windows of windowSeconds (Segmentation::fixedWindows)
+        Novelty  ///< self-similarity novelty boundaries, 3-16 s (noveltySegmentation); needs the decoded track
     };
 
     static constexpr double minWindowSeconds = 3.0;   ///< CAL500exp segments are 3-16 s
@@ -23,7 +24,7 @@ struct SegmentationSettings
     double minSeconds = 3.0;       ///< Fixed: a shorter tail merges into the previous segment
     double minTailSeconds = 1.0;   ///< Chunks: a shorter tail merges into the last chunk
 
-    /// "chunk" or "fixed:SECONDS" (3 to 16). The message quotes the text.
+    /// "chunk", "fixed:SECONDS" (3 to 16) or "novelty". The message quotes the text.
     static Result<SegmentationSettings> parse(const QString &text);
     QString toString() const;
 };

@@ -318,6 +318,17 @@ Result<TrackRecord> AnnotationStore::addTrackFile(const QString &path, double du
     return addTrack(t);
 }
 
+Result<qint64> AnnotationStore::relinkTrack(qint64 trackId, const QString &path)
+{
+    if (const Status s = checkWritable(); !s)
+        return Result<qint64>::failure(s.error());
+    if (trackId <= 0 || trackId > m_lastTrackId)
+        return Result<qint64>::failure(tr("The annotation store %1 has no track with id %2.").arg(m_path).arg(trackId));
+    if (path.trimmed().isEmpty())
+        return Result<qint64>::failure(tr("A track cannot be moved to an empty path in %1.").arg(m_path));
+    return submit(StoreOp{0, 0, {}, RelinkTrackOp{trackId, QFileInfo(path).absoluteFilePath()}});
+}
+
 Result<Segmentation> AnnotationStore::saveSegmentation(qint64 trackId, const Segmentation &segmentation, SegmentSource source,
                                                        const QString &origin, bool keepIds)
 {

@@ -93,6 +93,11 @@ public:
     /// addTrack for a file: reads its size and ContentHash (up to 2 MiB of
     /// disk reads: call it where that is acceptable). Owner thread.
     Result<TrackRecord> addTrackFile(const QString &path, double durationSeconds, int sampleRate = 0, int channels = 0);
+    /// Records that the track's file now lies at `path` (a moved or renamed
+    /// file, found again by its content hash); the track keeps its id,
+    /// segments, verdicts and predictions. Returns the edit number. Owner
+    /// thread (as addTrack).
+    Result<qint64> relinkTrack(qint64 trackId, const QString &path);
     /// Saves a segmentation as the track's current one and returns it with
     /// store segment ids. With keepIds, segments carrying an id this store
     /// gave to the same track keep it (and their labels); others get new ids.

@@ -62,13 +62,19 @@ struct StorePredictionsOp
     PredictionBatch batch;
 };
 
+struct RelinkTrackOp
+{
+    qint64 trackId = 0;
+    QString path;                ///< the file's new absolute path
+};
+
 struct StoreOp
 {
     qint64 seq = 0;              ///< edit sequence number, set by WriteQueue::push
     qint64 atMs = 0;             ///< when the edit was made, ms since epoch UTC
     QString actor;               ///< "curator" or a model version
     std::variant<AddTrackOp, SaveSegmentationOp, SetVocabularyOp, RegisterModelOp, SetVerdictsOp,
-                 StorePredictionsOp> payload;
+                 StorePredictionsOp, RelinkTrackOp> payload;
     qint64 group = 0;            ///< ops with the same non-zero group commit in one transaction or not at all
     bool cancelled = false;      ///< dropped before it was written (its group was abandoned)
 

@@ -56,7 +56,7 @@ std::optional<TrackRecord> StoreReader::track(qint64 id) const
 std::optional<TrackRecord> StoreReader::trackByPath(const QString &path) const
 {
     QSqlQuery q(m_db);
-    q.prepare(QString::fromLatin1(kTrackColumns) + QStringLiteral("WHERE path = ? ORDER BY id LIMIT 1"));
+    q.prepare(QString::fromLatin1(kTrackColumns) + QStringLiteral("WHERE path = ? ORDER BY id DESC LIMIT 1"));
     q.addBindValue(path);
     if (q.exec() && q.next())
         return trackFrom(q);

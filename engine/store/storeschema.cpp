@@ -97,6 +97,30 @@ const char *const kVersion3[] = {
     "CREATE INDEX verdicts_by_tag ON verdicts(tag_id)",
 };
 
+// Version 4: the review queue reads the most uncertain predictions first
+// (|p - 0.5| ascending) from this index instead of sorting every
+// prediction. Partial, so it holds only the cells near 0.5 (a few per cent
+// of them, about one byte per predicted cell in all); ReviewQueue falls back
+// to a full sort when the band holds too few uncurated cells.
+//
+// And the spread (max - min) of the probabilities that two or more model
+// versions gave one cell, kept by the writer as predictions arrive, indexed
+// so that the disagreement queue reads the largest first.
+const char *const kVersion4[] = {
+    "CREATE INDEX IF NOT EXISTS predictions_uncertain ON predictions(abs(probability - 0.5))"
+    " WHERE abs(probability - 0.5) < 0.05",
+    "CREATE TABLE IF NOT EXISTS cell_spreads(segment_id INTEGER NOT NULL, tag_id INTEGER NOT NULL,"
+    " spread REAL NOT NULL, PRIMARY KEY(segment_id, tag_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS cell_spreads_by_spread ON cell_spreads(spread)",
+};
+
+// Recomputes every spread from the predictions (after schema 4 and a rescue).
+const char *const kSpreads[] = {
+    "INSERT OR REPLACE INTO cell_spreads(segment_id, tag_id, spread)"
+    " SELECT segment_id, tag_id, max(probability) - min(probability) FROM predictions"
+    " GROUP BY segment_id, tag_id HAVING count(*) >= 2",
+};
+
 template <std::size_t N>
 QStringList toList(const char *const (&statements)[N])
 {
@@ -114,13 +138,14 @@ QStringList StoreSchema::migration(int toVersion)
     case 1: return toList(kVersion1);
     case 2: return toList(kVersion2);
     case 3: return toList(kVersion3) + toList(kRepair);
+    case 4: return toList(kVersion4) + toList(kSpreads);
     default: return {};
     }
 }
 
 QStringList StoreSchema::repairStatements()
 {
-    return toList(kRepair);
+    return toList(kRepair) + toList(kSpreads);
 }
 
 Result<int> StoreSchema::versionOf(QSqlDatabase &db, const QString &fileName)

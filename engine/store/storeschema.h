@@ -14,7 +14,9 @@ namespace taglane::engine {
 /// model versions, verdicts, predictions, edit log); version 2 adds per-track
 /// summary counters (segments, reviewed cells, last edit) and prediction runs;
 /// version 3 makes every tag that holds a verdict or a prediction active
-/// (no label is hidden outside the vocabulary) and indexes verdicts by tag.
+/// (no label is hidden outside the vocabulary) and indexes verdicts by tag;
+/// version 4 indexes the predictions near 0.5 by |p - 0.5| and keeps the
+/// spread between model versions per cell (cell_spreads; the review queue).
 ///
 /// Indices follow the queries: tracks by path and by content hash (finding a
 /// track), segments by (segmentation, ordinal) (a track's current segments),
@@ -29,7 +31,7 @@ namespace taglane::engine {
 class StoreSchema
 {
 public:
-    static constexpr int kCurrentVersion = 3;
+    static constexpr int kCurrentVersion = 4;
 
     /// The store's schema version; fails for a file that is an SQLite
     /// database but not a Taglane store. Thread of `db`.
@@ -46,7 +48,7 @@ public:
 
     /// Statements that restore the store's invariants after rows were copied
     /// in (a rescue): tags holding labels get active positions, the library
-    /// counters are recounted. Any thread.
+    /// counters and the spreads between model versions are recounted. Any thread.
     static QStringList repairStatements();
 };
 

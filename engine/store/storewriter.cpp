@@ -376,11 +376,49 @@ bool StoreWriter::applyOp(const StorePredictionsOp &op, const StoreOp &base, QSt
     run.addBindValue(base.seq);
     if (!storesql::run(run, error))
         return false;
+    // Cells that other versions scored too: their spread for the review queue.
+    QSqlQuery others(m_connection->db());
+    others.prepare(QStringLiteral("SELECT 1 FROM prediction_runs WHERE track_id = ? AND model_version_id != ? LIMIT 1"));
+    others.addBindValue(b.trackId);
+    others.addBindValue(op.modelVersionId);
+    if (!storesql::run(others, error))
+        return false;
+    if (others.next()) {
+        others.finish();
+        QSqlQuery spread(m_connection->db());
+        spread.prepare(QStringLiteral("INSERT OR REPLACE INTO cell_spreads(segment_id, tag_id, spread)"
+                                      " SELECT segment_id, tag_id, max(probability) - min(probability) FROM predictions"
+                                      " WHERE segment_id = ? GROUP BY tag_id HAVING count(*) >= 2"));
+        for (const qint64 segment : b.segmentIds) {
+            spread.bindValue(0, segment);
+            if (!storesql::run(spread, error))
+                return false;
+        }
+    }
     return log(base, QStringLiteral("predictions"), b.trackId,
                compact({{QStringLiteral("model"), b.modelVersion},
                         {QStringLiteral("segments"), b.segmentIds.size()},
                         {QStringLiteral("tags"), columns}}),
                error);
+}
+
+bool StoreWriter::applyOp(const RelinkTrackOp &op, const StoreOp &base, QString *error)
+{
+    QSqlQuery q(m_connection->db());
+    q.prepare(QStringLiteral("SELECT path FROM tracks WHERE id = ?"));
+    q.addBindValue(op.trackId);
+    if (!storesql::run(q, error))
+        return false;
+    const QString oldPath = q.next() ? q.value(0).toString() : QString();
+    q.finish();
+    QSqlQuery update(m_connection->db());
+    update.prepare(QStringLiteral("UPDATE tracks SET path = ? WHERE id = ?"));
+    update.addBindValue(text(op.path));
+    update.addBindValue(op.trackId);
+    if (!storesql::run(update, error))
+        return false;
+    return log(base, QStringLiteral("relink"), op.trackId,
+               compact({{QStringLiteral("from"), oldPath}, {QStringLiteral("path"), op.path}}), error);
 }
 
 } // namespace taglane::engine

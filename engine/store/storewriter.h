@@ -56,6 +56,7 @@ private:
     bool applyOp(const RegisterModelOp &op, const StoreOp &base, QString *error);
     bool applyOp(const SetVerdictsOp &op, const StoreOp &base, QString *error);
     bool applyOp(const StorePredictionsOp &op, const StoreOp &base, QString *error);
+    bool applyOp(const RelinkTrackOp &op, const StoreOp &base, QString *error);
     bool log(const StoreOp &op, const QString &kind, qint64 trackId, const QString &detail, QString *error);
     bool refreshTrackCounters(QString *error);
 

@@ -60,6 +60,12 @@ qint64 WriteQueue::push(StoreOp op)
         m_pendingTracks.insert(t->track.id, {t->track, op.seq});
     } else if (const auto *s = std::get_if<SaveSegmentationOp>(&op.payload)) {
         m_pendingSegmentations.insert(s->trackId, {s->segmentationId, s->segmentation, op.seq, s->source});
+    } else if (const auto *r = std::get_if<RelinkTrackOp>(&op.payload)) {
+        // A queued track that moves before it is written is shown at its new path.
+        if (auto it = m_pendingTracks.find(r->trackId); it != m_pendingTracks.end()) {
+            it->first.path = r->path;
+            it->second = op.seq;
+        }
     }
     const qint64 seq = op.seq;
     m_ops.push_back(std::move(op));

@@ -243,7 +243,12 @@ void tst_SegmentMapping::parseSettings()
     QVERIFY(!SegmentationSettings::parse(QStringLiteral("fixed:2")).ok());
     QVERIFY(!SegmentationSettings::parse(QStringLiteral("fixed:17")).ok());
     QVERIFY(!SegmentationSettings::parse(QStringLiteral("fixed:abc")).ok());
-    QVERIFY(!SegmentationSettings::parse(QStringLiteral("novelty")).ok());
+    QVERIFY(!SegmentationSettings::parse(QStringLiteral("wobbly")).ok());
+    // Novelty boundaries are a mode of their own (the inference runners compute them on the decoded track).
+    const auto novelty = SegmentationSettings::parse(QStringLiteral("Novelty"));
+    QVERIFY(novelty.ok());
+    QCOMPARE(novelty->mode, SegmentationSettings::Mode::Novelty);
+    QCOMPARE(novelty->toString(), QStringLiteral("novelty"));
 }
 
 QTEST_GUILESS_MAIN(tst_SegmentMapping)

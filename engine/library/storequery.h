@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/core/result.h"
+#include "engine/store/storeconnection.h"
+
+#include <memory>
+
+namespace taglane::engine {
+
+/// A read-only connection of its own to an annotation store file, for the
+/// library's catalogue, review queue and search: they read committed data
+/// only, on the thread that opens the connection (a worker thread in the
+/// GUI), without holding the store's lock. Check the store with
+/// AnnotationStore::open() first; this only reports what SQLite says.
+class StoreQuery
+{
+public:
+    /// Calling thread; the connection must be used and destroyed there.
+    static Result<std::shared_ptr<StoreConnection>> open(const QString &storePath);
+};
+
+} // namespace taglane::engine
