@@ -20,5 +20,6 @@ int runEvaluate(const QStringList &args);
 int runRetrain(const QStringList &args);
 int runDistill(const QStringList &args);
 int runModels(const QStringList &args);
+int runComplete(const QStringList &args);
 
 } // namespace taglane::app

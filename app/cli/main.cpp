@@ -70,6 +70,7 @@ int main(int argc, char **argv)
         {"retrain", QT_TRANSLATE_NOOP("cli", "retrain a model on a store's curated verdicts; held-out metrics before and after"), runRetrain},
         {"distill", QT_TRANSLATE_NOOP("cli", "distill a teacher into a trainable student on unlabelled audio; compare them"), runDistill},
         {"models", QT_TRANSLATE_NOOP("cli", "list the model bundles Taglane finds (bundled: default, instruments)"), runModels},
+        {"complete", QT_TRANSLATE_NOOP("cli", "complete a curator's review of a track from its verdicts and the model; accept suggestions"), runComplete},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);
