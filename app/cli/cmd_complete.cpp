@@ -195,7 +195,7 @@ int runComplete(const QStringList &args)
                         << QString::number(suggestions->value(s, t), 'f', 4) << '\n';
     }
     if (!suggestions->skippedTags.isEmpty())
-        err << tr("%1 tags have no probability in every segment and were left out.\n").arg(suggestions->skippedTags.size());
+        err << tr("%1 tags lack a probability on some unjudged segment and were left out.\n").arg(suggestions->skippedTags.size());
     if (!suggestions->converged)
         err << tr("The completion stopped after %1 iterations before converging; the values are approximate.\n")
                    .arg(suggestions->iterations);

@@ -43,11 +43,16 @@ Result<ReviewSuggestions> ReviewSuggester::complete(const LabelGrid &grid, const
     out.columns = columns;
     out.values = QVector<double>(rows * columns, kNaN);
     QVector<int> used;
+    // A tag takes part when every cell the curator has not judged has a
+    // probability (a judged cell needs none: it is held at its verdict).
     for (int t = 0; t < columns; ++t) {
+        bool any = false;
         bool full = true;
-        for (int s = 0; s < rows && full; ++s)
-            full = grid.hasProbability(s, t);
-        if (full)
+        for (int s = 0; s < rows && full; ++s) {
+            any = any || grid.hasProbability(s, t);
+            full = grid.hasProbability(s, t) || grid.verdict(s, t) != Verdict::Unknown;
+        }
+        if (any && full)
             used << t;
         else
             out.skippedTags << t;
@@ -56,8 +61,8 @@ Result<ReviewSuggestions> ReviewSuggester::complete(const LabelGrid &grid, const
         return R::failure(grid.modelVersion.isEmpty()
                               ? tr("The track has no model predictions: tag it first (taglane-cli tag or Tag in the "
                                    "window).")
-                              : tr("No tag has a probability of model %1 in every segment of the current "
-                                   "segmentation: tag the track again.")
+                              : tr("No tag has a probability of model %1 in every unjudged segment of the "
+                                   "current segmentation: tag the track again.")
                                     .arg(grid.modelVersion));
     const int tags = used.size();
     std::vector<double> verdicts(size_t(tags) * size_t(rows), kNaN);
@@ -65,8 +70,11 @@ Result<ReviewSuggestions> ReviewSuggester::complete(const LabelGrid &grid, const
     for (int k = 0; k < tags; ++k) {
         for (int s = 0; s < rows; ++s) {
             const size_t i = size_t(k) * size_t(rows) + size_t(s);
-            probabilities[i] = std::clamp(double(grid.probability(s, used[k])), 0.0, 1.0);
             const Verdict v = grid.verdict(s, used[k]);
+            // Side information is read on unjudged cells only.
+            probabilities[i] = grid.hasProbability(s, used[k])
+                ? std::clamp(double(grid.probability(s, used[k])), 0.0, 1.0)
+                : (v == Verdict::Present ? 1.0 : 0.0);
             if (v == Verdict::Present)
                 verdicts[i] = 1.0;
             else if (v == Verdict::Absent)

@@ -19,7 +19,7 @@ struct ReviewSuggestions
     /// for curated cells and for tags left out (see skippedTags). Scores,
     /// not clipped: about 1 for present, about 0 for absent.
     QVector<double> values;
-    QVector<int> skippedTags;       ///< grid columns without a probability in every segment
+    QVector<int> skippedTags;       ///< grid columns lacking a probability on some unjudged cell (or on all)
     int curatedCells = 0;           ///< verdicts inside the completed tags
     int suggestedCells = 0;         ///< cells with a value
     int iterations = 0;
@@ -30,7 +30,8 @@ struct ReviewSuggestions
 };
 
 /// "Complete my review" on a store's label grid: the tags with a model
-/// probability in every segment form the tag x segment matrix, verdicts are
+/// probability in every segment not yet judged form the tag x segment
+/// matrix (a judged cell needs none), verdicts are
 /// its curated cells and the probabilities the side information of
 /// ReviewCompletion. Stateless; any thread; blocks (tens of ms for 50 x 200).
 class ReviewSuggester

@@ -74,7 +74,7 @@ private Q_SLOTS:
     {
         m_dir = taglane::tests::tempDir(QStringLiteral("cli-complete"));
         m_store = m_dir + QStringLiteral("/store.db");
-        for (const char *name : {"song.wav", "untagged.wav", "unjudged.wav"})
+        for (const char *name : {"song.wav", "untagged.wav", "unjudged.wav", "partial.wav"})
             writeFile(m_dir + QLatin1Char('/') + QLatin1String(name));
         AnnotationStore store;
         QVERIFY(store.open(m_store).ok());
@@ -85,7 +85,7 @@ private Q_SLOTS:
         QVERIFY(store.registerModelVersion(model).ok());
         std::mt19937 rng(7);
         std::normal_distribution<double> noise(0.0, 1.6);
-        for (const char *name : {"song.wav", "untagged.wav", "unjudged.wav"}) {
+        for (const char *name : {"song.wav", "untagged.wav", "unjudged.wav", "partial.wav"}) {
             const auto track = store.addTrackFile(m_dir + QLatin1Char('/') + QLatin1String(name), 80.0);
             QVERIFY2(track.ok(), qPrintable(track.error()));
             const auto seg = store.saveSegmentation(track->id, Segmentation::fixedWindows(80.0, 5.0), SegmentSource::Fixed);
@@ -101,6 +101,19 @@ private Q_SLOTS:
                 batch.segmentIds << seg->at(s).id;
                 for (int t = 0; t < kTags.size(); ++t)
                     batch.probabilities << float(1.0 / (1.0 + std::exp(-((truth(s, t) ? 1.0 : -1.0) + noise(rng)))));
+            }
+            if (QLatin1String(name) == QLatin1String("partial.wav")) {
+                // As an import gives it: a judged cell holds its verdict and no
+                // probability; the last tag also lacks one on an unjudged cell.
+                QVector<VerdictEdit> edits;
+                for (int s = 0; s < kSegments; ++s)
+                    for (int t = 0; t < kTags.size(); ++t)
+                        if ((s + t) % 4 == 0) {
+                            edits.append({seg->at(s).id, tagIds[t], truth(s, t) ? Verdict::Present : Verdict::Absent});
+                            batch.probabilities[s * kTags.size() + t] = std::nanf("");
+                        }
+                batch.probabilities[1 * kTags.size() + kTags.size() - 1] = std::nanf("");
+                store.setVerdicts(track->id, edits);
             }
             QVERIFY(store.storePredictions(batch).ok());
             if (QLatin1String(name) == QLatin1String("song.wav")) {
@@ -212,6 +225,24 @@ private Q_SLOTS:
         const QStringList lines = table.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2 + cells.size());   // summary, header, one line per cell
         QVERIFY(lines.at(1).startsWith(QStringLiteral("segment\t")));
+    }
+
+    void judgedCellsNeedNoProbability()
+    {
+        const Run run = taglane::tests::runCli({QStringLiteral("complete"), QStringLiteral("--store"), m_store,
+                                                QStringLiteral("partial.wav"), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.err.contains(QStringLiteral("1 tags lack a probability")), qPrintable(run.err));
+        const QJsonObject doc = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        QCOMPARE(doc.value(QStringLiteral("skippedTags")).toArray(), QJsonArray{kTags.last()});
+        int expected = 0;
+        for (int s = 0; s < kSegments; ++s)
+            for (int t = 0; t + 1 < kTags.size(); ++t)
+                expected += (s + t) % 4 != 0;
+        const QJsonArray cells = doc.value(QStringLiteral("suggestions")).toArray();
+        QCOMPARE(cells.size(), expected);
+        for (const QJsonValue &v : cells)
+            QVERIFY(v.toObject().value(QStringLiteral("tag")).toString() != kTags.last());
     }
 
     void acceptWritesVerdicts()
