@@ -228,7 +228,7 @@ private Q_SLOTS:
         timer.start();
         for (double fraction : {0.1, 0.2, 0.4}) {
             const std::pair<double, bool> variants[] = {{0.5, false}, {1.0, false}, {2.0, false}, {4.0, false},
-                                                        {8.0, false}, {1.0, true}};
+                                                        {8.0, false}, {1.0, true}, {0.1, true}};
             for (const auto &[factor, residual] : variants) {
                 const Summary s = measure(fraction, draws, factor, residual);
                 QVERIFY(s.cells > 0);
