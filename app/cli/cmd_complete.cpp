@@ -62,6 +62,7 @@ QJsonObject toJson(const TrackRecord &track, const LabelGrid &grid, const Review
     o.insert(QStringLiteral("curatedCells"), suggestions.curatedCells);
     o.insert(QStringLiteral("iterations"), suggestions.iterations);
     o.insert(QStringLiteral("converged"), suggestions.converged);
+    o.insert(QStringLiteral("sideWeight"), suggestions.sideWeight);
     o.insert(QStringLiteral("skippedTags"), skipped);
     o.insert(QStringLiteral("accepted"), accepted);
     o.insert(QStringLiteral("suggestions"), cells);
@@ -196,6 +197,9 @@ int runComplete(const QStringList &args)
     }
     if (!suggestions->skippedTags.isEmpty())
         err << tr("%1 tags lack a probability on some unjudged segment and were left out.\n").arg(suggestions->skippedTags.size());
+    if (suggestions->sideWeight == 0.0)
+        err << tr("Held-out verdicts were predicted better by the model's probabilities than by any completion: "
+                  "the suggestions are the probabilities.\n");
     if (!suggestions->converged)
         err << tr("The completion stopped after %1 iterations before converging; the values are approximate.\n")
                    .arg(suggestions->iterations);

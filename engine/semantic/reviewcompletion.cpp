@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
 
 namespace taglane::engine {
 
@@ -65,6 +68,86 @@ Result<CompletionResult> ReviewCompletion::complete(const std::vector<double> &v
     side.values = probabilities;
     side.weight = options.sideWeight > 0.0 ? options.sideWeight : automaticSideWeight(tags, segments);
     return TensorCompletion::completeMatrix(verdicts, curated, tags, segments, options.admm, &side);
+}
+
+Result<ReviewCompletion::Tuned> ReviewCompletion::completeTuned(const std::vector<double> &verdicts,
+                                                                const std::vector<double> &probabilities, int tags,
+                                                                int segments, const std::vector<double> &factors,
+                                                                int folds, quint64 seed, const CompletionOptions &admm)
+{
+    using R = Result<Tuned>;
+    ReviewCompletionOptions options;
+    options.admm = admm;
+    const double automatic = automaticSideWeight(tags, segments);
+    std::vector<size_t> curated;
+    for (size_t i = 0; i < verdicts.size(); ++i)
+        if (!std::isnan(verdicts[i]))
+            curated.push_back(i);
+    Tuned out;
+    if (curated.size() < 2 || factors.empty() || folds < 2) {
+        auto plain = complete(verdicts, probabilities, tags, segments, options);
+        if (!plain)
+            return R::failure(plain.error());
+        out.completion = std::move(plain).value();
+        out.chosenWeight = automatic;
+        return out;
+    }
+    // Fold of each curated cell: a seeded shuffle dealt round-robin.
+    std::mt19937_64 rng(seed);
+    std::shuffle(curated.begin(), curated.end(), rng);
+    const int k = std::min<int>(folds, int(curated.size()));
+    std::vector<double> error(factors.size(), 0.0);
+    double probabilityError = 0.0;
+    for (int f = 0; f < k; ++f) {
+        std::vector<double> train = verdicts;
+        std::vector<size_t> held;
+        for (size_t j = size_t(f); j < curated.size(); j += size_t(k)) {
+            held.push_back(curated[j]);
+            train[curated[j]] = std::numeric_limits<double>::quiet_NaN();
+        }
+        for (size_t i : held) {
+            const double p = std::clamp(probabilities[i], 0.0, 1.0);
+            probabilityError += (p - verdicts[i]) * (p - verdicts[i]);
+        }
+        for (size_t c = 0; c < factors.size(); ++c) {
+            options.sideWeight = automatic * factors[c];
+            const auto completed = complete(train, probabilities, tags, segments, options);
+            if (!completed)
+                return R::failure(completed.error());
+            for (size_t i : held) {
+                const double x = completed->values[i];
+                error[c] += (x - verdicts[i]) * (x - verdicts[i]);
+            }
+        }
+    }
+    const double n = double(curated.size());
+    const size_t best = size_t(std::min_element(error.begin(), error.end()) - error.begin());
+    out.probabilityError = probabilityError / n;
+    if (probabilityError <= error[best]) {
+        // Validate the inputs as complete() would, then hand back P with the verdicts.
+        options.sideWeight = automatic;
+        options.admm.maxIterations = 1;
+        const auto checked = complete(verdicts, probabilities, tags, segments, options);
+        if (!checked)
+            return R::failure(checked.error());
+        out.completion = checked.value();
+        for (size_t i = 0; i < verdicts.size(); ++i)
+            out.completion.values[i] = std::isnan(verdicts[i]) ? probabilities[i] : verdicts[i];
+        out.completion.iterations = 0;
+        out.completion.converged = true;
+        out.completion.residualTrace.clear();
+        out.chosenWeight = 0.0;
+        out.chosenError = out.probabilityError;
+        return out;
+    }
+    options.sideWeight = automatic * factors[best];
+    auto completed = complete(verdicts, probabilities, tags, segments, options);
+    if (!completed)
+        return R::failure(completed.error());
+    out.completion = std::move(completed).value();
+    out.chosenWeight = options.sideWeight;
+    out.chosenError = error[best] / n;
+    return out;
 }
 
 } // namespace taglane::engine

@@ -38,6 +38,27 @@ public:
 
     /// The lambda used when sideWeight is 0.
     static double automaticSideWeight(int tags, int segments);
+
+    /// complete() with lambda chosen on the track itself: for each candidate
+    /// (automaticSideWeight times `factors`) the curated cells are split in
+    /// `folds` (at most one fold per curated cell), each fold is hidden and
+    /// predicted from the others, and the candidate with the lowest squared
+    /// error on the hidden verdicts wins; the probabilities themselves (no
+    /// completion) compete too, on the same folds. The result is complete()
+    /// at the winner, or the probabilities with the curated cells set (when
+    /// they win; chosenWeight is then 0). Deterministic (seeded). Same
+    /// errors as complete(); fewer than 2 curated cells is no choice (the
+    /// automatic lambda). Any thread; blocks (folds x factors completions).
+    struct Tuned
+    {
+        CompletionResult completion;
+        double chosenWeight = 0.0;    ///< lambda used; 0 = the probabilities won
+        double chosenError = 0.0;     ///< mean squared error on the held-out verdicts
+        double probabilityError = 0.0;///< the same for the probabilities
+    };
+    static Result<Tuned> completeTuned(const std::vector<double> &verdicts, const std::vector<double> &probabilities,
+                                       int tags, int segments, const std::vector<double> &factors = {1, 2, 4, 8, 16},
+                                       int folds = 5, quint64 seed = 1, const CompletionOptions &admm = {});
 };
 
 } // namespace taglane::engine

@@ -86,7 +86,20 @@ Result<ReviewSuggestions> ReviewSuggester::complete(const LabelGrid &grid, const
     if (out.curatedCells == 0)
         return R::failure(tr("The track has no verdicts on the tags the model predicts: judge some cells first, "
                              "then complete the review from them."));
-    const auto completed = ReviewCompletion::complete(verdicts, probabilities, tags, rows, options);
+    Result<CompletionResult> completed = Result<CompletionResult>::failure(QString());
+    if (options.sideWeight > 0.0) {
+        completed = ReviewCompletion::complete(verdicts, probabilities, tags, rows, options);
+        out.sideWeight = options.sideWeight;
+    } else {
+        const auto tuned = ReviewCompletion::completeTuned(verdicts, probabilities, tags, rows, {1, 2, 4, 8, 16}, 5, 1,
+                                                           options.admm);
+        if (tuned) {
+            completed = tuned->completion;
+            out.sideWeight = tuned->chosenWeight;
+        } else {
+            completed = Result<CompletionResult>::failure(tuned.error());
+        }
+    }
     if (!completed)
         return R::failure(completed.error());
     for (int k = 0; k < tags; ++k) {

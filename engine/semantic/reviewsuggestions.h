@@ -24,6 +24,9 @@ struct ReviewSuggestions
     int suggestedCells = 0;         ///< cells with a value
     int iterations = 0;
     bool converged = false;
+    /// lambda used; 0 when the cross-validation found the model's
+    /// probabilities better than any completion (the values are then P).
+    double sideWeight = 0.0;
 
     double value(int row, int column) const { return values.at(row * columns + column); }
     bool hasValue(int row, int column) const;
@@ -37,6 +40,9 @@ struct ReviewSuggestions
 class ReviewSuggester
 {
 public:
+    /// With options.sideWeight 0 (the default) lambda is chosen on the track
+    /// by ReviewCompletion::completeTuned (the probabilities compete); a
+    /// given sideWeight is used as it is.
     /// Fails with a message when the grid has no segments, no probabilities
     /// (the track was never tagged by this model) or no verdict in the tags
     /// that have probabilities (nothing to complete from).

@@ -77,7 +77,20 @@ struct Summary
     double accModel = 0.0, accCompleted = 0.0, aucModel = 0.0, aucCompleted = 0.0;
     double worstGain = std::numeric_limits<double>::max();
     int cells = 0;
+    int completions = 0;
+    int probabilityChosen = 0;   // tuned: tracks where P itself won the cross-validation
 };
+
+constexpr int kMatrix = 0;
+constexpr int kResidual = 1;
+constexpr int kTuned = 2;
+
+QString variantName(double factor, int mode)
+{
+    if (mode == kTuned)
+        return QStringLiteral("matrix, lambda cross-validated");
+    return QStringLiteral("%1 x%2").arg(mode == kResidual ? QStringLiteral("residual") : QStringLiteral("matrix")).arg(factor);
+}
 
 } // namespace
 
@@ -92,7 +105,7 @@ private:
 
     /// Runs `draws` random curations of `fraction` of each track's known
     /// cells; side weight = automatic * weightFactor.
-    Summary measure(double fraction, int draws, double weightFactor, bool residual,
+    Summary measure(double fraction, int draws, double weightFactor, int mode,
                     const std::vector<TrackMatrix> &tracks)
     {
         Summary sum;
@@ -112,7 +125,17 @@ private:
                 ReviewCompletionOptions options;
                 options.sideWeight = weightFactor * ReviewCompletion::automaticSideWeight(m.tags, m.segments);
                 Result<CompletionResult> completed = Result<CompletionResult>::failure(QString());
-                if (!residual) {
+                const bool residual = mode == kResidual;
+                if (mode == kTuned) {
+                    const auto tuned = ReviewCompletion::completeTuned(verdicts, m.probabilities, m.tags, m.segments);
+                    if (tuned.ok()) {
+                        completed = tuned->completion;
+                        sum.probabilityChosen += tuned->chosenWeight == 0.0 ? 1 : 0;
+                        ++sum.completions;
+                    } else {
+                        completed = Result<CompletionResult>::failure(tuned.error());
+                    }
+                } else if (!residual) {
                     completed = ReviewCompletion::complete(verdicts, m.probabilities, m.tags, m.segments, options);
                 } else {
                     std::vector<double> r(verdicts.size(), 0.0);
@@ -250,14 +273,17 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         for (double fraction : {0.1, 0.2, 0.4}) {
-            const std::pair<double, bool> variants[] = {{0.5, false}, {1.0, false}, {2.0, false}, {4.0, false},
-                                                        {8.0, false}, {1.0, true}, {0.1, true}};
+            const std::pair<double, int> variants[] = {{0.5, kMatrix}, {1.0, kMatrix}, {2.0, kMatrix}, {4.0, kMatrix},
+                                                       {8.0, kMatrix}, {1.0, kResidual}, {0.1, kResidual}, {0.0, kTuned}};
             for (const auto &[factor, residual] : variants) {
                 const Summary s = measure(fraction, draws, factor, residual, m_tracks);
                 QVERIFY(s.cells > 0);
                 std::printf("| %2.0f %% | %s | %d | %.3f | %.3f | %.3f | %.3f | %+.3f | %+.3f |\n", 100 * fraction,
-                            qPrintable(QStringLiteral("%1 x%2").arg(residual ? QStringLiteral("residual") : QStringLiteral("matrix")).arg(factor)), s.cells, s.accModel,
+                            qPrintable(variantName(factor, residual)), s.cells, s.accModel,
                             s.accCompleted, s.aucModel, s.aucCompleted, s.aucCompleted - s.aucModel, s.worstGain);
+                if (residual == kTuned)
+                    std::printf("|   | (P won the cross-validation on %d of %d track completions) |||||||| \n",
+                                s.probabilityChosen, s.completions);
             }
         }
         std::printf("(%.1f s for all completions)\n", timer.elapsed() / 1000.0);
@@ -266,12 +292,12 @@ private Q_SLOTS:
         std::printf("| curated | target, lambda | cells | acc model | acc completed | AUC model | AUC completed | AUC gain | worst draw |\n");
         std::printf("|---|---|---|---|---|---|---|---|---|\n");
         for (double fraction : {0.1, 0.2, 0.4}) {
-            const std::pair<double, bool> variants[] = {{1.0, false}, {4.0, false}, {1.0, true}, {0.1, true}};
+            const std::pair<double, int> variants[] = {{1.0, kMatrix}, {4.0, kMatrix}, {1.0, kResidual}, {0.1, kResidual}, {0.0, kTuned}};
             for (const auto &[factor, residual] : variants) {
                 const Summary s = measure(fraction, draws, factor, residual, m_library);
                 QVERIFY(s.cells > 0);
                 std::printf("| %2.0f %% | %s | %d | %.3f | %.3f | %.3f | %.3f | %+.3f | %+.3f |\n", 100 * fraction,
-                            qPrintable(QStringLiteral("%1 x%2").arg(residual ? QStringLiteral("residual") : QStringLiteral("matrix")).arg(factor)), s.cells, s.accModel,
+                            qPrintable(variantName(factor, residual)), s.cells, s.accModel,
                             s.accCompleted, s.aucModel, s.aucCompleted, s.aucCompleted - s.aucModel, s.worstGain);
             }
         }

@@ -133,9 +133,12 @@ bool TrackView::completeReview()
                     values.insert({job->grid.segmentation.at(s).id, job->grid.tags.at(t).name}, r.value(s, t));
         m_tagModel->setCompletion(values);
         m_acceptCompletion->setEnabled(!values.isEmpty());
-        showMessage(tr("Complete My Review: %n cell(s) suggested from %1 verdicts (Edit > Accept Review Suggestions "
-                       "applies them).", nullptr, int(values.size()))
-                        .arg(r.curatedCells));
+        showMessage(tr("Complete My Review: %n cell(s) suggested from %1 verdicts%2 (Edit > Accept Review "
+                       "Suggestions applies them).", nullptr, int(values.size()))
+                        .arg(r.curatedCells)
+                        .arg(r.sideWeight == 0.0 ? tr("; the model's probabilities predicted your held-out "
+                                                      "verdicts best, so they are the suggestions")
+                                                 : QString()));
         Q_EMIT reviewCompleted(int(values.size()));
     });
     thread->start();
