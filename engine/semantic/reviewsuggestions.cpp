@@ -91,7 +91,7 @@ Result<ReviewSuggestions> ReviewSuggester::complete(const LabelGrid &grid, const
         completed = ReviewCompletion::complete(verdicts, probabilities, tags, rows, options);
         out.sideWeight = options.sideWeight;
     } else {
-        const auto tuned = ReviewCompletion::completeTuned(verdicts, probabilities, tags, rows, {1, 2, 4, 8, 16}, 5, 1,
+        const auto tuned = ReviewCompletion::completeTuned(verdicts, probabilities, tags, rows, {1, 2, 4, 8, 16, 32, 64}, 5, 1,
                                                            options.admm);
         if (tuned) {
             completed = tuned->completion;

@@ -3,8 +3,9 @@
 // curated cells, the model's probabilities competing. On a track with
 // section structure it keeps the completion's gain; on a track without any
 // (independent cells, a good model) where the plain completion loses to the
-// probabilities, it falls back to them; it is deterministic and keeps
-// verdicts; bad input is rejected as by complete().
+// probabilities, it falls back to them, as it does with too few verdicts to
+// judge by; it is deterministic and keeps verdicts; bad input is rejected
+// as by complete().
 #include "engine/eval/binarycurves.h"
 #include "engine/semantic/reviewcompletion.h"
 
@@ -149,6 +150,19 @@ private Q_SLOTS:
         QCOMPARE(exact->chosenWeight, 0.0);
         for (size_t i = 0; i < t.verdicts.size(); ++i)
             QCOMPARE(exact->completion.values[i], std::isnan(t.verdicts[i]) ? t.truth[i] : t.verdicts[i]);
+    }
+
+    void tooFewVerdictsGiveTheProbabilities()
+    {
+        Track t = sectioned(12, 20, 2.0, 0.0, 9);
+        for (int i = 0; i < ReviewCompletion::minimumCuratedForTuning - 1; ++i)
+            t.verdicts[size_t(i * 23)] = t.truth[size_t(i * 23)];
+        const auto few = ReviewCompletion::completeTuned(t.verdicts, t.probabilities, t.tags, t.segments);
+        QVERIFY(few.ok());
+        QCOMPARE(few->chosenWeight, 0.0);
+        for (size_t i = 0; i < t.verdicts.size(); ++i)
+            QCOMPARE(few->completion.values[i], std::isnan(t.verdicts[i]) ? t.probabilities[i] : t.verdicts[i]);
+        QVERIFY(!ReviewCompletion::completeTuned(t.verdicts, t.probabilities, t.tags, t.segments, {}).ok());
     }
 
     void badInputIsRejected()
