@@ -197,7 +197,11 @@ int runComplete(const QStringList &args)
     }
     if (!suggestions->skippedTags.isEmpty())
         err << tr("%1 tags lack a probability on some unjudged segment and were left out.\n").arg(suggestions->skippedTags.size());
-    if (suggestions->sideWeight == 0.0)
+    if (suggestions->sideWeight == 0.0 && suggestions->curatedCells < ReviewCompletion::minimumCuratedForTuning)
+        err << tr("Fewer than %1 verdicts: too few to judge a completion by, so the suggestions are the model's "
+                  "probabilities.\n")
+                   .arg(ReviewCompletion::minimumCuratedForTuning);
+    else if (suggestions->sideWeight == 0.0)
         err << tr("Held-out verdicts were predicted better by the model's probabilities than by any completion: "
                   "the suggestions are the probabilities.\n");
     if (!suggestions->converged)

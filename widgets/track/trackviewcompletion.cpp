@@ -136,9 +136,12 @@ bool TrackView::completeReview()
         showMessage(tr("Complete My Review: %n cell(s) suggested from %1 verdicts%2 (Edit > Accept Review "
                        "Suggestions applies them).", nullptr, int(values.size()))
                         .arg(r.curatedCells)
-                        .arg(r.sideWeight == 0.0 ? tr("; the model's probabilities predicted your held-out "
-                                                      "verdicts best, so they are the suggestions")
-                                                 : QString()));
+                        .arg(r.sideWeight > 0.0 ? QString()
+                             : r.curatedCells < engine::ReviewCompletion::minimumCuratedForTuning
+                                 ? tr("; too few verdicts to judge a completion by, so the suggestions are the "
+                                      "model's probabilities")
+                                 : tr("; the model's probabilities predicted your held-out verdicts best, so they "
+                                      "are the suggestions")));
         Q_EMIT reviewCompleted(int(values.size()));
     });
     thread->start();
