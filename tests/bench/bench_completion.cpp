@@ -191,7 +191,7 @@ private Q_SLOTS:
         if (QDir(dir).entryList({QStringLiteral("*.csv")}, QDir::Files).isEmpty()) {
             SynthCorpusOptions options;
             options.tracks = tracks;
-            options.seed = 5150;   // not a seed of the instruments model's training data (2026-2028)
+            options.seed = 5150;   // none of the train/val/test seeds of CORPUS-NOTES (11xx, 21xx, 31xx) or the study benches (2026-2028)
             options.channels = 1;
             options.generator = qEnvironmentVariable("TAGLANE_BENCH_GENERATOR") == QLatin1String("classic")
                                     ? Generator::Classic
