@@ -23,5 +23,6 @@ int runModels(const QStringList &args);
 int runLibrary(const QStringList &args);
 int runQueue(const QStringList &args);
 int runSearch(const QStringList &args);
+int runComplete(const QStringList &args);
 
 } // namespace taglane::app

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
         {"library", QT_TRANSLATE_NOOP("cli", "add audio to a store's library, list it, find moved files again"), runLibrary},
         {"queue", QT_TRANSLATE_NOOP("cli", "list uncurated cells, most useful verdicts first (uncertainty, disagreement, diverse)"), runQueue},
         {"search", QT_TRANSLATE_NOOP("cli", "find segments or tracks by tags: 'strings >= 0.8 and not curated'"), runSearch},
+        {"complete", QT_TRANSLATE_NOOP("cli", "complete a curator's review of a track from its verdicts and the model; accept suggestions"), runComplete},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);

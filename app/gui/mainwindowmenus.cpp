@@ -99,6 +99,9 @@ void MainWindow::createMenus()
             m_editMenu->addAction(a);
     }
     m_editMenu->addSeparator();
+    m_editMenu->addAction(m_track->completeReviewAction());
+    m_editMenu->addAction(m_track->acceptCompletionAction());
+    m_editMenu->addSeparator();
     m_editMenu->addAction(tr("&Vocabulary..."), this, &MainWindow::showVocabulary);
     m_editMenu->addAction(tr("Related &Tags..."), this, &MainWindow::showTagMapping)
         ->setToolTip(tr("Which tags of different vocabularies mean the same thing"));

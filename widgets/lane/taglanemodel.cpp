@@ -338,6 +338,12 @@ QString TagLaneModel::cellToolTip(int row, int column) const
                 + (m_doc->currentModelVersion().isEmpty() ? QString()
                                                           : QStringLiteral(" (%1)").arg(m_doc->currentModelVersion().toHtmlEscaped()));
     text += QStringLiteral("<br>");
+    const double suggested = completionAt(row, column);
+    if (!std::isnan(suggested))
+        text += tr("suggested from your review: %1 (%2)")
+                    .arg(suggested, 0, 'f', 2)
+                    .arg(suggested >= m_threshold ? tr("present") : tr("absent"))
+                + QStringLiteral("<br>");
     QString relatedTag;
     const engine::CellLabel related = label.verdict == engine::Verdict::Unknown ? relatedLabel(row, column, &relatedTag)
                                                                                   : engine::CellLabel();
@@ -356,6 +362,29 @@ QString TagLaneModel::cellToolTip(int row, int column) const
                          label.actor.isEmpty() ? tr("curator") : label.actor.toHtmlEscaped(), when);
     }
     return text;
+}
+
+void TagLaneModel::setCompletion(const Completion &values)
+{
+    m_completion = values;
+    if (rowCount() > 0 && columnCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {CompletionRole, Qt::ToolTipRole});
+}
+
+void TagLaneModel::clearCompletion()
+{
+    if (!m_completion.isEmpty())
+        setCompletion({});
+}
+
+double TagLaneModel::completionAt(int row, int column) const
+{
+    const int tag = tagIndexOfRow(row);
+    if (m_completion.isEmpty() || tag < 0 || column < 0 || column >= m_doc->segmentCount()
+        || m_doc->label(column, tag).verdict != engine::Verdict::Unknown)
+        return std::numeric_limits<double>::quiet_NaN();
+    return m_completion.value({m_doc->segment(column).id, m_doc->tags().at(tag).name},
+                              std::numeric_limits<double>::quiet_NaN());
 }
 
 QVariant TagLaneModel::data(const QModelIndex &index, int role) const
@@ -397,6 +426,10 @@ QVariant TagLaneModel::data(const QModelIndex &index, int role) const
         return categoryOfRow(index.row());
     case SegmentIdRole:
         return m_doc->segment(column).id;
+    case CompletionRole: {
+        const double v = completionAt(index.row(), column);
+        return std::isnan(v) ? QVariant() : QVariant(v);
+    }
     default:
         return {};
     }

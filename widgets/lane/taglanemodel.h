@@ -6,6 +6,8 @@
 #include "engine/model/vocabulary.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
+#include <QPair>
 #include <QVector>
 
 #include <vector>
@@ -53,6 +55,8 @@ public:
                                           ///< and placed under, empty when none
         RelatedVerdictRole,               ///< int (Verdict) of a related tag on the segment where this row has
                                           ///< none of its own, else Unknown
+        CompletionRole,                   ///< double: the value "Complete My Review" suggests for a cell
+                                          ///< without a verdict (about 1 present, 0 absent), else invalid
     };
     enum class RowOrder { Vocabulary, PeakProbability, MeanProbability };
 
@@ -113,6 +117,16 @@ public:
     /// Which tags of different vocabularies are related (Edit > Related Tags).
     void setTagMapping(const engine::TagMapping &mapping);
     const engine::TagMapping &tagMapping() const { return m_mapping; }
+    /// Suggestions of "Complete My Review", keyed by (segment id, tag name):
+    /// shown on cells that have no verdict (CompletionRole, a mark in the
+    /// lane, the tooltip). Replaces the previous ones; kept until cleared
+    /// (a verdict hides a cell's suggestion, its undo shows it again).
+    using Completion = QHash<QPair<qint64, QString>, double>;
+    void setCompletion(const Completion &values);
+    void clearCompletion();
+    const Completion &completion() const { return m_completion; }
+    /// The suggested value of a cell, NaN when none is shown there.
+    double completionAt(int row, int column) const;
     /// Re-applies the sort (e.g. once inference finished).
     void resort();
 
@@ -150,6 +164,7 @@ private:
     QStringList m_modelTags;
     bool m_showAll = true;   // a bare model shows its vocabulary; TrackView applies the rule
     bool m_inReset = false;
+    Completion m_completion;
 };
 
 } // namespace taglane::widgets

@@ -156,6 +156,7 @@ private:
     void relayout();
     void emitRange();
     bool cellsWideEnough(int boundary) const;
+    void paintSuggestion(QPainter &painter, const QRectF &cell, double value);
     void paintCells(QPainter &painter, const QRect &lane, int row, int firstColumn,
                     const QVector<QPair<double, double>> &spans);
     void paintSummary(QPainter &painter, const QRect &lane, int tag, int firstColumn);

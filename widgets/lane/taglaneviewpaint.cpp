@@ -223,6 +223,11 @@ void TagLaneView::paintCells(QPainter &painter, const QRect &lane, int row, int 
                     painter.drawText(cell, Qt::AlignCenter, QString::number(double(p), 'f', 2));
                 }
             }
+            // A suggestion of "Complete My Review": a hollow diamond in the
+            // top-left corner, from red (absent) to green (present).
+            const double suggested = m_model->completionAt(row, c);
+            if (!std::isnan(suggested) && cell.width() >= 7.0)
+                paintSuggestion(painter, cell, suggested);
             // A related tag's verdict (the mapping's partner): a dashed frame
             // in the verdict's colour, so the curator sees it counts here too.
             for (int other : related) {
@@ -259,6 +264,26 @@ void TagLaneView::paintCells(QPainter &painter, const QRect &lane, int row, int 
         }
         painter.setRenderHint(QPainter::Antialiasing, false);
     }
+}
+
+void TagLaneView::paintSuggestion(QPainter &painter, const QRectF &cell, double value)
+{
+    const double t = std::clamp(value, 0.0, 1.0);
+    const QColor a = LaneLegend::absentColor().lighter(125);
+    const QColor b = LaneLegend::presentColor().lighter(125);
+    const QColor color = QColor::fromRgbF(float(a.redF() + t * (b.redF() - a.redF())),
+                                          float(a.greenF() + t * (b.greenF() - a.greenF())),
+                                          float(a.blueF() + t * (b.blueF() - a.blueF())));
+    const double r = std::min(4.5, std::min(cell.width(), cell.height()) / 2.0 - 1.5);
+    const QPointF c = cell.topLeft() + QPointF(r + 2.0, r + 2.0);
+    const QPointF diamond[4] = {c + QPointF(0, -r), c + QPointF(r, 0), c + QPointF(0, r), c + QPointF(-r, 0)};
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(QColor(0x10, 0x12, 0x16, 200), 3.2, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+    painter.drawPolygon(diamond, 4);
+    painter.setPen(QPen(color, 1.6, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+    painter.drawPolygon(diamond, 4);
+    painter.setRenderHint(QPainter::Antialiasing, false);
 }
 
 void TagLaneView::paintSummary(QPainter &painter, const QRect &lane, int tag, int firstColumn)

@@ -173,7 +173,10 @@ TrackView::TrackView(QWidget *parent)
     setVocabulary(engine::Vocabulary::bundledDefault());
 }
 
-TrackView::~TrackView() = default;
+TrackView::~TrackView()
+{
+    waitForCompletion();
+}
 
 void TrackView::createActions()
 {
@@ -248,6 +251,7 @@ void TrackView::createActions()
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(a);
     }
+    createCompletionActions();
     onPlaybackState();
 }
 
@@ -290,6 +294,7 @@ void TrackView::setTrack(std::shared_ptr<const LoadedTrack> track)
     m_spectrogram->setBuffer(mono);
     m_playback->setBuffer(mono);
     m_undoStack->clear();
+    resetCompletion();
     m_plan = engine::InferencePlan();
     m_planRows.clear();
     m_tagModel->document()->attachStore(nullptr, 0);

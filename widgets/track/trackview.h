@@ -10,12 +10,14 @@
 #include "engine/segment/segmentmapper.h"
 #include "engine/store/segmentsource.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
 
 class QAction;
 class QScrollBar;
+class QThread;
 class QUndoStack;
 
 namespace taglane::engine {
@@ -82,6 +84,15 @@ public:
     /// Mark present every unreviewed cell at or above the threshold, in the
     /// selection when it spans several cells, else in the whole track (A).
     QAction *acceptSuggestionsAction() const { return m_accept; }
+    /// Edit > Complete My Review: suggests a value for every unreviewed cell
+    /// of the model's tags from the verdicts given so far and the model's
+    /// probabilities (engine ReviewSuggester, on a worker thread); the lane
+    /// marks them with a hollow diamond.
+    QAction *completeReviewAction() const { return m_completeReview; }
+    /// Edit > Accept Review Suggestions: every suggested cell still
+    /// unreviewed becomes a verdict (present at or above the threshold,
+    /// else absent; actor "completion"), one undo step.
+    QAction *acceptCompletionAction() const { return m_acceptCompletion; }
     QAction *undoAction() const { return m_undo; }
     QAction *redoAction() const { return m_redo; }
 
@@ -150,6 +161,14 @@ public:
     bool splitAtCursor();
     bool mergeSelected();
     int acceptSuggestions();
+    /// Starts "Complete My Review"; false (with a statusMessage) when there is
+    /// no track, a completion is running, or nothing to complete from. The
+    /// result arrives as reviewCompleted or reviewCompletionFailed.
+    bool completeReview();
+    /// From completeReview() until its result has been handled.
+    bool completionRunning() const;
+    /// Applies the shown suggestions as verdicts; returns how many.
+    int acceptCompletion();
 
 public Q_SLOTS:
     /// Starts decoding `path` on a worker thread; the open track stays until it succeeds.
@@ -170,9 +189,15 @@ Q_SIGNALS:
     void thresholdChanged(double threshold);
     /// Verdicts, segments or predictions of the open track changed.
     void labelsChanged();
+    /// "Complete My Review" finished: `suggestions` cells now carry a suggestion.
+    void reviewCompleted(int suggestions);
+    void reviewCompletionFailed(const QString &message);
 
 private:
     void createActions();
+    void createCompletionActions();
+    void resetCompletion();
+    void waitForCompletion();
     void syncScrollBar();
     void onScrollBar(int value);
     void onPlaybackState();
@@ -216,6 +241,10 @@ private:
     QAction *m_accept = nullptr;
     QAction *m_undo = nullptr;
     QAction *m_redo = nullptr;
+    QAction *m_completeReview = nullptr;
+    QAction *m_acceptCompletion = nullptr;
+    QPointer<QThread> m_completionThread;
+    int m_completionTicket = 0;   // bumped when the track changes: a late result is dropped
 
     LaneLegend *m_laneLegend = nullptr;
     LaneControls *m_laneControls = nullptr;
