@@ -11,7 +11,7 @@
 #              teacher cache, licences, logs)
 # Environment: TAGLANE_TEACHER (default ../shared/fixtures/pretrained/mtat-musicnn.pth
 #              next to the checkout), TAGLANE_THREADS (default 2),
-#              TAGLANE_EPOCHS (default 12), TAGLANE_OUT (default
+#              TAGLANE_EPOCHS (default 6), TAGLANE_OUT (default
 #              resources/models/default.tlmodel).
 #
 # wesnoth-1.16-music is reserved for evaluation: it is never installed for,
@@ -33,7 +33,7 @@ cli=$build/app/taglane-cli
 checkpoint=${TAGLANE_TEACHER:-../shared/fixtures/pretrained/mtat-musicnn.pth}
 tags=${TAGLANE_TEACHER_TAGS:-$(dirname "$checkpoint")/mtat-tags.txt}
 threads=${TAGLANE_THREADS:-2}
-epochs=${TAGLANE_EPOCHS:-12}
+epochs=${TAGLANE_EPOCHS:-6}
 out=${TAGLANE_OUT:-resources/models/default.tlmodel}
 mkdir -p "$work/lists" "$work/audio" "$work/licences"
 start=$(date +%s)
