@@ -424,11 +424,18 @@ int runAgree(const QStringList &args)
     out << tr("song-level top-5 agreement: %1 of 5 on average\n").arg(report->meanTop5Overlap, 0, 'f', 3);
     if (report->teacherCached > 0)
         out << tr("teacher outputs of %1 tracks read from the cache (not timed)\n").arg(report->teacherCached);
-    out << tr("inference: teacher %1 s, student %2 s (student %3x faster, %4 thread(s))\n")
-               .arg(report->teacherSeconds, 0, 'f', 2)
-               .arg(report->studentSeconds, 0, 'f', 2)
-               .arg(speed, 0, 'f', 2)
-               .arg(threads);
+    if (report->teacherCached > 0) {
+        // The teacher was not timed on every track: no speed ratio to state.
+        out << tr("inference: student %1 s (%2 thread(s)); no speed ratio, the teacher was not timed on every track\n")
+                   .arg(report->studentSeconds, 0, 'f', 2)
+                   .arg(threads);
+    } else {
+        out << tr("inference: teacher %1 s, student %2 s (student %3x faster, %4 thread(s))\n")
+                   .arg(report->teacherSeconds, 0, 'f', 2)
+                   .arg(report->studentSeconds, 0, 'f', 2)
+                   .arg(speed, 0, 'f', 2)
+                   .arg(threads);
+    }
     if (parser.isSet(jsonOption)) {
         QJsonObject o;
         o.insert(QStringLiteral("tracks"), int(report->tracks.size()));
