@@ -66,20 +66,9 @@ int runQueue(const QStringList &args)
 
     QTextStream out(stdout);
     QTextStream err(stderr);
-    {
-        AnnotationStore store;   // the store's own checks and messages
-        const auto opened = store.open(parser.value(storeOption), AnnotationStore::OpenMode::ReadOnly);
-        if (!opened) {
-            err << kCommand << ": " << opened.error() << "\n";
-            return 2;
-        }
-        const auto version = storeModelVersion(parser.value(modelOption), store.modelVersions());
-        if (!version) {
-            err << kCommand << ": " << version.error() << "\n";
-            return 2;
-        }
-        options.modelVersion = version.value();
-    }
+    if (const auto failed = resolveStoreModel(parser.value(storeOption), parser.value(modelOption), kCommand,
+                                              options.modelVersion))
+        return *failed;
     const auto cells = ReviewQueue::build(parser.value(storeOption), options);
     if (!cells) {
         err << kCommand << ": " << cells.error() << "\n";

@@ -5,9 +5,13 @@
 
 #include "engine/core/result.h"
 #include "engine/model/modelbundle.h"
+#include "engine/store/annotationstore.h"
 
 #include <QCoreApplication>
 #include <QStringList>
+#include <QTextStream>
+
+#include <optional>
 
 namespace taglane::app {
 
@@ -31,6 +35,29 @@ inline engine::Result<QString> storeModelVersion(const QString &text, const QStr
                               .arg(text, bundle->manifest().version, known));
     return R::failure(QCoreApplication::translate("cli", "no model version or bundle \"%1\" (versions in the store: %2).")
                           .arg(text, known));
+}
+
+/// For read-only commands (queue, search): checks the store with
+/// AnnotationStore's own open (its checks and messages) and resolves --model
+/// against its versions. On failure prints "COMMAND: message" and returns
+/// the exit status 2; returns nothing when `version` is set.
+inline std::optional<int> resolveStoreModel(const QString &storePath, const QString &modelText, const QString &command,
+                                            QString &version)
+{
+    QTextStream err(stderr);
+    engine::AnnotationStore store;
+    const auto opened = store.open(storePath, engine::AnnotationStore::OpenMode::ReadOnly);
+    if (!opened) {
+        err << command << ": " << opened.error() << "\n";
+        return 2;
+    }
+    const auto resolved = storeModelVersion(modelText, store.modelVersions());
+    if (!resolved) {
+        err << command << ": " << resolved.error() << "\n";
+        return 2;
+    }
+    version = resolved.value();
+    return std::nullopt;
 }
 
 } // namespace taglane::app

@@ -117,17 +117,10 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
     QString error;
     const int limit = std::max(0, options.limit);
 
-    qint64 modelId = 0;
-    if (!options.modelVersion.isEmpty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT id FROM model_versions WHERE version = ?"));
-        q.addBindValue(options.modelVersion);
-        if (!storesql::run(q, &error))
-            return readFailure(error);
-        if (!q.next())
-            return R::failure(tr("The model version \"%1\" has tagged nothing in %2.").arg(options.modelVersion, storePath));
-        modelId = q.value(0).toLongLong();
-    }
+    const Result<qint64> chosen = StoreQuery::modelVersionId(db, options.modelVersion, storePath);
+    if (!chosen)
+        return R::failure(chosen.error());
+    const qint64 modelId = chosen.value();
     const QString runs = QString::fromLatin1(modelId > 0 ? kChosenRuns : kNewestRuns);
     QVector<ReviewCell> cells;
     if (limit == 0)

@@ -18,6 +18,11 @@ class StoreQuery
 public:
     /// Calling thread; the connection must be used and destroyed there.
     static Result<std::shared_ptr<StoreConnection>> open(const QString &storePath);
+    /// The id of a model version in the store behind `db` (0 for an empty
+    /// version: no version chosen); fails when that version has tagged
+    /// nothing there, or the table cannot be read. `storePath` names the
+    /// store in the messages.
+    static Result<qint64> modelVersionId(QSqlDatabase &db, const QString &version, const QString &storePath);
 };
 
 } // namespace taglane::engine
