@@ -172,6 +172,40 @@ private Q_SLOTS:
             QCOMPARE(path.value(), statesOf(bestCode, steps));
         }
     }
+
+    void miaErnnShapes()
+    {
+        for (const char *name : {"mia-ernn", "mia-ernn/af", "mia-ernn/se", "mia-ernn/am", "mia-ernn/et"}) {
+            const auto shape = ErnnProbe::miaErnnLogitShape(QString::fromLatin1(name), 3, 10, 6, 4, 5);
+            QVERIFY2(shape.ok(), qPrintable(shape.error()));
+            QCOMPARE(shape.value(), (std::vector<qint64>{3, 10, 5}));
+        }
+        QVERIFY(!ErnnProbe::miaErnnLogitShape(QStringLiteral("mia-ernn/xx"), 3, 10, 6, 4, 5).ok());
+    }
+
+    void crfTransitionsLearnStickiness()
+    {
+        // Long runs: staying is far likelier than switching; the learned
+        // transition scores must say so, and the learned chain must give the
+        // data a higher likelihood than the untrained (zero) one.
+        std::vector<std::vector<int>> data;
+        for (int k = 0; k < 6; ++k) {
+            std::vector<int> s;
+            for (int run = 0; run < 3; ++run)
+                s.insert(s.end(), size_t(5 + k % 3), (run + k) % 2);
+            data.push_back(s);
+        }
+        const auto tr = ErnnProbe::trainCrfTransitions(data, 150);
+        QVERIFY2(tr.ok(), qPrintable(tr.error()));
+        const std::vector<double> &t = tr.value();
+        QVERIFY(t[0] > t[1]);  // 0 -> 0 over 0 -> 1
+        QVERIFY(t[3] > t[2]);  // 1 -> 1 over 1 -> 0
+        const std::vector<double> zeros(data[0].size(), 0.0);
+        const auto trained = ErnnProbe::crfLogLikelihood(zeros, t, data[0]);
+        const auto untrained = ErnnProbe::crfLogLikelihood(zeros, {0, 0, 0, 0}, data[0]);
+        QVERIFY(trained.ok() && untrained.ok());
+        QVERIFY(trained.value() > untrained.value());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestErnn)

@@ -3,6 +3,7 @@
 
 #include "engine/train/ernn/ernn_p.h"
 #include "engine/train/ernn/ernnprobe.h"
+#include "engine/train/ernn/miaernn_p.h"
 
 #include <QCoreApplication>
 #include <QString>
@@ -150,6 +151,65 @@ Result<std::vector<int>> ErnnProbe::crfViterbi(const std::vector<double> &unary,
     if (unary.empty() || transitions.size() != 4)
         return R::failure(QCoreApplication::translate("ErnnProbe", "A chain needs T unary scores and 2 x 2 transitions."));
     return detail::crfViterbi(doubles(unary), doubles(transitions).view({2, 2}));
+}
+
+Result<std::vector<qint64>> ErnnProbe::miaErnnLogitShape(const QString &variant, int batch, int steps, int audioDim,
+                                                         int topics, int tags)
+{
+    using R = Result<std::vector<qint64>>;
+    detail::MiaErnnVariant v;
+    const QString name = variant.toLower();
+    if (name == QLatin1String("mia-ernn/af"))
+        v.audio = false;
+    else if (name == QLatin1String("mia-ernn/se"))
+        v.semantic = false;
+    else if (name == QLatin1String("mia-ernn/am"))
+        v.attention = false;
+    else if (name == QLatin1String("mia-ernn/et"))
+        v.ernn = false;
+    else if (name != QLatin1String("mia-ernn"))
+        return R::failure(QCoreApplication::translate("ErnnProbe", "\"%1\" is not a MIA-ERNN variant.").arg(variant));
+    if (batch < 1 || steps < 2 || audioDim < 1 || topics < 1 || tags < 1)
+        return R::failure(shapeError());
+    try {
+        torch::NoGradGuard guard;
+        detail::MiaErnn net(audioDim, topics, tags, v);
+        const detail::MiaErnnOutput o = net->forward(at::randn({batch, steps, audioDim}),
+                                                     at::ones({batch, steps, audioDim}), at::rand({batch, topics}));
+        std::vector<qint64> shape;
+        for (int64_t s : o.logits.sizes())
+            shape.push_back(qint64(s));
+        return shape;
+    } catch (const std::exception &e) {
+        return R::failure(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+    }
+}
+
+Result<std::vector<double>> ErnnProbe::trainCrfTransitions(const std::vector<std::vector<int>> &sequences,
+                                                           int iterations)
+{
+    using R = Result<std::vector<double>>;
+    if (sequences.empty() || iterations < 1)
+        return R::failure(QCoreApplication::translate("ErnnProbe", "Nothing to train on."));
+    for (const auto &s : sequences) {
+        if (s.empty())
+            return R::failure(QCoreApplication::translate("ErnnProbe", "An empty state sequence."));
+        for (int x : s)
+            if (x != 0 && x != 1)
+                return R::failure(QCoreApplication::translate("ErnnProbe", "States are 0 or 1."));
+    }
+    at::Tensor tr = at::zeros({2, 2}, at::kDouble).set_requires_grad(true);
+    torch::optim::Adam opt({tr}, torch::optim::AdamOptions(0.05));
+    for (int i = 0; i < iterations; ++i) {
+        opt.zero_grad();
+        at::Tensor loss = at::zeros({}, at::kDouble);
+        for (const auto &s : sequences)
+            loss = loss - detail::crfLogLikelihood(at::zeros({int64_t(s.size())}, at::kDouble), tr, s);
+        (loss / double(sequences.size())).backward();
+        opt.step();
+    }
+    const at::Tensor c = tr.detach().contiguous();
+    return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + 4);
 }
 
 } // namespace taglane::engine

@@ -3,6 +3,7 @@
 
 #include "engine/core/result.h"
 
+#include <QString>
 #include <QtGlobal>
 
 #include <vector>
@@ -40,6 +41,15 @@ struct ErnnProbe
     static Result<double> crfLogLikelihood(const std::vector<double> &unary, const std::vector<double> &transitions,
                                            const std::vector<int> &states);
     static Result<std::vector<int>> crfViterbi(const std::vector<double> &unary, const std::vector<double> &transitions);
+    /// Shape of the MIA-ERNN logits ([batch, steps, tags]) for a variant
+    /// name: "mia-ernn", "mia-ernn/af", "/se", "/am", "/et" (fails otherwise).
+    static Result<std::vector<qint64>> miaErnnLogitShape(const QString &variant, int batch, int steps, int audioDim,
+                                                         int topics, int tags);
+    /// Trains one chain's transitions [2][2] by maximising the forward-
+    /// algorithm log-likelihood of the given state sequences under fixed
+    /// unary scores (all zero), Adam, `iterations` steps, from zeros.
+    static Result<std::vector<double>> trainCrfTransitions(const std::vector<std::vector<int>> &sequences,
+                                                           int iterations);
 };
 
 } // namespace taglane::engine
