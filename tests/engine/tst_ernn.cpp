@@ -183,6 +183,20 @@ private Q_SLOTS:
         QVERIFY(!ErnnProbe::miaErnnLogitShape(QStringLiteral("mia-ernn/xx"), 3, 10, 6, 4, 5).ok());
     }
 
+    void miaErnnTrainsAndRoundTrips()
+    {
+        for (const char *name : {"mia-ernn", "mia-ernn/et"}) {
+            const auto r = ErnnProbe::trainMiaErnn(QString::fromLatin1(name), 40, 9);
+            QVERIFY2(r.ok(), qPrintable(r.error()));
+            const auto &l = r.value().losses;
+            QCOMPARE(int(l.size()), 40);
+            for (double x : l)
+                QVERIFY(std::isfinite(x));
+            QVERIFY2(l.back() < 0.8 * l.front(), qPrintable(QStringLiteral("%1: %2 -> %3").arg(QLatin1String(name)).arg(l.front()).arg(l.back())));
+            QCOMPARE(r.value().roundTripError, 0.0);
+        }
+    }
+
     void crfTransitionsLearnStickiness()
     {
         // Long runs: staying is far likelier than switching; the learned

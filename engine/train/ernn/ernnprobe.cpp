@@ -153,11 +153,10 @@ Result<std::vector<int>> ErnnProbe::crfViterbi(const std::vector<double> &unary,
     return detail::crfViterbi(doubles(unary), doubles(transitions).view({2, 2}));
 }
 
-Result<std::vector<qint64>> ErnnProbe::miaErnnLogitShape(const QString &variant, int batch, int steps, int audioDim,
-                                                         int topics, int tags)
+namespace {
+
+bool parseVariant(const QString &variant, detail::MiaErnnVariant &v)
 {
-    using R = Result<std::vector<qint64>>;
-    detail::MiaErnnVariant v;
     const QString name = variant.toLower();
     if (name == QLatin1String("mia-ernn/af"))
         v.audio = false;
@@ -168,7 +167,69 @@ Result<std::vector<qint64>> ErnnProbe::miaErnnLogitShape(const QString &variant,
     else if (name == QLatin1String("mia-ernn/et"))
         v.ernn = false;
     else if (name != QLatin1String("mia-ernn"))
-        return R::failure(QCoreApplication::translate("ErnnProbe", "\"%1\" is not a MIA-ERNN variant.").arg(variant));
+        return false;
+    return true;
+}
+
+QString variantError(const QString &variant)
+{
+    return QCoreApplication::translate("ErnnProbe", "\"%1\" is not a MIA-ERNN variant.").arg(variant);
+}
+
+} // namespace
+
+Result<ErnnProbe::Training> ErnnProbe::trainMiaErnn(const QString &variant, int iterations, quint64 seed)
+{
+    using R = Result<Training>;
+    detail::MiaErnnVariant v;
+    if (!parseVariant(variant, v))
+        return R::failure(variantError(variant));
+    if (iterations < 1)
+        return R::failure(QCoreApplication::translate("ErnnProbe", "Nothing to train on."));
+    try {
+        torch::manual_seed(seed);
+        const int64_t b = 8, steps = 12, d = 4, topics = 3, tags = 2;
+        const at::Tensor audio = at::randn({b, steps, d});
+        const at::Tensor mask = (at::rand({b, steps, d}) > 0.3).to(at::kFloat);
+        const at::Tensor first = (audio.select(2, 0) > 0).to(at::kFloat);
+        const at::Tensor targets = at::stack({first, 1.0 - first}, 2);
+        const at::Tensor labelMask = at::ones({b, steps, tags});
+        const at::Tensor sem = at::softmax(at::randn({b, topics}), 1);
+        detail::MiaErnn net(d, topics, tags, v);
+        torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-2));
+        Training out;
+        for (int i = 0; i < iterations; ++i) {
+            opt.zero_grad();
+            const detail::MiaErnnOutput o = net->forward(audio, mask, sem);
+            at::Tensor loss = detail::miaErnnLoss(net, o, targets, labelMask, audio, mask);
+            loss.backward();
+            opt.step();
+            out.losses.push_back(loss.item<double>());
+        }
+        torch::NoGradGuard guard;
+        detail::MiaErnn copy(d, topics, tags, v);
+        auto src = net->named_parameters(true);
+        for (auto &item : copy->named_parameters(true))
+            item.value().copy_(src[item.key()]);
+        auto srcBuffers = net->named_buffers(true);
+        for (auto &item : copy->named_buffers(true))
+            item.value().copy_(srcBuffers[item.key()]);
+        const at::Tensor a = net->forward(audio, mask, sem).logits;
+        const at::Tensor c = copy->forward(audio, mask, sem).logits;
+        out.roundTripError = (a - c).abs().max().item<double>();
+        return out;
+    } catch (const std::exception &e) {
+        return R::failure(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+    }
+}
+
+Result<std::vector<qint64>> ErnnProbe::miaErnnLogitShape(const QString &variant, int batch, int steps, int audioDim,
+                                                         int topics, int tags)
+{
+    using R = Result<std::vector<qint64>>;
+    detail::MiaErnnVariant v;
+    if (!parseVariant(variant, v))
+        return R::failure(variantError(variant));
     if (batch < 1 || steps < 2 || audioDim < 1 || topics < 1 || tags < 1)
         return R::failure(shapeError());
     try {

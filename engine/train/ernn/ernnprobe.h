@@ -48,6 +48,17 @@ struct ErnnProbe
     /// Trains one chain's transitions [2][2] by maximising the forward-
     /// algorithm log-likelihood of the given state sequences under fixed
     /// unary scores (all zero), Adam, `iterations` steps, from zeros.
+    /// Trains a variant on a synthetic task (a tag is present at a step
+    /// when the step's first audio stream is positive; 30 % of audio cells
+    /// missing) and returns the loss of every step, then checks the weight
+    /// round trip: `roundTripError` is the largest logit difference between
+    /// the trained net and a fresh net loaded with its state dict.
+    struct Training
+    {
+        std::vector<double> losses;
+        double roundTripError = 0.0;
+    };
+    static Result<Training> trainMiaErnn(const QString &variant, int iterations, quint64 seed);
     static Result<std::vector<double>> trainCrfTransitions(const std::vector<std::vector<int>> &sequences,
                                                            int iterations);
 };

@@ -65,4 +65,32 @@ MiaErnnOutput MiaErnnImpl::forward(const at::Tensor &audio, const at::Tensor &ma
     return o;
 }
 
+at::Tensor miaErnnLoss(MiaErnn &net, const MiaErnnOutput &out, const at::Tensor &targets,
+                       const at::Tensor &labelMask, const at::Tensor &audio, const at::Tensor &mask)
+{
+    const at::Tensor logP = -at::softplus(-out.logits);
+    const at::Tensor logQ = -at::softplus(out.logits);
+    const at::Tensor known = labelMask.sum().clamp_min(1.0);
+    at::Tensor loss = (-(targets * logP + (1.0 - targets) * logQ) * labelMask).sum() / known;
+    const at::Tensor complete = std::get<0>(labelMask.min(1));  // [B, tags]: every step known
+    const at::Tensor t = targets.detach().to(at::kCPU).contiguous();
+    const at::Tensor c = complete.detach().to(at::kCPU).contiguous();
+    std::vector<at::Tensor> nll;
+    for (int64_t b = 0; b < out.logits.size(0); ++b) {
+        for (int64_t k = 0; k < out.logits.size(2); ++k) {
+            if (c[b][k].item<float>() < 0.5f)
+                continue;
+            std::vector<int> states(size_t(out.logits.size(1)));
+            for (int64_t s = 0; s < out.logits.size(1); ++s)
+                states[size_t(s)] = t[b][s][k].item<float>() > 0.5f ? 1 : 0;
+            nll.push_back(-crfLogLikelihood(out.logits.select(0, b).select(1, k), net->transitions()[k], states));
+        }
+    }
+    if (!nll.empty())
+        loss = loss + at::stack(nll).mean() / double(out.logits.size(1));
+    if (out.ernn.estimate.defined())
+        loss = loss + ernnPredictionLoss(out.ernn, audio, mask);
+    return loss;
+}
+
 } // namespace taglane::engine::detail

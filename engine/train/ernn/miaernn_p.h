@@ -52,4 +52,11 @@ private:
 };
 TORCH_MODULE(MiaErnn);
 
+/// The training loss: masked BCE of the per-step logits on known label
+/// cells, plus the CRF negative log-likelihood of each fully labelled
+/// (track, tag) chain (mean over chains), plus the ERNN prediction loss.
+/// logits, targets, labelMask [B, T, tags]; audio, mask [B, T, D].
+at::Tensor miaErnnLoss(MiaErnn &net, const MiaErnnOutput &out, const at::Tensor &targets,
+                       const at::Tensor &labelMask, const at::Tensor &audio, const at::Tensor &mask);
+
 } // namespace taglane::engine::detail
