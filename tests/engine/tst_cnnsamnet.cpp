@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The cnn-sam body: logits and per-branch attention shapes for both branches
+// and for each single-modality network (the parts fusion-linear fuses).
+#include "engine/train/cnnsamnet.h"
+
+#include <QTest>
+
+using namespace taglane::engine;
+
+namespace {
+
+int64_t convOut(int64_t n, int64_t kernel, int64_t stride) { return (n - kernel) / stride + 1; }
+
+} // namespace
+
+class TestCnnSamNet : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void bothBranches()
+    {
+        const int bands = 64, frames = 96, tags = 7, batch = 3;
+        const qint64 samples = 48000;
+        const auto s = CnnSamShapes::probe(bands, frames, samples, tags, batch);
+        QVERIFY2(s.ok(), qPrintable(s.error()));
+        QCOMPARE(s.value().logits, (std::vector<int64_t>{batch, tags}));
+        QCOMPARE(s.value().melAttention, (std::vector<int64_t>{batch, 4, frames / 8}));
+        const int64_t wave = convOut(convOut(convOut(samples, 64, 16), 8, 4), 8, 4);
+        QCOMPARE(s.value().waveAttention, (std::vector<int64_t>{batch, 4, wave}));
+        QVERIFY(s.value().parameters > 0);
+    }
+
+    void singleBranches()
+    {
+        const auto mel = CnnSamShapes::probe(64, 96, 48000, 5, 2, true, false);
+        QVERIFY2(mel.ok(), qPrintable(mel.error()));
+        QCOMPARE(mel.value().logits, (std::vector<int64_t>{2, 5}));
+        QVERIFY(mel.value().waveAttention.empty());
+        QCOMPARE(mel.value().melAttention.size(), size_t(3));
+        const auto wave = CnnSamShapes::probe(64, 96, 48000, 5, 2, false, true);
+        QVERIFY2(wave.ok(), qPrintable(wave.error()));
+        QVERIFY(wave.value().melAttention.empty());
+        QCOMPARE(wave.value().waveAttention.size(), size_t(3));
+        const auto both = CnnSamShapes::probe(64, 96, 48000, 5, 2);
+        QVERIFY(both.value().parameters > mel.value().parameters);
+        QVERIFY(both.value().parameters > wave.value().parameters);
+    }
+
+    void badInputFailsClearly()
+    {
+        QVERIFY(!CnnSamShapes::probe(64, 96, 100, 5, 2).ok());
+        QVERIFY(!CnnSamShapes::probe(64, 96, 48000, 5, 2, false, false).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCnnSamNet)
+#include "tst_cnnsamnet.moc"
