@@ -130,3 +130,56 @@ Result<CnnSamShapes> CnnSamShapes::probe(int bands, int frames, qint64 samples, 
 }
 
 } // namespace taglane::engine
+
+namespace taglane::engine {
+
+namespace {
+
+double evalLoss(detail::CnnSamNet &net, const at::Tensor &mel, const at::Tensor &wave, const at::Tensor &y,
+                double alpha, double *penalty)
+{
+    net->eval();
+    torch::NoGradGuard noGrad;
+    const auto o = net->forward(mel, wave);
+    const at::Tensor lp = torch::log_sigmoid(o.logits), ln = torch::log_sigmoid(-o.logits);
+    if (penalty)
+        *penalty = 0.5 * (detail::attentionPenalty(o.melAttention) + detail::attentionPenalty(o.waveAttention)).item<double>();
+    return (-(alpha * y * lp + (1 - y) * ln)).mean().item<double>();
+}
+
+} // namespace
+
+Result<CnnSamTrainingProbe> CnnSamTrainingProbe::run(int steps, double alpha, double penaltyWeight, quint64 seed)
+{
+    if (steps < 1 || alpha < 1.0 || penaltyWeight < 0.0)
+        return Result<CnnSamTrainingProbe>::failure(QStringLiteral("cnn-sam probe: steps >= 1, alpha >= 1, penalty >= 0"));
+    try {
+        torch::manual_seed(seed);
+        const int64_t batch = 8, bands = 16, frames = 32, samples = 4096, tags = 2;
+        const at::Tensor y = torch::cat({torch::ones({batch / 2, 1}), torch::zeros({batch / 2, 1})}).repeat({1, tags});
+        const at::Tensor loud = y.narrow(1, 0, 1);
+        const at::Tensor mel = torch::randn({batch, bands, frames}) + 1.5 * loud.unsqueeze(2);
+        const at::Tensor wave = torch::randn({batch, samples}) * (0.2 + loud);
+        detail::CnnSamNet net(bands, tags);
+        torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
+        CnnSamTrainingProbe p;
+        p.lossBefore = evalLoss(net, mel, wave, y, alpha, nullptr);
+        for (int i = 0; i < steps; ++i) {
+            net->train();
+            const auto o = net->forward(mel, wave);
+            at::Tensor loss = (-(alpha * y * torch::log_sigmoid(o.logits) + (1 - y) * torch::log_sigmoid(-o.logits))).mean();
+            if (penaltyWeight > 0.0)
+                loss = loss + penaltyWeight * 0.5 * (detail::attentionPenalty(o.melAttention)
+                                                     + detail::attentionPenalty(o.waveAttention));
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+        }
+        p.lossAfter = evalLoss(net, mel, wave, y, alpha, &p.penaltyAfter);
+        return p;
+    } catch (const std::exception &e) {
+        return Result<CnnSamTrainingProbe>::failure(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+    }
+}
+
+} // namespace taglane::engine

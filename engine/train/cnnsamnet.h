@@ -22,4 +22,17 @@ struct CnnSamShapes
                                       bool useMel = true, bool useWave = true);
 };
 
+/// A short training of a fresh cnn-sam body on a fixed synthetic batch (tag
+/// present = louder input in both modalities), with the penalised BCE
+/// -[alpha y log p + (1 - y) log(1 - p)] plus penaltyWeight * ||AA^T - I||_F^2.
+/// Losses are evaluated in eval mode on the same batch. Any thread; blocks.
+struct CnnSamTrainingProbe
+{
+    double lossBefore = 0.0;
+    double lossAfter = 0.0;
+    double penaltyAfter = 0.0; ///< mean over both branches' attention
+
+    static Result<CnnSamTrainingProbe> run(int steps, double alpha, double penaltyWeight, quint64 seed);
+};
+
 } // namespace taglane::engine

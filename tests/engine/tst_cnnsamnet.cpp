@@ -47,10 +47,28 @@ private slots:
         QVERIFY(both.value().parameters > wave.value().parameters);
     }
 
+    void trainingLowersLoss()
+    {
+        const auto p = CnnSamTrainingProbe::run(40, 2.0, 0.0, 7);
+        QVERIFY2(p.ok(), qPrintable(p.error()));
+        QVERIFY2(p.value().lossAfter < 0.7 * p.value().lossBefore,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(p.value().lossBefore).arg(p.value().lossAfter)));
+    }
+
+    void penaltyTermLowersAttentionOverlap()
+    {
+        const auto off = CnnSamTrainingProbe::run(40, 1.0, 0.0, 11);
+        const auto on = CnnSamTrainingProbe::run(40, 1.0, 1.0, 11);
+        QVERIFY2(off.ok() && on.ok(), qPrintable(off.error() + on.error()));
+        QVERIFY2(on.value().penaltyAfter < off.value().penaltyAfter,
+                 qPrintable(QStringLiteral("on %1 off %2").arg(on.value().penaltyAfter).arg(off.value().penaltyAfter)));
+    }
+
     void badInputFailsClearly()
     {
         QVERIFY(!CnnSamShapes::probe(64, 96, 100, 5, 2).ok());
         QVERIFY(!CnnSamShapes::probe(64, 96, 48000, 5, 2, false, false).ok());
+        QVERIFY(!CnnSamTrainingProbe::run(5, 0.5, 0.0, 1).ok());
     }
 };
 
