@@ -29,6 +29,7 @@ private slots:
         const int64_t wave = convOut(convOut(convOut(samples, 64, 16), 8, 4), 8, 4);
         QCOMPARE(s.value().waveAttention, (std::vector<int64_t>{batch, 4, wave}));
         QVERIFY(s.value().parameters > 0);
+        qInfo("parameters (64 bands, 7 tags): %lld", s.value().parameters);
     }
 
     void singleBranches()
@@ -51,6 +52,7 @@ private slots:
     {
         const auto p = CnnSamTrainingProbe::run(40, 2.0, 0.0, 7);
         QVERIFY2(p.ok(), qPrintable(p.error()));
+        qInfo("loss %.4f -> %.4f", p.value().lossBefore, p.value().lossAfter);
         QVERIFY2(p.value().lossAfter < 0.7 * p.value().lossBefore,
                  qPrintable(QStringLiteral("%1 -> %2").arg(p.value().lossBefore).arg(p.value().lossAfter)));
     }
@@ -60,6 +62,7 @@ private slots:
         const auto off = CnnSamTrainingProbe::run(40, 1.0, 0.0, 11);
         const auto on = CnnSamTrainingProbe::run(40, 1.0, 1.0, 11);
         QVERIFY2(off.ok() && on.ok(), qPrintable(off.error() + on.error()));
+        qInfo("attention penalty after 40 steps: on %.4f off %.4f", on.value().penaltyAfter, off.value().penaltyAfter);
         QVERIFY2(on.value().penaltyAfter < off.value().penaltyAfter,
                  qPrintable(QStringLiteral("on %1 off %2").arg(on.value().penaltyAfter).arg(off.value().penaltyAfter)));
     }
