@@ -60,9 +60,9 @@ private slots:
     void penaltyTermLowersAttentionOverlap()
     {
         const auto off = CnnSamTrainingProbe::run(40, 1.0, 0.0, 11);
-        const auto on = CnnSamTrainingProbe::run(40, 1.0, 1.0, 11);
+        const auto on = CnnSamTrainingProbe::run(40, 1.0, 10.0, 11);
         QVERIFY2(off.ok() && on.ok(), qPrintable(off.error() + on.error()));
-        qInfo("attention penalty after 40 steps: on %.4f off %.4f", on.value().penaltyAfter, off.value().penaltyAfter);
+        qInfo("attention penalty after 40 steps (weight 10): on %.4f off %.4f", on.value().penaltyAfter, off.value().penaltyAfter);
         QVERIFY2(on.value().penaltyAfter < off.value().penaltyAfter,
                  qPrintable(QStringLiteral("on %1 off %2").arg(on.value().penaltyAfter).arg(off.value().penaltyAfter)));
     }
