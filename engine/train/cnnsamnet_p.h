@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Internal to the engine: the body of cnn-sam (Miao and Cheng): a log-Mel
+// branch (2-D CNN) and a raw-waveform branch (pre-emphasis, strided 1-D CNN),
+// ELU + batch norm + dropout 0.5 after each hidden layer, a BiLSTM over each
+// branch's feature sequence, self-attention pooling (r = 4) per branch, the
+// flattened pooled matrices concatenated into one output layer. A further
+// input branch (lyrics) would add one more pooled matrix to the concatenation.
+// Include only from engine .cpp files, before any Qt header.
+#pragma once
+
+#include "engine/train/selfattentionpooling_p.h"
+
+#include <torch/torch.h>
+
+namespace taglane::engine::detail {
+
+struct CnnSamOutput
+{
+    at::Tensor logits;         ///< [B, tags]
+    at::Tensor melAttention;   ///< [B, r, T_mel]
+    at::Tensor waveAttention;  ///< [B, r, T_wave]
+};
+
+class CnnSamNetImpl : public torch::nn::Module
+{
+public:
+    /// useMel / useWave select the branches (both: cnn-sam; one: the
+    /// single-modality networks that fusion-linear fuses).
+    CnnSamNetImpl(int64_t bands, int64_t tags, bool useMel = true, bool useWave = true, int64_t heads = 4);
+
+    /// mel [B, bands, frames] (standardised log-Mel), wave [B, N] (raw samples).
+    CnnSamOutput forward(const at::Tensor &mel, const at::Tensor &wave);
+
+private:
+    at::Tensor melSequence(const at::Tensor &mel);   // -> [B, T, D]
+    at::Tensor waveSequence(const at::Tensor &wave); // -> [B, T, D]
+
+    bool m_useMel, m_useWave;
+    torch::nn::Sequential m_mel{nullptr}, m_wave{nullptr};
+    torch::nn::LSTM m_melLstm{nullptr}, m_waveLstm{nullptr};
+    SelfAttentionPooling m_melPool{nullptr}, m_wavePool{nullptr};
+    torch::nn::Dropout m_dropout{nullptr};
+    torch::nn::Linear m_out{nullptr};
+};
+TORCH_MODULE(CnnSamNet);
+
+} // namespace taglane::engine::detail
