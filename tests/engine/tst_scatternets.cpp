@@ -144,6 +144,7 @@ private Q_SLOTS:
         QVERIFY(r->writeBundle(dir).ok());
         auto bundle = ModelBundle::open(dir);
         QVERIFY2(bundle.ok(), qPrintable(bundle.ok() ? QString() : bundle.error()));
+        QCOMPARE(bundle->manifest().features.value(QStringLiteral("type")).toString(), QStringLiteral("scattering"));
         auto tagger = Tagger::load(bundle.value(), DevicePreference::Cpu);
         QVERIFY2(tagger.ok(), qPrintable(tagger.ok() ? QString() : tagger.error()));
         const qint64 n = TrainableArchitecture::describe(name, 3)->chunkSamples;
