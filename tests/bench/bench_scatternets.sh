@@ -44,26 +44,17 @@ out, arch, log, start, end, secs = sys.argv[1:]
 text = open(log).read()
 m = re.search(r'(\d+) epochs in ([0-9.]+) s, best epoch (\d+)', text)
 peak = int(re.search(r'PEAK_KB (\d+)', text).group(1)) / 1024
-man = json.load(open(f'{out}/{arch}.tlmodel/manifest.json'))
 import zipfile
 # Stored float32 values in weights.pt (parameters plus the small buffers:
 # band standardisation, batch-norm statistics).
 with zipfile.ZipFile(f'{out}/{arch}.tlmodel/weights.pt') as z:
     params = sum(i.file_size for i in z.infolist() if '/data/' in i.filename) // 4
 ev = json.load(open(f'{out}/{arch}.json'))
-def find(d, key):
-    if isinstance(d, dict):
-        for k, v in d.items():
-            if k == key and not isinstance(v, (dict, list)):
-                return v
-        for v in d.values():
-            r = find(v, key)
-            if r is not None:
-                return r
-    return None
-roc = find(ev, 'macro_roc_auc'); pr = find(ev, 'macro_pr_auc')
+roc = ev['macro']['roc_auc']; pr = ev['macro']['pr_auc']
 epochs, seconds, best = int(m.group(1)), float(m.group(2)), int(m.group(3))
 xrt = float(secs) / (float(end) - float(start)) if float(secs) > 0 else float('nan')
-print(f'{arch:<13} {params:>9} {seconds/epochs:>8.1f} {epochs:>3}/{best:<3} {peak:>9.0f} {roc or float("nan"):>8.3f} {pr or float("nan"):>8.3f} {xrt:>9.1f}')
+print(f'{arch:<13} {params:>9} {seconds/epochs:>8.1f} {epochs:>3}/{best:<3} {peak:>9.0f} {roc:>8.3f} {pr:>8.3f} {xrt:>9.1f}')
+for tag, v in sorted(ev['per_tag'].items()):
+    print(f'    {tag:<32} roc {v["roc_auc"]:.3f} pr {v["pr_auc"]:.3f} ({v["positives"]}/{v["positives"] + v["negatives"]})')
 PY
 done
