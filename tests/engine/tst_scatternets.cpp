@@ -2,15 +2,19 @@
 // The scattering architectures of Song et al. (scatter-gru, scatter-lstm,
 // scatter-cnn): input shape, output shapes, learning on a separable toy
 // problem, and a bundle that gives the Tagger the trained net's outputs.
+#include "engine/corpus/labelledaudiofolder.h"
+#include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/dsp/scattering.h"
 #include "engine/model/modelbundle.h"
 #include "engine/model/tagger.h"
+#include "engine/train/retrainer.h"
 #include "engine/train/trainablearchitecture.h"
 #include "engine/train/trainer.h"
 #include "engine/train/trainingexamples.h"
 
 #include "testsupport.h"
 
+#include <QFileInfo>
 #include <QTest>
 
 #include <cmath>
@@ -172,6 +176,49 @@ private Q_SLOTS:
                 QVERIFY(previous != rows->front());  // the audio reaches the output
             previous = rows->front();
         }
+    }
+
+    /// Real audio: the example builder cuts scattering frames, a model trains,
+    /// and the Retrainer fine-tunes its bundle into a new loadable version.
+    void trainsOnAudioAndRetrains()
+    {
+        if (!QFileInfo::exists(QStringLiteral("/usr/share/sounds/sf2/FluidR3_GM.sf2")))
+            QSKIP("the FluidR3 GM soundfont is not installed");
+        const QString dir = taglane::tests::tempDir(QStringLiteral("tst_scatternets_retrain"));
+        SynthCorpusOptions options;
+        options.tracks = 3;
+        options.seed = 41;
+        options.channels = 1;
+        options.outDir = dir + QStringLiteral("/corpus");
+        QVERIFY(SynthCorpusGenerator::generate(options).ok());
+        LabelledAudioFolder::Options readOptions;
+        readOptions.probeAudio = false;
+        auto folder = LabelledAudioFolder::read(options.outDir, readOptions);
+        QVERIFY(folder.ok());
+        const QString name = QStringLiteral("scatter-gru");
+        auto ex = ExampleBuilder::fromTracks(folder->tracks, name, {});
+        QVERIFY2(ex.ok(), qPrintable(ex.ok() ? QString() : ex.error()));
+        QCOMPARE(ex->bands, 488);
+        QVERIFY(ex->count() > 10);
+        auto r = Trainer::train(config(name, 1), ex.value(), ex.value());
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error()));
+        const QString base = dir + QStringLiteral("/base.tlmodel");
+        QVERIFY(r->writeBundle(base).ok());
+        QVERIFY(Retrainer::canRetrain(base).ok());
+        RetrainRequest req;
+        req.baseBundle = base;
+        req.curated = folder->tracks;
+        req.outputFolder = dir + QStringLiteral("/retrained.tlmodel");
+        req.threads = 1;
+        req.epochs = 2;
+        req.tuning.adaptEpochs = 1;
+        req.seed = 7;
+        auto outcome = Retrainer::run(req);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error()));
+        QCOMPARE(outcome->manifest.architecture, name);
+        auto bundle = ModelBundle::open(outcome->bundleFolder);
+        QVERIFY2(bundle.ok(), qPrintable(bundle.ok() ? QString() : bundle.error()));
+        QVERIFY(Tagger::load(bundle.value(), DevicePreference::Cpu).ok());
     }
 };
 
