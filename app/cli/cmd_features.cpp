@@ -83,7 +83,7 @@ int runFeatures(const QStringList &args)
            "(--cepstra more rows unless --deltas 0)\n"
            "  scattering    time scattering (Anden & Mallat), default rate 22050 Hz: first the first-order "
            "bands ln(|x * psi1| * phi) (--q1 Morlet wavelets per octave, low to high), then for each of them "
-           "its second-order paths ln(||x * psi1| * psi2| * phi / S1) (one wavelet per octave, slower "
+           "its second-order paths ln(||x * psi1| * psi2| * phi / S1) (--q2 wavelets per octave, default 1; slower "
            "modulations than the band's bandwidth, low to high); phi averages over --scattering-t samples "
            "and frames are every T/4 samples (rounded down to a power of two), N samples giving 1 + N/hop"));
     parser.addHelpOption();
@@ -129,10 +129,13 @@ int runFeatures(const QStringList &args)
     const QCommandLineOption q1Option(QStringLiteral("q1"),
                                       tr("scattering: first-order wavelets per octave, 1 to 32 (default 8)"),
                                       QStringLiteral("Q"));
+    const QCommandLineOption q2Option(QStringLiteral("q2"),
+                                      tr("scattering: second-order wavelets per octave, 1 to 8 (default 1)"),
+                                      QStringLiteral("Q"));
     for (const QCommandLineOption &o :
          {typeOption, outOption, rateOption, fftOption, hopOption, bandsOption, fminOption, fmaxOption, scaleOption,
           slaneyNormOption, dbOption, noDbOption, preEmphasisOption, cepstraOption, deltasOption, precisionOption,
-          scatteringTOption, q1Option})
+          scatteringTOption, q1Option, q2Option})
         parser.addOption(o);
 
     QTextStream out(stdout);
@@ -187,6 +190,8 @@ int runFeatures(const QStringList &args)
             return *bad;
         if (auto bad = read(q1Option, NumberRange<int>{1, 32}, scattering.q1))
             return *bad;
+        if (auto bad = read(q2Option, NumberRange<int>{1, 8}, scattering.q2))
+            return *bad;
         if (auto bad = read(precisionOption, NumberRange<int>{1, 17}, digits))
             return *bad;
         scattering.sampleRate = rate > 0 ? rate : 22050;
@@ -211,7 +216,7 @@ int runFeatures(const QStringList &args)
             return fail(files.first() + QStringLiteral(": ") + matrix.error(), 1);
         return writeMatrix(matrix.value(), digits, outPath, fail);
     }
-    for (const QCommandLineOption &o : {scatteringTOption, q1Option}) {
+    for (const QCommandLineOption &o : {scatteringTOption, q1Option, q2Option}) {
         if (parser.isSet(o))
             return fail(tr("--%1 applies only to --type scattering").arg(o.names().constFirst()), 2);
     }

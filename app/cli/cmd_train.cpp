@@ -66,7 +66,7 @@ int runTrain(const QStringList &args)
     const QCommandLineOption dataOption(QStringLiteral("data"), tr("training folder"), QStringLiteral("DIR"));
     const QCommandLineOption valOption(QStringLiteral("val-data"),
                                        tr("validation folder (default: 15% of the training tracks)"), QStringLiteral("DIR"));
-    const QCommandLineOption archOption(QStringLiteral("arch"), tr("default, tvcnn or tvcnn-lstm (default: default)"),
+    const QCommandLineOption archOption(QStringLiteral("arch"), tr("default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm or scatter-cnn (default: default)"),
                                         QStringLiteral("NAME"), QStringLiteral("default"));
     const QCommandLineOption outOption(QStringLiteral("out"), tr("output bundle folder (NAME.tlmodel)"), QStringLiteral("BUNDLE"));
     const QCommandLineOption epochsOption(QStringLiteral("epochs"), tr("maximum epochs (default 20)"), QStringLiteral("N"),
@@ -109,7 +109,7 @@ int runTrain(const QStringList &args)
     TrainingConfig config;
     config.architecture = ExampleBuilder::resolveArchitecture(parser.value(archOption));
     if (config.architecture.isEmpty())
-        return usageError(tr("unknown architecture \"%1\" (known: default, tvcnn, tvcnn-lstm).").arg(parser.value(archOption)));
+        return usageError(tr("unknown architecture \"%1\" (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn).").arg(parser.value(archOption)));
     if (auto bad = readNumber(parser, epochsOption, {1, 100000}, config.epochs, kCommand))
         return *bad;
     if (auto bad = readNumber(parser, batchOption, {1, 65536}, config.batchSize, kCommand))

@@ -45,6 +45,10 @@ FrontEndSpec frontEndOf(const detail::ArchitectureInfo &info)
         s.architecture = t->name;
         s.type = t->logFrequency ? QStringLiteral("log-frequency") : QStringLiteral("mel");
         s.scale = t->logFrequency ? QStringLiteral("semitone") : QStringLiteral("htk");
+        if (detail::isScatterKind(t->kind)) {
+            s.type = QStringLiteral("scattering");
+            s.scale = QStringLiteral("morlet q1=8 q2=1 t=8192");
+        }
         s.sampleRate = t->sampleRate;
         s.nFft = t->nFft;
         s.hop = t->hop;

@@ -85,6 +85,40 @@ Result<std::vector<int64_t>> TrainableArchitecture::waveformForwardShape(const Q
     }
 }
 
+Result<std::vector<float>> TrainableArchitecture::featureProbabilities(const QString &name, const QByteArray &weights,
+                                                                      const std::vector<float> &features)
+{
+    using R = Result<std::vector<float>>;
+    const detail::TrainableSpec *spec = specFor(name);
+    if (!spec)
+        return R::failure(unknown(name));
+    if (features.size() != size_t(spec->bands) * size_t(spec->frames))
+        return R::failure(QCoreApplication::translate("TrainableArchitecture", "Expected %1 x %2 feature values, got %3.")
+                              .arg(spec->bands)
+                              .arg(spec->frames)
+                              .arg(features.size()));
+    auto dict = detail::parseTorchStateDict(weights, QStringLiteral("weights"));
+    if (!dict)
+        return R::failure(dict.error());
+    const auto it = dict->find("output.weight");
+    if (it == dict->end())
+        return R::failure(QCoreApplication::translate("TrainableArchitecture", "The weights lack the output layer."));
+    try {
+        torch::NoGradGuard guard;
+        detail::TrainableNet net = detail::createTrainableNet(*spec, it->second.size(0));
+        const Status s = detail::loadTrainableWeights(net, dict.value(), name);
+        if (!s)
+            return R::failure(s.error());
+        net->eval();
+        const at::Tensor x = at::from_blob(const_cast<float *>(features.data()), {1, 1, spec->bands, spec->frames},
+                                           at::kFloat).clone();
+        const at::Tensor p = at::sigmoid(net->logits(x)).reshape({-1}).contiguous();
+        return std::vector<float>(p.data_ptr<float>(), p.data_ptr<float>() + p.numel());
+    } catch (const std::exception &e) {
+        return R::failure(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+    }
+}
+
 Result<TrainableArchitecture::RhythmPitchEvidence>
 TrainableArchitecture::rhythmPitchEvidence(const QString &name, const std::vector<float> &features, int frames,
                                            quint64 seed)

@@ -3,6 +3,7 @@
 
 #include "engine/core/result.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 
@@ -40,6 +41,12 @@ struct TrainableArchitecture
     /// features (dB, row-major [bands][frames], standardisation mean 0, std 1)
     /// from a fresh network seeded with `seed`: the onset autocorrelation at
     /// lags 1, 2, ... frames, and the key-template maxima. Blocks.
+    /// The training path: loads `weights` (weights.pt bytes of a bundle of
+    /// this architecture), runs it in eval mode on precomputed features (one
+    /// long-term frame, row-major [bands][frames], not standardised) and
+    /// returns sigmoid(logits), [tags]. For round-trip tests. Blocks.
+    static Result<std::vector<float>> featureProbabilities(const QString &name, const QByteArray &weights,
+                                                           const std::vector<float> &features);
     struct RhythmPitchEvidence
     {
         std::vector<float> onsetAutocorrelation;

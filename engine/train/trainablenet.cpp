@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include "engine/dsp/melfilterbank.h"
+#include "engine/dsp/scattering.h"
 #include "engine/train/trainablenet_p.h"
 
 #include <QCoreApplication>
@@ -18,6 +19,8 @@ QString tr(const char *text)
 {
     return QCoreApplication::translate("TrainableNet", text);
 }
+
+void addScatterSpecs(std::vector<TrainableSpec> &l);
 
 const std::vector<TrainableSpec> &specs()
 {
@@ -83,9 +86,34 @@ const std::vector<TrainableSpec> &specs()
         student.frames = 94;
         l.push_back(student);
         // ---- end of taglane-mtat-cnn ----------------------------------------
+        // ---- scatter-gru, scatter-lstm, scatter-cnn (issue 13, part 2) ----
+        addScatterSpecs(l);
         return l;
     }();
     return list;
+}
+
+/// Song et al.: 488 scattering coefficients (75 first order + 413 second
+/// order) every 2048 samples at 22.05 kHz, 32 frames (2.88 s) per example.
+void addScatterSpecs(std::vector<TrainableSpec> &l)
+{
+    const std::pair<TrainableKind, const char *> kinds[] = {
+        {TrainableKind::ScatterGru, "scatter-gru"}, {TrainableKind::ScatterLstm, "scatter-lstm"},
+        {TrainableKind::ScatterCnn, "scatter-cnn"}};
+    const char *display[] = {"Scattering + 5-layer GRU", "Scattering + 5-layer LSTM", "Scattering + 1-D CNN"};
+    for (int i = 0; i < 3; ++i) {
+        TrainableSpec s;
+        s.kind = kinds[i].first;
+        s.name = QString::fromLatin1(kinds[i].second);
+        s.displayName = QString::fromLatin1(display[i]);
+        s.sampleRate = 22050;
+        s.nFft = 2048;  // the scattering hop; only the too-short check reads it
+        s.hop = 2048;
+        s.bands = 488;
+        s.logFrequency = false;
+        s.frames = 32;
+        l.push_back(s);
+    }
 }
 
 /// [bands, bins] filter matrix.
@@ -157,8 +185,9 @@ TrainableNetImpl::TrainableNetImpl(const TrainableSpec &spec, int64_t tags)
     , m_tags(tags)
 {
     using namespace torch::nn;
-    m_window = register_buffer("window", at::hann_window(spec.nFft, /*periodic=*/true, at::kFloat));
-    m_filters = register_buffer("filters", filterMatrix(spec));
+    const bool scatterKind = isScatterKind(spec.kind);
+    m_window = register_buffer("window", scatterKind ? at::zeros({1}) : at::hann_window(spec.nFft, true, at::kFloat));
+    m_filters = register_buffer("filters", scatterKind ? at::zeros({1}) : filterMatrix(spec));
     m_mean = register_buffer("band_mean", at::zeros({spec.bands}, at::kFloat));
     m_std = register_buffer("band_std", at::ones({spec.bands}, at::kFloat));
     if (spec.kind == TrainableKind::CompactRhythm) {
@@ -182,6 +211,15 @@ TrainableNetImpl::TrainableNetImpl(const TrainableSpec &spec, int64_t tags)
         drop = register_module("dropout", Dropout(0.3));
         const int64_t extra = spec.kind == TrainableKind::CompactRhythm ? kOnsetLags + 32 + 24 : 0;
         out = register_module("output", Linear(256 + extra, tags));
+        return;
+    }
+    if (scatterKind) {
+        const auto body = spec.kind == TrainableKind::ScatterGru    ? ScatterBodyKind::Gru
+                          : spec.kind == TrainableKind::ScatterLstm ? ScatterBodyKind::Lstm
+                                                                    : ScatterBodyKind::Cnn;
+        scatter = register_module("scatter", ScatterBody(body, spec.bands));
+        drop = register_module("dropout", Dropout(0.3));
+        out = register_module("output", Linear(scatter->dim(), tags));
         return;
     }
     // The study's CNN: conv 1->20->40, max-pool, conv ->80->80, max-pool,
@@ -223,6 +261,8 @@ std::string TrainableNetImpl::outputBiasKey() const
 
 at::Tensor TrainableNetImpl::features(const at::Tensor &waveforms) const
 {
+    if (isScatter())
+        return scatteringFeatures(waveforms);
     const at::Tensor spectrum = at::stft(waveforms, m_spec.nFft, m_spec.hop, m_spec.nFft, m_window,
                                          /*center=*/true, "reflect", /*normalized=*/false, /*onesided=*/true,
                                          /*return_complex=*/true);
@@ -305,6 +345,8 @@ at::Tensor TrainableNetImpl::embedding(const at::Tensor &features)
     const int64_t batch = features.size(0);
     const int64_t seq = features.size(1);
     at::Tensor x = (features - m_mean.view({1, 1, -1, 1})) / m_std.view({1, 1, -1, 1});
+    if (isScatter())
+        return scatter(x.reshape({batch * seq, features.size(2), features.size(3)})).view({batch, seq, -1});
     x = x.reshape({batch * seq, 1, features.size(2), features.size(3)});
     at::Tensor e = cnnEmbedding(x);
     if (m_spec.kind == TrainableKind::CompactRhythm)
@@ -326,7 +368,7 @@ at::Tensor TrainableNetImpl::logits(const at::Tensor &features)
 {
     const at::Tensor e = embedding(features);
     // The compact body has its dropout between the pooled embedding and the output.
-    const at::Tensor h = isCompact() ? drop(e) : e;
+    const at::Tensor h = isCompact() || isScatter() ? drop(e) : e;
     return out(h);
 }
 
@@ -335,7 +377,7 @@ at::Tensor TrainableNetImpl::forward(const at::Tensor &waveforms)
     at::Tensor f = features(waveforms);  // [B, bands, T]
     // Exactly `frames` frames: pad or crop in time.
     if (f.size(2) < m_spec.frames)
-        f = at::constant_pad_nd(f, {0, m_spec.frames - f.size(2)}, -100.0);
+        f = at::constant_pad_nd(f, {0, m_spec.frames - f.size(2)}, isScatter() ? std::log(Scattering::logFloor) : -100.0);
     else if (f.size(2) > m_spec.frames && !isCompact())
         f = f.narrow(2, 0, m_spec.frames);
     return at::sigmoid(logits(f.unsqueeze(1))).squeeze(1);
@@ -461,7 +503,7 @@ std::unique_ptr<TagNetwork> createAt(const TorchStateDict &weights)
     return createFor(specs()[I].name, weights);
 }
 
-constexpr size_t kMaxSpecs = 8;
+constexpr size_t kMaxSpecs = 16;
 
 template <size_t... I>
 void addInfos(std::vector<ArchitectureInfo> &l, std::index_sequence<I...>)

@@ -9,6 +9,7 @@
 #include "engine/model/network_p.h"
 #include "engine/train/trainedarchitectures_p.h"
 #include "engine/model/statedict_p.h"
+#include "engine/train/scatternets_p.h"
 
 #include <QString>
 #include <QStringList>
@@ -21,7 +22,8 @@ namespace taglane::engine::detail {
 /// Compact: taglane-cnn. CompactRhythm: taglane-cnn2, the same body plus an
 /// onset-autocorrelation (tempo) branch and a key-invariant chroma (mode)
 /// branch. TvCnn, TvCnnLstm: the time-varying study.
-enum class TrainableKind { Compact, TvCnn, TvCnnLstm, CompactRhythm };
+/// ScatterGru, ScatterLstm, ScatterCnn: Song et al. on scattering frames (scatternets_p.h).
+enum class TrainableKind { Compact, TvCnn, TvCnnLstm, CompactRhythm, ScatterGru, ScatterLstm, ScatterCnn };
 
 /// Fixed facts of one trainable architecture: front end and input frames.
 struct TrainableSpec
@@ -44,6 +46,10 @@ struct TrainableSpec
 };
 
 const TrainableSpec *findTrainableSpec(const QString &name);
+inline bool isScatterKind(TrainableKind k)
+{
+    return k == TrainableKind::ScatterGru || k == TrainableKind::ScatterLstm || k == TrainableKind::ScatterCnn;
+}
 QStringList trainableSpecNames();
 
 /// Front end + body. forward() maps waveforms [B, N] to probabilities; the
@@ -53,7 +59,8 @@ class TrainableNetImpl : public torch::nn::Module
 public:
     TrainableNetImpl(const TrainableSpec &spec, int64_t tags);
 
-    /// Log spectrogram in dB, [B, N] -> [B, bands, T] (not standardised).
+    /// Log spectrogram in dB, [B, N] -> [B, bands, T] (not standardised);
+    /// for the scatter-* kinds the log, normalised scattering frames.
     at::Tensor features(const at::Tensor &waveforms) const;
     /// Standardised features [B, S, bands, frames] -> logits [B, S, tags].
     at::Tensor logits(const at::Tensor &features);
@@ -84,6 +91,7 @@ public:
 private:
     at::Tensor cnnEmbedding(const at::Tensor &x);  // [N, 1, F, T] -> [N, D]
     bool isCompact() const { return m_spec.kind == TrainableKind::Compact || m_spec.kind == TrainableKind::CompactRhythm; }
+    bool isScatter() const { return isScatterKind(m_spec.kind); }
 
     TrainableSpec m_spec;
     int64_t m_tags;
@@ -98,6 +106,7 @@ private:
     // study models
     torch::nn::Linear d1{nullptr}, d2{nullptr}, d3{nullptr};
     torch::nn::LSTM lstm{nullptr};
+    ScatterBody scatter{nullptr};
     torch::nn::Linear out{nullptr};
 };
 TORCH_MODULE(TrainableNet);

@@ -126,6 +126,21 @@ TorchStateDict cloneState(TrainableNet &net)
 QJsonObject featureJson(const TrainableSpec &spec)
 {
     QJsonObject f;
+    if (detail::isScatterKind(spec.kind)) {
+        // The default engine/dsp/scattering transform (Morlet banks Q1 = 8, Q2 = 1, T = 8192).
+        f.insert(QStringLiteral("type"), QStringLiteral("scattering"));
+        f.insert(QStringLiteral("scale"), QStringLiteral("morlet q1=8 q2=1 t=8192"));
+        f.insert(QStringLiteral("hop"), spec.hop);
+        f.insert(QStringLiteral("n_fft"), spec.nFft);
+        f.insert(QStringLiteral("bands"), spec.bands);
+        f.insert(QStringLiteral("f_min"), spec.fMin);
+        f.insert(QStringLiteral("f_max"), spec.fMax);
+        f.insert(QStringLiteral("db"), QStringLiteral("ln(S + 1e-6), second order divided by its first-order parent, "
+                                                      "then per-row standardisation"));
+        f.insert(QStringLiteral("frames"), spec.frames);
+        f.insert(QStringLiteral("sequence"), spec.sequence);
+        return f;
+    }
     f.insert(QStringLiteral("type"), spec.logFrequency ? QStringLiteral("log-frequency") : QStringLiteral("mel"));
     f.insert(QStringLiteral("scale"), spec.logFrequency ? QStringLiteral("semitone") : QStringLiteral("htk"));
     f.insert(QStringLiteral("n_fft"), spec.nFft);

@@ -130,6 +130,21 @@ private Q_SLOTS:
         QVERIFY(help.out.contains(QLatin1String("scattering")));
         QVERIFY(help.out.contains(QLatin1String("--scattering-t")));
         QVERIFY(help.out.contains(QLatin1String("--q1")));
+        QVERIFY(help.out.contains(QLatin1String("--q2")));
+        // --q2 2: twice as many second-order wavelets, so more paths.
+        const Run r2 = taglane::tests::runCli({QStringLiteral("features"), m_tone, QStringLiteral("--type"),
+                                               QStringLiteral("scattering"), QStringLiteral("--q2"), QStringLiteral("2")});
+        QVERIFY2(r2.exitCode == 0, qPrintable(r2.err));
+        ScatteringSettings two;
+        two.q2 = 2;
+        const Scattering s2(two);
+        const Scattering s1{ScatteringSettings{}};
+        QVERIFY(s2.rows() > s1.rows());
+        QCOMPARE(r2.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts).size(), s2.rows());
+        const Run bad = taglane::tests::runCli({QStringLiteral("features"), m_tone, QStringLiteral("--type"),
+                                                QStringLiteral("scattering"), QStringLiteral("--q2"), QStringLiteral("0")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains(QLatin1String("--q2")), qPrintable(bad.err));
     }
 
     void badInputFailsClearly()
