@@ -39,6 +39,11 @@ Result<StoreOpenReport> AnnotationStore::open(const QString &path, OpenMode mode
     StoreOpenReport report;
     if (path.trimmed().isEmpty())
         return Result<StoreOpenReport>::failure(tr("No annotation store was given (the path is empty)."));
+    if (path.startsWith(QLatin1String("postgresql:")) || path.startsWith(QLatin1String("postgres:"))) {
+        // Not a file name: without this, "postgresql:" would become an SQLite file of that name.
+        return Result<StoreOpenReport>::failure(tr("%1 names a PostgreSQL store; this build of Taglane opens SQLite "
+                                                   "store files only.").arg(path));
+    }
     if (QFileInfo(file).isDir()) {
         return Result<StoreOpenReport>::failure(tr("Cannot open the annotation store %1: it is a folder, not a store "
                                                    "file. Give the path of a file in it (e.g. %2).")

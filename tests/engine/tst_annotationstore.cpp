@@ -6,6 +6,7 @@
 #include "testsupport.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -190,6 +191,23 @@ private Q_SLOTS:
         QVERIFY(!report.ok());
         QVERIFY2(report.error().contains(QLatin1String("not a Taglane")), qPrintable(report.error()));
         QCOMPARE(fileBytes(path), before);
+    }
+
+    void refusesPostgresqlUriAsFile()
+    {
+        // A PostgreSQL URI is not a file name: no SQLite file of that name may appear.
+        const QString dir = taglane::tests::tempDir(QStringLiteral("store-pguri"));
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir));
+        for (const QString &uri : {QStringLiteral("postgresql:"), QStringLiteral("postgres:")}) {
+            AnnotationStore store;
+            const auto report = store.open(uri);
+            QVERIFY(!report.ok());
+            QVERIFY2(report.error().contains(QLatin1String("PostgreSQL")), qPrintable(report.error()));
+            QVERIFY(!store.isOpen());
+        }
+        QVERIFY(QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
+        QVERIFY(QDir::setCurrent(before));
     }
 
     void crudAndVerdictRoundTrip()
