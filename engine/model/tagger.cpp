@@ -47,7 +47,7 @@ FrontEndSpec frontEndOf(const detail::ArchitectureInfo &info)
         s.scale = t->logFrequency ? QStringLiteral("semitone") : QStringLiteral("htk");
         if (detail::isScatterKind(t->kind)) {
             s.type = QStringLiteral("scattering");
-            s.scale = QStringLiteral("morlet q1=8 q2=1 t=8192");
+            s.scale = QLatin1String(detail::kScatteringScale);
         }
         s.sampleRate = t->sampleRate;
         s.nFft = t->nFft;

@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include "engine/audio/audiodecoder.h"
+#include "engine/dsp/scattering.h"
 #include "engine/eval/metrics.h"
 #include "engine/model/statedict_p.h"
 #include "engine/model/tagger.h"
@@ -260,7 +261,7 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
             at::Tensor feats = baseNet->features(wave)[0].contiguous();  // [bands, T]
             if (feats.size(1) < spec->frames)
                 feats = at::constant_pad_nd(feats, {0, spec->frames - feats.size(1)},
-                                          detail::isScatterKind(spec->kind) ? std::log(1e-6) : -100.0);
+                                          detail::isScatterKind(spec->kind) ? std::log(Scattering::logFloor) : -100.0);
             const qint64 frameCount = feats.size(1);
             EmbeddedTrack e;
             e.curatedIndex = i;

@@ -50,6 +50,8 @@ inline bool isScatterKind(TrainableKind k)
 {
     return k == TrainableKind::ScatterGru || k == TrainableKind::ScatterLstm || k == TrainableKind::ScatterCnn;
 }
+/// The manifest's "scale" of the scattering architectures: engine/dsp/scattering at its defaults.
+inline constexpr char kScatteringScale[] = "morlet q1=8 q2=1 t=8192";
 QStringList trainableSpecNames();
 
 /// Front end + body. forward() maps waveforms [B, N] to probabilities; the

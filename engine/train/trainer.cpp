@@ -129,7 +129,7 @@ QJsonObject featureJson(const TrainableSpec &spec)
     if (detail::isScatterKind(spec.kind)) {
         // The default engine/dsp/scattering transform (Morlet banks Q1 = 8, Q2 = 1, T = 8192).
         f.insert(QStringLiteral("type"), QStringLiteral("scattering"));
-        f.insert(QStringLiteral("scale"), QStringLiteral("morlet q1=8 q2=1 t=8192"));
+        f.insert(QStringLiteral("scale"), QLatin1String(detail::kScatteringScale));
         f.insert(QStringLiteral("hop"), spec.hop);
         f.insert(QStringLiteral("n_fft"), spec.nFft);
         f.insert(QStringLiteral("bands"), spec.bands);
