@@ -185,8 +185,13 @@ int runTag(const QStringList &args)
         QStringLiteral("store"), tr("write the predictions into this annotation store (see above); --model defaults "
                                     "to 'default' then"),
         QStringLiteral("DB"));
+    const QCommandLineOption shardOption(
+        QStringLiteral("shard"),
+        tr("with --store: tag only the I-th of N shards of the library (tracks assigned by content hash, so N "
+           "jobs, e.g. a Slurm job array, share a library without overlap; shards count from 1). Default: 1/1"),
+        QStringLiteral("I/N"));
     parser.addOptions({modelOption, segmentsOption, formatOption, outOption, deviceOption, batchOption, threadsOption,
-                       windowOption, storeOption});
+                       windowOption, storeOption, shardOption});
 
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -200,6 +205,8 @@ int runTag(const QStringList &args)
                 return usageError(tr("--%1 writes files; it cannot be used with --store.").arg(o->names().constFirst()));
         }
     }
+    if (parser.isSet(shardOption) && !intoStore)
+        return usageError(tr("--shard divides a library: it needs --store."));
     if (!parser.isSet(modelOption) && !intoStore)
         return usageError(tr("--model BUNDLE is required."));
     if (parser.positionalArguments().isEmpty() && !intoStore)
@@ -248,6 +255,12 @@ int runTag(const QStringList &args)
         request.batchSize = batch;
         request.threads = threads;
         request.inputs = parser.positionalArguments();
+        if (parser.isSet(shardOption)) {
+            const auto shard = LibraryShard::parse(parser.value(shardOption));
+            if (!shard)
+                return usageError(shard.error());
+            request.shard = shard.value();
+        }
         return runTagIntoStore(request);
     }
 

@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QTextStream>
 
+#include <algorithm>
 #include <csignal>
 
 namespace taglane::app {
@@ -105,10 +106,18 @@ int runTagIntoStore(const TagIntoStore &request)
     options.segmentation = request.segmentation;
     options.batchSize = request.batchSize;
     BatchTagger batch(store, *tagger.value(), options);
-    const auto todo = batch.untaggedTracks(only);
+    auto todo = batch.untaggedTracks(only);
     if (!todo) {
         err << kCommand << ": " << todo.error() << "\n";
         return 2;
+    }
+    if (!request.shard.isWhole()) {
+        const int before = int(todo->size());
+        todo->erase(std::remove_if(todo->begin(), todo->end(),
+                                   [&](const TrackRecord &t) { return !request.shard.contains(t.contentHash); }),
+                    todo->end());
+        err << tr("Shard %1/%2: %3 of the %4 tracks left to tag are this shard's.\n")
+                   .arg(request.shard.index).arg(request.shard.count).arg(todo->size()).arg(before);
     }
     err << tr("%1 tracks to tag with %2 (tracks this version tagged before are left as they are).\n")
                .arg(todo->size()).arg(manifest.version);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/library/libraryshard.h"
 #include "engine/model/tagger.h"
 #include "engine/segment/segmentationsettings.h"
 
@@ -18,6 +19,7 @@ struct TagIntoStore
     int batchSize = 8;
     int threads = 0;
     QStringList inputs;                  ///< files and folders to add first; empty: the whole library
+    engine::LibraryShard shard;          ///< tag only this shard's tracks (by content hash)
 };
 
 /// Tags library tracks into the store (see runTag's help); returns the exit status.

@@ -7,8 +7,10 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QString>
 #include <QVariant>
+#include <QVector>
 
 namespace taglane::tests {
 
@@ -40,6 +42,21 @@ public:
     {
         QSqlQuery q(QSqlDatabase::database(m_name));
         return q.exec(sql) && q.next() ? q.value(0) : QVariant();
+    }
+    /// Every row of a query, each as its column values.
+    QVector<QVariantList> rows(const QString &sql)
+    {
+        QVector<QVariantList> result;
+        QSqlQuery q(QSqlDatabase::database(m_name));
+        if (!q.exec(sql))
+            qWarning() << sql << q.lastError().text();
+        while (q.next()) {
+            QVariantList row;
+            for (int c = 0; c < q.record().count(); ++c)
+                row << q.value(c);
+            result << row;
+        }
+        return result;
     }
     bool ok() const { return m_ok; }
 
