@@ -4,6 +4,8 @@
 #   scripts/install-deps.sh [--example] [--bench]
 #     --example  also the Battle for Wesnoth soundtrack (the bundled example)
 #     --bench    also python3-torch (the Python peer of the inference benchmark)
+#   The PostgreSQL store and the cluster tests need postgresql (pg_virtualenv),
+#   libqt6sql6-psql, slurm-wlm and munge; they are always installed.
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
@@ -11,7 +13,8 @@ packages=(cmake ninja-build g++ pkg-config
           libqcustomplot-dev libtorch-dev libfftw3-dev libsndfile1-dev libsoxr-dev
           libeigen3-dev libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
           libfluidsynth-dev fluid-soundfont-gm musescore-general-soundfont opl3-soundfont fluidr3mono-gm-soundfont
-          xvfb xauth imagemagick fonts-noto-cjk)
+          xvfb xauth imagemagick fonts-noto-cjk
+          postgresql libqt6sql6-psql slurm-wlm munge)
 for arg in "$@"; do
   case "$arg" in
     --example) packages+=(wesnoth-1.16-music) ;;
