@@ -190,8 +190,13 @@ int runTag(const QStringList &args)
         tr("with --store: tag only the I-th of N shards of the library (tracks assigned by content hash, so N "
            "jobs, e.g. a Slurm job array, share a library without overlap; shards count from 1). Default: 1/1"),
         QStringLiteral("I/N"));
+    const QCommandLineOption waitOption(
+        QStringLiteral("wait-for-store"),
+        tr("with --store: when another process is writing the store (an SQLite store has one writer at a time), "
+           "wait up to SECONDS for it instead of failing. Default: 0"),
+        QStringLiteral("SECONDS"), QStringLiteral("0"));
     parser.addOptions({modelOption, segmentsOption, formatOption, outOption, deviceOption, batchOption, threadsOption,
-                       windowOption, storeOption, shardOption});
+                       windowOption, storeOption, shardOption, waitOption});
 
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -207,6 +212,8 @@ int runTag(const QStringList &args)
     }
     if (parser.isSet(shardOption) && !intoStore)
         return usageError(tr("--shard divides a library: it needs --store."));
+    if (parser.isSet(waitOption) && !intoStore)
+        return usageError(tr("--wait-for-store needs --store."));
     if (!parser.isSet(modelOption) && !intoStore)
         return usageError(tr("--model BUNDLE is required."));
     if (parser.positionalArguments().isEmpty() && !intoStore)
@@ -261,6 +268,9 @@ int runTag(const QStringList &args)
                 return usageError(shard.error());
             request.shard = shard.value();
         }
+        request.waitForStoreSeconds = parser.value(waitOption).toInt(&ok);
+        if (!ok || request.waitForStoreSeconds < 0 || request.waitForStoreSeconds > 7 * 86400)
+            return usageError(tr("--wait-for-store must be a whole number of seconds from 0 to 604800."));
         return runTagIntoStore(request);
     }
 

@@ -8,10 +8,13 @@
 #include "engine/library/librarybuilder.h"
 #include "engine/model/modelbundle.h"
 #include "engine/store/annotationstore.h"
+#include "engine/store/storefile.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QLockFile>
 #include <QTextStream>
+#include <QThread>
 
 #include <algorithm>
 #include <csignal>
@@ -34,6 +37,23 @@ std::atomic_bool g_interrupted{false};
 void onInterrupt(int)
 {
     g_interrupted.store(true);
+}
+
+} // namespace
+
+namespace {
+
+// Whether a live process holds the store's lock (checked without taking it
+// for longer than the check).
+bool heldByAnother(const QString &storePath)
+{
+    QLockFile probe(StoreFile::lockPath(storePath));
+    probe.setStaleLockTime(0);
+    if (probe.tryLock(0)) {
+        probe.unlock();
+        return false;
+    }
+    return probe.error() == QLockFile::LockFailedError;
 }
 
 } // namespace
@@ -62,7 +82,22 @@ int runTagIntoStore(const TagIntoStore &request)
     err << tr("Device: %1\n").arg(tagger.value()->deviceDescription());
 
     AnnotationStore store;
-    const auto opened = store.open(request.storePath, AnnotationStore::OpenMode::ReadWrite);
+    auto opened = store.open(request.storePath, AnnotationStore::OpenMode::ReadWrite);
+    if (!opened && request.waitForStoreSeconds > 0 && heldByAnother(request.storePath)) {
+        // Another writer (an SQLite store has one at a time) holds it: wait
+        // for it to finish, polling its lock, then open as usual.
+        err << tr("%1: in use by another process; waiting up to %2 s for it.\n")
+                   .arg(request.storePath).arg(request.waitForStoreSeconds);
+        err.flush();
+        QElapsedTimer waited;
+        waited.start();
+        while (!opened && heldByAnother(request.storePath) && waited.elapsed() < request.waitForStoreSeconds * 1000LL) {
+            QThread::msleep(250);
+            opened = store.open(request.storePath, AnnotationStore::OpenMode::ReadWrite);
+        }
+        if (!opened && !heldByAnother(request.storePath))
+            opened = store.open(request.storePath, AnnotationStore::OpenMode::ReadWrite);
+    }
     if (!opened) {
         err << kCommand << ": " << opened.error() << "\n";
         return 2;

@@ -20,6 +20,7 @@ struct TagIntoStore
     int threads = 0;
     QStringList inputs;                  ///< files and folders to add first; empty: the whole library
     engine::LibraryShard shard;          ///< tag only this shard's tracks (by content hash)
+    int waitForStoreSeconds = 0;         ///< wait this long for a store another process holds
 };
 
 /// Tags library tracks into the store (see runTag's help); returns the exit status.

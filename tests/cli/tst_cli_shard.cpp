@@ -8,6 +8,9 @@
 #include "tonewav.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QLockFile>
+#include <QProcess>
 #include <QSet>
 #include <QtTest>
 
@@ -32,6 +35,7 @@ class tst_CliShard : public QObject
 private Q_SLOTS:
     void shardsSplitTheLibraryByContentHash();
     void malformedShardsAreRefused();
+    void waitsForAStoreAnotherProcessHolds();
 };
 
 void tst_CliShard::shardsSplitTheLibraryByContentHash()
@@ -109,6 +113,43 @@ void tst_CliShard::malformedShardsAreRefused()
                              QStringLiteral("--shard"), QStringLiteral("1/2"), dir});
     QCOMPARE(noStore.exitCode, 2);
     QVERIFY2(noStore.err.contains(QStringLiteral("--store")), qPrintable(noStore.err));
+}
+
+// An SQLite store has one writer: with --wait-for-store a second writer
+// waits for the first to let go instead of failing; without it, it fails.
+void tst_CliShard::waitsForAStoreAnotherProcessHolds()
+{
+    const QString dir = taglane::tests::tempDir(QStringLiteral("cli-shard-wait"));
+    const QString track = dir + QStringLiteral("/a.wav");
+    QVERIFY(taglane::tests::writeToneWav(track, 4.0, 330.0));
+    const QString store = dir + QStringLiteral("/lib.sqlite");
+    QCOMPARE(runCli({QStringLiteral("library"), QStringLiteral("add"), QStringLiteral("--store"), store, track}).exitCode, 0);
+
+    auto holder = std::make_unique<QLockFile>(store + QStringLiteral(".lock"));   // as a running Taglane holds it
+    QVERIFY(holder->tryLock(0));
+    const QStringList tag = {QStringLiteral("tag"), QStringLiteral("--store"), store, QStringLiteral("--model"),
+                             QStringLiteral("instruments")};
+    CliRun refused = runCli(tag);
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains(QStringLiteral("in use")), qPrintable(refused.err));
+
+    QProcess waiting;
+    waiting.start(QStringLiteral(TAGLANE_CLI_PATH), tag + QStringList{QStringLiteral("--wait-for-store"), QStringLiteral("60")});
+    QVERIFY(waiting.waitForStarted());
+    QElapsedTimer clock;
+    clock.start();
+    QByteArray err;
+    while (!err.contains("waiting") && clock.elapsed() < 30000 && waiting.state() == QProcess::Running) {
+        waiting.waitForReadyRead(200);
+        err += waiting.readAllStandardError();
+    }
+    QVERIFY2(err.contains("waiting"), err.constData());
+    QVERIFY(!waiting.waitForFinished(1500));       // still waiting while the lock is held
+    holder.reset();                                // the other writer closes the store
+    QVERIFY(waiting.waitForFinished(60000));
+    err += waiting.readAllStandardError();
+    QVERIFY2(waiting.exitCode() == 0, err.constData());
+    QCOMPARE(QString::fromUtf8(waiting.readAllStandardOutput()).trimmed(), track);
 }
 
 QTEST_GUILESS_MAIN(tst_CliShard)
