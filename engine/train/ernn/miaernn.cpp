@@ -73,16 +73,19 @@ at::Tensor miaErnnLoss(MiaErnn &net, const MiaErnnOutput &out, const at::Tensor 
     const at::Tensor known = labelMask.sum().clamp_min(1.0);
     at::Tensor loss = (-(targets * logP + (1.0 - targets) * logQ) * labelMask).sum() / known;
     const at::Tensor complete = std::get<0>(labelMask.min(1));  // [B, tags]: every step known
-    const at::Tensor t = targets.detach().to(at::kCPU).contiguous();
-    const at::Tensor c = complete.detach().to(at::kCPU).contiguous();
+    // Read on the CPU through accessors: one copy, not an item() call per cell.
+    const at::Tensor t = targets.detach().to(at::kCPU, at::kFloat).contiguous();
+    const at::Tensor c = complete.detach().to(at::kCPU, at::kFloat).contiguous();
+    const auto ta = t.accessor<float, 3>();
+    const auto ca = c.accessor<float, 2>();
     std::vector<at::Tensor> nll;
     for (int64_t b = 0; b < out.logits.size(0); ++b) {
         for (int64_t k = 0; k < out.logits.size(2); ++k) {
-            if (c[b][k].item<float>() < 0.5f)
+            if (ca[b][k] < 0.5f)
                 continue;
             std::vector<int> states(size_t(out.logits.size(1)));
             for (int64_t s = 0; s < out.logits.size(1); ++s)
-                states[size_t(s)] = t[b][s][k].item<float>() > 0.5f ? 1 : 0;
+                states[size_t(s)] = ta[b][s][k] > 0.5f ? 1 : 0;
             nll.push_back(-crfLogLikelihood(out.logits.select(0, b).select(1, k), net->transitions()[k], states));
         }
     }
