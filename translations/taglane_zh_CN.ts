@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AgreementInput</name>
+    <message>
+        <source>Agreement needs at least two categories, not %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The number of items (%1) is negative.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 rating tables for %2 tags.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag %1: %2 ratings for %3 items by %4 raters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag %1, item %2, rater %3: rating %4 is neither -1 nor a category 0..%5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AnnotationStore</name>
     <message>
         <source>Cannot open the annotation store %1: its folder does not exist.</source>
@@ -137,6 +160,14 @@
         <source>Edits %1-%2 are not saved to %3 yet.</source>
         <translation>编辑 %1-%2 尚未保存到 %3。</translation>
     </message>
+    <message>
+        <source>%1 names a PostgreSQL store; this build of Taglane opens SQLite store files only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A track cannot be moved to an empty path in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AtomicWrite</name>
@@ -147,6 +178,17 @@
     <message>
         <source>Writing %1 failed: %2.</source>
         <translation>写入 %1 失败：%2。</translation>
+    </message>
+</context>
+<context>
+    <name>AttentionView</name>
+    <message>
+        <source>Attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No attention weights: the model has no attention pooling.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -289,6 +331,29 @@
     <message>
         <source>%1: the decoder returned %2 channels, not %3.</source>
         <translation>%1：解码器返回了 %2 个声道，而不是 %3 个。</translation>
+    </message>
+</context>
+<context>
+    <name>BatchTagger</name>
+    <message>
+        <source>Cannot read the library of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 cannot take the tags of %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2), %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is not writable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model gave %1 values per segment for %2 tags.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -656,6 +721,41 @@
     <message>
         <source>No training examples could be cut from the %1 tracks given.</source>
         <translation>无法从给定的 %1 个曲目中切出任何训练样本。</translation>
+    </message>
+</context>
+<context>
+    <name>ErnnProbe</name>
+    <message>
+        <source>Expected %1 values, got %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A sequence needs at least two steps and one stream.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A chain needs T unary scores, T states and 2 x 2 transitions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>States are 0 or 1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A chain needs T unary scores and 2 x 2 transitions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a MIA-ERNN variant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to train on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An empty state sequence.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1270,6 +1370,10 @@ absent</source>
         <source>The model %1 gave NaN or infinite probabilities for %2.</source>
         <translation>模型 %1 对 %2 给出了 NaN 或无穷大的概率。</translation>
     </message>
+    <message>
+        <source>Cannot find novelty segments in %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>JamsReader</name>
@@ -1568,6 +1672,51 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>LdaModel</name>
+    <message>
+        <source>An LDA corpus needs at least one document and one word (got %1 x %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The LDA corpus holds %1 values; %2 documents of %3 words need %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The LDA corpus has no words: every cell is zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The LDA model has not been fitted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The document has %1 tag weights; the LDA model knows %2 tags.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LibraryBuilder</name>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation type="unfinished">%1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation type="unfinished">%1 不是文件。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read (permission denied).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LibraryCatalogue</name>
+    <message>
+        <source>Cannot read %1 from the annotation store %2: %3</source>
+        <translation type="unfinished">无法从标注库 %2 读取 %1：%3</translation>
+    </message>
+</context>
+<context>
     <name>LibraryModel</name>
     <message>
         <source>never</source>
@@ -1596,6 +1745,21 @@ absent</source>
     <message>
         <source>Last edit</source>
         <translation>最后编辑</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryShard</name>
+    <message>
+        <source>&apos;%1&apos; is not a shard: write I/N, the I-th of N shards, for instance 2/8.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The number of shards in &apos;%1&apos; must be from 1 to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The shard in &apos;%1&apos; must be from 1 to %2 (shards count from 1).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2020,6 +2184,10 @@ absent</source>
     <message>
         <source>Which tags of different vocabularies mean the same thing</source>
         <translation>不同词表中哪些标签含义相同</translation>
+    </message>
+    <message>
+        <source>The store&apos;s tags could not be read again: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2776,6 +2944,129 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>ReviewCompletion</name>
+    <message>
+        <source>The review to complete is empty (%1 tags x %2 segments).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The review has %1 verdicts and %2 probabilities; %3 tags x %4 segments need %5 of each.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The side information weight must be &gt;= 0 (0 = automatic); got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verdict %1 (tag %2, segment %3) is %4; a verdict is 1, 0 or NaN (not curated).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probability %1 (tag %2, segment %3) is %4, outside [0, 1].</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The cross-validation needs candidate weights and at least 2 folds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewQueue</name>
+    <message>
+        <source>Unknown review strategy &quot;%1&quot;: use uncertainty, disagreement or diverse.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the review queue from the annotation store %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewSuggester</name>
+    <message>
+        <source>The track has no segments or no tags: there is nothing to complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The label grid is inconsistent (%1 x %2 cells, %3 probabilities, %4 verdicts).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The track has no model predictions: tag it first (taglane-cli tag or Tag in the window).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tag has a probability of model %1 in every unjudged segment of the current segmentation: tag the track again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The track has no verdicts on the tags the model predicts: judge some cells first, then complete the review from them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Scattering</name>
+    <message>
+        <source>Scattering: out of memory while building the filter banks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the audio is at %1 Hz but the transform is set up for %2 Hz; resample it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the signal is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the signal has %1 samples; at least %2 (one frame hop, %3 s) are needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the signal has %1 samples (%2 h); at most %3 fit in one matrix of %4 coefficients per frame. Split it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: sample %1 is not a finite number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: out of memory for a signal of %1 samples.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScatteringSettings</name>
+    <message>
+        <source>Scattering: the sample rate must be between 1 and 1000000 Hz (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the averaging support T must be between %1 and %2 samples (got %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the wavelets per octave must be between 1 and %1 (got Q1 = %2, Q2 = %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: T = %1 samples is too short for Q1 = %2 and Q2 = %3: not even one octave of wavelets fits inside the averaging window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the first-order octaves J must be between 1 and %1 for T = %2 samples and Q1 = %3, or 0 for that default (got %4).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the block length must be a power of two from 8 T = %1 to %2 samples, or 0 for the default (got %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scattering: the oversampling must be from 1 to %1 (got %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SegmentPlayback</name>
     <message>
         <source>Play &amp;Selection</source>
@@ -2855,8 +3146,23 @@ absent</source>
         <translation>“%1”中的片段长度必须是 %2 到 %3 之间的秒数。</translation>
     </message>
     <message>
-        <source>Unknown segmentation &quot;%1&quot;: use &quot;chunk&quot; or &quot;fixed:SECONDS&quot;.</source>
-        <translation>未知的分段方式“%1”：请使用“chunk”或“fixed:SECONDS”。</translation>
+        <source>Unknown segmentation &quot;%1&quot;: use &quot;chunk&quot;, &quot;fixed:SECONDS&quot; or &quot;novelty&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SemanticInput</name>
+    <message>
+        <source>The topic model is not fitted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected %1 tags, got %2 verdicts and %3 probabilities.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A verdict is -1, 0 or 1.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3027,6 +3333,25 @@ absent</source>
             <numerusform>
 已导入 %n 个标注文件。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>StoreQuery</name>
+    <message>
+        <source>The annotation store %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the annotation store %1: %2</source>
+        <translation type="unfinished">无法读取标注库 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read the model versions of the annotation store %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model version &quot;%1&quot; has tagged nothing in %2.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3270,6 +3595,18 @@ absent</source>
         <source>curator</source>
         <translation>审校者</translation>
     </message>
+    <message>
+        <source>suggested from your review: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>verdict: not reviewed; the related tag %1 is %2 here (it counts for this tag in Retrain)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, related to %2 (a verdict on either counts for both in Retrain)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TagLaneView</name>
@@ -3453,6 +3790,20 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>TagQuery</name>
+    <message>
+        <source>Cannot read the query at position %1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TagSearch</name>
+    <message>
+        <source>Cannot search the annotation store %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Tagger</name>
     <message>
         <source>The model bundle %1 uses the architecture &quot;%2&quot;, which this Taglane cannot run.</source>
@@ -3485,6 +3836,49 @@ absent</source>
     <message>
         <source>The model %1 failed while tagging: %2</source>
         <translation>模型 %1 在打标签时失败：%2</translation>
+    </message>
+</context>
+<context>
+    <name>TensorCompletion</name>
+    <message>
+        <source>The tensor to complete is empty (%1 x %2 x %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tensor holds %1 values; %2 x %3 x %4 needs %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mask has %1 entries; the tensor has %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The side information has %1 values; the tensor has %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The side information weight must be positive; got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Side information value %1 is not a finite number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observed entry %1 is not a finite number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No entry of the tensor is observed: there is nothing to complete from.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The matrix to complete is empty (%1 x %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The matrix holds %1 values and its mask %2 entries; %3 x %4 needs %5 of each.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3728,6 +4122,58 @@ absent</source>
         <source>The next tagging run lays the segments on its model&apos;s chunk grid.</source>
         <translation>下一次打标签运行会将片段排布在其模型的块网格上。</translation>
     </message>
+    <message>
+        <source>Its tags could not be read again: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Complete My Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggest every unreviewed cell from the verdicts given so far and the model&apos;s probabilities (low-rank completion); suggestions show as hollow diamonds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept &amp;Review Suggestions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Turn the suggestions of Complete My Review into verdicts: present at or above the threshold, absent below (one undo step)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open and tag a track first, then judge some cells.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The review is being completed already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Complete My Review: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Complete My Review: %n cell(s) suggested from %1 verdicts%2 (Edit &gt; Accept Review Suggestions applies them).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; too few verdicts to judge a completion by, so the suggestions are the model&apos;s probabilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; the model&apos;s probabilities predicted your held-out verdicts best, so they are the suggestions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Accept %n review suggestion(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TrainableArchitecture</name>
@@ -3742,6 +4188,10 @@ absent</source>
     <message>
         <source>Expected %1 x %2 feature values, got %3.</source>
         <translation>应有 %1 x %2 个特征值，实际为 %3 个。</translation>
+    </message>
+    <message>
+        <source>The weights lack the output layer.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3997,10 +4447,6 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
         <translation>显示音频文件的时长、采样率、声道数和格式</translation>
     </message>
     <message>
-        <source>write a Mel, ERB or ERB-cepstrum matrix as CSV</source>
-        <translation>将 Mel、ERB 或 ERB 倒谱矩阵写为 CSV</translation>
-    </message>
-    <message>
         <source>turn a published PyTorch checkpoint into a model bundle</source>
         <translation>将已发布的 PyTorch 检查点转换为模型包</translation>
     </message>
@@ -4111,6 +4557,52 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     <message>
         <source>list the model bundles Taglane finds (bundled: default, instruments)</source>
         <translation>列出 Taglane 找到的模型包（内置：default、instruments）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n track(s).
+</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es) for %1
+</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>write a Mel, ERB, ERB-cepstrum or scattering matrix as CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>add audio to a store&apos;s library, list it, find moved files again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>list uncurated cells, most useful verdicts first (uncertainty, disagreement, diverse)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>find segments or tracks by tags: &apos;strings &gt;= 0.8 and not curated&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>complete a curator&apos;s review of a track from its verdicts and the model; accept suggestions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the model %1 (version %2) has tagged nothing in this store (versions there: %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no model version or bundle &quot;%1&quot; (versions in the store: %2).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4297,32 +4789,12 @@ Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage o
 </translation>
     </message>
     <message>
-        <source>Computes a time-frequency feature matrix of an audio file and writes it as CSV: one line per band (or cepstral coefficient, then its delta), one column per frame, no header.
-Frames are centred at multiples of the hop (reflect padding at the ends), so N samples give 1 + N/hop frames.
-  mel           mel band energies (power spectrum), in dB unless --no-db
-  erb           ln energy in gammatone-shaped bands equally spaced on the ERB-number scale
-  erb-cepstrum  DCT-II of the ERB ln energies (--cepstra rows), then their deltas (--cepstra more rows unless --deltas 0)</source>
-        <translation>计算音频文件的时频特征矩阵并写为 CSV：每个频带（或倒谱系数，其后是其差分）一行，每帧一列，无表头。
-帧以帧移的整数倍为中心（两端使用反射填充），因此 N 个采样得到 1 + N/hop 帧。
-  mel           mel 频带能量（功率谱），单位为 dB，除非指定 --no-db
-  erb           在 ERB 数刻度上等间距分布的 gammatone 形频带中的 ln 能量
-  erb-cepstrum  ERB ln 能量的 DCT-II（--cepstra 行），其后是它们的差分（再加 --cepstra 行，除非指定 --deltas 0）</translation>
-    </message>
-    <message>
         <source>audio file (WAV, FLAC, Ogg, Opus, MP3, ...)</source>
         <translation>音频文件（WAV、FLAC、Ogg、Opus、MP3 等）</translation>
     </message>
     <message>
-        <source>mel, erb or erb-cepstrum (required)</source>
-        <translation>mel、erb 或 erb-cepstrum（必填）</translation>
-    </message>
-    <message>
         <source>write the CSV here instead of to stdout</source>
         <translation>将 CSV 写到此处，而不是标准输出</translation>
-    </message>
-    <message>
-        <source>analysis sample rate in Hz (default 16000; 0 keeps the file&apos;s rate)</source>
-        <translation>分析采样率，单位 Hz（默认 16000；0 表示保持文件的采样率）</translation>
     </message>
     <message>
         <source>window and FFT length in samples (default 512)</source>
@@ -4387,10 +4859,6 @@ Frames are centred at multiples of the hop (reflect padding at the ends), so N s
     <message>
         <source>give one audio file, not %1</source>
         <translation>请只指定一个音频文件，而不是 %1 个</translation>
-    </message>
-    <message>
-        <source>--type is required: mel, erb or erb-cepstrum</source>
-        <translation>必须指定 --type：mel、erb 或 erb-cepstrum</translation>
     </message>
     <message>
         <source>--db and --no-db contradict each other</source>
@@ -4615,10 +5083,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
         <translation>音频文件或文件夹</translation>
     </message>
     <message>
-        <source>&apos;chunk&apos; (one segment per model chunk) or &apos;fixed:SECONDS&apos; (windows of 3 to 16 s; a tail shorter than 3 s joins the previous segment). Default: chunk</source>
-        <translation>&apos;chunk&apos;（每个模型块一个片段）或 &apos;fixed:SECONDS&apos;（3 到 16 s 的窗口；短于 3 s 的尾部并入前一个片段）。默认：chunk</translation>
-    </message>
-    <message>
         <source>&apos;csv&apos; (&lt;stem&gt;.csv per file, CAL500exp style: Start_Time,End_Time,&lt;tags&gt;), &apos;catalogue&apos; (one catalogue.csv for all files) or &apos;jams&apos; (&lt;stem&gt;.jams per file). Default: csv</source>
         <translation>&apos;csv&apos;（每个文件一个 &lt;stem&gt;.csv，CAL500exp 风格：Start_Time,End_Time,&lt;tags&gt;）、&apos;catalogue&apos;（所有文件共用一个 catalogue.csv）或 &apos;jams&apos;（每个文件一个 &lt;stem&gt;.jams）。默认：csv</translation>
     </message>
@@ -4715,10 +5179,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
         <translation>验证文件夹（默认：训练曲目的 15%）</translation>
     </message>
     <message>
-        <source>default, tvcnn or tvcnn-lstm (default: default)</source>
-        <translation>default、tvcnn 或 tvcnn-lstm（默认：default）</translation>
-    </message>
-    <message>
         <source>output bundle folder (NAME.tlmodel)</source>
         <translation>输出模型包文件夹（NAME.tlmodel）</translation>
     </message>
@@ -4769,10 +5229,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
     <message>
         <source>--out BUNDLE is required.</source>
         <translation>必须指定 --out BUNDLE。</translation>
-    </message>
-    <message>
-        <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm).</source>
-        <translation>未知架构“%1”（已知：default、tvcnn、tvcnn-lstm）。</translation>
     </message>
     <message>
         <source>Reading %1 ...</source>
@@ -4941,12 +5397,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
     <message>
         <source>none of the %2 track(s) chosen with --tracks in the store %1 has a curated verdict (a tag marked present or absent in a segment); curate some segments first.</source>
         <translation>在标注库 %1 中用 --tracks 选出的 %2 首曲目都没有审校过的判定（在某个片段中标为存在或不存在的标签）；请先审校一些片段。</translation>
-    </message>
-    <message>
-        <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
-Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).</source>
-        <translation>用模型包逐片段为音频文件打标签并写出概率。
-会递归搜索文件夹中的音频文件。退出状态：全部文件都打好标签时为 0，部分失败时为 1（失败的文件列在最后），用法或模型错误时为 2（包括模型给出 NaN 或无穷大的概率，这些概率从不写出）。</translation>
     </message>
     <message>
         <source>seconds of audio decoded and tagged at a time, so that memory stays the same for a track of any length; 0 decodes each whole file first. Default: 60</source>
@@ -5302,6 +5752,417 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
         <source>the model: a bundle folder (NAME.tlmodel) or a bundled model&apos;s name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags)</source>
         <translation>模型：模型包文件夹（NAME.tlmodel）或内置模型的名称（default：真实音乐，50 个 MagnaTagATune 标签；instruments：14 个乐器和特性标签）</translation>
     </message>
+    <message>
+        <source>Completes a curator&apos;s review of one track: from the verdicts given so far and the model&apos;s probabilities (as side information), suggests a value for every cell not yet judged (low-rank matrix completion; about 1 = present, about 0 = absent). With --accept-above / --accept-below the suggestions beyond those values are written as verdicts (actor &quot;completion&quot;).
+Exit status: 0 on success, 1 when the track cannot be completed, 2 on a usage or store error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the track (id, path, file name or stem)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>probabilities of this model version (default: the last that tagged the track)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>print JSON instead of a table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write &apos;present&apos; for suggestions &gt;= X</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write &apos;absent&apos; for suggestions &lt;= Y</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>name exactly one TRACK (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--accept-below (%1) must be less than --accept-above (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no store at %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; names %2 tracks; name one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>track %1 is not in the store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the store knows no model version &apos;%1&apos; (known: %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the verdicts could not be saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source># %1, model %2: %3 segments x %4 tags, %5 curated cells, %6 suggested
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tags lack a probability on some unjudged segment and were left out.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fewer than %1 verdicts: too few to judge a completion by, so the suggestions are the model&apos;s probabilities.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Held-out verdicts were predicted better by the model&apos;s probabilities than by any completion: the suggestions are the probabilities.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The completion stopped after %1 iterations before converging; the values are approximate.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1 verdicts (actor &quot;%2&quot;).
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>inference: student %1 s (%2 thread(s)); no speed ratio, the teacher was not timed on every track
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Computes a time-frequency feature matrix of an audio file and writes it as CSV: one line per band (or cepstral coefficient, then its delta), one column per frame, no header.
+Frames are centred at multiples of the hop (reflect padding at the ends), so N samples give 1 + N/hop frames.
+  mel           mel band energies (power spectrum), in dB unless --no-db
+  erb           ln energy in gammatone-shaped bands equally spaced on the ERB-number scale
+  erb-cepstrum  DCT-II of the ERB ln energies (--cepstra rows), then their deltas (--cepstra more rows unless --deltas 0)
+  scattering    time scattering (Anden &amp; Mallat), default rate 22050 Hz: first the first-order bands ln(|x * psi1| * phi) (--q1 Morlet wavelets per octave, low to high), then for each of them its second-order paths ln(||x * psi1| * psi2| * phi / S1) (--q2 wavelets per octave, default 1; slower modulations than the band&apos;s bandwidth, low to high); phi averages over --scattering-t samples and frames are every T/4 samples (rounded down to a power of two), N samples giving 1 + N/hop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mel, erb, erb-cepstrum or scattering (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>analysis sample rate in Hz (default 16000, 22050 for scattering; 0 keeps the file&apos;s rate)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scattering: averaging support T in samples, 64 to 131072 (default 8192, 371 ms at 22050 Hz)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scattering: first-order wavelets per octave, 1 to 32 (default 8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scattering: second-order wavelets per octave, 1 to 8 (default 1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--type is required: mel, erb, erb-cepstrum or scattering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 does not apply to --type scattering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 applies only to --type scattering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown feature type &quot;%1&quot;; expected mel, erb, erb-cepstrum or scattering.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adds audio files to the store&apos;s library; folders are searched recursively. Tracks are known by content: a file seen before under another path is found again there, a file whose content changed becomes a new track. Progress goes to stderr, the paths of the tracks to stdout. Exit status: 0, 1 when some files could not be added, 2 on a usage or store error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: does not exist
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>already in the library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>found again (was %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>same content as %1, already in the library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[%1/%2] %3: %4
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Library: %1 added, %2 already there, %3 found again, %4 copies, %5 failed.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no audio files found (suffixes: %1).
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finds tracks whose file is missing (moved or renamed) by their content in the given folders and records their new paths; their verdicts and predictions stay theirs. Exit status: 0, 1 when tracks are still missing, 2 on a usage or store error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>folders (or files) to look in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no folder given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>looked at %1 of %2 files
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 -&gt; %2
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relinked %1 tracks; %2 still missing.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lists the library: per track its file state (present, missing, changed), duration, the share of cells reviewed, the model versions that tagged it and its top tags (highest mean probability of the newest model run).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write a JSON array instead of a table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>top tags per track. Default: 3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>state	duration_s	reviewed	models	top_tags	path
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: taglane-cli library add|list|relink --store DB ...
+Run &apos;taglane-cli library SUBCOMMAND --help&apos; for its options.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>say add, list or relink.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown subcommand &apos;%1&apos; (use add, list or relink).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lists the cells (segment x tag) not curated yet, those whose verdict would teach the model most first.
+  uncertainty   probability closest to 0.5 (the version that tagged each track last, or --model)
+  disagreement  largest spread between the model versions that scored the same segment and tag
+  diverse       uncertain cells mixed across tracks and tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a model version in the store, or a bundle / bundled model name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cells to list. Default: 20</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>uncertainty, disagreement or diverse. Default: uncertainty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write a JSON array of {track, start, end, tag, probability, ...}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>score	probability	start	end	tag	track
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No uncurated cell was scored by two or more model versions.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No uncurated cells with predictions (tag the library first: taglane-cli tag --store DB).
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finds segments (or whole tracks) of the library by their tags, e.g.
+  taglane-cli search --store DB &apos;strings &gt;= 0.8 and not strings curated&apos;
+  taglane-cli search --store DB --tracks &apos;(piano &gt; 0.5 or guitar &gt; 0.5) and curator = anna&apos;
+Conditions: TAG &gt;= x (also &gt;, &lt;=, &lt;, =, !=) on the model&apos;s probability (a track: its mean over segments); [TAG] curated [present|absent]; [TAG] curator = NAME. Combine them with and, or, not and parentheses; quote a tag that holds spaces or is a keyword (&quot;Instrument - Piano&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the query (one argument: quote it in the shell)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>probabilities of this model version (or bundle / bundled model name); default: per track the version that tagged it last</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>match whole tracks instead of segments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most N hits; 0: all. Default: 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write a JSON array of {track, start, end, ...}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no query given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give the query as one argument (quote it), not %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
+Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).
+With --store DB the predictions go into the annotation store instead of files: without FILE|DIR every library track that the model version has not tagged yet is tagged; FILE|DIR are added to the library first. Each track is saved whole or not at all, so a run that is stopped or killed, started again, tags only what is left. A track that has segments keeps them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;chunk&apos; (one segment per model chunk), &apos;fixed:SECONDS&apos; (windows of 3 to 16 s; a tail shorter than 3 s joins the previous segment) or &apos;novelty&apos; (self-similarity boundaries, segments of 3 to 16 s; decodes each whole file). Default: chunk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write the predictions into this annotation store (see above); --model defaults to &apos;default&apos; then</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with --store: tag only the I-th of N shards of the library (tracks assigned by content hash, so N jobs, e.g. a Slurm job array, share a library without overlap; shards count from 1). Default: 1/1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with --store: when another process is writing the store (an SQLite store has one writer at a time), wait up to SECONDS for it instead of failing. Default: 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 writes files; it cannot be used with --store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--shard divides a library: it needs --store.</source>
+        <translation>--shard 用于划分曲库：它需要 --store。</translation>
+    </message>
+    <message>
+        <source>--wait-for-store needs --store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--wait-for-store must be a whole number of seconds from 0 to 604800.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm or scatter-cnn (default: default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: in use by another process; waiting up to %2 s for it.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no audio files found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: failed: %2
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shard %1/%2: %3 of the %4 tracks left to tag are this shard&apos;s.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tracks to tag with %2 (tracks this version tagged before are left as they are).
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[%1/%2] %3: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 segments%2, %3 s of audio in %4 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (its segments kept)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>skipped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagged %1 of %2 tracks (%3 s of audio) in %4 s on %5; %6 skipped, %7 failed.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was saved for that track; stopping.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>interrupted; run the same command again to tag the rest.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>taglane::engine</name>
@@ -5549,6 +6410,86 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
         <source>Spectral novelty was cancelled.</source>
         <translation>频谱新颖度计算已取消。</translation>
     </message>
+    <message>
+        <source>the file is missing (run library relink if it moved)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file holds other content now (run library add to add it as a new track)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An LDA model needs at least one topic (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The LDA prior alpha must be a positive number (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LDA needs at least one start (restarts = %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LDA needs at least one EM iteration and one E-step sweep (got %1 and %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LDA tolerances must be zero or positive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The starting topics hold %1 values; %2 topics of %3 words need %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting topic %1 has a negative or non-finite value for word %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting topic %1 is all zeros.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Word %1 of the document has the weight %2; weights must be finite and &gt;= 0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document %1, word %2 has the weight %3; weights must be finite and &gt;= 0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Completion weights must be finite and &gt;= 0 (got %1, %2, %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At least one completion weight must be positive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The ADMM penalty rho must be &gt;= 0 (0 = automatic); got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The initial threshold must be positive; got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rho growth factor must be &gt;= 1; got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The largest rho must be positive; got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Completion needs at least one iteration; got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The completion tolerance must be &gt;= 0; got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>taglane::engine::ChunkedJob</name>
@@ -5610,6 +6551,64 @@ Folders are searched recursively for audio files. Exit status: 0 when every file
     <message>
         <source>undefined</source>
         <translation>未定义</translation>
+    </message>
+</context>
+<context>
+    <name>taglane::engine::Parser</name>
+    <message>
+        <source>&apos;!&apos; must be followed by &apos;=&apos; (use != or not)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the quoted name is not closed (a &apos;&quot;&apos; is missing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the query is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &apos;and&apos;, &apos;or&apos; or the end of the query, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the end of the query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &apos;)&apos; to close the &apos;(&apos; at position %1, found %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a tag, &apos;curated&apos;, &apos;curator&apos;, &apos;not&apos; or &apos;(&apos;, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a comparison (&gt;=, &gt;, &lt;=, &lt;, =, !=), &apos;curated&apos; or &apos;curator&apos; after the tag %1, found %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown comparison &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a number after &apos;%1&apos;, found %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &apos;=&apos; after &apos;curator&apos;, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a curator&apos;s name after &apos;curator =&apos;, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>taglane::engine::SqlWriter</name>
+    <message>
+        <source>Unknown tag &quot;%1&quot; at position %2 (no tag of the store has that name).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

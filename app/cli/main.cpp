@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/commands.h"
 
+#include "widgets/window/contexttranslator.h"
+
 #include <QApplication>
 #include <QCoreApplication>
 #include <QLocale>
 #include <QTextStream>
-#include <QTranslator>
 
 #include <cstdio>
 #include <functional>
@@ -46,15 +47,12 @@ int main(int argc, char **argv)
     std::unique_ptr<QCoreApplication> application(needsGui ? new QApplication(argc, argv)
                                                            : new QCoreApplication(argc, argv));
     QCoreApplication &app = *application;
-    Q_UNUSED(app);
     QCoreApplication::setApplicationName(QStringLiteral("taglane-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Taglane"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TAGLANE_VERSION));
 
     // Messages follow the system locale when a translation is embedded.
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("taglane"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(&translator);
+    taglane::widgets::ContextTranslator::installFor(app, QLocale());
 
     using namespace taglane::app;
     const std::vector<Command> commands = {

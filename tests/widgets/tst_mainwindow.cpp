@@ -4,6 +4,7 @@
 // it built through the hidden --probe option (menus, shortcuts, status bar).
 #include "silentwav.h"
 #include "testsupport.h"
+#include "tstranslation.h"
 
 #include "engine/store/contenthash.h"
 #include "engine/model/modelbundle.h"
@@ -30,29 +31,6 @@ QRect rectOf(const QJsonValue &v)
     const QJsonObject o = v.toObject();
     return QRect(o.value(QStringLiteral("x")).toInt(), o.value(QStringLiteral("y")).toInt(),
                  o.value(QStringLiteral("width")).toInt(), o.value(QStringLiteral("height")).toInt());
-}
-
-/// The translation of `source` in `context` of translations/taglane_zh_CN.ts
-/// (empty when untranslated or absent).
-QString tsTranslation(const QString &context, const QString &source)
-{
-    QFile file(QStringLiteral(TAGLANE_SOURCE_DIR "/translations/taglane_zh_CN.ts"));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QString ts = QString::fromUtf8(file.readAll());
-    const int at = ts.indexOf(QStringLiteral("<name>%1</name>").arg(context));
-    if (at < 0)
-        return {};
-    const int end = ts.indexOf(QStringLiteral("</context>"), at);
-    auto escape = [](QString s) { return s.replace(QLatin1Char('&'), QStringLiteral("&amp;")); };
-    const int src = ts.indexOf(QStringLiteral("<source>%1</source>").arg(escape(source)), at);
-    if (src < 0 || src > end)
-        return {};
-    const QRegularExpression re(QStringLiteral("<translation>([^<]*)</translation>"));
-    const auto m = re.match(ts, src);
-    if (!m.hasMatch())
-        return {};
-    return m.captured(1).replace(QStringLiteral("&amp;"), QStringLiteral("&"));
 }
 
 } // namespace
@@ -257,7 +235,7 @@ private Q_SLOTS:
                                   QStringLiteral("&View"), QStringLiteral("&Playback"), QStringLiteral("&Help")};
         QCOMPARE(menus.size(), english.size());
         for (int i = 0; i < english.size(); ++i) {
-            const QString expected = tsTranslation(QStringLiteral("MainWindow"), english[i]);
+            const QString expected = tests::tsTranslation(QStringLiteral("MainWindow"), english[i]);
             QVERIFY2(!expected.isEmpty() && expected != english[i],
                      qPrintable(QStringLiteral("no zh_CN translation of %1 in the .ts").arg(english[i])));
             QCOMPARE(menus[i].toString(), expected);

@@ -23,9 +23,22 @@ QString ContextTranslator::translate(const char *context, const char *sourceText
     const char *bare = nullptr;
     for (const char *p = std::strstr(context, "::"); p; p = std::strstr(p + 2, "::"))
         bare = p + 2;
-    if (!bare || !*bare)
-        return text;
-    return QTranslator::translate(bare, sourceText, disambiguation, n);
+    if (bare && *bare) {
+        text = QTranslator::translate(bare, sourceText, disambiguation, n);
+        if (!text.isEmpty())
+            return text;
+    }
+    // A file-local tr() helper (QCoreApplication::translate("cli", ...) or
+    // ("Agreement", ...)) called at namespace scope: lupdate cannot see the
+    // context the helper passes and records the enclosing namespace instead.
+    for (const char *layer : {"taglane::app", "taglane::engine", "taglane::widgets"}) {
+        if (std::strcmp(context, layer) == 0)
+            continue;
+        text = QTranslator::translate(layer, sourceText, disambiguation, n);
+        if (!text.isEmpty())
+            return text;
+    }
+    return text;
 }
 
 bool ContextTranslator::installFor(QCoreApplication &app, const QLocale &locale)

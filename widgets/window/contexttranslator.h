@@ -13,7 +13,9 @@ namespace taglane::widgets {
 /// "taglane::widgets::ModelPanel", while lupdate (6.4) records C++17 nested
 /// namespaces as the bare class name, "ModelPanel"; without this fallback
 /// every window, dock and dialog stayed English although the .qm holds its
-/// strings. GUI thread (install before any widget is built).
+/// strings. Messages of file-local tr() helpers, which lupdate files under
+/// the enclosing namespace ("taglane::app", "taglane::engine"), are found
+/// there. Install before any widget is built, on the main thread (GUI and CLI).
 class ContextTranslator : public QTranslator
 {
     Q_OBJECT
