@@ -17,6 +17,7 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QMenu>
 #include <QTableView>
 
@@ -36,8 +37,15 @@ void MainWindow::createReviewDocks()
     m_reviewDock = new QDockWidget(tr("Review Queue"), this);
     m_reviewDock->setObjectName(QStringLiteral("reviewQueueDock"));
     m_reviewDock->setWidget(m_reviewQueue);
+    // A tab beside the Models dock: the queue wants height, the models are not
+    // needed while reviewing.
     addDockWidget(Qt::RightDockWidgetArea, m_reviewDock);
+    tabifyDockWidget(m_modelDock, m_reviewDock);
     m_reviewDock->hide();
+    connect(m_reviewDock->toggleViewAction(), &QAction::triggered, m_reviewDock, [this](bool on) {
+        if (on)
+            m_reviewDock->raise();
+    });
     connect(m_reviewQueue, &widgets::ReviewQueueView::message, this, say);
     connect(m_navigator, &widgets::CellNavigator::arrived, this,
             [this, say](const QString &path, qint64 segmentId, const QString &tag) {
@@ -50,8 +58,9 @@ void MainWindow::createReviewDocks()
     QAction *next = m_reviewQueue->nextAction();
     addAction(next);
     connect(next, &QAction::triggered, this, [this]() {
-        if (!m_reviewDock->isVisible()) {
+        if (!m_reviewDock->isVisible() || m_reviewQueue->visibleRegion().isEmpty()) {
             m_reviewDock->show();
+            m_reviewDock->raise();
             m_reviewQueue->tableView()->setFocus();
         }
     });
@@ -63,6 +72,10 @@ void MainWindow::createReviewDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_searchDock);
     m_searchDock->hide();
     connect(m_search, &widgets::SearchView::message, this, say);
+    connect(m_searchDock->toggleViewAction(), &QAction::triggered, m_search, [this](bool on) {
+        if (on)
+            m_search->queryEdit()->setFocus();
+    });
 
     // New predictions reorder the queue: after tagging the open track (its
     // predictions are queued to the store by then) and after a retrain.

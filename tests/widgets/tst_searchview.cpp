@@ -168,6 +168,7 @@ private Q_SLOTS:
         QVERIFY(m_search->errorLabel()->isVisible());
         QVERIFY(m_search->errorLabel()->text().contains(parsed.error().toHtmlEscaped()));
         QCOMPARE(m_search->queryEdit()->cursorPosition() >= position, true);
+        QCOMPARE(m_search->resultsModel()->rowCount(), 0);   // no stale hits under the error
 
         // A tag the store does not know: the search's message and position.
         const QString unknown = QStringLiteral("strings > 0.5 and violin > 0.5");

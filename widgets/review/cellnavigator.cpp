@@ -71,7 +71,12 @@ void CellNavigator::onLoaded(const QString &path)
         return;
     const Request request = m_pending;
     m_pending = {};
-    select(request);
+    // After every other trackLoaded handler (the window restores the cursor
+    // where the track was left): the cell's segment wins.
+    QMetaObject::invokeMethod(this, [this, request]() {
+        if (isOpen(request.path) && m_pending.path.isEmpty())
+            select(request);
+    }, Qt::QueuedConnection);
 }
 
 void CellNavigator::onLoadFailed(const QString &path, const QString &message)

@@ -136,6 +136,8 @@ bool SearchView::search()
     int position = 0;
     const auto query = engine::TagQuery::parse(text, &position);
     if (!query) {
+        m_results->setHits({}, m_scope->currentIndex() == 1);
+        m_count->clear();
         showError(query.error(), text, position);
         Q_EMIT searched(-1);
         return false;
@@ -195,8 +197,10 @@ void SearchView::showError(const QString &message, const QString &query, int pos
     m_errorPosition = position;
     QString html = message.toHtmlEscaped();
     if (position >= 0 && !query.isEmpty()) {
-        const QString caret = QString(position, QLatin1Char(' ')) + QLatin1Char('^');
-        html += QStringLiteral("<pre style=\"margin:2px 0 0 0\">%1\n%2</pre>").arg(query.toHtmlEscaped(), caret);
+        // Non-breaking spaces: rich text would fold ordinary ones.
+        const QString caret = QStringLiteral("&nbsp;").repeated(position) + QLatin1Char('^');
+        html += QStringLiteral("<br><tt>%1<br>%2</tt>")
+                    .arg(query.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")), caret);
         m_query->setFocus();
         m_query->setCursorPosition(position);
         if (position < query.size())

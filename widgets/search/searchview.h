@@ -62,6 +62,8 @@ public:
     QString errorText() const { return m_errorText; }
     int errorPosition() const { return m_errorPosition; }
 
+    QSize sizeHint() const override { return QSize(640, 220); }
+
     /// "name<TAB>query" entries from the settings, as (name, query).
     static QVector<QPair<QString, QString>> savedSearches();
 
