@@ -321,6 +321,24 @@ private Q_SLOTS:
         QCOMPARE(m_queue->currentRow(), 5);
     }
 
+    void newPredictionsReorderTheQueue()
+    {
+        // What the window does after tagging or a retrain: new predictions
+        // (v3 re-tags track 0), then a rebuild once they are committed.
+        QSignalSpy built(m_queue, &widgets::ReviewQueueView::refreshed);
+        const int fresh = ReviewLibrary::key(0, 5, 1);
+        QVERIFY(m_lib.verdicts.value(fresh, engine::Verdict::Unknown) == engine::Verdict::Unknown);
+        QVERIFY(tests::tagReviewTracks(m_store, m_lib, QStringLiteral("v3"), {0}, [](int t, int s, int g) {
+            return ReviewLibrary::key(t, s, g) == ReviewLibrary::key(0, 5, 1) ? 0.5f : (g == 0 ? 0.9f : 0.05f);
+        }));
+        QVERIFY(listedKeys().indexOf(fresh) != 0);
+        m_queue->refreshWhenDurable(m_store.lastEditSeq());
+        waitForBuild(built, 1);
+        QCOMPARE(listedKeys().value(0), fresh);
+        QCOMPARE(listedKeys(), expectedUncertainty());
+        QVERIFY(m_queue->modelBox()->findData(QStringLiteral("v3")) > 0);
+    }
+
     void cleanupTestCase()
     {
         m_window.reset();
