@@ -116,10 +116,12 @@ void MainWindow::openStore(const QString &path)
         warn(tr("Annotation Store"), tr("Taglane could not open its annotation store; labels will not be saved."),
              report.error());
         m_library->setStore(nullptr);
+        setReviewStore(nullptr);
         return;
     }
     m_track->setStore(m_store);
     m_library->setStore(m_store);
+    setReviewStore(m_store);
     if (!report->messages.isEmpty()) {
         m_messages->show(report->messages.join(QLatin1Char(' ')), 15000);
         if (report->readOnly || !report->movedAsidePath.isEmpty())
@@ -155,6 +157,7 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_libraryDock);
     m_libraryDock->hide();
     connect(m_library, &widgets::LibraryView::openRequested, this, &MainWindow::openFile);
+    createReviewDocks();
 }
 
 void MainWindow::updateTagAction()
@@ -197,6 +200,7 @@ void MainWindow::retrainModel()
         m_messages->show(tr("New model version saved in %1.").arg(QDir::toNativeSeparators(folder)), 10000);
     });
     connect(dialog, &widgets::RetrainDialog::useModelRequested, this, &MainWindow::useModel);
+    watchRetrainForReview(dialog);
     connect(dialog->controller(), &widgets::RetrainController::runningChanged, this, [this](bool running) {
         if (running)
             m_messages->showBusy(tr("Retraining the model in the background..."), QStringLiteral("retrain"));

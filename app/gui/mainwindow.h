@@ -19,11 +19,14 @@ struct ImportedFile;
 } // namespace taglane::engine
 
 namespace taglane::widgets {
+class CellNavigator;
 class EvaluationView;
 class InferenceController;
 class LibraryView;
 class ModelPanel;
 class NowPlayingPanel;
+class ReviewQueueView;
+class SearchView;
 class StatusMessages;
 class StoreStatusLabel;
 class TrackView;
@@ -80,6 +83,10 @@ public:
     /// (exit code 3 when the export did not run or reported errors).
     void scriptExport(const QString &folder);
 
+    /// The Review Queue and Search docks (mainwindowreview.cpp).
+    widgets::ReviewQueueView *reviewQueue() const { return m_reviewQueue; }
+    widgets::SearchView *searchView() const { return m_search; }
+
     /// The retrain dialog while it is open (null otherwise).
     widgets::RetrainDialog *retrainDialog() const { return m_retrain; }
 
@@ -104,6 +111,10 @@ protected:
 
 private:
     void createDocks();
+    void createReviewDocks();
+    void addReviewMenuEntries(QMenu *view, QMenu *play);
+    void setReviewStore(engine::AnnotationStore *store);
+    void watchRetrainForReview(widgets::RetrainDialog *dialog);
     void createMenus();
     void createStatusBar();
     void chooseFile();
@@ -136,6 +147,11 @@ private:
     QDockWidget *m_modelDock = nullptr;
     QDockWidget *m_nowPlayingDock = nullptr;
     QDockWidget *m_libraryDock = nullptr;
+    widgets::CellNavigator *m_navigator = nullptr;
+    widgets::ReviewQueueView *m_reviewQueue = nullptr;
+    widgets::SearchView *m_search = nullptr;
+    QDockWidget *m_reviewDock = nullptr;
+    QDockWidget *m_searchDock = nullptr;
     QAction *m_tagAction = nullptr;
     QAction *m_cancelTagAction = nullptr;
     QAction *m_retrainAction = nullptr;

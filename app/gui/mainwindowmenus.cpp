@@ -154,6 +154,7 @@ void MainWindow::createMenus()
     play->addSeparator();
     for (QAction *a : m_track->segmentPlayback()->actions())
         play->addAction(a);   // play the selected segment, loop, play the next one under review
+    addReviewMenuEntries(view, play);   // the Review Queue and Search docks (Ctrl+4, Ctrl+5), next queued cell
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Taglane"), this, &MainWindow::about);
