@@ -141,8 +141,17 @@ class tst_MainWindow : public QObject
         }
         run.output = QString::fromLocal8Bit(process.readAll());
         QFile f(json);
-        if (process.exitCode() != 0 || !f.open(QIODevice::ReadOnly))
+        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+            run.output += QStringLiteral("\n[the app %1 with status %2]")
+                              .arg(process.exitStatus() == QProcess::NormalExit ? QStringLiteral("exited")
+                                                                                : QStringLiteral("crashed"))
+                              .arg(process.exitCode());
             return run;
+        }
+        if (!f.open(QIODevice::ReadOnly)) {
+            run.output += QStringLiteral("\n[no probe file %1]").arg(json);
+            return run;
+        }
         run.probe = QJsonDocument::fromJson(f.readAll()).object();
         run.ok = !run.probe.isEmpty();
         return run;

@@ -20,7 +20,11 @@ WeightsCheck::WeightsCheck(QObject *parent)
 
 WeightsCheck::~WeightsCheck()
 {
-    // Threads still loading finish on their own and deliver nowhere.
+    // A load cannot be interrupted; it ends soon. Its finished signal then
+    // finds no receiver.
+    for (const QPointer<QThread> &thread : std::as_const(m_threads))
+        if (thread)
+            thread->wait();
 }
 
 WeightsCheck::Stamp WeightsCheck::stampOf(const QString &folder)
@@ -58,11 +62,13 @@ void WeightsCheck::check(const QString &folder)
             *problem = tagger.error();
     });
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    connect(thread, &QThread::finished, this, [this, folder, stamp, problem]() {
+    connect(thread, &QThread::finished, this, [this, folder, stamp, problem, thread]() {
+        m_threads.removeAll(thread);
         m_running.remove(folder);
         m_known.insert(folder, {stamp, *problem});
         Q_EMIT checked(folder, *problem);
     });
+    m_threads << thread;
     thread->start(QThread::LowPriority);
 }
 

@@ -4,8 +4,12 @@
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QString>
+#include <QVector>
+
+class QThread;
 
 namespace taglane::widgets {
 
@@ -13,7 +17,9 @@ namespace taglane::widgets {
 /// whether they can be used at all, so the model panel refuses a bundle with
 /// corrupt or truncated weights.pt when it is chosen instead of when tagging
 /// starts. Results are kept per folder until the weights file changes.
-/// GUI thread; the loading happens on a thread of its own.
+/// GUI thread; the loading happens on a thread of its own, which the
+/// destructor waits for (a load takes well under a second): LibTorch must not
+/// run on a thread while the program exits and its statics are torn down.
 class WeightsCheck : public QObject
 {
     Q_OBJECT
@@ -49,6 +55,7 @@ private:
 
     QHash<QString, Known> m_known;
     QSet<QString> m_running;
+    QVector<QPointer<QThread>> m_threads;   ///< checks still loading
 };
 
 } // namespace taglane::widgets
