@@ -5,23 +5,23 @@
     <name>AgreementInput</name>
     <message>
         <source>Agreement needs at least two categories, not %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>一致性计算至少需要两个类别，而不是 %1 个。</translation>
     </message>
     <message>
         <source>The number of items (%1) is negative.</source>
-        <translation type="unfinished"></translation>
+        <translation>条目数（%1）为负数。</translation>
     </message>
     <message>
         <source>%1 rating tables for %2 tags.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 张评分表对应 %2 个标签。</translation>
     </message>
     <message>
         <source>Tag %1: %2 ratings for %3 items by %4 raters.</source>
-        <translation type="unfinished"></translation>
+        <translation>标签 %1：%3 个条目、%4 个评分者却有 %2 个评分。</translation>
     </message>
     <message>
         <source>Tag %1, item %2, rater %3: rating %4 is neither -1 nor a category 0..%5.</source>
-        <translation type="unfinished"></translation>
+        <translation>标签 %1，条目 %2，评分者 %3：评分 %4 既不是 -1，也不是类别 0..%5。</translation>
     </message>
 </context>
 <context>
@@ -162,11 +162,11 @@
     </message>
     <message>
         <source>%1 names a PostgreSQL store; this build of Taglane opens SQLite store files only.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 指向 PostgreSQL 标注库；此构建版本的 Taglane 只能打开 SQLite 标注库文件。</translation>
     </message>
     <message>
         <source>A track cannot be moved to an empty path in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>在 %1 中，不能将曲目移动到空路径。</translation>
     </message>
 </context>
 <context>
@@ -184,11 +184,11 @@
     <name>AttentionView</name>
     <message>
         <source>Attention</source>
-        <translation type="unfinished"></translation>
+        <translation>注意力</translation>
     </message>
     <message>
         <source>No attention weights: the model has no attention pooling.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有注意力权重：该模型没有注意力池化。</translation>
     </message>
 </context>
 <context>
@@ -337,23 +337,23 @@
     <name>BatchTagger</name>
     <message>
         <source>Cannot read the library of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1 的曲库：%2</translation>
     </message>
     <message>
         <source>The annotation store %1 cannot take the tags of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 无法接收 %2 的标签。</translation>
     </message>
     <message>
         <source>%1 (%2), %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2），%3</translation>
     </message>
     <message>
         <source>The annotation store %1 is not writable.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 不可写。</translation>
     </message>
     <message>
         <source>The model gave %1 values per segment for %2 tags.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型为每个片段给出了 %1 个值，而标签有 %2 个。</translation>
     </message>
 </context>
 <context>
@@ -727,35 +727,35 @@
     <name>ErnnProbe</name>
     <message>
         <source>Expected %1 values, got %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>应有 %1 个值，实际为 %2 个。</translation>
     </message>
     <message>
         <source>A sequence needs at least two steps and one stream.</source>
-        <translation type="unfinished"></translation>
+        <translation>序列至少需要两个时间步和一个流。</translation>
     </message>
     <message>
         <source>A chain needs T unary scores, T states and 2 x 2 transitions.</source>
-        <translation type="unfinished"></translation>
+        <translation>链需要 T 个一元分数、T 个状态和 2 x 2 转移矩阵。</translation>
     </message>
     <message>
         <source>States are 0 or 1.</source>
-        <translation type="unfinished"></translation>
+        <translation>状态为 0 或 1。</translation>
     </message>
     <message>
         <source>A chain needs T unary scores and 2 x 2 transitions.</source>
-        <translation type="unfinished"></translation>
+        <translation>链需要 T 个一元分数和 2 x 2 转移矩阵。</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a MIA-ERNN variant.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”不是 MIA-ERNN 变体。</translation>
     </message>
     <message>
         <source>Nothing to train on.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可用于训练的数据。</translation>
     </message>
     <message>
         <source>An empty state sequence.</source>
-        <translation type="unfinished"></translation>
+        <translation>状态序列为空。</translation>
     </message>
 </context>
 <context>
@@ -1372,7 +1372,7 @@ absent</source>
     </message>
     <message>
         <source>Cannot find novelty segments in %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法在 %1 中查找新颖度片段：%2</translation>
     </message>
 </context>
 <context>
@@ -1675,45 +1675,45 @@ absent</source>
     <name>LdaModel</name>
     <message>
         <source>An LDA corpus needs at least one document and one word (got %1 x %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 语料至少需要一个文档和一个词（实际为 %1 x %2）。</translation>
     </message>
     <message>
         <source>The LDA corpus holds %1 values; %2 documents of %3 words need %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 语料有 %1 个值；%2 个文档 x %3 个词需要 %4 个。</translation>
     </message>
     <message>
         <source>The LDA corpus has no words: every cell is zero.</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 语料中没有词：每个单元格都为零。</translation>
     </message>
     <message>
         <source>The LDA model has not been fitted.</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 模型尚未拟合。</translation>
     </message>
     <message>
         <source>The document has %1 tag weights; the LDA model knows %2 tags.</source>
-        <translation type="unfinished"></translation>
+        <translation>该文档有 %1 个标签权重；而 LDA 模型有 %2 个标签。</translation>
     </message>
 </context>
 <context>
     <name>LibraryBuilder</name>
     <message>
         <source>%1 does not exist.</source>
-        <translation type="unfinished">%1 不存在。</translation>
+        <translation>%1 不存在。</translation>
     </message>
     <message>
         <source>%1 is not a file.</source>
-        <translation type="unfinished">%1 不是文件。</translation>
+        <translation>%1 不是文件。</translation>
     </message>
     <message>
         <source>%1 cannot be read (permission denied).</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1（权限被拒绝）。</translation>
     </message>
 </context>
 <context>
     <name>LibraryCatalogue</name>
     <message>
         <source>Cannot read %1 from the annotation store %2: %3</source>
-        <translation type="unfinished">无法从标注库 %2 读取 %1：%3</translation>
+        <translation>无法从标注库 %2 读取 %1：%3</translation>
     </message>
 </context>
 <context>
@@ -1751,15 +1751,15 @@ absent</source>
     <name>LibraryShard</name>
     <message>
         <source>&apos;%1&apos; is not a shard: write I/N, the I-th of N shards, for instance 2/8.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 不是分片：请写成 I/N，即 N 个分片中的第 I 个，例如 2/8。</translation>
     </message>
     <message>
         <source>The number of shards in &apos;%1&apos; must be from 1 to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 中的分片数必须在 1 到 %2 之间。</translation>
     </message>
     <message>
         <source>The shard in &apos;%1&apos; must be from 1 to %2 (shards count from 1).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 中的分片序号必须在 1 到 %2 之间（分片从 1 开始计数）。</translation>
     </message>
 </context>
 <context>
@@ -2187,7 +2187,7 @@ absent</source>
     </message>
     <message>
         <source>The store&apos;s tags could not be read again: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法重新读取标注库的标签：%1</translation>
     </message>
 </context>
 <context>
@@ -2947,123 +2947,123 @@ absent</source>
     <name>ReviewCompletion</name>
     <message>
         <source>The review to complete is empty (%1 tags x %2 segments).</source>
-        <translation type="unfinished"></translation>
+        <translation>要补全的审校为空（%1 个标签 x %2 个片段）。</translation>
     </message>
     <message>
         <source>The review has %1 verdicts and %2 probabilities; %3 tags x %4 segments need %5 of each.</source>
-        <translation type="unfinished"></translation>
+        <translation>该审校有 %1 个判定和 %2 个概率；%3 个标签 x %4 个片段各需要 %5 个。</translation>
     </message>
     <message>
         <source>The side information weight must be &gt;= 0 (0 = automatic); got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>辅助信息权重必须 &gt;= 0（0 = 自动）；实际为 %1。</translation>
     </message>
     <message>
         <source>Verdict %1 (tag %2, segment %3) is %4; a verdict is 1, 0 or NaN (not curated).</source>
-        <translation type="unfinished"></translation>
+        <translation>判定 %1（标签 %2，片段 %3）为 %4；判定值应为 1、0 或 NaN（未审校）。</translation>
     </message>
     <message>
         <source>Probability %1 (tag %2, segment %3) is %4, outside [0, 1].</source>
-        <translation type="unfinished"></translation>
+        <translation>概率 %1（标签 %2，片段 %3）为 %4，超出 [0, 1]。</translation>
     </message>
     <message>
         <source>The cross-validation needs candidate weights and at least 2 folds.</source>
-        <translation type="unfinished"></translation>
+        <translation>交叉验证需要候选权重和至少 2 折。</translation>
     </message>
 </context>
 <context>
     <name>ReviewQueue</name>
     <message>
         <source>Unknown review strategy &quot;%1&quot;: use uncertainty, disagreement or diverse.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的审校策略“%1”：请使用 uncertainty、disagreement 或 diverse。</translation>
     </message>
     <message>
         <source>Cannot read the review queue from the annotation store %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从标注库 %1 读取审校队列：%2</translation>
     </message>
 </context>
 <context>
     <name>ReviewSuggester</name>
     <message>
         <source>The track has no segments or no tags: there is nothing to complete.</source>
-        <translation type="unfinished"></translation>
+        <translation>该曲目没有片段或没有标签：没有可补全的内容。</translation>
     </message>
     <message>
         <source>The label grid is inconsistent (%1 x %2 cells, %3 probabilities, %4 verdicts).</source>
-        <translation type="unfinished"></translation>
+        <translation>标注网格不一致（%1 x %2 个单元格，%3 个概率，%4 个判定）。</translation>
     </message>
     <message>
         <source>The track has no model predictions: tag it first (taglane-cli tag or Tag in the window).</source>
-        <translation type="unfinished"></translation>
+        <translation>该曲目没有模型预测：请先为其打标签（taglane-cli tag，或窗口中的“为曲目打标签”）。</translation>
     </message>
     <message>
         <source>No tag has a probability of model %1 in every unjudged segment of the current segmentation: tag the track again.</source>
-        <translation type="unfinished"></translation>
+        <translation>在当前分段的每个未判定片段中，没有任何标签具有模型 %1 的概率：请重新为该曲目打标签。</translation>
     </message>
     <message>
         <source>The track has no verdicts on the tags the model predicts: judge some cells first, then complete the review from them.</source>
-        <translation type="unfinished"></translation>
+        <translation>该曲目对模型预测的标签没有任何判定：请先判定一些单元格，再据此补全审校。</translation>
     </message>
 </context>
 <context>
     <name>Scattering</name>
     <message>
         <source>Scattering: out of memory while building the filter banks.</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：构建滤波器组时内存不足。</translation>
     </message>
     <message>
         <source>Scattering: the audio is at %1 Hz but the transform is set up for %2 Hz; resample it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：音频采样率为 %1 Hz，但变换设定为 %2 Hz；请先重采样。</translation>
     </message>
     <message>
         <source>Scattering: the signal is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：信号为空。</translation>
     </message>
     <message>
         <source>Scattering: the signal has %1 samples; at least %2 (one frame hop, %3 s) are needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：信号有 %1 个采样；至少需要 %2 个（一个帧移，%3 s）。</translation>
     </message>
     <message>
         <source>Scattering: the signal has %1 samples (%2 h); at most %3 fit in one matrix of %4 coefficients per frame. Split it.</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：信号有 %1 个采样（%2 h）；每帧 %4 个系数的单个矩阵最多容纳 %3 个采样。请将其拆分。</translation>
     </message>
     <message>
         <source>Scattering: sample %1 is not a finite number.</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：采样 %1 不是有限数。</translation>
     </message>
     <message>
         <source>Scattering: out of memory for a signal of %1 samples.</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：处理 %1 个采样的信号时内存不足。</translation>
     </message>
 </context>
 <context>
     <name>ScatteringSettings</name>
     <message>
         <source>Scattering: the sample rate must be between 1 and 1000000 Hz (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：采样率必须在 1 到 1000000 Hz 之间（实际为 %1）。</translation>
     </message>
     <message>
         <source>Scattering: the averaging support T must be between %1 and %2 samples (got %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：平均支撑 T 必须在 %1 到 %2 个采样之间（实际为 %3）。</translation>
     </message>
     <message>
         <source>Scattering: the wavelets per octave must be between 1 and %1 (got Q1 = %2, Q2 = %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：每倍频程小波数必须在 1 到 %1 之间（实际为 Q1 = %2，Q2 = %3）。</translation>
     </message>
     <message>
         <source>Scattering: T = %1 samples is too short for Q1 = %2 and Q2 = %3: not even one octave of wavelets fits inside the averaging window.</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：对于 Q1 = %2 和 Q2 = %3，T = %1 个采样太短：平均窗口内连一个倍频程的小波都容纳不下。</translation>
     </message>
     <message>
         <source>Scattering: the first-order octaves J must be between 1 and %1 for T = %2 samples and Q1 = %3, or 0 for that default (got %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：当 T = %2 个采样且 Q1 = %3 时，一阶倍频程数 J 必须在 1 到 %1 之间，或为 0 表示使用默认值（实际为 %4）。</translation>
     </message>
     <message>
         <source>Scattering: the block length must be a power of two from 8 T = %1 to %2 samples, or 0 for the default (got %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：块长度必须是 8 T = %1 到 %2 个采样之间的 2 的幂，或为 0 表示使用默认值（实际为 %3）。</translation>
     </message>
     <message>
         <source>Scattering: the oversampling must be from 1 to %1 (got %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>散射变换：过采样倍数必须在 1 到 %1 之间（实际为 %2）。</translation>
     </message>
 </context>
 <context>
@@ -3147,22 +3147,22 @@ absent</source>
     </message>
     <message>
         <source>Unknown segmentation &quot;%1&quot;: use &quot;chunk&quot;, &quot;fixed:SECONDS&quot; or &quot;novelty&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的分段方式“%1”：请使用“chunk”、“fixed:SECONDS”或“novelty”。</translation>
     </message>
 </context>
 <context>
     <name>SemanticInput</name>
     <message>
         <source>The topic model is not fitted.</source>
-        <translation type="unfinished"></translation>
+        <translation>主题模型尚未拟合。</translation>
     </message>
     <message>
         <source>Expected %1 tags, got %2 verdicts and %3 probabilities.</source>
-        <translation type="unfinished"></translation>
+        <translation>应有 %1 个标签，实际为 %2 个判定和 %3 个概率。</translation>
     </message>
     <message>
         <source>A verdict is -1, 0 or 1.</source>
-        <translation type="unfinished"></translation>
+        <translation>判定值为 -1、0 或 1。</translation>
     </message>
 </context>
 <context>
@@ -3339,19 +3339,19 @@ absent</source>
     <name>StoreQuery</name>
     <message>
         <source>The annotation store %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 不存在。</translation>
     </message>
     <message>
         <source>Cannot read the annotation store %1: %2</source>
-        <translation type="unfinished">无法读取标注库 %1：%2</translation>
+        <translation>无法读取标注库 %1：%2</translation>
     </message>
     <message>
         <source>Cannot read the model versions of the annotation store %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取标注库 %1 的模型版本：%2</translation>
     </message>
     <message>
         <source>The model version &quot;%1&quot; has tagged nothing in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型版本“%1”尚未在 %2 中为任何内容打过标签。</translation>
     </message>
 </context>
 <context>
@@ -3597,15 +3597,15 @@ absent</source>
     </message>
     <message>
         <source>suggested from your review: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>根据您的审校建议：%1（%2）</translation>
     </message>
     <message>
         <source>verdict: not reviewed; the related tag %1 is %2 here (it counts for this tag in Retrain)</source>
-        <translation type="unfinished"></translation>
+        <translation>判定：未审校；相关标签 %1 在此处为 %2（重新训练时计入此标签）</translation>
     </message>
     <message>
         <source>%1, related to %2 (a verdict on either counts for both in Retrain)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，与 %2 相关（重新训练时，对其中任一标签的判定都同时计入两者）</translation>
     </message>
 </context>
 <context>
@@ -3793,14 +3793,14 @@ absent</source>
     <name>TagQuery</name>
     <message>
         <source>Cannot read the query at position %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析位置 %1 处的查询：%2。</translation>
     </message>
 </context>
 <context>
     <name>TagSearch</name>
     <message>
         <source>Cannot search the annotation store %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法搜索标注库 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -3842,43 +3842,43 @@ absent</source>
     <name>TensorCompletion</name>
     <message>
         <source>The tensor to complete is empty (%1 x %2 x %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>要补全的张量为空（%1 x %2 x %3）。</translation>
     </message>
     <message>
         <source>The tensor holds %1 values; %2 x %3 x %4 needs %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>张量有 %1 个值；%2 x %3 x %4 需要 %5 个。</translation>
     </message>
     <message>
         <source>The mask has %1 entries; the tensor has %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>掩码有 %1 个条目；张量有 %2 个。</translation>
     </message>
     <message>
         <source>The side information has %1 values; the tensor has %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>辅助信息有 %1 个值；张量有 %2 个。</translation>
     </message>
     <message>
         <source>The side information weight must be positive; got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>辅助信息权重必须为正数；实际为 %1。</translation>
     </message>
     <message>
         <source>Side information value %1 is not a finite number.</source>
-        <translation type="unfinished"></translation>
+        <translation>辅助信息值 %1 不是有限数。</translation>
     </message>
     <message>
         <source>Observed entry %1 is not a finite number.</source>
-        <translation type="unfinished"></translation>
+        <translation>观测条目 %1 不是有限数。</translation>
     </message>
     <message>
         <source>No entry of the tensor is observed: there is nothing to complete from.</source>
-        <translation type="unfinished"></translation>
+        <translation>张量中没有任何观测条目：无从补全。</translation>
     </message>
     <message>
         <source>The matrix to complete is empty (%1 x %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>要补全的矩阵为空（%1 x %2）。</translation>
     </message>
     <message>
         <source>The matrix holds %1 values and its mask %2 entries; %3 x %4 needs %5 of each.</source>
-        <translation type="unfinished"></translation>
+        <translation>矩阵有 %1 个值，其掩码有 %2 个条目；%3 x %4 各需要 %5 个。</translation>
     </message>
 </context>
 <context>
@@ -4124,54 +4124,54 @@ absent</source>
     </message>
     <message>
         <source>Its tags could not be read again: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法重新读取其标签：%1</translation>
     </message>
     <message>
         <source>&amp;Complete My Review</source>
-        <translation type="unfinished"></translation>
+        <translation>补全我的审校(&amp;C)</translation>
     </message>
     <message>
         <source>Suggest every unreviewed cell from the verdicts given so far and the model&apos;s probabilities (low-rank completion); suggestions show as hollow diamonds</source>
-        <translation type="unfinished"></translation>
+        <translation>根据已给出的判定和模型的概率，为每个未审校单元格给出建议（低秩补全）；建议显示为空心菱形</translation>
     </message>
     <message>
         <source>Accept &amp;Review Suggestions</source>
-        <translation type="unfinished"></translation>
+        <translation>接受审校建议(&amp;R)</translation>
     </message>
     <message>
         <source>Turn the suggestions of Complete My Review into verdicts: present at or above the threshold, absent below (one undo step)</source>
-        <translation type="unfinished"></translation>
+        <translation>将“补全我的审校”的建议转为判定：达到或超过阈值为存在，低于阈值为不存在（可一步撤销）</translation>
     </message>
     <message>
         <source>Open and tag a track first, then judge some cells.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开曲目并为其打标签，然后判定一些单元格。</translation>
     </message>
     <message>
         <source>The review is being completed already.</source>
-        <translation type="unfinished"></translation>
+        <translation>审校补全已在进行中。</translation>
     </message>
     <message>
         <source>Complete My Review: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>补全我的审校：%1</translation>
     </message>
     <message numerus="yes">
         <source>Complete My Review: %n cell(s) suggested from %1 verdicts%2 (Edit &gt; Accept Review Suggestions applies them).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>补全我的审校：根据 %1 条判定建议了 %n 个单元格%2（“编辑 &gt; 接受审校建议”可应用这些建议）。</numerusform>
         </translation>
     </message>
     <message>
         <source>; too few verdicts to judge a completion by, so the suggestions are the model&apos;s probabilities</source>
-        <translation type="unfinished"></translation>
+        <translation>；判定太少，无法据此评判补全结果，因此建议即为模型的概率</translation>
     </message>
     <message>
         <source>; the model&apos;s probabilities predicted your held-out verdicts best, so they are the suggestions</source>
-        <translation type="unfinished"></translation>
+        <translation>；模型的概率对您留出的判定预测得最好，因此以它们作为建议</translation>
     </message>
     <message numerus="yes">
         <source>Accept %n review suggestion(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>接受 %n 条审校建议</numerusform>
         </translation>
     </message>
 </context>
@@ -4191,7 +4191,7 @@ absent</source>
     </message>
     <message>
         <source>The weights lack the output layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>权重缺少输出层。</translation>
     </message>
 </context>
 <context>
@@ -4561,48 +4561,50 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     <message numerus="yes">
         <source>%n track(s).
 </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个曲目。
+</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n match(es) for %1
 </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 有 %n 个匹配结果
+</numerusform>
         </translation>
     </message>
     <message>
         <source>write a Mel, ERB, ERB-cepstrum or scattering matrix as CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>将 Mel、ERB、ERB 倒谱或散射变换矩阵写为 CSV</translation>
     </message>
     <message>
         <source>add audio to a store&apos;s library, list it, find moved files again</source>
-        <translation type="unfinished"></translation>
+        <translation>将音频添加到标注库的曲库、列出曲库、重新找到被移动的文件</translation>
     </message>
     <message>
         <source>list uncurated cells, most useful verdicts first (uncertainty, disagreement, diverse)</source>
-        <translation type="unfinished"></translation>
+        <translation>列出未审校的单元格，最有用的判定排在最前（uncertainty、disagreement、diverse）</translation>
     </message>
     <message>
         <source>find segments or tracks by tags: &apos;strings &gt;= 0.8 and not curated&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>按标签查找片段或曲目：&apos;strings &gt;= 0.8 and not curated&apos;</translation>
     </message>
     <message>
         <source>complete a curator&apos;s review of a track from its verdicts and the model; accept suggestions</source>
-        <translation type="unfinished"></translation>
+        <translation>根据判定和模型补全审校者对曲目的审校；接受建议</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>the model %1 (version %2) has tagged nothing in this store (versions there: %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>模型 %1（版本 %2）尚未在此标注库中为任何内容打过标签（其中的版本：%3）。</translation>
     </message>
     <message>
         <source>no model version or bundle &quot;%1&quot; (versions in the store: %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>没有模型版本或模型包“%1”（标注库中的版本：%2）。</translation>
     </message>
 </context>
 <context>
@@ -5755,90 +5757,98 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
     <message>
         <source>Completes a curator&apos;s review of one track: from the verdicts given so far and the model&apos;s probabilities (as side information), suggests a value for every cell not yet judged (low-rank matrix completion; about 1 = present, about 0 = absent). With --accept-above / --accept-below the suggestions beyond those values are written as verdicts (actor &quot;completion&quot;).
 Exit status: 0 on success, 1 when the track cannot be completed, 2 on a usage or store error.</source>
-        <translation type="unfinished"></translation>
+        <translation>补全审校者对一个曲目的审校：根据已有的判定和模型的概率（作为辅助信息），为每个尚未判定的单元格建议一个值（低秩矩阵补全；约 1 = 存在，约 0 = 不存在）。使用 --accept-above / --accept-below 时，超出这些值的建议会写为判定（操作者为“completion”）。
+退出状态：成功时为 0，曲目无法补全时为 1，用法或标注库错误时为 2。</translation>
     </message>
     <message>
         <source>the track (id, path, file name or stem)</source>
-        <translation type="unfinished"></translation>
+        <translation>曲目（ID、路径、文件名或主文件名）</translation>
     </message>
     <message>
         <source>probabilities of this model version (default: the last that tagged the track)</source>
-        <translation type="unfinished"></translation>
+        <translation>使用此模型版本的概率（默认：最后为该曲目打标签的版本）</translation>
     </message>
     <message>
         <source>print JSON instead of a table</source>
-        <translation type="unfinished"></translation>
+        <translation>输出 JSON 而不是表格</translation>
     </message>
     <message>
         <source>write &apos;present&apos; for suggestions &gt;= X</source>
-        <translation type="unfinished"></translation>
+        <translation>将 &gt;= X 的建议写为 &apos;present&apos;（存在）</translation>
     </message>
     <message>
         <source>write &apos;absent&apos; for suggestions &lt;= Y</source>
-        <translation type="unfinished"></translation>
+        <translation>将 &lt;= Y 的建议写为 &apos;absent&apos;（不存在）</translation>
     </message>
     <message>
         <source>name exactly one TRACK (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>请恰好指定一个 TRACK（实际为 %1 个）。</translation>
     </message>
     <message>
         <source>--accept-below (%1) must be less than --accept-above (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>--accept-below（%1）必须小于 --accept-above（%2）。</translation>
     </message>
     <message>
         <source>no store at %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 处没有标注库。</translation>
     </message>
     <message>
         <source>&apos;%1&apos; names %2 tracks; name one.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 对应 %2 个曲目；请只指定一个。</translation>
     </message>
     <message>
         <source>track %1 is not in the store.</source>
-        <translation type="unfinished"></translation>
+        <translation>曲目 %1 不在标注库中。</translation>
     </message>
     <message>
         <source>the store knows no model version &apos;%1&apos; (known: %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库中没有模型版本 &apos;%1&apos;（已知：%2）。</translation>
     </message>
     <message>
         <source>the verdicts could not be saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存判定：%1</translation>
     </message>
     <message>
         <source># %1, model %2: %3 segments x %4 tags, %5 curated cells, %6 suggested
 </source>
-        <translation type="unfinished"></translation>
+        <translation># %1，模型 %2：%3 个片段 x %4 个标签，%5 个已审校单元格，%6 个建议
+</translation>
     </message>
     <message>
         <source>%1 tags lack a probability on some unjudged segment and were left out.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个标签在某些未判定片段上缺少概率，已被排除。
+</translation>
     </message>
     <message>
         <source>Fewer than %1 verdicts: too few to judge a completion by, so the suggestions are the model&apos;s probabilities.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>判定少于 %1 条：太少，无法据此评判补全结果，因此建议即为模型的概率。
+</translation>
     </message>
     <message>
         <source>Held-out verdicts were predicted better by the model&apos;s probabilities than by any completion: the suggestions are the probabilities.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>模型的概率对留出判定的预测优于任何补全结果：建议即为这些概率。
+</translation>
     </message>
     <message>
         <source>The completion stopped after %1 iterations before converging; the values are approximate.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>补全在 %1 次迭代后仍未收敛即停止；这些值是近似值。
+</translation>
     </message>
     <message>
         <source>Wrote %1 verdicts (actor &quot;%2&quot;).
 </source>
-        <translation type="unfinished"></translation>
+        <translation>已写入 %1 条判定（操作者“%2”）。
+</translation>
     </message>
     <message>
         <source>inference: student %1 s (%2 thread(s)); no speed ratio, the teacher was not timed on every track
 </source>
-        <translation type="unfinished"></translation>
+        <translation>推理：学生 %1 s（%2 个线程）；无速度比：教师模型并非在每个曲目上都计时
+</translation>
     </message>
     <message>
         <source>Computes a time-frequency feature matrix of an audio file and writes it as CSV: one line per band (or cepstral coefficient, then its delta), one column per frame, no header.
@@ -5847,248 +5857,274 @@ Frames are centred at multiples of the hop (reflect padding at the ends), so N s
   erb           ln energy in gammatone-shaped bands equally spaced on the ERB-number scale
   erb-cepstrum  DCT-II of the ERB ln energies (--cepstra rows), then their deltas (--cepstra more rows unless --deltas 0)
   scattering    time scattering (Anden &amp; Mallat), default rate 22050 Hz: first the first-order bands ln(|x * psi1| * phi) (--q1 Morlet wavelets per octave, low to high), then for each of them its second-order paths ln(||x * psi1| * psi2| * phi / S1) (--q2 wavelets per octave, default 1; slower modulations than the band&apos;s bandwidth, low to high); phi averages over --scattering-t samples and frames are every T/4 samples (rounded down to a power of two), N samples giving 1 + N/hop</source>
-        <translation type="unfinished"></translation>
+        <translation>计算音频文件的时频特征矩阵并写为 CSV：每个频带（或倒谱系数，其后是其差分）一行，每帧一列，无表头。
+帧以帧移的整数倍为中心（两端采用反射填充），因此 N 个采样得到 1 + N/hop 帧。
+  mel           mel 频带能量（功率谱），除非指定 --no-db，否则以 dB 表示
+  erb           在 ERB 数刻度上等间距分布的 gammatone 形频带中的 ln 能量
+  erb-cepstrum  ERB ln 能量的 DCT-II（--cepstra 行），其后是它们的差分（再加 --cepstra 行，除非 --deltas 0）
+  scattering    时间散射变换（Anden &amp; Mallat），默认采样率 22050 Hz：先是一阶频带 ln(|x * psi1| * phi)（每倍频程 --q1 个 Morlet 小波，从低到高），然后对每个一阶频带给出其二阶路径 ln(||x * psi1| * psi2| * phi / S1)（每倍频程 --q2 个小波，默认 1；调制比该频带的带宽慢，从低到高）；phi 在 --scattering-t 个采样上取平均，每隔 T/4 个采样一帧（向下取整到 2 的幂），N 个采样得到 1 + N/hop 帧</translation>
     </message>
     <message>
         <source>mel, erb, erb-cepstrum or scattering (required)</source>
-        <translation type="unfinished"></translation>
+        <translation>mel、erb、erb-cepstrum 或 scattering（必填）</translation>
     </message>
     <message>
         <source>analysis sample rate in Hz (default 16000, 22050 for scattering; 0 keeps the file&apos;s rate)</source>
-        <translation type="unfinished"></translation>
+        <translation>分析采样率，单位 Hz（默认 16000，scattering 为 22050；0 表示保持文件的采样率）</translation>
     </message>
     <message>
         <source>scattering: averaging support T in samples, 64 to 131072 (default 8192, 371 ms at 22050 Hz)</source>
-        <translation type="unfinished"></translation>
+        <translation>scattering：平均支撑 T，单位为采样数，64 到 131072（默认 8192，22050 Hz 下为 371 ms）</translation>
     </message>
     <message>
         <source>scattering: first-order wavelets per octave, 1 to 32 (default 8)</source>
-        <translation type="unfinished"></translation>
+        <translation>scattering：每倍频程的一阶小波数，1 到 32（默认 8）</translation>
     </message>
     <message>
         <source>scattering: second-order wavelets per octave, 1 to 8 (default 1)</source>
-        <translation type="unfinished"></translation>
+        <translation>scattering：每倍频程的二阶小波数，1 到 8（默认 1）</translation>
     </message>
     <message>
         <source>--type is required: mel, erb, erb-cepstrum or scattering</source>
-        <translation type="unfinished"></translation>
+        <translation>必须指定 --type：mel、erb、erb-cepstrum 或 scattering</translation>
     </message>
     <message>
         <source>--%1 does not apply to --type scattering</source>
-        <translation type="unfinished"></translation>
+        <translation>--%1 不适用于 --type scattering</translation>
     </message>
     <message>
         <source>--%1 applies only to --type scattering</source>
-        <translation type="unfinished"></translation>
+        <translation>--%1 仅适用于 --type scattering</translation>
     </message>
     <message>
         <source>Unknown feature type &quot;%1&quot;; expected mel, erb, erb-cepstrum or scattering.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的特征类型“%1”；应为 mel、erb、erb-cepstrum 或 scattering。</translation>
     </message>
     <message>
         <source>Adds audio files to the store&apos;s library; folders are searched recursively. Tracks are known by content: a file seen before under another path is found again there, a file whose content changed becomes a new track. Progress goes to stderr, the paths of the tracks to stdout. Exit status: 0, 1 when some files could not be added, 2 on a usage or store error.</source>
-        <translation type="unfinished"></translation>
+        <translation>将音频文件添加到标注库的曲库中；会递归搜索文件夹。曲目按内容识别：以前见过但位于其他路径的文件会在新路径下被重新找到，内容已改变的文件会成为新曲目。进度输出到 stderr，曲目路径输出到 stdout。退出状态：成功时为 0，有文件无法添加时为 1，用法或标注库错误时为 2。</translation>
     </message>
     <message>
         <source>%1: does not exist
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1：不存在
+</translation>
     </message>
     <message>
         <source>failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>失败：%1</translation>
     </message>
     <message>
         <source>added</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加</translation>
     </message>
     <message>
         <source>already in the library</source>
-        <translation type="unfinished"></translation>
+        <translation>已在曲库中</translation>
     </message>
     <message>
         <source>found again (was %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>已重新找到（原为 %1）</translation>
     </message>
     <message>
         <source>same content as %1, already in the library</source>
-        <translation type="unfinished"></translation>
+        <translation>与 %1 内容相同，已在曲库中</translation>
     </message>
     <message>
         <source>[%1/%2] %3: %4
 </source>
-        <translation type="unfinished"></translation>
+        <translation>[%1/%2] %3：%4
+</translation>
     </message>
     <message>
         <source>Library: %1 added, %2 already there, %3 found again, %4 copies, %5 failed.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>曲库：新增 %1 个，已存在 %2 个，重新找到 %3 个，副本 %4 个，失败 %5 个。
+</translation>
     </message>
     <message>
         <source>no audio files found (suffixes: %1).
 </source>
-        <translation type="unfinished"></translation>
+        <translation>未找到音频文件（后缀：%1）。
+</translation>
     </message>
     <message>
         <source>Finds tracks whose file is missing (moved or renamed) by their content in the given folders and records their new paths; their verdicts and predictions stay theirs. Exit status: 0, 1 when tracks are still missing, 2 on a usage or store error.</source>
-        <translation type="unfinished"></translation>
+        <translation>在给定的文件夹中按内容查找文件已缺失（被移动或重命名）的曲目，并记录其新路径；其判定和预测保持不变。退出状态：成功时为 0，仍有曲目缺失时为 1，用法或标注库错误时为 2。</translation>
     </message>
     <message>
         <source>folders (or files) to look in</source>
-        <translation type="unfinished"></translation>
+        <translation>要查找的文件夹（或文件）</translation>
     </message>
     <message>
         <source>no folder given.</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定文件夹。</translation>
     </message>
     <message>
         <source>looked at %1 of %2 files
 </source>
-        <translation type="unfinished"></translation>
+        <translation>已查看 %2 个文件中的 %1 个
+</translation>
     </message>
     <message>
         <source>%1 -&gt; %2
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1 -&gt; %2
+</translation>
     </message>
     <message>
         <source>Relinked %1 tracks; %2 still missing.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>已重新关联 %1 个曲目；仍有 %2 个缺失。
+</translation>
     </message>
     <message>
         <source>Lists the library: per track its file state (present, missing, changed), duration, the share of cells reviewed, the model versions that tagged it and its top tags (highest mean probability of the newest model run).</source>
-        <translation type="unfinished"></translation>
+        <translation>列出曲库：每个曲目的文件状态（present、missing、changed）、时长、已审校单元格的比例、为其打过标签的模型版本，以及其主要标签（最新一次模型运行中平均概率最高的标签）。</translation>
     </message>
     <message>
         <source>write a JSON array instead of a table</source>
-        <translation type="unfinished"></translation>
+        <translation>输出 JSON 数组而不是表格</translation>
     </message>
     <message>
         <source>top tags per track. Default: 3</source>
-        <translation type="unfinished"></translation>
+        <translation>每个曲目的主要标签数。默认：3</translation>
     </message>
     <message>
         <source>unexpected argument &apos;%1&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>多余的参数 &apos;%1&apos;。</translation>
     </message>
     <message>
         <source>state	duration_s	reviewed	models	top_tags	path
 </source>
-        <translation type="unfinished"></translation>
+        <translation>state	duration_s	reviewed	models	top_tags	path
+</translation>
     </message>
     <message>
         <source>Usage: taglane-cli library add|list|relink --store DB ...
 Run &apos;taglane-cli library SUBCOMMAND --help&apos; for its options.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>用法：taglane-cli library add|list|relink --store DB ...
+运行 &apos;taglane-cli library SUBCOMMAND --help&apos; 查看其选项。
+</translation>
     </message>
     <message>
         <source>say add, list or relink.</source>
-        <translation type="unfinished"></translation>
+        <translation>请指定 add、list 或 relink。</translation>
     </message>
     <message>
         <source>unknown subcommand &apos;%1&apos; (use add, list or relink).</source>
-        <translation type="unfinished"></translation>
+        <translation>未知子命令 &apos;%1&apos;（请使用 add、list 或 relink）。</translation>
     </message>
     <message>
         <source>Lists the cells (segment x tag) not curated yet, those whose verdict would teach the model most first.
   uncertainty   probability closest to 0.5 (the version that tagged each track last, or --model)
   disagreement  largest spread between the model versions that scored the same segment and tag
   diverse       uncertain cells mixed across tracks and tags</source>
-        <translation type="unfinished"></translation>
+        <translation>列出尚未审校的单元格（片段 x 标签），其判定对模型帮助最大的排在最前。
+  uncertainty   概率最接近 0.5（按最后为各曲目打标签的版本，或 --model）
+  disagreement  对同一片段和标签评过分的各模型版本之间分歧最大
+  diverse       在各曲目和标签之间混合选取的不确定单元格</translation>
     </message>
     <message>
         <source>a model version in the store, or a bundle / bundled model name</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库中的模型版本，或模型包 / 内置模型名称</translation>
     </message>
     <message>
         <source>cells to list. Default: 20</source>
-        <translation type="unfinished"></translation>
+        <translation>要列出的单元格数。默认：20</translation>
     </message>
     <message>
         <source>uncertainty, disagreement or diverse. Default: uncertainty</source>
-        <translation type="unfinished"></translation>
+        <translation>uncertainty、disagreement 或 diverse。默认：uncertainty</translation>
     </message>
     <message>
         <source>write a JSON array of {track, start, end, tag, probability, ...}</source>
-        <translation type="unfinished"></translation>
+        <translation>输出由 {track, start, end, tag, probability, ...} 组成的 JSON 数组</translation>
     </message>
     <message>
         <source>score	probability	start	end	tag	track
 </source>
-        <translation type="unfinished"></translation>
+        <translation>score	probability	start	end	tag	track
+</translation>
     </message>
     <message>
         <source>No uncurated cell was scored by two or more model versions.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>没有任何未审校单元格被两个或更多模型版本评过分。
+</translation>
     </message>
     <message>
         <source>No uncurated cells with predictions (tag the library first: taglane-cli tag --store DB).
 </source>
-        <translation type="unfinished"></translation>
+        <translation>没有带预测的未审校单元格（请先为曲库打标签：taglane-cli tag --store DB）。
+</translation>
     </message>
     <message>
         <source>Finds segments (or whole tracks) of the library by their tags, e.g.
   taglane-cli search --store DB &apos;strings &gt;= 0.8 and not strings curated&apos;
   taglane-cli search --store DB --tracks &apos;(piano &gt; 0.5 or guitar &gt; 0.5) and curator = anna&apos;
 Conditions: TAG &gt;= x (also &gt;, &lt;=, &lt;, =, !=) on the model&apos;s probability (a track: its mean over segments); [TAG] curated [present|absent]; [TAG] curator = NAME. Combine them with and, or, not and parentheses; quote a tag that holds spaces or is a keyword (&quot;Instrument - Piano&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>按标签查找曲库中的片段（或整个曲目），例如：
+  taglane-cli search --store DB &apos;strings &gt;= 0.8 and not strings curated&apos;
+  taglane-cli search --store DB --tracks &apos;(piano &gt; 0.5 or guitar &gt; 0.5) and curator = anna&apos;
+条件：TAG &gt;= x（也可用 &gt;、&lt;=、&lt;、=、!=），作用于模型的概率（对曲目而言：其各片段的均值）；[TAG] curated [present|absent]；[TAG] curator = NAME。可用 and、or、not 和括号组合条件；含空格或与关键字同名的标签需加引号（&quot;Instrument - Piano&quot;）。</translation>
     </message>
     <message>
         <source>the query (one argument: quote it in the shell)</source>
-        <translation type="unfinished"></translation>
+        <translation>查询（单个参数：在 shell 中用引号括起来）</translation>
     </message>
     <message>
         <source>probabilities of this model version (or bundle / bundled model name); default: per track the version that tagged it last</source>
-        <translation type="unfinished"></translation>
+        <translation>使用此模型版本（或模型包 / 内置模型名称）的概率；默认：每个曲目使用最后为其打标签的版本</translation>
     </message>
     <message>
         <source>match whole tracks instead of segments</source>
-        <translation type="unfinished"></translation>
+        <translation>匹配整个曲目而不是片段</translation>
     </message>
     <message>
         <source>at most N hits; 0: all. Default: 0</source>
-        <translation type="unfinished"></translation>
+        <translation>最多 N 个结果；0：全部。默认：0</translation>
     </message>
     <message>
         <source>write a JSON array of {track, start, end, ...}</source>
-        <translation type="unfinished"></translation>
+        <translation>输出由 {track, start, end, ...} 组成的 JSON 数组</translation>
     </message>
     <message>
         <source>no query given.</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定查询。</translation>
     </message>
     <message>
         <source>give the query as one argument (quote it), not %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>请将查询作为单个参数给出（用引号括起来），而不是 %1 个。</translation>
     </message>
     <message>
         <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
 Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).
 With --store DB the predictions go into the annotation store instead of files: without FILE|DIR every library track that the model version has not tagged yet is tagged; FILE|DIR are added to the library first. Each track is saved whole or not at all, so a run that is stopped or killed, started again, tags only what is left. A track that has segments keeps them.</source>
-        <translation type="unfinished"></translation>
+        <translation>用模型包逐片段为音频文件打标签，并写出概率。
+会递归搜索文件夹中的音频文件。退出状态：全部文件打标签成功时为 0，部分失败时为 1（失败的文件会在最后列出），用法或模型错误时为 2（包括模型给出 NaN 或无穷大的概率，这些概率绝不会被写出）。
+使用 --store DB 时，预测写入标注库而不是文件：不指定 FILE|DIR 时，为曲库中该模型版本尚未打过标签的每个曲目打标签；指定的 FILE|DIR 会先添加到曲库。每个曲目要么完整保存，要么完全不保存，因此被停止或终止的运行再次启动时，只会为剩下的曲目打标签。已有片段的曲目保留其片段。</translation>
     </message>
     <message>
         <source>&apos;chunk&apos; (one segment per model chunk), &apos;fixed:SECONDS&apos; (windows of 3 to 16 s; a tail shorter than 3 s joins the previous segment) or &apos;novelty&apos; (self-similarity boundaries, segments of 3 to 16 s; decodes each whole file). Default: chunk</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;chunk&apos;（每个模型块一个片段）、&apos;fixed:SECONDS&apos;（3 到 16 s 的窗口；短于 3 s 的尾部并入前一个片段）或 &apos;novelty&apos;（按自相似性确定边界，片段长 3 到 16 s；会解码每个完整文件）。默认：chunk</translation>
     </message>
     <message>
         <source>write the predictions into this annotation store (see above); --model defaults to &apos;default&apos; then</source>
-        <translation type="unfinished"></translation>
+        <translation>将预测写入此标注库（见上文）；此时 --model 默认为 &apos;default&apos;</translation>
     </message>
     <message>
         <source>with --store: tag only the I-th of N shards of the library (tracks assigned by content hash, so N jobs, e.g. a Slurm job array, share a library without overlap; shards count from 1). Default: 1/1</source>
-        <translation type="unfinished"></translation>
+        <translation>与 --store 一起使用：只为曲库 N 个分片中的第 I 个打标签（曲目按内容哈希分配，因此 N 个作业，例如一个 Slurm 作业数组，可以无重叠地共享一个曲库；分片从 1 开始计数）。默认：1/1</translation>
     </message>
     <message>
         <source>with --store: when another process is writing the store (an SQLite store has one writer at a time), wait up to SECONDS for it instead of failing. Default: 0</source>
-        <translation type="unfinished"></translation>
+        <translation>与 --store 一起使用：当另一个进程正在写入标注库时（SQLite 标注库同一时间只能有一个写入者），最多等待 SECONDS 秒，而不是直接失败。默认：0</translation>
     </message>
     <message>
         <source>--%1 writes files; it cannot be used with --store.</source>
-        <translation type="unfinished"></translation>
+        <translation>--%1 会写出文件；不能与 --store 一起使用。</translation>
     </message>
     <message>
         <source>--shard divides a library: it needs --store.</source>
@@ -6096,72 +6132,77 @@ With --store DB the predictions go into the annotation store instead of files: w
     </message>
     <message>
         <source>--wait-for-store needs --store.</source>
-        <translation type="unfinished"></translation>
+        <translation>--wait-for-store 需要 --store。</translation>
     </message>
     <message>
         <source>--wait-for-store must be a whole number of seconds from 0 to 604800.</source>
-        <translation type="unfinished"></translation>
+        <translation>--wait-for-store 必须是 0 到 604800 之间的整数秒数。</translation>
     </message>
     <message>
         <source>default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm or scatter-cnn (default: default)</source>
-        <translation type="unfinished"></translation>
+        <translation>default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm 或 scatter-cnn（默认：default）</translation>
     </message>
     <message>
         <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn).</source>
-        <translation type="unfinished"></translation>
+        <translation>未知架构“%1”（已知：default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm、scatter-cnn）。</translation>
     </message>
     <message>
         <source>%1: in use by another process; waiting up to %2 s for it.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1：正被另一个进程使用；最多等待 %2 s。
+</translation>
     </message>
     <message>
         <source>no audio files found.</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到音频文件。</translation>
     </message>
     <message>
         <source>%1: failed: %2
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1：失败：%2
+</translation>
     </message>
     <message>
         <source>Shard %1/%2: %3 of the %4 tracks left to tag are this shard&apos;s.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>分片 %1/%2：待打标签的 %4 个曲目中有 %3 个属于此分片。
+</translation>
     </message>
     <message>
         <source>%1 tracks to tag with %2 (tracks this version tagged before are left as they are).
 </source>
-        <translation type="unfinished"></translation>
+        <translation>有 %1 个曲目要用 %2 打标签（此版本之前已打过标签的曲目保持不变）。
+</translation>
     </message>
     <message>
         <source>[%1/%2] %3: </source>
-        <translation type="unfinished"></translation>
+        <translation>[%1/%2] %3：</translation>
     </message>
     <message>
         <source>%1 segments%2, %3 s of audio in %4 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个片段%2，%3 s 音频，用时 %4 s</translation>
     </message>
     <message>
         <source> (its segments kept)</source>
-        <translation type="unfinished"></translation>
+        <translation> (保留了原有片段)</translation>
     </message>
     <message>
         <source>skipped: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已跳过：%1</translation>
     </message>
     <message>
         <source>Tagged %1 of %2 tracks (%3 s of audio) in %4 s on %5; %6 skipped, %7 failed.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>已在 %5 上为 %2 个曲目中的 %1 个打了标签（%3 s 音频），用时 %4 s；跳过 %6 个，失败 %7 个。
+</translation>
     </message>
     <message>
         <source>Nothing was saved for that track; stopping.</source>
-        <translation type="unfinished"></translation>
+        <translation>该曲目未保存任何内容；停止。</translation>
     </message>
     <message>
         <source>interrupted; run the same command again to tag the rest.</source>
-        <translation type="unfinished"></translation>
+        <translation>已中断；再次运行相同的命令即可为其余曲目打标签。</translation>
     </message>
 </context>
 <context>
@@ -6412,83 +6453,83 @@ With --store DB the predictions go into the annotation store instead of files: w
     </message>
     <message>
         <source>the file is missing (run library relink if it moved)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件缺失（如果文件被移动，请运行 library relink）</translation>
     </message>
     <message>
         <source>the file holds other content now (run library add to add it as a new track)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件现在的内容已不同（请运行 library add 将其添加为新曲目）</translation>
     </message>
     <message>
         <source>An LDA model needs at least one topic (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 模型至少需要一个主题（实际为 %1）。</translation>
     </message>
     <message>
         <source>The LDA prior alpha must be a positive number (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 先验 alpha 必须为正数（实际为 %1）。</translation>
     </message>
     <message>
         <source>LDA needs at least one start (restarts = %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 至少需要一次启动（restarts = %1）。</translation>
     </message>
     <message>
         <source>LDA needs at least one EM iteration and one E-step sweep (got %1 and %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 至少需要一次 EM 迭代和一次 E 步扫描（实际为 %1 和 %2）。</translation>
     </message>
     <message>
         <source>LDA tolerances must be zero or positive.</source>
-        <translation type="unfinished"></translation>
+        <translation>LDA 容差必须为零或正数。</translation>
     </message>
     <message>
         <source>The starting topics hold %1 values; %2 topics of %3 words need %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>初始主题有 %1 个值；%2 个主题 x %3 个词需要 %4 个。</translation>
     </message>
     <message>
         <source>Starting topic %1 has a negative or non-finite value for word %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>初始主题 %1 中词 %2 的值为负数或非有限数。</translation>
     </message>
     <message>
         <source>Starting topic %1 is all zeros.</source>
-        <translation type="unfinished"></translation>
+        <translation>初始主题 %1 全为零。</translation>
     </message>
     <message>
         <source>Word %1 of the document has the weight %2; weights must be finite and &gt;= 0.</source>
-        <translation type="unfinished"></translation>
+        <translation>文档中词 %1 的权重为 %2；权重必须为有限数且 &gt;= 0。</translation>
     </message>
     <message>
         <source>Document %1, word %2 has the weight %3; weights must be finite and &gt;= 0.</source>
-        <translation type="unfinished"></translation>
+        <translation>文档 %1 中词 %2 的权重为 %3；权重必须为有限数且 &gt;= 0。</translation>
     </message>
     <message>
         <source>Completion weights must be finite and &gt;= 0 (got %1, %2, %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>补全权重必须为有限数且 &gt;= 0（实际为 %1、%2、%3）。</translation>
     </message>
     <message>
         <source>At least one completion weight must be positive.</source>
-        <translation type="unfinished"></translation>
+        <translation>至少有一个补全权重必须为正数。</translation>
     </message>
     <message>
         <source>The ADMM penalty rho must be &gt;= 0 (0 = automatic); got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>ADMM 惩罚参数 rho 必须 &gt;= 0（0 = 自动）；实际为 %1。</translation>
     </message>
     <message>
         <source>The initial threshold must be positive; got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>初始阈值必须为正数；实际为 %1。</translation>
     </message>
     <message>
         <source>The rho growth factor must be &gt;= 1; got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>rho 增长因子必须 &gt;= 1；实际为 %1。</translation>
     </message>
     <message>
         <source>The largest rho must be positive; got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>rho 的最大值必须为正数；实际为 %1。</translation>
     </message>
     <message>
         <source>Completion needs at least one iteration; got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>补全至少需要一次迭代；实际为 %1。</translation>
     </message>
     <message>
         <source>The completion tolerance must be &gt;= 0; got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>补全容差必须 &gt;= 0；实际为 %1。</translation>
     </message>
 </context>
 <context>
@@ -6557,58 +6598,58 @@ With --store DB the predictions go into the annotation store instead of files: w
     <name>taglane::engine::Parser</name>
     <message>
         <source>&apos;!&apos; must be followed by &apos;=&apos; (use != or not)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;!&apos; 后面必须跟 &apos;=&apos;（请使用 != 或 not）</translation>
     </message>
     <message>
         <source>the quoted name is not closed (a &apos;&quot;&apos; is missing)</source>
-        <translation type="unfinished"></translation>
+        <translation>带引号的名称没有结束（缺少 &apos;&quot;&apos;）</translation>
     </message>
     <message>
         <source>the query is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>查询为空</translation>
     </message>
     <message>
         <source>expected &apos;and&apos;, &apos;or&apos; or the end of the query, found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>应为 &apos;and&apos;、&apos;or&apos; 或查询末尾，实际为 %1</translation>
     </message>
     <message>
         <source>the end of the query</source>
-        <translation type="unfinished"></translation>
+        <translation>查询末尾</translation>
     </message>
     <message>
         <source>expected &apos;)&apos; to close the &apos;(&apos; at position %1, found %2</source>
-        <translation type="unfinished"></translation>
+        <translation>应为 &apos;)&apos; 以闭合位置 %1 处的 &apos;(&apos;，实际为 %2</translation>
     </message>
     <message>
         <source>expected a tag, &apos;curated&apos;, &apos;curator&apos;, &apos;not&apos; or &apos;(&apos;, found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>应为标签、&apos;curated&apos;、&apos;curator&apos;、&apos;not&apos; 或 &apos;(&apos;，实际为 %1</translation>
     </message>
     <message>
         <source>expected a comparison (&gt;=, &gt;, &lt;=, &lt;, =, !=), &apos;curated&apos; or &apos;curator&apos; after the tag %1, found %2</source>
-        <translation type="unfinished"></translation>
+        <translation>标签 %1 之后应为比较运算符（&gt;=、&gt;、&lt;=、&lt;、=、!=）、&apos;curated&apos; 或 &apos;curator&apos;，实际为 %2</translation>
     </message>
     <message>
         <source>unknown comparison &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的比较运算符 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>expected a number after &apos;%1&apos;, found %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 之后应为数字，实际为 %2</translation>
     </message>
     <message>
         <source>expected &apos;=&apos; after &apos;curator&apos;, found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;curator&apos; 之后应为 &apos;=&apos;，实际为 %1</translation>
     </message>
     <message>
         <source>expected a curator&apos;s name after &apos;curator =&apos;, found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;curator =&apos; 之后应为审校者名称，实际为 %1</translation>
     </message>
 </context>
 <context>
     <name>taglane::engine::SqlWriter</name>
     <message>
         <source>Unknown tag &quot;%1&quot; at position %2 (no tag of the store has that name).</source>
-        <translation type="unfinished"></translation>
+        <translation>位置 %2 处的标签“%1”未知（标注库中没有此名称的标签）。</translation>
     </message>
 </context>
 <context>
