@@ -21,6 +21,9 @@ struct ImportedFile;
 namespace taglane::widgets {
 class EvaluationView;
 class InferenceController;
+class LibraryAddController;
+class LibraryTagController;
+class LibraryTaskPanel;
 class LibraryView;
 class ModelPanel;
 class NowPlayingPanel;
@@ -80,6 +83,11 @@ public:
     /// (exit code 3 when the export did not run or reported errors).
     void scriptExport(const QString &folder);
 
+    /// The library's background work (app/gui/mainwindowlibrary.cpp).
+    widgets::LibraryView *libraryView() const { return m_library; }
+    widgets::LibraryAddController *libraryAdd() const { return m_libraryAdd; }
+    widgets::LibraryTagController *libraryTagger() const { return m_libraryTag; }
+
     /// The retrain dialog while it is open (null otherwise).
     widgets::RetrainDialog *retrainDialog() const { return m_retrain; }
 
@@ -96,6 +104,10 @@ public Q_SLOTS:
     /// Selects a model in the Models dock by bundle folder or bundled name
     /// ("default", "instruments"); false when it is not listed. GUI thread.
     bool chooseModel(const QString &nameOrFolder);
+    /// Adds files and folders (recursively) to the library in the background.
+    void addToLibrary(const QStringList &paths);
+    /// Model > Tag Library: tags every library track the selected model has not tagged.
+    void tagLibrary();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -106,6 +118,9 @@ private:
     void createDocks();
     void createMenus();
     void createStatusBar();
+    void createLibrary(QMenu *file, QMenu *model);
+    void chooseLibraryFolder();
+    void onLibraryTrackTagged(qint64 trackId, const QString &modelVersion);
     void chooseFile();
     void updateRecentMenu();
     void rememberRecent(const QString &path);
@@ -152,6 +167,11 @@ private:
     QProgressBar *m_tagProgress = nullptr;
     QToolButton *m_tagCancel = nullptr;
     QString m_openPath;
+    widgets::LibraryAddController *m_libraryAdd = nullptr;
+    widgets::LibraryTagController *m_libraryTag = nullptr;
+    widgets::LibraryTaskPanel *m_libraryAddPanel = nullptr;
+    widgets::LibraryTaskPanel *m_libraryTagPanel = nullptr;
+    QAction *m_tagLibraryAction = nullptr;
 };
 
 } // namespace taglane::app
