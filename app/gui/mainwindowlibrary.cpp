@@ -75,7 +75,7 @@ void MainWindow::createLibrary(QMenu *file, QMenu *model)
             &widgets::LibraryTaskPanel::setProgress);
     connect(m_libraryAdd, &widgets::LibraryAddController::runningChanged, this, [this](bool running) {
         if (running)
-            m_libraryAddPanel->begin(tr("Adding to the library:"));
+            m_libraryAddPanel->begin(tr("Adding to library:"));
         else
             m_libraryAddPanel->end();
     });
@@ -97,17 +97,17 @@ void MainWindow::createLibrary(QMenu *file, QMenu *model)
             &widgets::LibraryTaskPanel::setProgress);
     connect(m_libraryTag, &widgets::LibraryTagController::pausedChanged, this, [this](bool paused) {
         m_libraryTagPanel->setPaused(paused);
-        m_libraryTagPanel->setText(paused ? tr("Tag Library paused:") : tr("Tagging the library:"));
+        m_libraryTagPanel->setText(paused ? tr("Tag Library paused:") : tr("Tag Library:"));
     });
     connect(m_libraryTag, &widgets::LibraryTagController::runningChanged, this, [this](bool running) {
         m_tagLibraryAction->setEnabled(!running);
         if (running)
-            m_libraryTagPanel->begin(tr("Loading the model for the library..."));
+            m_libraryTagPanel->begin(tr("Tag Library: loading the model..."));
         else
             m_libraryTagPanel->end();
     });
     connect(m_libraryTag, &widgets::LibraryTagController::started, this, [this](const QString &version, int total) {
-        m_libraryTagPanel->setText(m_libraryTag->isPaused() ? tr("Tag Library paused:") : tr("Tagging the library:"));
+        m_libraryTagPanel->setText(m_libraryTag->isPaused() ? tr("Tag Library paused:") : tr("Tag Library:"));
         m_libraryTagPanel->setToolTip(tr("Tagging %n library track(s) with %1", nullptr, total).arg(version));
     });
     connect(m_libraryTag, &widgets::LibraryTagController::trackTagged, this,
@@ -174,7 +174,7 @@ void MainWindow::onLibraryTrackTagged(qint64 trackId, const QString &modelVersio
     if (!reloaded)
         m_messages->show(reloaded.error(), 10000);
     else if (reloaded.value())
-        m_messages->show(tr("The open track was tagged with %1 by Tag Library.").arg(modelVersion), 8000);
+        m_messages->show(tr("Tag Library tagged the open track."), 8000);
 }
 
 } // namespace taglane::app

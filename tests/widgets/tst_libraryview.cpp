@@ -247,10 +247,13 @@ private Q_SLOTS:
         view.tableView()->selectRow(viewRow(view, QStringLiteral("alpha.wav")));
         QCOMPARE(view.selectedTrackIds(), QList<qint64>{a});
 
-        // A new track appears after the store reports it durable (throttled refresh).
+        // A new track appears after the store reports it durable (throttled
+        // refresh); the selection stays on its track.
         store.addTrack(track(dir, QStringLiteral("delta.wav"), 10.0));
         store.setVerdict(a, sa.at(1).id, tags[1], Verdict::Absent);
         QTRY_COMPARE_WITH_TIMEOUT(view.visibleRows(), 4, 5000);
+        QVERIFY(settle(view));
+        QCOMPARE(view.selectedTrackIds(), QList<qint64>{a});
     }
 
 

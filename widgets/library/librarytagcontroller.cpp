@@ -354,13 +354,13 @@ void LibraryTagController::cancel()
 
 QString LibraryTagController::summary() const
 {
-    const QString model = m_manifest.name.isEmpty() ? m_manifest.version
-                                                    : QStringLiteral("%1 (%2)").arg(m_manifest.name, m_manifest.version);
+    // The version only: model names are long, and the status bar is narrow.
+    const QString model = m_manifest.version;
     QString text;
     if (m_counts.total == 0)
-        text = tr("Every library track is tagged with %1 already.").arg(model);
+        text = tr("Tag Library: every track is tagged with %1 already.").arg(model);
     else
-        text = tr("Tagged %1 of %n library track(s) with %2", nullptr, m_counts.total).arg(m_counts.tagged).arg(model);
+        text = tr("Tag Library: tagged %1 of %n track(s) with %2", nullptr, m_counts.total).arg(m_counts.tagged).arg(model);
     if (m_counts.skipped > 0)
         text += tr("; %n skipped", nullptr, m_counts.skipped);
     if (m_counts.failed > 0)

@@ -69,7 +69,7 @@ public:
     /// The version being (or last) run; empty until its model is loaded.
     QString modelVersion() const { return m_manifest.version; }
     QString lastError() const { return m_error; }
-    /// "Tagged 8 of 10 library tracks with NAME (VERSION); 2 skipped: ..."
+    /// "Tag Library: tagged 8 of 10 tracks with VERSION; 2 skipped (file: why)."
     QString summary() const;
 
 public Q_SLOTS:

@@ -14,8 +14,8 @@ LibraryTaskPanel::LibraryTaskPanel(bool canPause, QWidget *parent)
     , m_bar(new QProgressBar(this))
     , m_cancel(new QToolButton(this))
 {
-    m_bar->setMaximumWidth(200);
-    m_bar->setMinimumWidth(120);
+    m_bar->setMaximumWidth(160);
+    m_bar->setMinimumWidth(100);
     m_bar->setTextVisible(true);
     m_cancel->setText(tr("Cancel"));
     connect(m_cancel, &QToolButton::clicked, this, &LibraryTaskPanel::cancelRequested);

@@ -18,6 +18,8 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMimeData>
+#include <QScrollBar>
+#include <QSet>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -62,6 +64,13 @@ LibraryView::LibraryView(QWidget *parent)
         Q_EMIT openRequested(path);
     });
     connect(m_model, &LibraryModel::loaded, this, &LibraryView::onLoaded);
+    // A refresh replaces the rows: keep the selection, the current row and the scroll position.
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this]() {
+        m_keptSelection = selectedTrackIds();
+        m_keptCurrent = m_table->currentIndex().data(LibraryModel::TrackIdRole).toLongLong();
+        m_keptScroll = m_table->verticalScrollBar()->value();
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &LibraryView::restoreSelection);
 
     m_tag = new QComboBox(this);
     m_tag->setEditable(true);
@@ -337,6 +346,28 @@ void LibraryView::dropEvent(QDropEvent *event)
         return;
     event->acceptProposedAction();
     Q_EMIT addRequested(paths);
+}
+
+void LibraryView::restoreSelection()
+{
+    if (m_keptSelection.isEmpty() && m_keptCurrent == 0)
+        return;
+    const QSet<qint64> wanted(m_keptSelection.begin(), m_keptSelection.end());
+    QItemSelection selection;
+    QModelIndex current;
+    for (int r = 0; r < m_proxy->rowCount(); ++r) {
+        const QModelIndex index = m_proxy->index(r, 0);
+        const qint64 id = index.data(LibraryModel::TrackIdRole).toLongLong();
+        if (wanted.contains(id))
+            selection.select(index, m_proxy->index(r, LibraryModel::ColumnCount - 1));
+        if (id == m_keptCurrent)
+            current = index;
+    }
+    QItemSelectionModel *model = m_table->selectionModel();
+    if (current.isValid())
+        model->setCurrentIndex(current, QItemSelectionModel::NoUpdate);
+    model->select(selection, QItemSelectionModel::ClearAndSelect);
+    m_table->verticalScrollBar()->setValue(m_keptScroll);
 }
 
 QStringList LibraryView::selectedPaths() const

@@ -90,6 +90,7 @@ private:
     void onLoaded(const QString &error);
     void fillSavedMenu();
     void askToSaveSearch();
+    void restoreSelection();
     static QStringList droppedPaths(const QMimeData *mime);
 
     QPointer<engine::AnnotationStore> m_store;
@@ -104,6 +105,9 @@ private:
     QToolButton *m_save = nullptr;
     QLabel *m_summary = nullptr;
     QString m_searchError;
+    QList<qint64> m_keptSelection;
+    qint64 m_keptCurrent = 0;
+    int m_keptScroll = 0;
     QTimer m_throttle;
 };
 
