@@ -2,8 +2,8 @@
 #include "widgets/library/librarytagcontroller.h"
 
 #include "engine/jobs/inferencerunner.h"
-#include "engine/library/batchtagger.h"
 #include "engine/library/librarytagsteps.h"
+#include "engine/library/untaggedtracks.h"
 #include "engine/store/annotationstore.h"
 
 #include <QFileInfo>
@@ -17,16 +17,13 @@
 namespace taglane::widgets {
 
 /// What the worker and the GUI thread share. The worker waits on `wake`
-/// for the track list and while paused; every change of a flag notifies it.
+/// while paused; every change of a flag notifies it.
 struct LibraryTagController::Shared
 {
     std::atomic_bool cancel{false};
     std::mutex mutex;
     std::condition_variable wake;
     bool paused = false;               ///< guarded by mutex
-    bool listReady = false;            ///< guarded by mutex
-    QVector<engine::TrackRecord> tracks;   ///< guarded by mutex until listReady
-    std::shared_ptr<engine::Tagger> tagger;   ///< set by the worker before onModelLoaded
 
     void raiseCancel()
     {
@@ -37,7 +34,6 @@ struct LibraryTagController::Shared
         wake.notify_all();
     }
 };
-
 
 LibraryTagController::LibraryTagController(QObject *parent)
     : QObject(parent)
@@ -89,7 +85,8 @@ bool LibraryTagController::start(const QString &bundleFolder, const engine::Segm
     m_shared = shared;
     QPointer<LibraryTagController> self(this);
 
-    QThread *thread = QThread::create([self, shared, bundleFolder, segmentation, batchSize, device]() {
+    const QString storePath = m_store->path();
+    QThread *thread = QThread::create([self, shared, storePath, bundleFolder, segmentation, batchSize, device]() {
         auto fail = [&](const QString &message) {
             QMetaObject::invokeMethod(
                 self, [self, shared, message]() {
@@ -104,20 +101,19 @@ bool LibraryTagController::start(const QString &bundleFolder, const engine::Segm
         auto tagger = engine::Tagger::load(bundle.value(), device);
         if (!tagger)
             return fail(tagger.error());
-        shared->tagger = tagger.value();
+        // The list is read here, with a connection of the worker's own: a large
+        // library takes a while, and the GUI thread must not wait for it.
+        const auto untagged = engine::UntaggedTracks::list(storePath, tagger.value()->manifest().version);
+        if (!untagged)
+            return fail(untagged.error());
+        const QVector<engine::TrackRecord> tracks = untagged.value();
         QMetaObject::invokeMethod(
-            self, [self, shared]() {
+            self, [self, shared, manifest = tagger.value()->manifest(), total = int(tracks.size())]() {
                 if (self)
-                    self->onModelLoaded(shared);
+                    self->onListed(shared, manifest, total);
             },
             Qt::QueuedConnection);
-        QVector<engine::TrackRecord> tracks;
-        {
-            std::unique_lock<std::mutex> lock(shared->mutex);
-            shared->wake.wait(lock, [&]() { return shared->listReady || shared->cancel; });
-            tracks = shared->tracks;
-        }
-        engine::Tagger &model = *shared->tagger;
+        engine::Tagger &model = *tagger.value();
         const int rate = model.sampleRate();
         auto prefetch = [rate](const engine::TrackRecord &track) {
             return std::async(std::launch::async, [track, rate]() { return engine::LibraryTagSteps::prepare(track, rate); });
@@ -188,37 +184,13 @@ bool LibraryTagController::start(const QString &bundleFolder, const engine::Segm
     return true;
 }
 
-void LibraryTagController::onModelLoaded(const std::shared_ptr<Shared> &shared)
+void LibraryTagController::onListed(const std::shared_ptr<Shared> &shared, const engine::ModelManifest &manifest,
+                                    int total)
 {
-    if (shared != m_shared || shared->cancel)
+    if (shared != m_shared)
         return;
-    m_manifest = shared->tagger->manifest();
-    QVector<engine::TrackRecord> tracks;
-    if (!m_store || !m_store->isOpen()) {
-        m_error = tr("The annotation store was closed.");
-    } else {
-        // The worker waits for this list; the tagger is not in use meanwhile.
-        engine::BatchTagger::Options options;
-        options.segmentation = m_segmentation;
-        engine::BatchTagger batch(*m_store, *shared->tagger, options);
-        const auto untagged = batch.untaggedTracks();
-        if (untagged)
-            tracks = untagged.value();
-        else
-            m_error = untagged.error();
-    }
-    if (!m_error.isEmpty()) {
-        shared->raiseCancel();
-        return;
-    }
-    m_counts.total = int(tracks.size());
-    {
-        std::lock_guard<std::mutex> lock(shared->mutex);
-        shared->tracks = tracks;
-        shared->listReady = true;
-        shared->paused = m_paused;
-    }
-    shared->wake.notify_all();
+    m_manifest = manifest;
+    m_counts.total = total;
     Q_EMIT started(m_manifest.version, m_counts.total);
     reportProgress(true);
 }

@@ -24,7 +24,8 @@ struct InferenceResult;
 namespace taglane::widgets {
 
 /// Model > Tag Library: tags every library track that a model version has
-/// not tagged yet (engine::BatchTagger::untaggedTracks), in the background.
+/// not tagged yet (engine::UntaggedTracks, the list BatchTagger::untaggedTracks
+/// gives, read on the worker), in the background.
 /// A worker thread loads the model once, checks and decodes each track (the
 /// next one while the model runs on the current one) and runs the model; the
 /// GUI thread saves each result (engine::LibraryTagSteps::save, which only
@@ -97,7 +98,7 @@ private:
         qint64 afterSeq = 0;
         qint64 upToSeq = 0;
     };
-    void onModelLoaded(const std::shared_ptr<Shared> &shared);
+    void onListed(const std::shared_ptr<Shared> &shared, const engine::ModelManifest &manifest, int total);
     void onInferred(const std::shared_ptr<Shared> &shared, const engine::TrackRecord &track,
                     const engine::InferenceResult &result);
     void onTrackProblem(const std::shared_ptr<Shared> &shared, const engine::TrackRecord &track, bool skipped,
