@@ -299,6 +299,59 @@ private Q_SLOTS:
         QCOMPARE(tagger.counts().tagged, 0);
     }
 
+
+    void refusalsFailuresAndEarlyCancel()
+    {
+        const QString dir = tests::tempDir(QStringLiteral("librarytagrefuse"));
+        const QStringList files = writeTones(dir + QStringLiteral("/music"), 2, 2.0);
+        const QString storePath = dir + QStringLiteral("/store.sqlite");
+        engine::AnnotationStore store;
+        QVERIFY(store.open(storePath).ok());
+        engine::LibraryBuilder builder(store);
+        for (const QString &f : files)
+            QVERIFY(builder.addFile(f).ok());
+        QVERIFY(store.waitForDurable(store.lastEditSeq()));
+
+        widgets::LibraryTagController tagger;
+        QSignalSpy failed(&tagger, &widgets::LibraryTagController::failed);
+        QVERIFY(!tagger.start(kBundle));   // no store
+        QCOMPARE(failed.count(), 1);
+        tagger.setStore(&store);
+        QVERIFY(!tagger.start(QString()));   // no model
+        QCOMPARE(failed.count(), 2);
+
+        // A bundle that is not there: a failure naming it, nothing tagged.
+        QVERIFY(tagger.start(dir + QStringLiteral("/nothing.tlmodel")));
+        QVERIFY(failed.wait(30000));
+        QVERIFY2(failed.constLast().front().toString().contains(QStringLiteral("nothing.tlmodel")),
+                 qPrintable(failed.constLast().front().toString()));
+        QVERIFY(!tagger.isRunning());
+
+        // Cancelled while the model loads: no start, nothing tagged.
+        QSignalSpy started(&tagger, &widgets::LibraryTagController::started);
+        QSignalSpy cancelled(&tagger, &widgets::LibraryTagController::cancelled);
+        QVERIFY(tagger.start(kBundle));
+        tagger.cancel();
+        QVERIFY(cancelled.wait(30000));
+        QCOMPARE(started.count(), 0);
+        QCOMPARE(tagger.counts().tagged, 0);
+        QVERIFY(store.waitForDurable(store.lastEditSeq()));
+        for (int n : runsOf(storePath, modelVersion()))
+            QCOMPARE(n, 0);
+
+        // A read-only store (another instance holds it) is refused.
+        engine::AnnotationStore second;
+        const auto report = second.open(storePath, engine::AnnotationStore::OpenMode::ReadWriteElseReadOnly);
+        QVERIFY(report.ok() && report->readOnly);
+        widgets::LibraryTagController readOnly;
+        readOnly.setStore(&second);
+        QVERIFY(!readOnly.start(kBundle));
+        QVERIFY(readOnly.lastError().contains(QStringLiteral("writing")));
+        widgets::LibraryAddController add;
+        add.setStore(&second);
+        QVERIFY(!add.start({dir + QStringLiteral("/music")}));
+    }
+
     void openTrackLaneFillsIn()
     {
         const QString version = modelVersion();

@@ -191,6 +191,8 @@ void LibraryTagController::onListed(const std::shared_ptr<Shared> &shared, const
         return;
     m_manifest = manifest;
     m_counts.total = total;
+    if (shared->cancel)
+        return;   // cancelled while the model loaded: cancelled() follows
     Q_EMIT started(m_manifest.version, m_counts.total);
     reportProgress(true);
 }
