@@ -83,6 +83,12 @@ public:
     /// (exit code 3 when the export did not run or reported errors).
     void scriptExport(const QString &folder);
 
+    /// Automation (tests): adds `folder` to the library (when given), then,
+    /// when `tagAfter` >= 0, runs Model > Tag Library and quits once
+    /// `tagAfter` tracks are tagged (0: when the run ends), printing
+    /// "tag-library: tagged X of Y" (exit code 3 when it failed).
+    void scriptLibrary(const QString &folder, int tagAfter);
+
     /// The library's background work (app/gui/mainwindowlibrary.cpp).
     widgets::LibraryView *libraryView() const { return m_library; }
     widgets::LibraryAddController *libraryAdd() const { return m_libraryAdd; }

@@ -17,12 +17,14 @@
 #include "engine/store/annotationstore.h"
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QMenu>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
 
 namespace taglane::app {
@@ -175,6 +177,62 @@ void MainWindow::onLibraryTrackTagged(qint64 trackId, const QString &modelVersio
         m_messages->show(reloaded.error(), 10000);
     else if (reloaded.value())
         m_messages->show(tr("Tag Library tagged the open track."), 8000);
+}
+
+void MainWindow::scriptLibrary(const QString &folder, int tagAfter)
+{
+    auto quit = [this](int code) {
+        QTimer::singleShot(100, this, [this, code]() {
+            if (code != 0)
+                QCoreApplication::exit(code);
+            else
+                close();
+        });
+    };
+    auto tag = [this, tagAfter, quit]() {
+        if (tagAfter < 0)
+            return quit(0);
+        auto report = [this](const char *how) {
+            qInfo("tag-library: %s: tagged %d of %d", how, m_libraryTag->counts().tagged, m_libraryTag->counts().total);
+        };
+        connect(m_libraryTag, &widgets::LibraryTagController::trackTagged, this, [this, tagAfter, quit, report]() {
+            if (tagAfter > 0 && m_libraryTag->counts().tagged == tagAfter) {
+                report("stopped");
+                m_libraryTag->cancel();   // as a quit would: the track under way is dropped
+                quit(0);
+            }
+        });
+        connect(m_libraryTag, &widgets::LibraryTagController::finished, this, [quit, report]() {
+            report("finished");
+            quit(0);
+        });
+        connect(m_libraryTag, &widgets::LibraryTagController::failed, this, [quit](const QString &message) {
+            qWarning("tag-library failed: %s", qPrintable(message));
+            quit(3);
+        });
+        m_tagLibraryAction->trigger();
+    };
+    QTimer::singleShot(300, this, [this, folder, tag, quit]() {
+        if (folder.isEmpty())
+            return tag();
+        connect(m_libraryAdd, &widgets::LibraryAddController::finished, this, [this, tag](const QString &summary) {
+            qInfo("add-to-library: %s", qPrintable(summary));
+            // Tag once the additions are durable: the list is read from committed data.
+            if (m_store->durableSeq() >= m_store->lastEditSeq())
+                return tag();
+            auto *once = new QObject(this);
+            connect(m_store, &engine::AnnotationStore::durable, once, [this, once, tag]() {
+                if (m_store->durableSeq() < m_store->lastEditSeq())
+                    return;
+                disconnect(m_store, nullptr, once, nullptr);
+                once->deleteLater();
+                tag();
+            });
+        });
+        addToLibrary({folder});
+        if (!m_libraryAdd->isRunning())
+            quit(3);
+    });
 }
 
 } // namespace taglane::app
