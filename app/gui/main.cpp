@@ -104,7 +104,14 @@ int main(int argc, char **argv)
                                 QStringLiteral("Export the whole library (catalogue CSV) into this folder through "
                                                "File > Export, then quit."),
                                 QStringLiteral("FOLDER"));
-    for (QCommandLineOption *o : {&tagWith, &cursor, &screenshot, &probe, &exportTo}) {
+    QCommandLineOption addToLibrary(QStringLiteral("add-to-library"),
+                                    QStringLiteral("Add this folder to the library (as File > Add Folder to Library)."),
+                                    QStringLiteral("FOLDER"));
+    QCommandLineOption tagLibrary(QStringLiteral("tag-library"),
+                                  QStringLiteral("Run Model > Tag Library; quit once N tracks are tagged (0: when it "
+                                                 "ends)."),
+                                  QStringLiteral("N"));
+    for (QCommandLineOption *o : {&tagWith, &cursor, &screenshot, &probe, &exportTo, &addToLibrary, &tagLibrary}) {
         o->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(*o);
     }
@@ -132,6 +139,8 @@ int main(int argc, char **argv)
     window.show();
     if (parser.isSet(exportTo))
         window.scriptExport(parser.value(exportTo));
+    if (parser.isSet(addToLibrary) || parser.isSet(tagLibrary))
+        window.scriptLibrary(parser.value(addToLibrary), parser.isSet(tagLibrary) ? parser.value(tagLibrary).toInt() : -1);
     if (parser.isSet(probe))
         window.scriptProbe(parser.value(probe), !parser.positionalArguments().isEmpty());
     const QStringList files = parser.positionalArguments();

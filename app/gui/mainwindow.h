@@ -22,6 +22,9 @@ namespace taglane::widgets {
 class CellNavigator;
 class EvaluationView;
 class InferenceController;
+class LibraryAddController;
+class LibraryTagController;
+class LibraryTaskPanel;
 class LibraryView;
 class ModelPanel;
 class NowPlayingPanel;
@@ -87,6 +90,17 @@ public:
     widgets::ReviewQueueView *reviewQueue() const { return m_reviewQueue; }
     widgets::SearchView *searchView() const { return m_search; }
 
+    /// Automation (tests): adds `folder` to the library (when given), then,
+    /// when `tagAfter` >= 0, runs Model > Tag Library and quits once
+    /// `tagAfter` tracks are tagged (0: when the run ends), printing
+    /// "tag-library: tagged X of Y" (exit code 3 when it failed).
+    void scriptLibrary(const QString &folder, int tagAfter);
+
+    /// The library's background work (app/gui/mainwindowlibrary.cpp).
+    widgets::LibraryView *libraryView() const { return m_library; }
+    widgets::LibraryAddController *libraryAdd() const { return m_libraryAdd; }
+    widgets::LibraryTagController *libraryTagger() const { return m_libraryTag; }
+
     /// The retrain dialog while it is open (null otherwise).
     widgets::RetrainDialog *retrainDialog() const { return m_retrain; }
 
@@ -103,6 +117,10 @@ public Q_SLOTS:
     /// Selects a model in the Models dock by bundle folder or bundled name
     /// ("default", "instruments"); false when it is not listed. GUI thread.
     bool chooseModel(const QString &nameOrFolder);
+    /// Adds files and folders (recursively) to the library in the background.
+    void addToLibrary(const QStringList &paths);
+    /// Model > Tag Library: tags every library track the selected model has not tagged.
+    void tagLibrary();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -117,6 +135,9 @@ private:
     void watchRetrainForReview(widgets::RetrainDialog *dialog);
     void createMenus();
     void createStatusBar();
+    void createLibrary(QMenu *file, QMenu *model);
+    void chooseLibraryFolder();
+    void onLibraryTrackTagged(qint64 trackId, const QString &modelVersion);
     void chooseFile();
     void updateRecentMenu();
     void rememberRecent(const QString &path);
@@ -168,6 +189,11 @@ private:
     QProgressBar *m_tagProgress = nullptr;
     QToolButton *m_tagCancel = nullptr;
     QString m_openPath;
+    widgets::LibraryAddController *m_libraryAdd = nullptr;
+    widgets::LibraryTagController *m_libraryTag = nullptr;
+    widgets::LibraryTaskPanel *m_libraryAddPanel = nullptr;
+    widgets::LibraryTaskPanel *m_libraryTagPanel = nullptr;
+    QAction *m_tagLibraryAction = nullptr;
 };
 
 } // namespace taglane::app

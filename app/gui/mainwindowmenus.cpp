@@ -133,6 +133,7 @@ void MainWindow::createMenus()
     model->addSeparator();
     model->addAction(tr("&Import Checkpoint..."), m_models, &widgets::ModelPanel::importCheckpoint);
     model->addAction(tr("&Refresh Models"), m_models, &widgets::ModelPanel::refresh);
+    createLibrary(file, model);   // File > Add Folder to Library, Model > Tag Library
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_track->melAction());

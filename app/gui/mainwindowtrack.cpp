@@ -103,6 +103,7 @@ void MainWindow::rememberPosition()
 
 void MainWindow::onLoadStarted(const QString &path)
 {
+    rememberPosition();   // of the track still shown, before the new one replaces it
     m_progress->setValue(0);
     m_progress->show();
     m_cancel->show();
@@ -126,7 +127,6 @@ QString MainWindow::openHint() const
 void MainWindow::onLoaded(const QString &path)
 {
     onLoadFinishedOrCancelled();
-    rememberPosition();
     m_openPath = path;
     // Where the track was left (the store keeps no position, the settings do).
     const double position = QSettings().value(positionKey(path), 0.0).toDouble();
