@@ -290,6 +290,43 @@ private Q_SLOTS:
         QVERIFY2(mean > 0.5, qPrintable(QStringLiteral("mean Mel weight %1").arg(mean)));
     }
 
+    /// The fused output is w z_mel + (1 - w) z_wave in logits: bundles with
+    /// w fixed to 1, 0 and 0.5 give logit(p_0.5) = (logit(p_1) + logit(p_0)) / 2.
+    void fixedFusionWeightsAreLinearInLogits()
+    {
+        const QString name = QStringLiteral("fusion-linear");
+        auto r = Trainer::train(config(name, 1), separable(name, 7), separable(name, 8));
+        QVERIFY(r.ok());
+        const QString dir = taglane::tests::tempDir(QStringLiteral("tst_cnnsamarch_fixed"));
+        QVERIFY(r->writeBundle(dir + QStringLiteral("/fit.tlmodel")).ok());
+        std::vector<std::vector<float>> out;
+        for (double w : {1.0, 0.0, 0.5}) {
+            const QString folder = dir + QStringLiteral("/w%1.tlmodel").arg(w);
+            const Status s = TrainableArchitecture::fixFusionWeights(dir + QStringLiteral("/fit.tlmodel"), w, folder);
+            QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error()));
+            auto bundle = ModelBundle::open(folder);
+            QVERIFY(bundle.ok());
+            QCOMPARE(bundle->manifest().parentVersion, r->manifest.version);
+            const QJsonObject mw = bundle->manifest().training.value(QStringLiteral("fusion")).toObject()
+                                       .value(QStringLiteral("mel_weight")).toObject();
+            QCOMPARE(mw.value(QStringLiteral("b")).toDouble(-1), w);
+            auto tagger = Tagger::load(bundle.value(), DevicePreference::Cpu);
+            QVERIFY(tagger.ok());
+            auto rows = tagger.value()->predict(AudioBuffer(signal(tagger.value()->chunkSamples(), 1), 16000), {0});
+            QVERIFY(rows.ok());
+            out.push_back(rows->front());
+        }
+        auto logit = [](double p) { return std::log(p / (1.0 - p)); };
+        QVERIFY(out[0] != out[1]);
+        for (size_t t = 0; t < out[0].size(); ++t) {
+            const double mid = 0.5 * (logit(out[0][t]) + logit(out[1][t]));
+            QVERIFY2(std::abs(logit(out[2][t]) - mid) < 1e-3,
+                     qPrintable(QStringLiteral("tag %1: %2 vs %3").arg(t).arg(logit(out[2][t])).arg(mid)));
+        }
+        QVERIFY(!TrainableArchitecture::fixFusionWeights(dir + QStringLiteral("/fit.tlmodel"), 1.5, dir + QStringLiteral("/bad")).ok());
+        QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/bad")));
+    }
+
     void attentionWeights()
     {
         const QString name = QStringLiteral("cnn-sam");
