@@ -476,7 +476,10 @@ Status loadTrainableWeights(TrainableNet &net, const TorchStateDict &weights, co
             return Status::failure(tr("%1 lacks the weight \"%2\".").arg(sourceName, QString::fromStdString(key)));
         }
         const at::Tensor &src = it->second;
-        if (rowMap && (key == outW || key == outB)) {
+        // fusion-linear's branch heads and weights have one row per tag too.
+        const bool tagRows = key == outW || key == outB || key == "fusion_weight" || key.rfind("melHead.", 0) == 0
+                             || key.rfind("waveHead.", 0) == 0;
+        if (rowMap && tagRows) {
             for (size_t i = 0; i < rowMap->size(); ++i) {
                 const int r = (*rowMap)[i];
                 if (r >= 0 && r < src.size(0))

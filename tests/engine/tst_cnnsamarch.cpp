@@ -327,6 +327,32 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/bad")));
     }
 
+    /// Fine-tuning a fusion-linear bundle on a vocabulary with one more tag:
+    /// the branch heads and fusion weights follow the tags by name.
+    void fusionFineTunesOnNewTags()
+    {
+        const QString name = QStringLiteral("fusion-linear");
+        auto r = Trainer::train(config(name, 1), separable(name, 7), separable(name, 8));
+        QVERIFY(r.ok());
+        const QString dir = taglane::tests::tempDir(QStringLiteral("tst_cnnsamarch_init"));
+        QVERIFY(r->writeBundle(dir + QStringLiteral("/base.tlmodel")).ok());
+        // Tags d, a, b, c: d is new (unknown everywhere), a..c keep their labels.
+        TrainingExamples ex = separable(name, 7);
+        ex.tags = Vocabulary::fromNames({QStringLiteral("d"), QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")});
+        std::vector<float> labels;
+        for (int i = 0; i < ex.count(); ++i) {
+            labels.push_back(std::nanf(""));
+            labels.insert(labels.end(), ex.labels.begin() + 3 * i, ex.labels.begin() + 3 * i + 3);
+        }
+        ex.labels = labels;
+        TrainingConfig c = config(name, 1);
+        c.initBundle = dir + QStringLiteral("/base.tlmodel");
+        auto tuned = Trainer::train(c, ex, ex);
+        QVERIFY2(tuned.ok(), qPrintable(tuned.ok() ? QString() : tuned.error()));
+        QCOMPARE(tuned->manifest.tags.size(), 4);
+        QCOMPARE(tuned->manifest.parentVersion, r->manifest.version);
+    }
+
     void attentionWeights()
     {
         const QString name = QStringLiteral("cnn-sam");
