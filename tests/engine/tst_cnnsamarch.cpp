@@ -450,6 +450,21 @@ private Q_SLOTS:
         QVERIFY2(bundle.ok(), qPrintable(bundle.ok() ? QString() : bundle.error()));
         QVERIFY(Tagger::load(bundle.value(), DevicePreference::Cpu).ok());
         QVERIFY(AttentionProbe::open(outcome->bundleFolder).ok());
+
+        // fusion-linear on the same examples: its fused output layer is what the Retrainer refits.
+        TrainingExamples fex = ex.value();
+        fex.architecture = QStringLiteral("fusion-linear");
+        auto f = Trainer::train(config(fex.architecture, 1), fex, fex);
+        QVERIFY2(f.ok(), qPrintable(f.ok() ? QString() : f.error()));
+        QVERIFY(f->writeBundle(dir + QStringLiteral("/fusion.tlmodel")).ok());
+        req.baseBundle = dir + QStringLiteral("/fusion.tlmodel");
+        req.outputFolder = dir + QStringLiteral("/fusion-retrained.tlmodel");
+        auto fo = Retrainer::run(req);
+        QVERIFY2(fo.ok(), qPrintable(fo.ok() ? QString() : fo.error()));
+        QCOMPARE(fo->manifest.architecture, fex.architecture);
+        auto fb = ModelBundle::open(fo->bundleFolder);
+        QVERIFY(fb.ok());
+        QVERIFY(Tagger::load(fb.value(), DevicePreference::Cpu).ok());
     }
 };
 
