@@ -40,6 +40,7 @@ struct AttentionProbe::Impl
 {
     detail::TrainableNet net{nullptr};
     const detail::TrainableSpec *spec = nullptr;
+    int heads = 0;
 };
 
 Result<AttentionProbe> AttentionProbe::open(const QString &bundleFolder)
@@ -67,6 +68,8 @@ Result<AttentionProbe> AttentionProbe::open(const QString &bundleFolder)
         if (!loaded)
             return R::failure(loaded.error());
         impl->net->eval();
+        const auto w2 = weights->find("sam.melPool.w2.weight");  // [r, d_a]
+        impl->heads = w2 != weights->end() ? int(w2->second.size(0)) : 0;
         AttentionProbe p;
         p.d = impl;
         return p;
@@ -77,7 +80,7 @@ Result<AttentionProbe> AttentionProbe::open(const QString &bundleFolder)
 
 int AttentionProbe::heads() const
 {
-    return 4;
+    return d->heads;
 }
 
 int AttentionProbe::sampleRate() const
