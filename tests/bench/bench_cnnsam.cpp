@@ -8,8 +8,8 @@
 // prints accuracy, macro ROC-AUC, PR-AUC (MAP), F1 and MAA, then per tag.
 // Also the mean attention overlap ||AA^T - I||_F^2 (Mel branch) over held-out
 // windows of each cnn-sam model. Prints figures; asserts nothing.
-// Environment: CNNSAM_OUT (folder), CNNSAM_TRAIN (12), CNNSAM_VAL (4),
-// CNNSAM_TEST (6) tracks, CNNSAM_EPOCHS (5), CNNSAM_ALPHA (2), CNNSAM_PENALTY (1),
+// Environment: CNNSAM_OUT (folder), CNNSAM_TRAIN (24), CNNSAM_VAL (6),
+// CNNSAM_TEST (10) tracks, CNNSAM_EPOCHS (6), CNNSAM_ALPHA (2), CNNSAM_PENALTY (1),
 // CNNSAM_RUNS (all: "sam sam-alpha sam-penalty fusion").
 #include "engine/audio/audiodecoder.h"
 #include "engine/corpus/labelledaudiofolder.h"
@@ -119,8 +119,8 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const QString out = qEnvironmentVariable("CNNSAM_OUT", QDir::tempPath() + QStringLiteral("/bench_cnnsam"));
-    const int nTrain = envInt("CNNSAM_TRAIN", 12), nVal = envInt("CNNSAM_VAL", 4), nTest = envInt("CNNSAM_TEST", 6);
-    const int epochs = envInt("CNNSAM_EPOCHS", 5);
+    const int nTrain = envInt("CNNSAM_TRAIN", 24), nVal = envInt("CNNSAM_VAL", 6), nTest = envInt("CNNSAM_TEST", 10);
+    const int epochs = envInt("CNNSAM_EPOCHS", 6);
     const double alpha = envDouble("CNNSAM_ALPHA", 2.0), penalty = envDouble("CNNSAM_PENALTY", 1.0);
     const QStringList runs = qEnvironmentVariable("CNNSAM_RUNS", QStringLiteral("sam sam-alpha sam-penalty fusion"))
                                  .split(QLatin1Char(' '), Qt::SkipEmptyParts);
