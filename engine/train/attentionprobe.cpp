@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <torch/torch.h>
 
+#include "engine/audio/resampler.h"
 #include "engine/model/modelbundle.h"
 #include "engine/model/statedict_p.h"
 #include "engine/train/attentionprobe.h"
@@ -97,13 +98,32 @@ Result<std::vector<AttentionWindow>> AttentionProbe::segment(const AudioBuffer &
 {
     using R = Result<std::vector<AttentionWindow>>;
     const int rate = d->spec->sampleRate;
-    if (audio.sampleRate() != rate)
-        return R::failure(tr("The audio is at %1 Hz; the model reads %2 Hz.").arg(audio.sampleRate()).arg(rate));
-    if (audio.size() == 0)
+    if (audio.size() == 0 || audio.sampleRate() <= 0)
         return R::failure(tr("The audio is empty."));
     if (!std::isfinite(start) || !std::isfinite(end) || end <= start || start < 0.0 || start >= audio.durationSeconds())
         return R::failure(tr("The stretch [%1, %2) s is not inside the %3 s of audio.")
                               .arg(start).arg(end).arg(audio.durationSeconds()));
+    if (audio.sampleRate() != rate) {
+        // Resample only the stretch and a window's margin on either side.
+        const double margin = double(windowSamples()) / rate;
+        const qint64 a = std::max<qint64>(0, qint64(std::floor((start - margin) * audio.sampleRate())));
+        const qint64 b = std::min(audio.size(), qint64(std::ceil((end + margin) * audio.sampleRate())));
+        const std::vector<float> slice(audio.data() + a, audio.data() + b);
+        const double offset = double(a) / audio.sampleRate();
+        auto windows = segment(AudioBuffer(Resampler::resample(slice, audio.sampleRate(), rate), rate), start - offset,
+                               std::min(end, audio.durationSeconds()) - offset);
+        if (windows) {
+            for (AttentionWindow &w : windows.value()) {
+                w.start += offset;
+                w.end += offset;
+                for (double &t : w.melTimes)
+                    t += offset;
+                for (double &t : w.waveTimes)
+                    t += offset;
+            }
+        }
+        return windows;
+    }
     const qint64 window = windowSamples();
     const qint64 first = qint64(std::llround(start * rate));
     const qint64 last = std::min(audio.size(), qint64(std::llround(end * rate)));

@@ -38,7 +38,8 @@ public:
     int sampleRate() const;       ///< the rate audio must have
     qint64 windowSamples() const; ///< samples of one model window
 
-    /// The windows covering [start, end) seconds of audio (at sampleRate()):
+    /// The windows covering [start, end) seconds of audio (resampled to
+    /// sampleRate() when it has another rate):
     /// a stretch up to one window long gets one window centred on it; a
     /// longer one, consecutive windows from start, the last padded with silence.
     Result<std::vector<AttentionWindow>> segment(const AudioBuffer &audio, double start, double end) const;

@@ -5,6 +5,7 @@
 // validation, bundles give the Tagger the trained nets' outputs, the
 // Retrainer retrains them, and AttentionProbe reads the attention weights.
 #include "engine/audio/audiodecoder.h"
+#include "engine/audio/resampler.h"
 #include "engine/corpus/labelledaudiofolder.h"
 #include "engine/corpus/synthcorpusgenerator.h"
 #include "engine/corpus/synthrenderer.h"
@@ -395,8 +396,14 @@ private Q_SLOTS:
         QCOMPARE(two->at(1).start, two->at(0).end);
         QVERIFY(two->at(0).wave != two->at(1).wave);
         qInfo("Mel attention overlap ||AA^T - I||^2 after one epoch: %.3f", overlap(a));
-        // Bad input: wrong rate, stretch outside the audio, a model without attention.
-        QVERIFY(!probe->segment(AudioBuffer(signal(16000, 1), 22050), 0.0, 0.5).ok());
+        // Audio at another rate is resampled: the same stretch, the same times.
+        auto other = probe->segment(AudioBuffer(Resampler::resample(signal(5 * 16000, 2), 16000, 8000), 8000), 1.0, 2.5);
+        QVERIFY2(other.ok(), qPrintable(other.ok() ? QString() : other.error()));
+        QCOMPARE(int(other->size()), 1);
+        QVERIFY(std::abs(other->front().start - a.start) < 1e-3);
+        QVERIFY(std::abs(other->front().melTimes[5] - a.melTimes[5]) < 1e-3);
+        // Bad input: stretch outside the audio, a model without attention.
+        QVERIFY(!probe->segment(AudioBuffer(), 0.0, 0.5).ok());
         QVERIFY(!probe->segment(audio, 6.0, 7.0).ok());
         QVERIFY(!probe->segment(audio, 2.0, 1.0).ok());
         auto fusion = Trainer::train(config(QStringLiteral("fusion-linear"), 1), separable(QStringLiteral("fusion-linear"), 7),

@@ -62,15 +62,29 @@ const std::vector<double> &AttentionView::times(const engine::AttentionWindow &w
 double AttentionView::peak() const
 {
     double p = 0.0;
-    for (const auto &w : m_windows)
+    for (const auto &w : m_windows) {
         for (float v : weights(w))
             p = std::max(p, double(v));
+        if (!times(w).empty())
+            p = std::max(p, 2.0 / double(times(w).size()));
+    }
     return p > 0.0 ? p : 1.0;
+}
+
+void AttentionView::setGutterWidth(int pixels)
+{
+    m_gutter = std::max(0, pixels);
+    update();
+}
+
+double AttentionView::xForTime(double seconds) const
+{
+    return m_axis ? m_gutter + m_axis->xForTime(seconds, std::max(1, width() - m_gutter)) : 0.0;
 }
 
 QRectF AttentionView::plotRect() const
 {
-    return QRectF(0, 4, width(), std::max(1, height() - 8));
+    return QRectF(m_gutter, 4, std::max(1, width() - m_gutter), std::max(1, height() - 8));
 }
 
 double AttentionView::curveHeightAt(int head, double seconds) const
@@ -104,6 +118,7 @@ void AttentionView::paintEvent(QPaintEvent *)
         painter.drawText(rect(), Qt::AlignCenter, tr("No attention to show (select a segment; cnn-sam models only)"));
         return;
     }
+    painter.setClipRect(plot.adjusted(0, -4, 0, 4));
     painter.setRenderHint(QPainter::Antialiasing);
     const double top = peak();
     for (const auto &w : m_windows) {
@@ -112,12 +127,12 @@ void AttentionView::paintEvent(QPaintEvent *)
         if (ts.empty())
             continue;
         // The window's span, faintly.
-        const double x0 = m_axis->xForTime(w.start, width()), x1 = m_axis->xForTime(w.end, width());
+        const double x0 = xForTime(w.start), x1 = xForTime(w.end);
         painter.fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), theme::laneEven());
         for (int h = 0; h < w.heads; ++h) {
             QPainterPath path;
             for (size_t t = 0; t < ts.size(); ++t) {
-                const QPointF p(m_axis->xForTime(ts[t], width()), plot.bottom() - ws[size_t(h) * ts.size() + t] / top * plot.height());
+                const QPointF p(xForTime(ts[t]), plot.bottom() - ws[size_t(h) * ts.size() + t] / top * plot.height());
                 if (t == 0)
                     path.moveTo(p);
                 else
@@ -127,9 +142,14 @@ void AttentionView::paintEvent(QPaintEvent *)
             painter.drawPath(path);
         }
     }
+    painter.setClipping(false);
+    painter.fillRect(QRect(0, 0, m_gutter, height()), theme::gutter());
     painter.setPen(theme::gutterText());
-    painter.drawText(QRectF(4, 2, width() - 8, 14), Qt::AlignRight | Qt::AlignTop,
-                     m_branch == Branch::Mel ? tr("attention (log-Mel branch)") : tr("attention (waveform branch)"));
+    const QString label = m_branch == Branch::Mel ? tr("Attention\nlog-Mel branch") : tr("Attention\nwaveform branch");
+    if (m_gutter > 0)
+        painter.drawText(QRectF(8, 4, m_gutter - 12, height() - 8), Qt::AlignLeft | Qt::AlignTop, label);
+    else
+        painter.drawText(QRectF(4, 2, width() - 8, 30), Qt::AlignRight | Qt::AlignTop, label);
 }
 
 } // namespace taglane::widgets

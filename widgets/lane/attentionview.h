@@ -15,8 +15,9 @@ class TimeAxis;
 
 /// The r self-attention weight curves of a cnn-sam model over time, drawn
 /// on the track's time axis so that they line up under the tag lane: one
-/// colour per head, each curve scaled to the largest weight shown (a flat
-/// line at mid height would be uniform attention). Shows the Mel branch or
+/// colour per head, scaled to the largest weight shown but never less than
+/// twice the uniform weight 1/T (so uniform attention is a flat line at
+/// most half way up). Shows the Mel branch or
 /// the waveform branch. GUI thread; the windows come from an
 /// engine::AttentionProbe run on a worker thread.
 class AttentionView : public QWidget
@@ -35,6 +36,10 @@ public:
     Branch branch() const { return m_branch; }
     /// Colour of head h (0-based), distinct for the first eight.
     static QColor headColor(int head);
+    /// Width of the label column on the left, as the other track views have.
+    void setGutterWidth(int pixels);
+    /// x of a time in this widget (gutter included).
+    double xForTime(double seconds) const;
     /// Height in pixels (from the plot's bottom) of weight `w` of head h at
     /// the step nearest `seconds`, or -1 where nothing is drawn. For tests.
     double curveHeightAt(int head, double seconds) const;
@@ -52,6 +57,7 @@ private:
     QRectF plotRect() const;
 
     QPointer<TimeAxis> m_axis;
+    int m_gutter = 0;
     std::vector<engine::AttentionWindow> m_windows;
     Branch m_branch = Branch::Mel;
 };
