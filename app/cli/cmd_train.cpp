@@ -66,7 +66,7 @@ int runTrain(const QStringList &args)
     const QCommandLineOption dataOption(QStringLiteral("data"), tr("training folder"), QStringLiteral("DIR"));
     const QCommandLineOption valOption(QStringLiteral("val-data"),
                                        tr("validation folder (default: 15% of the training tracks)"), QStringLiteral("DIR"));
-    const QCommandLineOption archOption(QStringLiteral("arch"), tr("default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm or scatter-cnn (default: default)"),
+    const QCommandLineOption archOption(QStringLiteral("arch"), tr("default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam or fusion-linear (default: default)"),
                                         QStringLiteral("NAME"), QStringLiteral("default"));
     const QCommandLineOption outOption(QStringLiteral("out"), tr("output bundle folder (NAME.tlmodel)"), QStringLiteral("BUNDLE"));
     const QCommandLineOption epochsOption(QStringLiteral("epochs"), tr("maximum epochs (default 20)"), QStringLiteral("N"),
@@ -77,6 +77,10 @@ int runTrain(const QStringList &args)
                                       QStringLiteral("0.001"));
     const QCommandLineOption alphaOption(QStringLiteral("alpha"), tr("positive-penalty weight, >= 1 (default 1)"),
                                          QStringLiteral("X"), QStringLiteral("1"));
+    const QCommandLineOption penaltyOption(
+        QStringLiteral("attention-penalty"),
+        tr("cnn-sam: weight W of the attention penalty W ||AA^T - I||_F^2 added to the loss (default 0 = off)"),
+        QStringLiteral("W"), QStringLiteral("0"));
     const QCommandLineOption seedOption(QStringLiteral("seed"), tr("random seed (default 1)"), QStringLiteral("N"),
                                         QStringLiteral("1"));
     const QCommandLineOption patienceOption(QStringLiteral("patience"),
@@ -95,7 +99,7 @@ int runTrain(const QStringList &args)
     const QCommandLineOption cosineOption(QStringLiteral("cosine"),
                                           tr("let the learning rate fall from --lr to 0 along a half cosine over --epochs"));
     parser.addOptions({dataOption, valOption, archOption, outOption, epochsOption, batchOption, lrOption, alphaOption,
-                       seedOption, patienceOption, initOption, resumeOption, checkpointOption, threadsOption, nameOption,
+                       penaltyOption, seedOption, patienceOption, initOption, resumeOption, checkpointOption, threadsOption, nameOption,
                        quietOption, cosineOption});
     if (const auto done = parseCommandLine(parser, kCommand, args))
         return *done;
@@ -109,7 +113,7 @@ int runTrain(const QStringList &args)
     TrainingConfig config;
     config.architecture = ExampleBuilder::resolveArchitecture(parser.value(archOption));
     if (config.architecture.isEmpty())
-        return usageError(tr("unknown architecture \"%1\" (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn).").arg(parser.value(archOption)));
+        return usageError(tr("unknown architecture \"%1\" (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear).").arg(parser.value(archOption)));
     if (auto bad = readNumber(parser, epochsOption, {1, 100000}, config.epochs, kCommand))
         return *bad;
     if (auto bad = readNumber(parser, batchOption, {1, 65536}, config.batchSize, kCommand))
@@ -118,6 +122,10 @@ int runTrain(const QStringList &args)
         return *bad;
     if (auto bad = readNumber(parser, alphaOption, {1.0, 1000.0}, config.alpha, kCommand))
         return *bad;
+    if (auto bad = readNumber(parser, penaltyOption, {0.0, 1000.0}, config.attentionPenalty, kCommand))
+        return *bad;
+    if (config.attentionPenalty > 0.0 && config.architecture != QLatin1String("cnn-sam"))
+        return usageError(tr("--attention-penalty applies only to --arch cnn-sam."));
     if (auto bad = readNumber(parser, seedOption, {quint64(0), std::numeric_limits<quint64>::max()}, config.seed, kCommand))
         return *bad;
     if (auto bad = readNumber(parser, patienceOption, {0, 100000}, config.patience, kCommand))

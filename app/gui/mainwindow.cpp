@@ -167,6 +167,10 @@ void MainWindow::updateTagAction()
     // Before tagging, the lane's rows are the tags of the model that will tag.
     const int selected = m_models->models()->rowOfFolder(m_models->selectedFolder());
     m_track->setModelTags(selected >= 0 ? m_models->models()->entry(selected).manifest.tags : engine::Vocabulary());
+    // A cnn-sam model shows its attention for the selected segment under the lane.
+    const bool attention = selected >= 0
+                           && m_models->models()->entry(selected).manifest.architecture == QLatin1String("cnn-sam");
+    m_track->setAttentionModel(attention ? m_models->selectedFolder() : QString());
 }
 
 void MainWindow::tagTrack()

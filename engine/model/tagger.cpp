@@ -45,6 +45,8 @@ FrontEndSpec frontEndOf(const detail::ArchitectureInfo &info)
         s.architecture = t->name;
         s.type = t->logFrequency ? QStringLiteral("log-frequency") : QStringLiteral("mel");
         s.scale = t->logFrequency ? QStringLiteral("semitone") : QStringLiteral("htk");
+        if (detail::isCnnSamKind(t->kind))
+            s.type = QLatin1String(detail::kMelWaveformType);
         if (detail::isScatterKind(t->kind)) {
             s.type = QStringLiteral("scattering");
             s.scale = QLatin1String(detail::kScatteringScale);

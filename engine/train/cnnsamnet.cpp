@@ -33,8 +33,9 @@ void addConv1d(torch::nn::Sequential &s, int64_t in, int64_t out, int64_t kernel
 
 } // namespace
 
-CnnSamNetImpl::CnnSamNetImpl(int64_t bands, int64_t tags, bool useMel, bool useWave, int64_t heads)
-    : m_useMel(useMel), m_useWave(useWave)
+CnnSamNetImpl::CnnSamNetImpl(int64_t bands, int64_t tags, bool useMel, bool useWave, int64_t heads,
+                             bool preEmphasise)
+    : m_useMel(useMel), m_useWave(useWave), m_preEmphasise(preEmphasise)
 {
     if (!useMel && !useWave)
         throw std::invalid_argument("cnn-sam needs at least one branch");
@@ -63,8 +64,11 @@ CnnSamNetImpl::CnnSamNetImpl(int64_t bands, int64_t tags, bool useMel, bool useW
         m_wavePool = register_module("wavePool", SelfAttentionPooling(d, kAttention, heads));
         pooled += heads * d;
     }
-    m_dropout = register_module("dropout", torch::nn::Dropout(0.5));
-    m_out = register_module("out", torch::nn::Linear(pooled, tags));
+    m_pooledDim = pooled;
+    if (tags > 0) {
+        m_dropout = register_module("dropout", torch::nn::Dropout(0.5));
+        m_out = register_module("out", torch::nn::Linear(pooled, tags));
+    }
 }
 
 at::Tensor CnnSamNetImpl::melSequence(const at::Tensor &mel)
@@ -77,8 +81,10 @@ at::Tensor CnnSamNetImpl::melSequence(const at::Tensor &mel)
 at::Tensor CnnSamNetImpl::waveSequence(const at::Tensor &wave)
 {
     const double c = FeatureSettings::preEmphasisCoefficient;
-    const at::Tensor y = torch::cat({wave.narrow(1, 0, 1), wave.narrow(1, 1, wave.size(1) - 1)
-                                                               - c * wave.narrow(1, 0, wave.size(1) - 1)}, 1);
+    const at::Tensor y = !m_preEmphasise ? wave
+                                         : torch::cat({wave.narrow(1, 0, 1), wave.narrow(1, 1, wave.size(1) - 1)
+                                                                                 - c * wave.narrow(1, 0, wave.size(1) - 1)},
+                                                      1);
     at::Tensor h = m_wave->forward(y.unsqueeze(1)); // [B, C, T']
     return std::get<0>(m_waveLstm->forward(h.transpose(1, 2)));
 }
@@ -97,7 +103,9 @@ CnnSamOutput CnnSamNetImpl::forward(const at::Tensor &mel, const at::Tensor &wav
         parts.push_back(m.flatten(1));
         o.waveAttention = a;
     }
-    o.logits = m_out->forward(m_dropout->forward(torch::cat(parts, 1)));
+    o.pooled = parts.size() == 1 ? parts.front() : torch::cat(parts, 1);
+    if (m_out)
+        o.logits = m_out->forward(m_dropout->forward(o.pooled));
     return o;
 }
 

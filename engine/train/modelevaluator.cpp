@@ -43,7 +43,7 @@ Result<WindowScores> scoreTrainable(detail::TrainableNet &net, const AudioBuffer
     at::Tensor wave = at::from_blob(const_cast<float *>(audio.data()), {1, audio.size()}, at::kFloat);
     at::Tensor feats = net->features(wave)[0];  // [bands, T]
     if (feats.size(1) < spec.frames)
-        feats = at::constant_pad_nd(feats, {0, spec.frames - feats.size(1)}, -100.0);
+        feats = detail::padFrames(spec, feats, spec.frames);
     const std::vector<qint64> starts = ExampleBuilder::longTermStarts(feats.size(1), spec.frames, spec.frames / 2);
     std::vector<at::Tensor> windows;
     for (qint64 s : starts)

@@ -260,8 +260,7 @@ Result<RetrainOutcome> Retrainer::run(const RetrainRequest &request, const Progr
             at::Tensor wave = at::from_blob(const_cast<float *>(audio.data()), {1, audio.size()}, at::kFloat);
             at::Tensor feats = baseNet->features(wave)[0].contiguous();  // [bands, T]
             if (feats.size(1) < spec->frames)
-                feats = at::constant_pad_nd(feats, {0, spec->frames - feats.size(1)},
-                                          detail::isScatterKind(spec->kind) ? std::log(Scattering::logFloor) : -100.0);
+                feats = detail::padFrames(*spec, feats, spec->frames);
             const qint64 frameCount = feats.size(1);
             EmbeddedTrack e;
             e.curatedIndex = i;

@@ -5,7 +5,12 @@
 #include "engine/train/trainablenet_p.h"
 #include "engine/train/trainingexamples.h"
 
+#include "engine/model/modelbundle.h"
+#include "engine/model/statedict_p.h"
+
 #include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QJsonObject>
 
 namespace taglane::engine {
 
@@ -154,6 +159,51 @@ TrainableArchitecture::rhythmPitchEvidence(const QString &name, const std::vecto
         return out;
     } catch (const std::exception &e) {
         return R::failure(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
+    }
+}
+
+Status TrainableArchitecture::fixFusionWeights(const QString &bundleFolder, double melWeight, const QString &outFolder)
+{
+    if (!(melWeight >= 0.0 && melWeight <= 1.0))
+        return Status::failure(QCoreApplication::translate("TrainableArchitecture",
+                                                           "The fusion weight must lie in [0, 1] (got %1).").arg(melWeight));
+    auto bundle = ModelBundle::open(bundleFolder);
+    if (!bundle)
+        return Status::failure(bundle.error());
+    ModelManifest m = bundle->manifest();
+    const detail::TrainableSpec *spec = detail::findTrainableSpec(m.architecture);
+    if (!spec || spec->kind != detail::TrainableKind::FusionLinear) {
+        return Status::failure(QCoreApplication::translate("TrainableArchitecture", "%1 is a %2 model, not fusion-linear.")
+                                   .arg(bundleFolder, m.architecture));
+    }
+    auto dict = detail::loadTorchStateDict(bundle->weightsPath());
+    if (!dict)
+        return Status::failure(dict.error());
+    try {
+        torch::NoGradGuard guard;
+        detail::TrainableNet net = detail::createTrainableNet(*spec, m.tags.size());
+        const Status s = detail::loadTrainableWeights(net, dict.value(), bundle->weightsPath());
+        if (!s)
+            return s;
+        net->setFusionWeights(at::full({int64_t(m.tags.size())}, melWeight, at::kFloat));
+        auto bytes = detail::serializeTorchStateDict(detail::trainableStateDict(net));
+        if (!bytes)
+            return Status::failure(bytes.error());
+        m.parentVersion = m.version;
+        m.version = spec->name + QLatin1Char('-')
+                    + QString::fromLatin1(QCryptographicHash::hash(bytes.value(), QCryptographicHash::Sha256).toHex().left(12));
+        QJsonObject training = m.training;
+        QJsonObject fusion = training.value(QStringLiteral("fusion")).toObject();
+        QJsonObject perTag;
+        for (int t = 0; t < m.tags.size(); ++t)
+            perTag.insert(m.tags.at(t).name, melWeight);
+        fusion.insert(QStringLiteral("mel_weight"), perTag);
+        fusion.insert(QStringLiteral("fit_on"), QStringLiteral("none: fixed to %1 for every tag").arg(melWeight));
+        training.insert(QStringLiteral("fusion"), fusion);
+        m.training = training;
+        return ModelBundle::write(outFolder, m, bytes.value());
+    } catch (const std::exception &e) {
+        return Status::failure(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0));
     }
 }
 

@@ -47,6 +47,11 @@ struct TrainableArchitecture
     /// returns sigmoid(logits), [tags]. For round-trip tests. Blocks.
     static Result<std::vector<float>> featureProbabilities(const QString &name, const QByteArray &weights,
                                                            const std::vector<float> &features);
+    /// fusion-linear only: writes a copy of the bundle at outFolder whose
+    /// fusion weight is melWeight for every tag (1: the Mel network alone,
+    /// 0: the waveform network alone) instead of the weights fit on
+    /// validation; a new version whose parent is the source. Blocks.
+    static Status fixFusionWeights(const QString &bundleFolder, double melWeight, const QString &outFolder);
     struct RhythmPitchEvidence
     {
         std::vector<float> onsetAutocorrelation;

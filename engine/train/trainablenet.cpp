@@ -21,6 +21,7 @@ QString tr(const char *text)
 }
 
 void addScatterSpecs(std::vector<TrainableSpec> &l);
+void addCnnSamSpecs(std::vector<TrainableSpec> &l);
 
 const std::vector<TrainableSpec> &specs()
 {
@@ -88,6 +89,8 @@ const std::vector<TrainableSpec> &specs()
         // ---- end of taglane-mtat-cnn ----------------------------------------
         // ---- scatter-gru, scatter-lstm, scatter-cnn (issue 13, part 2) ----
         addScatterSpecs(l);
+        // ---- cnn-sam, fusion-linear (issue 13, part 1) ----
+        addCnnSamSpecs(l);
         return l;
     }();
     return list;
@@ -116,18 +119,45 @@ void addScatterSpecs(std::vector<TrainableSpec> &l)
     }
 }
 
+/// Miao and Cheng: 64 HTK log-Mel bands 0-8 kHz (window 1024, hop 512 at
+/// 16 kHz) with the pre-emphasised waveform of each hop stacked under them
+/// (512 rows), 96 frames = 49152 samples (3.07 s) per example, as taglane-cnn.
+void addCnnSamSpecs(std::vector<TrainableSpec> &l)
+{
+    TrainableSpec s;
+    s.kind = TrainableKind::CnnSam;
+    s.name = QStringLiteral("cnn-sam");
+    s.displayName = QStringLiteral("Multimodal CNN (log-Mel + waveform) with self-attention pooling");
+    s.sampleRate = 16000;
+    s.nFft = 1024;
+    s.hop = 512;
+    s.waveRows = 512;
+    s.bands = 64 + s.waveRows;
+    s.logFrequency = false;
+    s.fMin = 0.0;
+    s.fMax = 8000.0;
+    s.frames = 96;
+    l.push_back(s);
+    TrainableSpec f = s;
+    f.kind = TrainableKind::FusionLinear;
+    f.name = QStringLiteral("fusion-linear");
+    f.displayName = QStringLiteral("Log-Mel CNN and waveform CNN, linear weighted fusion");
+    l.push_back(f);
+}
+
 /// [bands, bins] filter matrix.
 at::Tensor filterMatrix(const TrainableSpec &spec)
 {
     const int bins = spec.nFft / 2 + 1;
-    at::Tensor m = at::zeros({spec.bands, bins}, at::kFloat);
+    const int bandCount = spec.spectrumBands();
+    at::Tensor m = at::zeros({bandCount, bins}, at::kFloat);
     float *p = m.data_ptr<float>();
     if (!spec.logFrequency) {
-        const MelFilterBank bank(spec.sampleRate, spec.nFft, spec.bands, spec.fMin, spec.fMax, MelScale::Htk, false);
+        const MelFilterBank bank(spec.sampleRate, spec.nFft, bandCount, spec.fMin, spec.fMax, MelScale::Htk, false);
         const std::vector<float> dense = bank.denseMatrix();  // [bins x bands]
         for (int k = 0; k < bins; ++k)
-            for (int b = 0; b < spec.bands; ++b)
-                p[b * bins + k] = dense[size_t(k) * size_t(spec.bands) + size_t(b)];
+            for (int b = 0; b < bandCount; ++b)
+                p[b * bins + k] = dense[size_t(k) * size_t(bandCount) + size_t(b)];
         return m;
     }
     // Semitone-spaced triangles, each at least one FFT bin wide on either
@@ -213,6 +243,10 @@ TrainableNetImpl::TrainableNetImpl(const TrainableSpec &spec, int64_t tags)
         out = register_module("output", Linear(256 + extra, tags));
         return;
     }
+    if (isCnnSam()) {
+        buildCnnSam(tags);
+        return;
+    }
     if (scatterKind) {
         const auto body = spec.kind == TrainableKind::ScatterGru    ? ScatterBodyKind::Gru
                           : spec.kind == TrainableKind::ScatterLstm ? ScatterBodyKind::Lstm
@@ -247,6 +281,13 @@ void TrainableNetImpl::setStandardisation(const at::Tensor &mean, const at::Tens
     torch::NoGradGuard guard;
     m_mean.copy_(mean);
     m_std.copy_(std.clamp_min(1e-3));
+    if (m_spec.waveRows > 0) {
+        const int64_t first = m_spec.spectrumBands();
+        const at::Tensor waveStd = std.narrow(0, first, m_spec.waveRows);
+        const double scale = std::max(1e-4, std::sqrt(waveStd.pow(2).mean().item<double>()));
+        m_mean.narrow(0, first, m_spec.waveRows).zero_();
+        m_std.narrow(0, first, m_spec.waveRows).fill_(scale);
+    }
 }
 
 std::string TrainableNetImpl::outputWeightKey() const
@@ -263,6 +304,8 @@ at::Tensor TrainableNetImpl::features(const at::Tensor &waveforms) const
 {
     if (isScatter())
         return scatteringFeatures(waveforms);
+    if (isCnnSam())
+        return cnnSamFeatures(waveforms);
     const at::Tensor spectrum = at::stft(waveforms, m_spec.nFft, m_spec.hop, m_spec.nFft, m_window,
                                          /*center=*/true, "reflect", /*normalized=*/false, /*onesided=*/true,
                                          /*return_complex=*/true);
@@ -347,6 +390,12 @@ at::Tensor TrainableNetImpl::embedding(const at::Tensor &features)
     at::Tensor x = (features - m_mean.view({1, 1, -1, 1})) / m_std.view({1, 1, -1, 1});
     if (isScatter())
         return scatter(x.reshape({batch * seq, features.size(2), features.size(3)})).view({batch, seq, -1});
+    if (isCnnSam()) {
+        const auto [mel, wave] = splitMelWave(x.reshape({batch * seq, features.size(2), features.size(3)}));
+        if (m_spec.kind == TrainableKind::CnnSam)
+            return sam->forward(mel, wave).pooled.view({batch, seq, -1});
+        return at::cat({samMel->forward(mel, wave).pooled, samWave->forward(mel, wave).pooled}, 1).view({batch, seq, -1});
+    }
     x = x.reshape({batch * seq, 1, features.size(2), features.size(3)});
     at::Tensor e = cnnEmbedding(x);
     if (m_spec.kind == TrainableKind::CompactRhythm)
@@ -368,7 +417,7 @@ at::Tensor TrainableNetImpl::logits(const at::Tensor &features)
 {
     const at::Tensor e = embedding(features);
     // The compact body has its dropout between the pooled embedding and the output.
-    const at::Tensor h = isCompact() || isScatter() ? drop(e) : e;
+    const at::Tensor h = isCompact() || isScatter() || isCnnSam() ? drop(e) : e;
     return out(h);
 }
 
@@ -377,10 +426,25 @@ at::Tensor TrainableNetImpl::forward(const at::Tensor &waveforms)
     at::Tensor f = features(waveforms);  // [B, bands, T]
     // Exactly `frames` frames: pad or crop in time.
     if (f.size(2) < m_spec.frames)
-        f = at::constant_pad_nd(f, {0, m_spec.frames - f.size(2)}, isScatter() ? std::log(Scattering::logFloor) : -100.0);
+        f = padFrames(m_spec, f, m_spec.frames);
     else if (f.size(2) > m_spec.frames && !isCompact())
         f = f.narrow(2, 0, m_spec.frames);
     return at::sigmoid(logits(f.unsqueeze(1))).squeeze(1);
+}
+
+at::Tensor padFrames(const TrainableSpec &spec, const at::Tensor &features, int64_t frames)
+{
+    const int64_t missing = frames - features.size(-1);
+    if (missing <= 0)
+        return features;
+    const double floor = isScatterKind(spec.kind) ? std::log(Scattering::logFloor) : -100.0;
+    if (spec.waveRows == 0)
+        return at::constant_pad_nd(features, {0, missing}, floor);
+    const int64_t rows = features.size(-2);
+    const int64_t spectrum = rows - spec.waveRows;
+    return at::cat({at::constant_pad_nd(features.narrow(-2, 0, spectrum), {0, missing}, floor),
+                    at::constant_pad_nd(features.narrow(-2, spectrum, spec.waveRows), {0, missing}, 0.0)},
+                   -2);
 }
 
 TrainableNet createTrainableNet(const TrainableSpec &spec, int64_t tags)
@@ -412,7 +476,10 @@ Status loadTrainableWeights(TrainableNet &net, const TorchStateDict &weights, co
             return Status::failure(tr("%1 lacks the weight \"%2\".").arg(sourceName, QString::fromStdString(key)));
         }
         const at::Tensor &src = it->second;
-        if (rowMap && (key == outW || key == outB)) {
+        // fusion-linear's branch heads and weights have one row per tag too.
+        const bool tagRows = key == outW || key == outB || key == "fusion_weight" || key.rfind("melHead.", 0) == 0
+                             || key.rfind("waveHead.", 0) == 0;
+        if (rowMap && tagRows) {
             for (size_t i = 0; i < rowMap->size(); ++i) {
                 const int r = (*rowMap)[i];
                 if (r >= 0 && r < src.size(0))

@@ -10,6 +10,7 @@
 #include "engine/train/trainedarchitectures_p.h"
 #include "engine/model/statedict_p.h"
 #include "engine/train/scatternets_p.h"
+#include "engine/train/cnnsamnet_p.h"
 
 #include <QString>
 #include <QStringList>
@@ -23,7 +24,9 @@ namespace taglane::engine::detail {
 /// onset-autocorrelation (tempo) branch and a key-invariant chroma (mode)
 /// branch. TvCnn, TvCnnLstm: the time-varying study.
 /// ScatterGru, ScatterLstm, ScatterCnn: Song et al. on scattering frames (scatternets_p.h).
-enum class TrainableKind { Compact, TvCnn, TvCnnLstm, CompactRhythm, ScatterGru, ScatterLstm, ScatterCnn };
+/// CnnSam, FusionLinear: Miao and Cheng on log-Mel + waveform (cnnsamnet_p.h, cnnsamarch.cpp).
+enum class TrainableKind { Compact, TvCnn, TvCnnLstm, CompactRhythm, ScatterGru, ScatterLstm, ScatterCnn, CnnSam,
+                           FusionLinear };
 
 /// Fixed facts of one trainable architecture: front end and input frames.
 struct TrainableSpec
@@ -40,9 +43,17 @@ struct TrainableSpec
     double fMax = 7040.0;
     int frames = 96;          ///< STFT frames per example (one long-term frame)
     int sequence = 1;         ///< long-term frames per training example (LSTM context)
+    /// Waveform samples stacked under the spectrogram bands of each frame
+    /// (cnn-sam, fusion-linear: one hop of pre-emphasised samples per frame,
+    /// so a window of `frames` frames carries frames * hop samples); 0 =
+    /// none. `bands` counts them: the spectrogram has bands - waveRows bands.
+    int waveRows = 0;
+    int spectrumBands() const { return bands - waveRows; }
 
-    /// Samples of one chunk: centred framing gives 1 + N/hop frames.
-    qint64 chunkSamples() const { return qint64(frames - 1) * hop; }
+    /// Samples of one chunk: centred framing gives 1 + N/hop frames. With
+    /// waveform rows one hop more, so that the last frame's rows hold
+    /// samples too (the extra spectrogram frame is cropped).
+    qint64 chunkSamples() const { return qint64(waveRows > 0 ? frames : frames - 1) * hop; }
 };
 
 const TrainableSpec *findTrainableSpec(const QString &name);
@@ -50,6 +61,12 @@ inline bool isScatterKind(TrainableKind k)
 {
     return k == TrainableKind::ScatterGru || k == TrainableKind::ScatterLstm || k == TrainableKind::ScatterCnn;
 }
+inline bool isCnnSamKind(TrainableKind k)
+{
+    return k == TrainableKind::CnnSam || k == TrainableKind::FusionLinear;
+}
+/// The manifest's feature "type" of the cnn-sam kinds: log-Mel bands with the waveform stacked under them.
+inline constexpr char kMelWaveformType[] = "mel+waveform";
 /// The manifest's "scale" of the scattering architectures: engine/dsp/scattering at its defaults.
 inline constexpr char kScatteringScale[] = "morlet q1=8 q2=1 t=8192";
 QStringList trainableSpecNames();
@@ -77,7 +94,26 @@ public:
     const TrainableSpec &spec() const { return m_spec; }
     int64_t tagCount() const { return m_tags; }
     /// Sets the per-band standardisation (mean and standard deviation, [bands]).
+    /// Waveform rows (spec().waveRows) get mean 0 and one common scale, the
+    /// root mean square of their standard deviations, so the waveform keeps its shape.
     void setStandardisation(const at::Tensor &mean, const at::Tensor &std);
+    /// The training objective on standardised-to-be features [B, S, bands,
+    /// frames]: maskedWeightedBce of logits(); cnn-sam adds penaltyWeight *
+    /// ||AA^T - I||_F^2 (mean over both branches); fusion-linear trains its
+    /// two branches alone: the mean of their own heads' BCE. Any thread.
+    at::Tensor trainingLoss(const at::Tensor &features, const at::Tensor &targets, const at::Tensor &mask,
+                            double alpha, double penaltyWeight);
+    /// cnn-sam kinds: the attention of each branch for features [N, 1, bands,
+    /// frames]: {mel [N, r, T_mel], wave [N, r, T_wave]} (undefined for a
+    /// branch the kind lacks). Throws for other kinds.
+    std::pair<at::Tensor, at::Tensor> attention(const at::Tensor &features);
+    /// fusion-linear: the single-branch logits {mel, wave} [B, S, tags].
+    std::pair<at::Tensor, at::Tensor> branchLogits(const at::Tensor &features);
+    /// fusion-linear: sets the per-tag weight w of the linear fusion
+    /// z = w z_mel + (1 - w) z_wave ([tags], each in [0, 1]) and writes the
+    /// output layer as that fusion of the two heads.
+    void setFusionWeights(const at::Tensor &w);
+    at::Tensor fusionWeights() const { return m_fusion; }
     /// Name of the output layer's weight (rows = tags) and bias.
     std::string outputWeightKey() const;
     std::string outputBiasKey() const;
@@ -94,6 +130,11 @@ private:
     at::Tensor cnnEmbedding(const at::Tensor &x);  // [N, 1, F, T] -> [N, D]
     bool isCompact() const { return m_spec.kind == TrainableKind::Compact || m_spec.kind == TrainableKind::CompactRhythm; }
     bool isScatter() const { return isScatterKind(m_spec.kind); }
+    bool isCnnSam() const { return isCnnSamKind(m_spec.kind); }
+    void buildCnnSam(int64_t tags);  // cnnsamarch.cpp
+    /// Standardised [N, bands, frames] -> {mel [N, mel bands, frames], wave [N, frames * hop]}.
+    std::pair<at::Tensor, at::Tensor> splitMelWave(const at::Tensor &x) const;
+    at::Tensor cnnSamFeatures(const at::Tensor &waveforms) const;
 
     TrainableSpec m_spec;
     int64_t m_tags;
@@ -109,6 +150,11 @@ private:
     torch::nn::Linear d1{nullptr}, d2{nullptr}, d3{nullptr};
     torch::nn::LSTM lstm{nullptr};
     ScatterBody scatter{nullptr};
+    // cnn-sam: one two-branch body; fusion-linear: a Mel-only and a
+    // waveform-only body with their own heads, fused into `out`
+    CnnSamNet sam{nullptr}, samMel{nullptr}, samWave{nullptr};
+    torch::nn::Linear melHead{nullptr}, waveHead{nullptr};
+    at::Tensor m_fusion;
     torch::nn::Linear out{nullptr};
 };
 TORCH_MODULE(TrainableNet);
@@ -122,6 +168,16 @@ TorchStateDict trainableStateDict(TrainableNet &net);
 /// of `weights` for output i, or -1 to keep the fresh initialisation).
 Status loadTrainableWeights(TrainableNet &net, const TorchStateDict &weights, const QString &sourceName,
                             const std::vector<int> *rowMap = nullptr);
+
+/// Pads features [..., bands, T] in time to `frames` with silence: -100 dB
+/// (log spectra), the scattering log floor, 0 for waveform rows. Any thread.
+at::Tensor padFrames(const TrainableSpec &spec, const at::Tensor &features, int64_t frames);
+
+/// fusion-linear: fits the per-tag weight w of z = w z_mel + (1 - w) z_wave
+/// on examples (validation), minimising the masked weighted BCE of the fused
+/// logits over the grid w = 0, 0.05, ..., 1 (ties: nearest 0.5). Blocks.
+at::Tensor fitFusionWeights(const at::Tensor &melLogits, const at::Tensor &waveLogits, const at::Tensor &targets,
+                            const at::Tensor &mask, double alpha);
 
 /// The masked weighted binary cross-entropy on logits: mean over known cells
 /// (mask 1) of -[alpha y log p + (1 - y) log(1 - p)]; 0 when nothing is known.

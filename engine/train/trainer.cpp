@@ -59,10 +59,18 @@ void makeBatch(const TrainingExamples &ex, const std::vector<int> &order, size_t
 
 /// Gain, EQ and noise on a batch of dB features [B, S, bands, frames] (see
 /// TrainingConfig::augmentGainDb); deterministic in seed.
-void augmentBatch(at::Tensor &features, const TrainingConfig &config, quint64 seed)
+void augmentBatch(at::Tensor &features, const TrainingConfig &config, quint64 seed, int waveRows = 0)
 {
     if (config.augmentGainDb <= 0.0 && config.augmentEqDb <= 0.0 && config.augmentNoise <= 0.0)
         return;
+    if (waveRows > 0) {
+        // Only the spectrum bands are in dB; stacked waveform rows stay as they are.
+        const int64_t spectrum = features.size(2) - waveRows;
+        at::Tensor bands = features.narrow(2, 0, spectrum).contiguous();
+        augmentBatch(bands, config, seed);
+        features = at::cat({bands, features.narrow(2, spectrum, waveRows)}, 2).contiguous();
+        return;
+    }
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     const int64_t batch = features.size(0);
@@ -112,10 +120,46 @@ double validationLoss(TrainableNet &net, const TrainingExamples &val, int batchS
         at::Tensor f, t, m;
         makeBatch(val, order, first, count, f, t, m);
         const double k = m.sum().item<double>();
-        lossSum += detail::maskedWeightedBce(net->logits(f), t, m, alpha).item<double>() * k;
+        lossSum += net->trainingLoss(f, t, m, alpha, 0.0).item<double>() * k;
         known += k;
     }
     return known > 0 ? lossSum / known : std::numeric_limits<double>::quiet_NaN();
+}
+
+/// fusion-linear: fits the per-tag weights on `examples` (see
+/// detail::fitFusionWeights), writes the fused output layer, and says what was done.
+QJsonObject fitFusion(TrainableNet &net, const TrainingExamples &examples, const TrainingConfig &config,
+                      const QString &source)
+{
+    torch::NoGradGuard guard;
+    net->eval();
+    std::vector<int> order(size_t(examples.count()));
+    std::iota(order.begin(), order.end(), 0);
+    std::vector<at::Tensor> zm, zw, ts, ms;
+    for (size_t first = 0; first < order.size(); first += size_t(config.batchSize)) {
+        const size_t count = std::min(order.size() - first, size_t(config.batchSize));
+        at::Tensor f, t, m;
+        makeBatch(examples, order, first, count, f, t, m);
+        const auto [a, b] = net->branchLogits(f);
+        zm.push_back(a);
+        zw.push_back(b);
+        ts.push_back(t);
+        ms.push_back(m);
+    }
+    const at::Tensor w = detail::fitFusionWeights(at::cat(zm), at::cat(zw), at::cat(ts), at::cat(ms), config.alpha);
+    net->setFusionWeights(w);
+    QJsonObject o;
+    o.insert(QStringLiteral("rule"), QStringLiteral("z = w z_mel + (1 - w) z_wave per tag (logits), w on the grid 0, 0.05, "
+                                                    "..., 1 minimising the masked weighted BCE; ties: nearest 0.5"));
+    o.insert(QStringLiteral("fit_on"), QStringLiteral("%1 examples (%2)")
+                                           .arg(examples.count())
+                                           .arg(source));
+    QJsonObject perTag;
+    const at::Tensor wc = w.contiguous();
+    for (int t = 0; t < examples.tags.size(); ++t)
+        perTag.insert(examples.tags.at(t).name, double(wc.data_ptr<float>()[t]));
+    o.insert(QStringLiteral("mel_weight"), perTag);
+    return o;
 }
 
 TorchStateDict cloneState(TrainableNet &net)
@@ -126,6 +170,26 @@ TorchStateDict cloneState(TrainableNet &net)
 QJsonObject featureJson(const TrainableSpec &spec)
 {
     QJsonObject f;
+    if (detail::isCnnSamKind(spec.kind)) {
+        f.insert(QStringLiteral("type"), QLatin1String(detail::kMelWaveformType));
+        f.insert(QStringLiteral("scale"), QStringLiteral("htk"));
+        f.insert(QStringLiteral("n_fft"), spec.nFft);
+        f.insert(QStringLiteral("win_length"), spec.nFft);
+        f.insert(QStringLiteral("hop"), spec.hop);
+        f.insert(QStringLiteral("bands"), spec.bands);
+        f.insert(QStringLiteral("mel_bands"), spec.spectrumBands());
+        f.insert(QStringLiteral("waveform_rows"), spec.waveRows);
+        f.insert(QStringLiteral("f_min"), spec.fMin);
+        f.insert(QStringLiteral("f_max"), spec.fMax);
+        f.insert(QStringLiteral("window"), QStringLiteral("hann (periodic), centred, reflect padding"));
+        f.insert(QStringLiteral("db"), QStringLiteral("mel rows: 10 log10(max(power, 1e-10)), per-band standardisation"));
+        f.insert(QStringLiteral("waveform"),
+                 QStringLiteral("rows mel_bands.. : the pre-emphasised waveform y[n] = x[n] - 0.97 x[n-1], frame t "
+                                "holding samples [t hop, (t+1) hop), zeros past the end; one common scale"));
+        f.insert(QStringLiteral("frames"), spec.frames);
+        f.insert(QStringLiteral("sequence"), spec.sequence);
+        return f;
+    }
     if (detail::isScatterKind(spec.kind)) {
         // The default engine/dsp/scattering transform (Morlet banks Q1 = 8, Q2 = 1, T = 8192).
         f.insert(QStringLiteral("type"), QStringLiteral("scattering"));
@@ -383,6 +447,11 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
         return R::failure(tr("The validation examples do not match the training examples (tags or features)."));
     if (!(config.alpha >= 1.0) || !std::isfinite(config.alpha))
         return R::failure(tr("The positive weight alpha must be a finite number of at least 1 (got %1).").arg(config.alpha));
+    if (!(config.attentionPenalty >= 0.0) || !std::isfinite(config.attentionPenalty))
+        return R::failure(tr("The attention penalty must be a finite number of at least 0 (got %1).").arg(config.attentionPenalty));
+    if (config.attentionPenalty > 0.0 && spec->kind != detail::TrainableKind::CnnSam)
+        return R::failure(tr("The attention penalty applies only to cnn-sam (the %1 architecture has no attention pooling).")
+                              .arg(spec->name));
     if (config.epochs < 1 || config.batchSize < 1 || !(config.learningRate > 0) || !std::isfinite(config.learningRate))
         return R::failure(tr("Epochs, batch size and learning rate must be positive (and the learning rate finite)."));
     const CheckpointData data{dataFingerprint(train, validation), dataSummary(train, validation)};
@@ -465,7 +534,7 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
                 const size_t count = std::min(order.size() - first, size_t(config.batchSize));
                 at::Tensor f, t, m;
                 makeBatch(train, order, first, count, f, t, m);
-                augmentBatch(f, config, (config.seed * 1000003ull + quint64(epoch)) * 100003ull + quint64(b));
+                augmentBatch(f, config, (config.seed * 1000003ull + quint64(epoch)) * 100003ull + quint64(b), spec->waveRows);
                 if (config.cosineDecay) {
                     const double step = double(epoch - 1) * batches + b;
                     const double total = double(config.epochs) * batches;
@@ -474,7 +543,7 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
                         static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
                 }
                 optimizer.zero_grad();
-                at::Tensor loss = detail::maskedWeightedBce(net->logits(f), t, m, config.alpha);
+                at::Tensor loss = net->trainingLoss(f, t, m, config.alpha, config.attentionPenalty);
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item<double>();
@@ -516,6 +585,11 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
             if (!s)
                 return R::failure(s.error());
         }
+        QJsonObject fusion;
+        if (spec->kind == detail::TrainableKind::FusionLinear)
+            fusion = validation.count() > 0 ? fitFusion(net, validation, config, QStringLiteral("the validation examples"))
+                                            : fitFusion(net, train, config,
+                                                        QStringLiteral("the training examples: no validation set"));
         auto bytes = detail::serializeTorchStateDict(detail::trainableStateDict(net));
         if (!bytes)
             return R::failure(bytes.error());
@@ -575,6 +649,10 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
         }
         training.insert(QStringLiteral("loss"), QStringLiteral("masked weighted BCE: -[alpha y log p + (1-y) log(1-p)] over known cells"));
         training.insert(QStringLiteral("alpha"), config.alpha);
+        if (spec->kind == detail::TrainableKind::CnnSam)
+            training.insert(QStringLiteral("attention_penalty"), config.attentionPenalty);
+        if (!fusion.isEmpty())
+            training.insert(QStringLiteral("fusion"), fusion);
         training.insert(QStringLiteral("optimizer"), QStringLiteral("Adam"));
         training.insert(QStringLiteral("learning_rate"), config.learningRate);
         training.insert(QStringLiteral("learning_rate_schedule"),

@@ -22,6 +22,9 @@ struct TrainingConfig
     int batchSize = 32;
     double learningRate = 1e-3;   ///< Adam
     double alpha = 1.0;           ///< positive-penalty weight (>= 1)
+    /// cnn-sam only: weight W of the attention penalty W ||AA^T - I||_F^2
+    /// (Lin et al. 2017, mean over both branches) added to the loss; 0 = none.
+    double attentionPenalty = 0.0;
     quint64 seed = 1;             ///< torch::manual_seed and the data order
     int patience = 3;             ///< epochs without a better validation loss before stopping; 0 = never stop early
     double validationFraction = 0.15; ///< tracks held out when no validation set is given

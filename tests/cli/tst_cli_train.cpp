@@ -129,6 +129,48 @@ private Q_SLOTS:
         QVERIFY(!resumed.err.contains(QStringLiteral("epoch 1/3")));
     }
 
+    /// cnn-sam with the attention penalty and fusion-linear train from the
+    /// command line; the penalty is refused for other architectures.
+    void trainMultimodal()
+    {
+        const QString train = m_dir + QStringLiteral("/train"), test = m_dir + QStringLiteral("/test");
+        Run wrongArch = cli({QStringLiteral("train"), QStringLiteral("--data"), train, QStringLiteral("--out"),
+                             m_dir + QStringLiteral("/p.tlmodel"), QStringLiteral("--arch"), QStringLiteral("tvcnn"),
+                             QStringLiteral("--attention-penalty"), QStringLiteral("1")});
+        QCOMPARE(wrongArch.exitCode, 2);
+        QVERIFY(wrongArch.err.contains(QStringLiteral("cnn-sam")));
+        QCOMPARE(cli({QStringLiteral("train"), QStringLiteral("--data"), train, QStringLiteral("--out"), m_dir + QStringLiteral("/p.tlmodel"),
+                      QStringLiteral("--arch"), QStringLiteral("cnn-sam"), QStringLiteral("--attention-penalty"), QStringLiteral("-1")})
+                     .exitCode,
+                 2);
+        QVERIFY(!QFileInfo::exists(m_dir + QStringLiteral("/p.tlmodel")));
+        for (const QString &arch : {QStringLiteral("cnn-sam"), QStringLiteral("fusion-linear")}) {
+            const QString bundle = m_dir + QLatin1Char('/') + arch + QStringLiteral(".tlmodel");
+            QStringList args{QStringLiteral("train"), QStringLiteral("--data"), train, QStringLiteral("--val-data"), test,
+                             QStringLiteral("--arch"), arch, QStringLiteral("--out"), bundle, QStringLiteral("--epochs"),
+                             QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("2"), QStringLiteral("--quiet")};
+            if (arch == QLatin1String("cnn-sam"))
+                args << QStringLiteral("--attention-penalty") << QStringLiteral("0.5");
+            Run run = cli(args);
+            QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+            QFile manifestFile(bundle + QStringLiteral("/manifest.json"));
+            QVERIFY(manifestFile.open(QIODevice::ReadOnly));
+            const QJsonObject manifest = QJsonDocument::fromJson(manifestFile.readAll()).object();
+            QCOMPARE(manifest.value(QStringLiteral("architecture")).toString(), arch);
+            QCOMPARE(manifest.value(QStringLiteral("features")).toObject().value(QStringLiteral("type")).toString(),
+                     QStringLiteral("mel+waveform"));
+            const QJsonObject training = manifest.value(QStringLiteral("training")).toObject();
+            if (arch == QLatin1String("cnn-sam"))
+                QCOMPARE(training.value(QStringLiteral("attention_penalty")).toDouble(), 0.5);
+            else
+                QCOMPARE(training.value(QStringLiteral("fusion")).toObject().value(QStringLiteral("mel_weight")).toObject().size(),
+                         manifest.value(QStringLiteral("tags")).toArray().size());
+            Run eval = cli({QStringLiteral("evaluate"), QStringLiteral("--model"), bundle, QStringLiteral("--data"), test});
+            QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
+            QVERIFY(eval.out.contains(QStringLiteral("macro")));
+        }
+    }
+
     void calibrateFoldsThresholdsIntoBias()
     {
         // A copy of the bundle trained above, calibrated on the small folder:

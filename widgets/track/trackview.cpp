@@ -2,6 +2,8 @@
 #include "widgets/track/trackview.h"
 
 #include "widgets/style/colorlegend.h"
+#include "widgets/lane/attentioncontroller.h"
+#include "widgets/lane/attentionview.h"
 #include "widgets/lane/commands/segmentchangecommand.h"
 #include "widgets/style/icons.h"
 #include "widgets/lane/lanecontrols.h"
@@ -100,13 +102,25 @@ TrackView::TrackView(QWidget *parent)
     scrollRow->setContentsMargins(m_waveform->gutterWidth(), 0, 0, 0);
     scrollRow->setSpacing(0);
     scrollRow->addWidget(m_hScroll);
-    grid->addLayout(scrollRow, 5, 0);
+    // The attention curves of the selected segment (cnn-sam models), under the lane.
+    m_attention = new AttentionView(m_axis, this);
+    m_attention->setGutterWidth(m_waveform->gutterWidth());
+    m_attention->hide();
+    m_attentionController = new AttentionController(this);
+    grid->addWidget(m_attention, 5, 0);
+    connect(m_attentionController, &AttentionController::attentionReady, m_attention, &AttentionView::setWindows);
+    connect(m_attentionController, &AttentionController::attentionFailed, this, [this](const QString &message) {
+        m_attention->clear();
+        showMessage(message);
+    });
+    connect(m_tagLane, &TagLaneView::selectionChanged, this, &TrackView::requestAttention);
+    grid->addLayout(scrollRow, 6, 0);
     // The whole-track overview under the scrollbar (h-timeline).
     m_overview = new OverviewStrip(m_axis, this);
     m_overview->setGutterWidth(m_waveform->gutterWidth());
     m_overview->setWaveformSource(m_waveform);
     m_overview->setLaneModel(m_tagModel);
-    grid->addWidget(m_overview, 6, 0);
+    grid->addWidget(m_overview, 7, 0);
     grid->setRowStretch(1, 2);
     grid->setRowStretch(2, 5);
     grid->setRowStretch(4, 6);
@@ -287,6 +301,7 @@ void TrackView::setTrack(std::shared_ptr<const LoadedTrack> track)
         return;
     m_playback->stop();
     m_track = std::move(track);
+    m_attention->clear();
     const engine::AudioBuffer &mono = m_track->audio.mono;
     m_axis->setMinimumDuration(std::max(0.005, 64.0 / std::max(1, mono.sampleRate())));
     m_axis->setTotalDuration(mono.durationSeconds());
@@ -307,6 +322,26 @@ void TrackView::setTrack(std::shared_ptr<const LoadedTrack> track)
     Q_EMIT trackLoaded(path);
     if (!m_track->audio.warnings.isEmpty())
         Q_EMIT loadWarnings(path, m_track->audio.warnings);
+}
+
+void TrackView::setAttentionModel(const QString &bundleFolder)
+{
+    m_attentionController->setBundle(bundleFolder);
+    m_attention->clear();
+    m_attention->setVisible(!bundleFolder.isEmpty());
+    requestAttention();
+}
+
+void TrackView::requestAttention()
+{
+    if (m_attentionController->bundle().isEmpty() || !m_track || !m_tagLane->hasSelection())
+        return;
+    const engine::TrackDocument *doc = document();
+    const int column = m_tagLane->currentColumn();
+    if (!doc || column < 0 || column >= doc->segments().size())
+        return;
+    const engine::Segment seg = doc->segments().at(column);
+    m_attentionController->request(m_track->audio.mono, seg.start, seg.end);
 }
 
 void TrackView::computeSnapCurve()

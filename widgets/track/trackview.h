@@ -29,6 +29,8 @@ struct InferenceResult;
 
 namespace taglane::widgets {
 
+class AttentionController;
+class AttentionView;
 class ColorLegend;
 class LaneControls;
 class LaneLegend;
@@ -98,6 +100,12 @@ public:
 
     /// The tag lane's key and its control strip (filter, order, threshold, segmentation).
     LaneLegend *laneLegend() const { return m_laneLegend; }
+    /// Under the lane: the attention curves of the selected segment for a
+    /// cnn-sam model (hidden for other models), computed on a worker thread.
+    AttentionView *attentionView() const { return m_attention; }
+    AttentionController *attentionController() const { return m_attentionController; }
+    /// The cnn-sam bundle whose attention the view shows; empty hides the view.
+    void setAttentionModel(const QString &bundleFolder);
     LaneControls *laneControls() const { return m_laneControls; }
     /// The open track's curation state (segments, verdicts, probabilities).
     engine::TrackDocument *document() const;
@@ -208,6 +216,7 @@ private:
     void updateLaneStatus();
     void updateModelTags();
     void computeSnapCurve();
+    void requestAttention();
     static bool sameBounds(const QVector<engine::Segment> &a, const QVector<engine::Segment> &b);
 
     TimeAxis *m_axis = nullptr;
@@ -216,6 +225,8 @@ private:
     SpectrogramView *m_spectrogram = nullptr;
     ColorLegend *m_legend = nullptr;
     TagLaneView *m_tagLane = nullptr;
+    AttentionView *m_attention = nullptr;
+    AttentionController *m_attentionController = nullptr;
     TagLaneModel *m_tagModel = nullptr;
     engine::AnnotationStore *m_store = nullptr;
     QUndoStack *m_undoStack = nullptr;
