@@ -234,6 +234,24 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
     const TagQueryNode *met = options.scope == Scope::Segments && likelyIndex
         ? candidates.writeCandidates(query.root(), candidateSql)
         : nullptr;
+    if (met && options.limit > 0) {
+        // The first N in path order: probing segments in that order stops
+        // after about N x segments / candidates of them, while the index
+        // gives every candidate to be sorted. Probe when that is cheaper.
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT (SELECT count(*) FROM (%1)), (SELECT coalesce(sum(segment_count), 0) FROM tracks)")
+                      .arg(candidateSql));
+        for (const QVariant &v : candidates.values())
+            q.addBindValue(v);
+        if (!storesql::run(q, &error))
+            return readFailure(error);
+        const double found = q.next() ? q.value(0).toDouble() : 0.0;
+        const double segmentCount = q.value(1).toDouble();
+        q.finish();
+        if (found > 0.0 && options.limit * segmentCount / found < 4.0 * found)
+            met = nullptr;
+    }
     SqlWriter writer(options.scope, tagIds, ranked);
     writer.setMet(met);
     QString condition;

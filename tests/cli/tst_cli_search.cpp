@@ -259,6 +259,18 @@ void tst_CliSearch::sameHitsWithoutTheSchema5Additions()
         QCOMPARE(fast, 0);
         QCOMPARE(slow, 0);
     }
+    // The first N, whether read from the index (few candidates) or probed in order (many).
+    for (const QString &query : {QStringLiteral("strings >= 0.6"), QStringLiteral("piano > 0.9 or drums >= 0.95")}) {
+        const QStringList args{QStringLiteral("search"), QStringLiteral("--json"), query};
+        const CliRun all = runCli(QStringList{args.first(), QStringLiteral("--store"), m_store} + args.mid(1));
+        const CliRun first = runCli(QStringList{args.first(), QStringLiteral("--store"), m_store, QStringLiteral("--limit"),
+                                                QStringLiteral("2")}
+                                    + args.mid(1));
+        QVERIFY2(all.exitCode == 0 && first.exitCode == 0, qPrintable(all.err + first.err));
+        const QJsonArray every = QJsonDocument::fromJson(all.out.toUtf8()).array();
+        QVERIFY2(every.size() > 2, qPrintable(query));
+        QCOMPARE(QJsonDocument::fromJson(first.out.toUtf8()).array(), QJsonArray({every.at(0), every.at(1)}));
+    }
     for (const QString &query : {QStringLiteral("piano >= 0.5 and not curator = ben"),
                                  QStringLiteral("strings > 0.45 or drums <= 0.5"), QStringLiteral("drums >= 0.6")}) {
         const QStringList args{QStringLiteral("search"), QStringLiteral("--tracks"), QStringLiteral("--json"), query};
