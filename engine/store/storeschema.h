@@ -19,7 +19,7 @@ namespace taglane::engine {
 /// spread between model versions per cell (cell_spreads; the review queue);
 /// version 5 keeps each track's tags ranked by mean probability over its
 /// current segments, per model version (track_tag_ranks; the library view),
-/// and indexes the predictions of p >= 0.5 by (tag, p) (predictions_likely;
+/// and indexes the predictions of p >= 0.5 by tag (predictions_likely;
 /// search).
 ///
 /// Indices follow the queries: tracks by path and by content hash (finding a
