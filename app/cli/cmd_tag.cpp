@@ -151,7 +151,9 @@ int runTag(const QStringList &args)
            "With --store DB the predictions go into the annotation store instead of files: without FILE|DIR every "
            "library track that the model version has not tagged yet is tagged; FILE|DIR are added to the library "
            "first. Each track is saved whole or not at all, so a run that is stopped or killed, started again, "
-           "tags only what is left. A track that has segments keeps them."));
+           "tags only what is left. A track that has segments keeps them.\n"
+           "The model's OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless the environment "
+           "says otherwise: spinning threads slow tagging down whenever the cores have other work."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE|DIR"), tr("audio files or folders"), QStringLiteral("FILE|DIR..."));
     const QCommandLineOption modelOption(QStringLiteral("model"), tr("the model: a bundle folder (NAME.tlmodel) or a bundled model's name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags)"),

@@ -9,10 +9,45 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <memory>
 
+#include <unistd.h>
+
 namespace {
+
+/// LibTorch runs its CPU operators on OpenMP threads, and GNU OpenMP lets
+/// idle threads spin between parallel regions unless OMP_WAIT_POLICY says
+/// otherwise. On a machine with other work a spinning thread takes the core
+/// from the one that has work: `tag --store` of 50 tracks on two busy cores
+/// took 37 s with the threads spinning and 7 s with them waiting passively
+/// (bench_batchtag; engine/library/SCALE.md). The runtime reads the policy
+/// once, while the libraries load, before main() (and no library
+/// initializer of ours runs before libgomp's), so `tag` on more than one
+/// thread starts itself again with passive waiting: the libraries load a
+/// second time, once per run (about 0.5 s). A policy in the environment
+/// (OMP_WAIT_POLICY=ACTIVE) is kept.
+void restartWithPassiveOpenMpWaiting(int argc, char **argv)
+{
+#ifdef __linux__
+    if (argc < 2 || std::strcmp(argv[1], "tag") != 0 || std::getenv("OMP_WAIT_POLICY"))
+        return;
+    for (int i = 2; i < argc; ++i) {
+        // One thread makes no OpenMP team, so nothing spins.
+        if (std::strcmp(argv[i], "--threads=1") == 0 || (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc
+                                                         && std::strcmp(argv[i + 1], "1") == 0))
+            return;
+    }
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    ::execv("/proc/self/exe", argv);
+    ::unsetenv("OMP_WAIT_POLICY");   // exec failed: carry on as started
+#else
+    (void)argc;
+    (void)argv;
+#endif
+}
 
 struct Command
 {
@@ -35,6 +70,8 @@ QString usage(const std::vector<Command> &commands)
 
 int main(int argc, char **argv)
 {
+    restartWithPassiveOpenMpWaiting(argc, argv);
+
     // Plots (evaluate --plots) are drawn with QCustomPlot, which needs a
     // QApplication; everything else runs on a QCoreApplication. Without a
     // display the offscreen platform draws them.

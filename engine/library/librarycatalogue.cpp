@@ -114,22 +114,47 @@ Result<QVector<LibraryEntry>> LibraryCatalogue::list(const QString &storePath, i
         }
     }
 
-    if (topTags > 0) {
+    if (topTags <= 0)
+        return entries;
+    // The writer keeps every track's tags ranked (schema 5): the top N are
+    // a range of that table. A store without it (read before its upgrade)
+    // averages the predictions of each track here.
+    const bool ranked = storesql::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"
+                                                            " WHERE type = 'table' AND name = 'track_tag_ranks'"),
+                                         &error)
+                            .toInt()
+        > 0;
+    if (ranked) {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT p.tag_id, avg(p.probability) AS mean FROM segments s"
-                                 " JOIN predictions p ON p.segment_id = s.id AND p.model_version_id = ?"
-                                 " WHERE s.segmentation_id = ? GROUP BY p.tag_id ORDER BY mean DESC, p.tag_id LIMIT ?"));
-        for (auto it = newestModelOf.constBegin(); it != newestModelOf.constEnd(); ++it) {
-            q.bindValue(0, it.value());
-            q.bindValue(1, segmentationOf.value(it.key()));
-            q.bindValue(2, topTags);
-            if (!storesql::run(q, &error))
-                return R::failure(failure(storePath, QStringLiteral("the predictions"), error));
-            LibraryEntry &e = entries[indexOf.value(it.key())];
-            while (q.next())
-                e.topTags.append({tagNames.value(q.value(0).toLongLong()), q.value(1).toFloat()});
+        q.prepare(QStringLiteral("SELECT track_id, model_version_id, tag_id, mean FROM track_tag_ranks WHERE rank < ?"
+                                 " ORDER BY track_id, model_version_id, rank"));
+        q.addBindValue(topTags);
+        if (!storesql::run(q, &error))
+            return R::failure(failure(storePath, QStringLiteral("the ranked tags"), error));
+        while (q.next()) {
+            const qint64 track = q.value(0).toLongLong();
+            const auto newest = newestModelOf.constFind(track);
+            if (newest == newestModelOf.constEnd() || newest.value() != q.value(1).toLongLong())
+                continue;
+            entries[indexOf.value(track)].topTags.append({tagNames.value(q.value(2).toLongLong()), q.value(3).toFloat()});
         }
+        return entries;
+    }
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT p.tag_id, avg(p.probability) AS mean FROM segments s"
+                             " JOIN predictions p ON p.segment_id = s.id AND p.model_version_id = ?"
+                             " WHERE s.segmentation_id = ? GROUP BY p.tag_id ORDER BY mean DESC, p.tag_id LIMIT ?"));
+    for (auto it = newestModelOf.constBegin(); it != newestModelOf.constEnd(); ++it) {
+        q.bindValue(0, it.value());
+        q.bindValue(1, segmentationOf.value(it.key()));
+        q.bindValue(2, topTags);
+        if (!storesql::run(q, &error))
+            return R::failure(failure(storePath, QStringLiteral("the predictions"), error));
+        LibraryEntry &e = entries[indexOf.value(it.key())];
+        while (q.next())
+            e.topTags.append({tagNames.value(q.value(0).toLongLong()), q.value(1).toFloat()});
     }
     return entries;
 }

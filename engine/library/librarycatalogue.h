@@ -36,8 +36,10 @@ struct LibraryEntry
 
 /// Reads the library with per-track facts that the library summary lacks
 /// (model runs, top tags, file state). Runs on the calling thread with a
-/// connection of its own (StoreQuery); committed data only. A store of
-/// thousands of tracks takes well under a second.
+/// connection of its own (StoreQuery); committed data only. The top tags
+/// come from the ranks the store's writer keeps per track (schema 5; a
+/// store without them averages the predictions here): 10,000 tracks with
+/// 20 million predicted cells list in about 50-150 ms (bench_library).
 class LibraryCatalogue
 {
 public:

@@ -23,10 +23,18 @@ QString tr(const char *text)
 class SqlWriter
 {
 public:
-    SqlWriter(TagSearch::Scope scope, const QHash<QString, qint64> &tagIds) : m_scope(scope), m_tagIds(tagIds) {}
+    /// `ranked`: the store keeps each track's mean probabilities (schema 5).
+    SqlWriter(TagSearch::Scope scope, const QHash<QString, qint64> &tagIds, bool ranked = false)
+        : m_scope(scope), m_tagIds(tagIds), m_ranked(ranked)
+    {
+    }
 
     bool write(const TagQueryNode &n, QString &sql, QString &error, int &errorPosition)
     {
+        if (&n == m_met) {
+            sql = QStringLiteral("1");
+            return true;
+        }
         switch (n.kind) {
         case TagQueryNode::Kind::And:
         case TagQueryNode::Kind::Or: {
@@ -75,7 +83,10 @@ public:
                                         : QStringLiteral("predictions p WHERE p.segment_id = s.id"
                                                          " AND p.model_version_id = m.model_version_id AND p.tag_id = ?");
             m_values << tagId;
-            if (tracks)
+            if (tracks && m_ranked)
+                sql = QStringLiteral("coalesce((SELECT g.mean FROM track_tag_ranks g WHERE g.track_id = t.id"
+                                     " AND g.model_version_id = m.model_version_id AND g.tag_id = ?) %1 ?, 0)").arg(op);
+            else if (tracks)
                 sql = QStringLiteral("coalesce((SELECT avg(p.probability) %1) %2 ?, 0)").arg(segments.arg(join), op);
             else
                 sql = QStringLiteral("EXISTS (SELECT 1 %1 AND p.probability %2 ?)").arg(segments.arg(join), op);
@@ -105,9 +116,71 @@ public:
 
     const QVariantList &values() const { return m_values; }
 
+    /// Segments only: the cells that `n` needs, read from the index of
+    /// likely cells (schema 5) as (segment_id, model_version_id) rows. Gives
+    /// the node that every candidate meets: `n` itself when it is a
+    /// `TAG >= x`, `TAG > x` or `TAG = x` with x >= 0.5 or an `or` of only
+    /// such terms, or the first such child of an `and`; null when `n` has
+    /// none (then nothing is written).
+    const TagQueryNode *writeCandidates(const TagQueryNode &n, QString &sql)
+    {
+        const int mark = int(m_values.size());
+        const auto undo = [&]() {
+            while (m_values.size() > mark)
+                m_values.removeLast();
+            return nullptr;
+        };
+        switch (n.kind) {
+        case TagQueryNode::Kind::Probability: {
+            const bool upward = n.compare == TagQueryNode::Compare::Greater
+                || n.compare == TagQueryNode::Compare::GreaterOrEqual || n.compare == TagQueryNode::Compare::Equal;
+            const qint64 tagId = m_tagIds.value(n.tag);
+            if (!upward || !(n.value >= kLikely) || tagId == 0)
+                return nullptr;
+            static const char *const kOps[] = {"<", "<=", ">", ">=", "=", "!="};
+            // The last term repeats the partial index's condition word for word.
+            sql = QStringLiteral("SELECT p.segment_id, p.model_version_id FROM predictions p WHERE p.tag_id = ?"
+                                 " AND p.probability %1 ? AND p.probability >= 0.5")
+                      .arg(QLatin1String(kOps[int(n.compare)]));
+            m_values << tagId << n.value;
+            return &n;
+        }
+        case TagQueryNode::Kind::Or: {
+            QStringList parts;
+            for (const TagQueryNode &c : n.children) {
+                QString part;
+                if (writeCandidates(c, part) != &c)   // each alternative must be met whole
+                    return undo();
+                parts << part;
+            }
+            sql = parts.join(QStringLiteral(" UNION "));
+            return &n;
+        }
+        case TagQueryNode::Kind::And:
+            for (const TagQueryNode &c : n.children) {
+                if (writeCandidates(c, sql) == &c)
+                    return &c;
+                undo();
+            }
+            return nullptr;
+        case TagQueryNode::Kind::Not:
+        case TagQueryNode::Kind::Curated:
+        case TagQueryNode::Kind::Curator:
+            break;
+        }
+        return nullptr;
+    }
+
+    /// A node that write() takes as true (the candidates meet it already).
+    void setMet(const TagQueryNode *n) { m_met = n; }
+
+    static constexpr double kLikely = 0.5;   ///< the partial index's lower bound (schema 5)
+
 private:
     TagSearch::Scope m_scope;
     const QHash<QString, qint64> &m_tagIds;
+    bool m_ranked = false;
+    const TagQueryNode *m_met = nullptr;
     QVariantList m_values;
 };
 
@@ -140,7 +213,47 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
         return R::failure(chosen.error());
     const qint64 modelId = chosen.value();
 
-    SqlWriter writer(options.scope, tagIds);
+    // What schema 5 adds (a store read before its upgrade has neither).
+    bool ranked = false, likelyIndex = false;
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE name IN ('track_tag_ranks', 'predictions_likely')")))
+            return readFailure(storesql::message(q.lastError()));
+        while (q.next()) {
+            ranked = ranked || q.value(0).toString() == QLatin1String("track_tag_ranks");
+            likelyIndex = likelyIndex || q.value(0).toString() == QLatin1String("predictions_likely");
+        }
+    }
+
+    // On segments, a query that needs some likely cell reads just those
+    // cells from their index and checks the rest of it on them; any other
+    // probes every current segment of the library.
+    SqlWriter candidates(options.scope, tagIds);
+    QString candidateSql;
+    const TagQueryNode *met = options.scope == Scope::Segments && likelyIndex
+        ? candidates.writeCandidates(query.root(), candidateSql)
+        : nullptr;
+    if (met && options.limit > 0) {
+        // The first N in path order: probing segments in that order stops
+        // after about N x segments / candidates of them, while the index
+        // gives every candidate to be sorted. Probe when that is cheaper.
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT (SELECT count(*) FROM (%1)), (SELECT coalesce(sum(segment_count), 0) FROM tracks)")
+                      .arg(candidateSql));
+        for (const QVariant &v : candidates.values())
+            q.addBindValue(v);
+        if (!storesql::run(q, &error))
+            return readFailure(error);
+        const double found = q.next() ? q.value(0).toDouble() : 0.0;
+        const double segmentCount = q.value(1).toDouble();
+        q.finish();
+        if (found > 0.0 && options.limit * segmentCount / found < 4.0 * found)
+            met = nullptr;
+    }
+    SqlWriter writer(options.scope, tagIds, ranked);
+    writer.setMet(met);
     QString condition;
     int position = 0;
     if (!writer.write(query.root(), condition, error, position)) {
@@ -153,15 +266,30 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
         : QStringLiteral("SELECT r.track_id, r.model_version_id FROM prediction_runs r WHERE NOT EXISTS"
                          " (SELECT 1 FROM prediction_runs n WHERE n.track_id = r.track_id AND (n.created_at > r.created_at"
                          " OR (n.created_at = r.created_at AND n.edit_seq > r.edit_seq)))");
-    const QString sql = options.scope == Scope::Tracks
-        ? QStringLiteral("SELECT t.id, t.path, 0, 0.0, t.duration_s FROM tracks t LEFT JOIN (%1) m ON m.track_id = t.id"
-                         " WHERE %2 ORDER BY t.path, t.id%3")
-        : QStringLiteral("SELECT t.id, t.path, s.id, s.start_s, s.end_s FROM tracks t"
-                         " JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
-                         " LEFT JOIN (%1) m ON m.track_id = t.id WHERE %2 ORDER BY t.path, t.id, s.start_s%3");
+    // (CROSS JOIN keeps SQLite from finding each track's scoring run once per segment.)
+    QString sql;
+    if (options.scope == Scope::Tracks)
+        sql = QStringLiteral("SELECT t.id, t.path, 0, 0.0, t.duration_s FROM tracks t LEFT JOIN (%1) m ON m.track_id = t.id"
+                             " WHERE %2 ORDER BY t.path, t.id").arg(runs, condition);
+    else if (met)
+        sql = QStringLiteral("SELECT t.id, t.path, s.id, s.start_s, s.end_s FROM (%1) c"
+                             " JOIN segments s ON s.id = c.segment_id"
+                             " JOIN tracks t ON t.id = s.track_id AND t.current_segmentation_id = s.segmentation_id"
+                             " JOIN (%2) m ON m.track_id = t.id AND m.model_version_id = c.model_version_id"
+                             " WHERE %3 ORDER BY t.path, t.id, s.start_s").arg(candidateSql, runs, condition);
+    else
+        sql = QStringLiteral("SELECT t.id, t.path, s.id, s.start_s, s.end_s FROM tracks t LEFT JOIN (%1) m ON m.track_id = t.id"
+                             " CROSS JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
+                             " WHERE %2 ORDER BY t.path, t.id, s.start_s").arg(runs, condition);
+    if (options.limit > 0)
+        sql += QStringLiteral(" LIMIT %1").arg(options.limit);
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(sql.arg(runs, condition, options.limit > 0 ? QStringLiteral(" LIMIT %1").arg(options.limit) : QString()));
+    q.prepare(sql);
+    if (met) {
+        for (const QVariant &v : candidates.values())
+            q.addBindValue(v);
+    }
     if (modelId > 0)
         q.addBindValue(modelId);
     for (const QVariant &v : writer.values())
@@ -172,7 +300,9 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
     while (q.next()) {
         SearchHit h;
         h.trackId = q.value(0).toLongLong();
-        h.trackPath = q.value(1).toString();
+        // Hits come by track: the segments of one share its path's text.
+        h.trackPath = !hits.isEmpty() && hits.constLast().trackId == h.trackId ? hits.constLast().trackPath
+                                                                               : q.value(1).toString();
         h.segmentId = q.value(2).toLongLong();
         h.start = q.value(3).toDouble();
         h.end = q.value(4).toDouble();

@@ -28,8 +28,13 @@ struct SearchHit
 ///    segments; `curated` and `curator` hold when some segment's verdict does.
 /// Probabilities come from the chosen model version, else per track from the
 /// version that tagged it last; a verdict's curator is the actor of the edit
-/// that set it. The query becomes one SQL statement. Runs on the calling
-/// thread with a read connection of its own (StoreQuery): committed data only.
+/// that set it. The query becomes one SQL statement: on segments, a query
+/// that needs `TAG >= x` (or `>`, `=`; x >= 0.5) reads the matching cells
+/// from the index of likely cells and checks the rest on them; on tracks,
+/// the means come from the ranked tags the store keeps (both schema 5; a
+/// store without them is searched by probing every segment). Runs on the
+/// calling thread with a read connection of its own (StoreQuery):
+/// committed data only.
 class TagSearch
 {
 public:

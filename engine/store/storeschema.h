@@ -16,7 +16,11 @@ namespace taglane::engine {
 /// version 3 makes every tag that holds a verdict or a prediction active
 /// (no label is hidden outside the vocabulary) and indexes verdicts by tag;
 /// version 4 indexes the predictions near 0.5 by |p - 0.5| and keeps the
-/// spread between model versions per cell (cell_spreads; the review queue).
+/// spread between model versions per cell (cell_spreads; the review queue);
+/// version 5 keeps each track's tags ranked by mean probability over its
+/// current segments, per model version (track_tag_ranks; the library view),
+/// and indexes the predictions of p >= 0.5 by tag (predictions_likely;
+/// search).
 ///
 /// Indices follow the queries: tracks by path and by content hash (finding a
 /// track), segments by (segmentation, ordinal) (a track's current segments),
@@ -31,7 +35,7 @@ namespace taglane::engine {
 class StoreSchema
 {
 public:
-    static constexpr int kCurrentVersion = 4;
+    static constexpr int kCurrentVersion = 5;
 
     /// The store's schema version; fails for a file that is an SQLite
     /// database but not a Taglane store. Thread of `db`.
@@ -48,8 +52,14 @@ public:
 
     /// Statements that restore the store's invariants after rows were copied
     /// in (a rescue): tags holding labels get active positions, the library
-    /// counters and the spreads between model versions are recounted. Any thread.
+    /// counters, the spreads between model versions and the ranked tags of
+    /// every track are recounted. Any thread.
     static QStringList repairStatements();
+
+    /// Statements that rank one track's tags again (track_tag_ranks) after
+    /// its predictions or its current segmentation changed; bind the
+    /// track's id to each of their placeholders. Any thread.
+    static QStringList refreshTrackTagRanks();
 };
 
 } // namespace taglane::engine

@@ -2,6 +2,7 @@
 #include "engine/store/storewriter.h"
 
 #include "engine/store/storeconnection.h"
+#include "engine/store/storeschema.h"
 #include "engine/store/storesql_p.h"
 #include "engine/store/writequeue.h"
 
@@ -44,7 +45,8 @@ QString compact(const QJsonObject &object)
 struct WriterStatements
 {
     explicit WriterStatements(QSqlDatabase &db)
-        : log(db), upsertVerdict(db), deleteVerdict(db), upsertPrediction(db), counters(db), allCounters(db), segment(db)
+        : log(db), upsertVerdict(db), deleteVerdict(db), upsertPrediction(db), counters(db), allCounters(db), segment(db),
+          dropRanks(db), addRanks(db)
     {
         log.prepare(QStringLiteral("INSERT INTO edit_log(seq, at, actor, kind, track_id, detail)"
                                    " VALUES(?, ?, ?, ?, ?, ?)"));
@@ -62,8 +64,11 @@ struct WriterStatements
             "INSERT INTO segments(id, segmentation_id, track_id, ordinal, start_s, end_s) VALUES(?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET segmentation_id = excluded.segmentation_id, ordinal = excluded.ordinal,"
             " start_s = excluded.start_s, end_s = excluded.end_s WHERE segments.track_id = excluded.track_id"));
+        const QStringList ranks = StoreSchema::refreshTrackTagRanks();
+        dropRanks.prepare(ranks.at(0));
+        addRanks.prepare(ranks.at(1));
     }
-    QSqlQuery log, upsertVerdict, deleteVerdict, upsertPrediction, counters, allCounters, segment;
+    QSqlQuery log, upsertVerdict, deleteVerdict, upsertPrediction, counters, allCounters, segment, dropRanks, addRanks;
 };
 
 StoreWriter::StoreWriter(QString path, std::shared_ptr<WriteQueue> queue, QObject *parent)
@@ -174,6 +179,7 @@ bool StoreWriter::applyBatch(const std::vector<StoreOp> &ops, QString *error)
     m_touchedTracks.clear();
     m_touchedAt.clear();
     m_allTracksTouched = false;
+    m_rankedTracks.clear();
     if (!storesql::exec(db, QStringLiteral("BEGIN IMMEDIATE"), error))
         return false;
     bool ok = true;
@@ -184,7 +190,7 @@ bool StoreWriter::applyBatch(const std::vector<StoreOp> &ops, QString *error)
         }
     }
     if (ok)
-        ok = refreshTrackCounters(error);
+        ok = refreshTrackCounters(error) && refreshTagRanks(error);
     if (ok && storesql::exec(db, QStringLiteral("COMMIT"), error))
         return true;
     storesql::exec(db, QStringLiteral("ROLLBACK"), nullptr);
@@ -225,6 +231,20 @@ bool StoreWriter::refreshTrackCounters(QString *error)
         q.bindValue(QStringLiteral(":at"), m_touchedAt.value(id));
         q.bindValue(QStringLiteral(":id"), id);
         if (!storesql::run(q, error))
+            return false;
+    }
+    return true;
+}
+
+bool StoreWriter::refreshTagRanks(QString *error)
+{
+    QSqlQuery &drop = m_statements->dropRanks;
+    QSqlQuery &add = m_statements->addRanks;
+    for (qint64 id : std::as_const(m_rankedTracks)) {
+        drop.bindValue(0, id);
+        add.bindValue(0, id);
+        add.bindValue(1, id);
+        if (!storesql::run(drop, error) || !storesql::run(add, error))
             return false;
     }
     return true;
@@ -278,6 +298,7 @@ bool StoreWriter::applyOp(const SaveSegmentationOp &op, const StoreOp &base, QSt
     current.addBindValue(op.trackId);
     if (!storesql::run(current, error))
         return false;
+    m_rankedTracks.insert(op.trackId);   // other segments now: other means
     return log(base, QStringLiteral("segmentation"), op.trackId,
                compact({{QStringLiteral("segmentation"), op.segmentationId},
                         {QStringLiteral("source"), segmentSourceName(op.source)},
@@ -376,6 +397,7 @@ bool StoreWriter::applyOp(const StorePredictionsOp &op, const StoreOp &base, QSt
     run.addBindValue(base.seq);
     if (!storesql::run(run, error))
         return false;
+    m_rankedTracks.insert(b.trackId);
     // Cells that other versions scored too: their spread for the review queue.
     QSqlQuery others(m_connection->db());
     others.prepare(QStringLiteral("SELECT 1 FROM prediction_runs WHERE track_id = ? AND model_version_id != ? LIMIT 1"));

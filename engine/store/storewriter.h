@@ -59,6 +59,8 @@ private:
     bool applyOp(const RelinkTrackOp &op, const StoreOp &base, QString *error);
     bool log(const StoreOp &op, const QString &kind, qint64 trackId, const QString &detail, QString *error);
     bool refreshTrackCounters(QString *error);
+    /// Ranks the tags of the tracks in m_rankedTracks again (schema 5).
+    bool refreshTagRanks(QString *error);
 
     QString m_path;
     std::shared_ptr<WriteQueue> m_queue;
@@ -66,6 +68,7 @@ private:
     WriterStatements *m_statements = nullptr;  ///< lives only inside run()
     QSet<qint64> m_touchedTracks;              ///< tracks whose summary counters need refreshing
     QHash<qint64, qint64> m_touchedAt;         ///< track -> latest edit time in the batch
+    QSet<qint64> m_rankedTracks;               ///< tracks whose predictions or segments changed in the batch
     bool m_allTracksTouched = false;
     bool m_failing = false;                    ///< the last unit written failed
 };

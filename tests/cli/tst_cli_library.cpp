@@ -4,6 +4,7 @@
 // a new track, a missing file is listed as missing and keeps its verdicts.
 #include "clirunner.h"
 #include "librarystore.h"
+#include "rawdb.h"
 #include "testsupport.h"
 #include "tonewav.h"
 
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void changedFileIsANewTrack();
     void missingFileIsListedAndKeepsVerdicts();
     void listShowsRunsTopTagsAndReviewedShare();
+    void topTagsFollowRetagsAndNewSegments();
     void badInputExitsNonZero();
 };
 
@@ -259,6 +261,82 @@ void tst_CliLibrary::listShowsRunsTopTagsAndReviewedShare()
         QCOMPARE(e.value(QStringLiteral("reviewedShare")).toDouble(), t == 2 ? 2.0 / 16.0 : 0.0);
         QCOMPARE(e.value(QStringLiteral("duration")).toDouble(), 16.0);
         QCOMPARE(e.value(QStringLiteral("file")).toString(), QStringLiteral("missing"));   // the paths are made up
+    }
+}
+
+void tst_CliLibrary::topTagsFollowRetagsAndNewSegments()
+{
+    // The store keeps each track's tags ranked (schema 5); what it keeps
+    // follows a version that tags a track again and a track's new segments.
+    const QString dir = taglane::tests::tempDir(QStringLiteral("cli-library-ranks"));
+    const QString store = dir + QStringLiteral("/lib.sqlite");
+    taglane::tests::LibraryStore lib;
+    lib.tags = QStringList{QStringLiteral("piano"), QStringLiteral("strings"), QStringLiteral("drums"), QStringLiteral("bass")};
+    QRandomGenerator rng(23);
+    {
+        AnnotationStore db;
+        QVERIFY(db.open(store));
+        QVERIFY(taglane::tests::addLibraryTracks(db, lib, 2, 4));
+        QVERIFY(taglane::tests::tagLibrary(db, lib, QStringLiteral("v1"), {0, 1}, [&](int, int, int) { return float(rng.generateDouble()); }));
+        QVERIFY(db.waitForSaved(0, db.lastEditSeq()));
+    }
+    const auto topOf = [&](const QJsonArray &list, int t) {
+        QStringList tags;
+        for (const QJsonValue &v : entryAt(list, lib.paths.at(t)).value(QStringLiteral("topTags")).toArray())
+            tags << v.toObject().value(QStringLiteral("tag")).toString();
+        return tags;
+    };
+    const auto expectedTop = [&](int t) {
+        QVector<QPair<double, int>> means;
+        for (int g = 0; g < 4; ++g) {
+            double sum = 0.0;
+            for (int s = 0; s < 4; ++s)
+                sum += lib.probabilities[QStringLiteral("v1")].value({t, s, g});
+            means.append({sum / 4.0, g});
+        }
+        std::sort(means.begin(), means.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+        QStringList tags;
+        for (int i = 0; i < 3; ++i)
+            tags << lib.tags.at(means.at(i).second);
+        return tags;
+    };
+    const QJsonArray before = listJson(store);
+    QCOMPARE(topOf(before, 0), expectedTop(0));
+    QCOMPARE(topOf(before, 1), expectedTop(1));
+
+    // v1 again on track 0, with the order of its tags reversed; new segments for track 1.
+    {
+        AnnotationStore db;
+        QVERIFY(db.open(store));
+        const QStringList old = expectedTop(0);
+        QVERIFY(taglane::tests::tagLibrary(db, lib, QStringLiteral("v1"), {0}, [&](int, int s, int g) {
+            const int was = int(old.indexOf(lib.tags.at(g)));   // 0 for the top tag; -1 for the one outside the top 3
+            return float(0.1 + 0.2 * (was < 0 ? 3 : was) + 0.01 * s);
+        }));
+        const auto seg = Segmentation::fromSegments({Segment{0, 0.0, 8.0}, Segment{0, 8.0, 16.0}});
+        QVERIFY(db.saveSegmentation(lib.trackIds.at(1), seg.value(), SegmentSource::Curator));
+        QVERIFY(db.waitForSaved(0, db.lastEditSeq()));
+    }
+    const QJsonArray after = listJson(store);
+    QVERIFY(topOf(after, 0) != topOf(before, 0));
+    QCOMPARE(topOf(after, 0), expectedTop(0));
+    QVERIFY(topOf(after, 1).isEmpty());   // its current segments have no predictions
+    QCOMPARE(entryAt(after, lib.paths.at(1)).value(QStringLiteral("models")).toArray().size(), 1);
+
+    // A store without the ranks lists the same, averaging the predictions.
+    const QString copy = dir + QStringLiteral("/copy.sqlite");
+    QVERIFY(QFile::copy(store, copy));
+    {
+        taglane::tests::RawDb raw(copy);
+        QVERIFY(raw.exec(QStringLiteral("DROP TABLE track_tag_ranks")));
+    }
+    for (const QString &top : {QStringLiteral("0"), QStringLiteral("2"), QStringLiteral("4")}) {
+        const QStringList args{QStringLiteral("library"), QStringLiteral("list"), QStringLiteral("--json"),
+                               QStringLiteral("--top"), top, QStringLiteral("--store")};
+        const CliRun ranked = runCli(args + QStringList{store});
+        const CliRun averaged = runCli(args + QStringList{copy});
+        QVERIFY2(ranked.exitCode == 0 && averaged.exitCode == 0, qPrintable(ranked.err + averaged.err));
+        QCOMPARE(averaged.out, ranked.out);
     }
 }
 

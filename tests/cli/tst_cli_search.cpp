@@ -3,6 +3,7 @@
 // against predicates evaluated here on the probabilities and verdicts written.
 #include "clirunner.h"
 #include "librarystore.h"
+#include "rawdb.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void trackQueries();
     void modelOptionChoosesTheVersion();
     void badQueriesNameThePosition();
+    void sameHitsWithoutTheSchema5Additions();
 
 private:
     using SegmentPredicate = std::function<bool(int track, int segment)>;
@@ -67,16 +69,18 @@ private:
         }
         return false;
     }
-    QSet<QPair<int, int>> searchSegments(const QStringList &args, int *exitCode = nullptr) const;
+    QSet<QPair<int, int>> searchSegments(const QStringList &args, int *exitCode = nullptr, const QString &store = {}) const;
 
     QString m_store;
     LibraryStore m_lib;
     QHash<QString, SegmentPredicate> m_predicates;
 };
 
-QSet<QPair<int, int>> tst_CliSearch::searchSegments(const QStringList &args, int *exitCode) const
+QSet<QPair<int, int>> tst_CliSearch::searchSegments(const QStringList &args, int *exitCode, const QString &store) const
 {
-    const CliRun r = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--store"), m_store, QStringLiteral("--json")} + args);
+    const CliRun r = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--store"), store.isEmpty() ? m_store : store,
+                                        QStringLiteral("--json")}
+                            + args);
     if (exitCode)
         *exitCode = r.exitCode;
     if (r.exitCode != 0)
@@ -120,6 +124,20 @@ void tst_CliSearch::initTestCase()
     });
     m_predicates.insert(QStringLiteral("piano > 0.7 or drums < 0.2 and strings <= 0.5"), [this](int t, int s) {
         return p(t, s, Piano) > 0.7f || (p(t, s, Drums) < 0.2f && p(t, s, Strings) <= 0.5f);
+    });
+    // Queries that read the likely cells from their index (schema 5): one
+    // term, an `or` of such terms, and such a term among other conditions.
+    m_predicates.insert(QStringLiteral("piano > 0.8 or strings >= 0.9 or drums = 0.5"), [this](int t, int s) {
+        return p(t, s, Piano) > 0.8f || p(t, s, Strings) >= 0.9f || p(t, s, Drums) == 0.5f;
+    });
+    m_predicates.insert(QStringLiteral("(drums > 0.7 or strings > 0.7) and not curated"), [this](int t, int s) {
+        return (p(t, s, Drums) > 0.7f || p(t, s, Strings) > 0.7f) && !anyVerdict(t, s);
+    });
+    m_predicates.insert(QStringLiteral("not piano >= 0.5 and drums >= 0.55 and strings < 0.5"), [this](int t, int s) {
+        return p(t, s, Piano) < 0.5f && p(t, s, Drums) >= 0.55f && p(t, s, Strings) < 0.5f;
+    });
+    m_predicates.insert(QStringLiteral("drums >= 0.3 and (piano > 0.6 or strings < 0.3)"), [this](int t, int s) {
+        return p(t, s, Drums) >= 0.3f && (p(t, s, Piano) > 0.6f || p(t, s, Strings) < 0.3f);
     });
     m_predicates.insert(QStringLiteral("not curated"), [this](int t, int s) { return !anyVerdict(t, s); });
     m_predicates.insert(QStringLiteral("curated present"), [this](int t, int s) { return anyVerdict(t, s, Verdict::Present); });
@@ -220,6 +238,47 @@ void tst_CliSearch::badQueriesNameThePosition()
     r = runCli({QStringLiteral("search"), QStringLiteral("--store"), m_store, QStringLiteral("piano"), QStringLiteral(">"), QStringLiteral("0.5")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.contains(QStringLiteral("one argument")));
+}
+
+void tst_CliSearch::sameHitsWithoutTheSchema5Additions()
+{
+    // A store without the index of likely cells and the ranked tags (a
+    // hand-made copy, or one read before its upgrade) finds the same hits,
+    // by probing every segment and averaging the predictions.
+    const QString copy = taglane::tests::tempDir(QStringLiteral("cli-search-noindex")) + QStringLiteral("/lib.sqlite");
+    QVERIFY(QFile::copy(m_store, copy));
+    {
+        taglane::tests::RawDb raw(copy);
+        QVERIFY(raw.exec(QStringLiteral("DROP INDEX predictions_likely")));
+        QVERIFY(raw.exec(QStringLiteral("DROP TABLE track_tag_ranks")));
+    }
+    for (auto it = m_predicates.constBegin(); it != m_predicates.constEnd(); ++it) {
+        int fast = -1, slow = -1;
+        const auto withIndex = searchSegments({it.key()}, &fast);
+        QCOMPARE(searchSegments({it.key()}, &slow, copy), withIndex);
+        QCOMPARE(fast, 0);
+        QCOMPARE(slow, 0);
+    }
+    // The first N, whether read from the index (few candidates) or probed in order (many).
+    for (const QString &query : {QStringLiteral("strings >= 0.6"), QStringLiteral("piano > 0.9 or drums >= 0.95")}) {
+        const QStringList args{QStringLiteral("search"), QStringLiteral("--json"), query};
+        const CliRun all = runCli(QStringList{args.first(), QStringLiteral("--store"), m_store} + args.mid(1));
+        const CliRun first = runCli(QStringList{args.first(), QStringLiteral("--store"), m_store, QStringLiteral("--limit"),
+                                                QStringLiteral("2")}
+                                    + args.mid(1));
+        QVERIFY2(all.exitCode == 0 && first.exitCode == 0, qPrintable(all.err + first.err));
+        const QJsonArray every = QJsonDocument::fromJson(all.out.toUtf8()).array();
+        QVERIFY2(every.size() > 2, qPrintable(query));
+        QCOMPARE(QJsonDocument::fromJson(first.out.toUtf8()).array(), QJsonArray({every.at(0), every.at(1)}));
+    }
+    for (const QString &query : {QStringLiteral("piano >= 0.5 and not curator = ben"),
+                                 QStringLiteral("strings > 0.45 or drums <= 0.5"), QStringLiteral("drums >= 0.6")}) {
+        const QStringList args{QStringLiteral("search"), QStringLiteral("--tracks"), QStringLiteral("--json"), query};
+        const CliRun ranked = runCli(QStringList{args.first(), QStringLiteral("--store"), m_store} + args.mid(1));
+        const CliRun averaged = runCli(QStringList{args.first(), QStringLiteral("--store"), copy} + args.mid(1));
+        QVERIFY2(ranked.exitCode == 0 && averaged.exitCode == 0, qPrintable(ranked.err + averaged.err));
+        QCOMPARE(averaged.out, ranked.out);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_CliSearch)

@@ -2,6 +2,7 @@
 #include "engine/store/annotationstore.h"
 #include "engine/store/contenthash.h"
 
+#include "librarystore.h"
 #include "rawdb.h"
 #include "testsupport.h"
 
@@ -15,6 +16,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace taglane::engine;
@@ -153,6 +155,67 @@ private Q_SLOTS:
         const qint64 seq = store.setVerdict(1, 12, 1, Verdict::Absent);
         QCOMPARE(seq, 7);
         QVERIFY(store.waitForDurable(seq));
+    }
+
+    void migratesFromVersion4()
+    {
+        // A store as schema 4 left it: no ranked tags per track, no index of likely cells.
+        const QString path = taglane::tests::tempDir(QStringLiteral("store-v4")) + QStringLiteral("/store.db");
+        taglane::tests::LibraryStore lib;
+        lib.tags = QStringList{QStringLiteral("piano"), QStringLiteral("strings"), QStringLiteral("drums")};
+        {
+            AnnotationStore store;
+            QVERIFY(store.open(path).ok());
+            QVERIFY(taglane::tests::addLibraryTracks(store, lib, 3, 4));
+            QRandomGenerator rng(5);
+            QVERIFY(taglane::tests::tagLibrary(store, lib, QStringLiteral("v1"), {0, 1, 2},
+                                               [&](int, int, int) { return float(rng.generateDouble()); }));
+            QVERIFY(taglane::tests::tagLibrary(store, lib, QStringLiteral("v2"), {1},
+                                               [&](int, int, int) { return float(rng.generateDouble()); }));
+            QVERIFY(store.waitForSaved(0, store.lastEditSeq()));
+        }
+        {
+            RawDb raw(path);
+            QVERIFY(raw.exec(QStringLiteral("DROP TABLE track_tag_ranks")));
+            QVERIFY(raw.exec(QStringLiteral("DROP INDEX predictions_likely")));
+            QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 4")));
+        }
+        {
+            AnnotationStore store;
+            const auto report = store.open(path);
+            QVERIFY2(report.ok(), qPrintable(report.error()));
+            QCOMPARE(report->schemaVersionFound, 4);
+            QCOMPARE(report->schemaVersion, 5);
+        }
+        RawDb raw(path);
+        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 5);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                           " AND name = 'predictions_likely'")).toInt(), 1);
+        // Every (track, version) gets its tags ranked by the mean over the track's segments.
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM track_tag_ranks")).toInt(), (3 + 1) * 3);
+        for (const QString &version : {QStringLiteral("v1"), QStringLiteral("v2")}) {
+            for (int t = 0; t < 3; ++t) {
+                if (version == QLatin1String("v2") && t != 1)
+                    continue;
+                QVector<QPair<double, int>> means;
+                for (int g = 0; g < 3; ++g) {
+                    double sum = 0.0;
+                    for (int s = 0; s < 4; ++s)
+                        sum += lib.probabilities[version].value({t, s, g});
+                    means.append({sum / 4.0, g});
+                }
+                std::sort(means.begin(), means.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+                for (int rank = 0; rank < 3; ++rank) {
+                    const QString where = QStringLiteral(" FROM track_tag_ranks r JOIN model_versions m ON m.id = r.model_version_id"
+                                                         " WHERE r.track_id = %1 AND m.version = '%2' AND r.rank = %3")
+                                              .arg(lib.trackIds.at(t)).arg(version).arg(rank);
+                    QCOMPARE(raw.scalar(QStringLiteral("SELECT t.name FROM tags t WHERE t.id = (SELECT r.tag_id%1)").arg(where))
+                                 .toString(),
+                             lib.tags.at(means.at(rank).second));
+                    QVERIFY(std::abs(raw.scalar(QStringLiteral("SELECT r.mean") + where).toDouble() - means.at(rank).first) < 1e-6);
+                }
+            }
+        }
     }
 
     void refusesNewerSchema()
