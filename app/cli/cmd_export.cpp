@@ -38,7 +38,7 @@ int runExport(const QStringList &args)
            "Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage or store error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("TRACK"), tr("tracks to export (default: all)"), QStringLiteral("[TRACK...]"));
-    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store (SQLite file)"), QStringLiteral("DB"));
+    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI"), QStringLiteral("DB"));
     const QCommandLineOption formatOption(QStringLiteral("format"),
                                           tr("cal500exp, catalogue, jams, audacity or sv"), QStringLiteral("FORMAT"));
     const QCommandLineOption outOption(QStringLiteral("out"), tr("output folder (created if needed)"), QStringLiteral("DIR"));

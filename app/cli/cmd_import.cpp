@@ -37,7 +37,7 @@ int runImport(const QStringList &args)
            "Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a usage or store error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), tr("label files"), QStringLiteral("FILE..."));
-    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store (SQLite file)"), QStringLiteral("DB"));
+    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI"), QStringLiteral("DB"));
     const QCommandLineOption formatOption(QStringLiteral("format"),
                                           tr("cal500exp, catalogue, jams, audacity or sv"), QStringLiteral("FORMAT"));
     const QCommandLineOption audioOption(

@@ -2,6 +2,7 @@
 #include "engine/library/tagsearch.h"
 
 #include "engine/library/storequery.h"
+#include "engine/store/storelocation.h"
 #include "engine/store/storesql_p.h"
 
 #include <QCoreApplication>
@@ -76,7 +77,7 @@ public:
                                                          " AND p.model_version_id = m.model_version_id AND p.tag_id = ?");
             m_values << tagId;
             if (tracks)
-                sql = QStringLiteral("coalesce((SELECT avg(p.probability) %1) %2 ?, 0)").arg(segments.arg(join), op);
+                sql = QStringLiteral("coalesce((SELECT avg(p.probability) %1) %2 ?, false)").arg(segments.arg(join), op);
             else
                 sql = QStringLiteral("EXISTS (SELECT 1 %1 AND p.probability %2 ?)").arg(segments.arg(join), op);
             m_values << n.value;
@@ -122,7 +123,7 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
         return R::failure(connection.error());
     QSqlDatabase &db = connection.value()->db();
     const auto readFailure = [&](const QString &error) {
-        return R::failure(tr("Cannot search the annotation store %1: %2").arg(storePath, error));
+        return R::failure(tr("Cannot search the annotation store %1: %2").arg(StoreLocation::redacted(storePath), error));
     };
     QString error;
 
@@ -135,7 +136,7 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
         while (q.next())
             tagIds.insert(q.value(0).toString(), q.value(1).toLongLong());
     }
-    const Result<qint64> chosen = StoreQuery::modelVersionId(db, options.modelVersion, storePath);
+    const Result<qint64> chosen = StoreQuery::modelVersionId(db, options.modelVersion, StoreLocation::redacted(storePath));
     if (!chosen)
         return R::failure(chosen.error());
     const qint64 modelId = chosen.value();

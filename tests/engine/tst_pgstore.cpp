@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The annotation store on PostgreSQL: a throwaway cluster of the test's
+// own (skipped with a message where PostgreSQL is not installed), the same
+// history written on SQLite and on PostgreSQL answering the same, the
+// schema created on first use, acknowledgements, one writer per store,
+// the PG* environment, and clear messages for bad connections.
+#include "engine/store/annotationstore.h"
+
+#include "pgcluster.h"
+#include "storescenario.h"
+#include "testsupport.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace taglane::engine;
+using taglane::tests::PgCluster;
+
+class TestPgStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    PgCluster m_pg;
+    int m_databases = 0;
+
+    /// A new empty database on the cluster and its URI.
+    QString newDatabase()
+    {
+        const QString name = QStringLiteral("store%1").arg(++m_databases);
+        QString error;
+        if (!m_pg.createDatabase(name, &error))
+            qWarning("%s", qPrintable(error));
+        return m_pg.uri(name);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString why;
+        if (!m_pg.start(&why))
+            QSKIP(qPrintable(QStringLiteral("No throwaway PostgreSQL cluster: %1").arg(why)));
+    }
+
+    void createsSchemaOnFirstUse()
+    {
+        const QString uri = newDatabase();
+        const QString db = QStringLiteral("store%1").arg(m_databases);
+        {
+            AnnotationStore store;
+            const auto report = store.open(uri);
+            QVERIFY2(report.ok(), qPrintable(report.error()));
+            QVERIFY(report->created);
+            QCOMPARE(report->schemaVersion, 4);
+            QCOMPARE(store.path(), uri);
+            QVERIFY(!store.displayName().contains(QLatin1String(PgCluster::kPassword)));
+        }
+        // The version lives in store_info; the types are PostgreSQL's.
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT value FROM store_info WHERE key = 'schema_version'")).toString(),
+                 QStringLiteral("4"));
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT is_identity FROM information_schema.columns"
+                                                " WHERE table_name = 'tracks' AND column_name = 'id'")).toString(),
+                 QStringLiteral("YES"));
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT data_type FROM information_schema.columns"
+                                                " WHERE table_name = 'segments' AND column_name = 'start_s'")).toString(),
+                 QStringLiteral("double precision"));
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT data_type FROM information_schema.columns"
+                                                " WHERE table_name = 'edit_log' AND column_name = 'at'")).toString(),
+                 QStringLiteral("bigint"));
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE indexname IN"
+                                                " ('predictions_uncertain', 'cell_spreads_by_spread', 'verdicts_by_tag')")).toInt(), 3);
+        AnnotationStore again;
+        const auto reopened = again.open(uri);
+        QVERIFY2(reopened.ok(), qPrintable(reopened.error()));
+        QVERIFY(!reopened->created);
+        QCOMPARE(reopened->schemaVersionFound, 4);
+    }
+
+    void sameHistoryAnswersTheSameOnBothBackends()
+    {
+        const QString file = taglane::tests::tempDir(QStringLiteral("pgstore-same")) + QStringLiteral("/store.db");
+        const QString uri = newDatabase();
+        QStringList onSqlite, onPostgres;
+        {
+            AnnotationStore store;
+            QVERIFY(store.open(file).ok());
+            const QString error = taglane::tests::fillScenario(store);
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+            onSqlite = taglane::tests::describeStore(store);
+        }
+        {
+            AnnotationStore store;
+            const auto report = store.open(uri);
+            QVERIFY2(report.ok(), qPrintable(report.error()));
+            const QString error = taglane::tests::fillScenario(store);
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+            onPostgres = taglane::tests::describeStore(store);
+        }
+        QVERIFY2(onSqlite.size() > 40, qPrintable(onSqlite.join(QLatin1Char('\n'))));
+        QVERIFY(onSqlite.filter(QStringLiteral("queue ")).size() >= 8);
+        QVERIFY(onSqlite.filter(QStringLiteral("hit ")).size() >= 2);
+        QCOMPARE(onPostgres, onSqlite);
+        // Reopened, the PostgreSQL store still answers the same.
+        AnnotationStore reopened;
+        QVERIFY(reopened.open(uri).ok());
+        QCOMPARE(taglane::tests::describeStore(reopened), onSqlite);
+        // And read-only, as a second reader would.
+        AnnotationStore reader;
+        const auto ro = reader.open(uri, AnnotationStore::OpenMode::ReadOnly);
+        QVERIFY2(ro.ok(), qPrintable(ro.error()));
+        QVERIFY(ro->readOnly);
+        QCOMPARE(taglane::tests::describeStore(reader).mid(0, 10), onSqlite.mid(0, 10));
+        QVERIFY(reader.setVerdict(1, 1, 1, Verdict::Present) == 0);
+    }
+
+    void acknowledgedEditsAreCommitted()
+    {
+        const QString uri = newDatabase();
+        const QString db = QStringLiteral("store%1").arg(m_databases);
+        AnnotationStore store;
+        QVERIFY(store.open(uri).ok());
+        QSignalSpy durable(&store, &AnnotationStore::durable);
+        store.setVocabulary(taglane::tests::scenarioVocabulary());
+        const QVector<qint64> tags = store.tagIds(taglane::tests::scenarioVocabulary().names());
+        TrackRecord t;
+        t.path = QStringLiteral("/music/ack.wav");
+        t.contentHash = QStringLiteral("abc");
+        t.durationSeconds = 100.0;
+        const qint64 track = store.addTrack(t)->id;
+        const auto seg = store.saveSegmentation(track, Segmentation::fixedWindows(100.0, 4.0), SegmentSource::Fixed);
+        QCOMPARE(seg->size(), 25);
+        const qint64 before = store.lastEditSeq();
+        qint64 expected = 0;
+        for (int r = 0; r + 5 <= seg->size(); r += 5) {
+            QVector<VerdictEdit> edits;
+            for (int k = r; k < r + 5; ++k)
+                edits << VerdictEdit{seg->at(k).id, tags[k % 3], k % 2 ? Verdict::Present : Verdict::Absent};
+            expected += edits.size();
+            QVERIFY(store.setVerdicts(track, edits) > 0);
+        }
+        const qint64 last = store.lastEditSeq();
+        const Status saved = store.waitForSaved(before, last);
+        QVERIFY2(saved, qPrintable(saved.error()));
+        QVERIFY(store.durableSeq() >= last);
+        // Acknowledged means committed: another connection sees every row at once.
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT count(*) FROM verdicts")).toLongLong(), expected);
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT max(seq) FROM edit_log")).toLongLong(), last);
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT reviewed_cells FROM tracks WHERE id = %1").arg(track)).toLongLong(), expected);
+        QTRY_VERIFY(!durable.isEmpty() && durable.last().at(0).toLongLong() >= last);
+    }
+
+    void oneWriterPerStore()
+    {
+        const QString uri = newDatabase();
+        AnnotationStore first;
+        QVERIFY(first.open(uri).ok());
+        AnnotationStore second;
+        const auto refused = second.open(uri);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().contains(QLatin1String("in use")), qPrintable(refused.error()));
+        QVERIFY(!refused.error().contains(QLatin1String(PgCluster::kPassword)));
+        const auto readOnly = second.open(uri, AnnotationStore::OpenMode::ReadWriteElseReadOnly);
+        QVERIFY2(readOnly.ok(), qPrintable(readOnly.error()));
+        QVERIFY(readOnly->readOnly);
+        QVERIFY(second.isReadOnly());
+        QVERIFY(!readOnly->messages.isEmpty());
+        second.close();
+        first.close();
+        AnnotationStore third;
+        QVERIFY(third.open(uri).ok());
+        QVERIFY(!third.isReadOnly());
+    }
+
+    void environmentFillsMissingParts()
+    {
+        const QString uri = newDatabase();
+        AnnotationStore{}.open(uri);   // create the schema
+        const QString db = QStringLiteral("store%1").arg(m_databases);
+        const QByteArray port = QByteArray::number(m_pg.port());
+        qputenv("PGHOST", "127.0.0.1");
+        qputenv("PGPORT", port);
+        qputenv("PGUSER", PgCluster::kUser);
+        qputenv("PGPASSWORD", PgCluster::kPassword);
+        qputenv("PGDATABASE", db.toLatin1());
+        for (const QString &partial : {QStringLiteral("postgresql://"), QStringLiteral("postgres:///") + db,
+                                       QStringLiteral("postgresql://127.0.0.1/") + db}) {
+            AnnotationStore store;
+            const auto report = store.open(partial);
+            QVERIFY2(report.ok(), qPrintable(partial + QStringLiteral(": ") + report.error()));
+            QVERIFY(!report->created);
+        }
+        for (const char *name : {"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"})
+            qunsetenv(name);
+    }
+
+    void badConnectionsGiveClearMessages()
+    {
+        const QString uri = newDatabase();
+        {
+            AnnotationStore store;
+            const auto wrong = store.open(m_pg.uri(QStringLiteral("store%1").arg(m_databases), QStringLiteral("wrong-pw")));
+            QVERIFY(!wrong.ok());
+            QVERIFY2(wrong.error().contains(QLatin1String("password authentication failed")), qPrintable(wrong.error()));
+            QVERIFY2(!wrong.error().contains(QLatin1String("wrong-pw")), qPrintable(wrong.error()));
+            QVERIFY(!store.isOpen());
+        }
+        {
+            AnnotationStore store;
+            const int closed = PgCluster::freePort();
+            const auto unreachable = store.open(QStringLiteral("postgresql://u:pw@127.0.0.1:%1/x").arg(closed));
+            QVERIFY(!unreachable.ok());
+            QVERIFY2(unreachable.error().contains(QLatin1String("Cannot connect")), qPrintable(unreachable.error()));
+            QVERIFY2(unreachable.error().contains(QString::number(closed)), qPrintable(unreachable.error()));
+            QVERIFY(!unreachable.error().contains(QLatin1String(":pw@")));
+        }
+        {
+            AnnotationStore store;
+            const auto missing = store.open(m_pg.uri(QStringLiteral("nosuchdb")));
+            QVERIFY(!missing.ok());
+            QVERIFY2(missing.error().contains(QLatin1String("does not exist")), qPrintable(missing.error()));
+        }
+        {
+            // Read-only, an empty database is not a store; nothing is created.
+            const QString empty = newDatabase();
+            AnnotationStore store;
+            const auto report = store.open(empty, AnnotationStore::OpenMode::ReadOnly);
+            QVERIFY(!report.ok());
+            QVERIFY2(report.error().contains(QLatin1String("empty")), qPrintable(report.error()));
+            QCOMPARE(m_pg.scalar(QStringLiteral("store%1").arg(m_databases),
+                                 QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).toInt(), 0);
+        }
+        QVERIFY(!uri.isEmpty());
+    }
+
+    void refusesForeignAndNewerDatabases()
+    {
+        newDatabase();
+        const QString foreign = QStringLiteral("store%1").arg(m_databases);
+        QVERIFY(m_pg.exec(foreign, QStringLiteral("CREATE TABLE invoices(id int)")));
+        AnnotationStore store;
+        const auto refused = store.open(m_pg.uri(foreign));
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().contains(QLatin1String("not a Taglane annotation store")), qPrintable(refused.error()));
+        QCOMPARE(m_pg.scalar(foreign, QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).toInt(), 1);
+
+        const QString uri = newDatabase();
+        const QString newer = QStringLiteral("store%1").arg(m_databases);
+        AnnotationStore{}.open(uri);
+        QVERIFY(m_pg.exec(newer, QStringLiteral("UPDATE store_info SET value = '99' WHERE key = 'schema_version'")));
+        const auto tooNew = store.open(uri);
+        QVERIFY(!tooNew.ok());
+        QVERIFY2(tooNew.error().contains(QLatin1String("newer version of Taglane")), qPrintable(tooNew.error()));
+        QCOMPARE(m_pg.scalar(newer, QStringLiteral("SELECT value FROM store_info WHERE key = 'schema_version'")).toString(),
+                 QStringLiteral("99"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPgStore)
+#include "tst_pgstore.moc"
