@@ -25,6 +25,10 @@ QString tr(const char *text)
     return QCoreApplication::translate("StoreCopy", text);
 }
 
+// Rows per INSERT statement (at most 200 x 10 bound values: well within
+// SQLite's and PostgreSQL's limits).
+constexpr int kBatchRows = 200;
+
 // Tables in an order that satisfies their foreign keys; tables a later
 // schema adds come after these (see tablesOf).
 const char *const kOrder[] = {"tags", "model_versions", "tracks", "segmentations", "segments", "verdicts",
@@ -189,21 +193,48 @@ Result<StoreCopy::Counts> StoreCopy::copy(const QString &from, const QString &to
         read.setForwardOnly(true);
         if (!read.exec(QStringLiteral("SELECT %1 FROM %2").arg(columns->join(QStringLiteral(", ")), table)))
             return abandon(tr("Cannot read %1 from %2: %3").arg(table, fromName, storesql::message(read.lastError())));
+        // Rows go in batches of kBatchRows per INSERT (one round trip each on PostgreSQL).
+        const int width = int(columns->size());
         QStringList marks;
-        for (int i = 0; i < columns->size(); ++i)
+        for (int i = 0; i < width; ++i)
             marks << QStringLiteral("?");
-        QSqlQuery write(out.db());
-        if (!write.prepare(QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
-                               .arg(table, columns->join(QStringLiteral(", ")), marks.join(QStringLiteral(", ")))))
-            return abandon(tr("Cannot write %1 to %2: %3").arg(table, toName, storesql::message(write.lastError())));
+        const QString row = QLatin1Char('(') + marks.join(QStringLiteral(", ")) + QLatin1Char(')');
+        const auto insert = [&](int rowsInBatch) {
+            QStringList values;
+            for (int r = 0; r < rowsInBatch; ++r)
+                values << row;
+            return QStringLiteral("INSERT INTO %1(%2) VALUES %3").arg(table, columns->join(QStringLiteral(", ")),
+                                                                      values.join(QStringLiteral(", ")));
+        };
+        QSqlQuery full(out.db());
+        if (!full.prepare(insert(kBatchRows)))
+            return abandon(tr("Cannot write %1 to %2: %3").arg(table, toName, storesql::message(full.lastError())));
+        QVariantList pending;
         qint64 rows = 0;
+        const auto flush = [&](bool all) {
+            const int batchRows = int(pending.size()) / width;
+            if (batchRows == 0 || (!all && batchRows < kBatchRows))
+                return true;
+            QSqlQuery partial(out.db());
+            QSqlQuery &q = batchRows == kBatchRows ? full : partial;
+            if (&q == &partial && !partial.prepare(insert(batchRows))) {
+                error = storesql::message(partial.lastError());
+                return false;
+            }
+            for (int i = 0; i < pending.size(); ++i)
+                q.bindValue(i, pending.at(i));
+            pending.clear();
+            return storesql::run(q, &error);
+        };
         while (read.next()) {
-            for (int i = 0; i < columns->size(); ++i)
-                write.bindValue(i, read.value(i));
-            if (!storesql::run(write, &error))
-                return abandon(tr("Cannot write row %1 of %2 to %3: %4").arg(rows + 1).arg(table, toName, error));
+            for (int i = 0; i < width; ++i)
+                pending << read.value(i);
             ++rows;
+            if (!flush(false))
+                return abandon(tr("Cannot write rows up to %1 of %2 to %3: %4").arg(rows).arg(table, toName, error));
         }
+        if (!flush(true))
+            return abandon(tr("Cannot write rows up to %1 of %2 to %3: %4").arg(rows).arg(table, toName, error));
         if (read.lastError().isValid())
             return abandon(tr("Cannot read %1 from %2: %3").arg(table, fromName, storesql::message(read.lastError())));
         counts.append({table, rows});
