@@ -127,7 +127,7 @@ public:
         }
         for (int attempt = 0; attempt < 3 && m_port == 0; ++attempt) {
             const int port = freePort();
-            const QString options = QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1 -c fsync=off "
+            const QString options = QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1 "
                                                    "-c max_connections=40 -c shared_buffers=16MB")
                                         .arg(port).arg(root + QStringLiteral("/sock"));
             if (run(QStringLiteral("pg_ctl"),
