@@ -7,6 +7,7 @@
 #include "engine/formats/labelformat.h"
 #include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
+#include "engine/store/storelocation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -102,7 +103,7 @@ int runExport(const QStringList &args)
         tracks << std::move(labels).value();
     }
     if (tracks.isEmpty() && failures.isEmpty()) {
-        err << tr("%1 holds no tracks: nothing to export.\n").arg(parser.value(storeOption));
+        err << tr("%1 holds no tracks: nothing to export.\n").arg(StoreLocation::redacted(parser.value(storeOption)));
         return 0;
     }
     const auto written = LabelExporter::write(parser.value(outOption), format.value(), tracks, options);

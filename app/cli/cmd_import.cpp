@@ -7,6 +7,7 @@
 #include "engine/formats/labelimporter.h"
 #include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
+#include "engine/store/storelocation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -157,7 +158,7 @@ int runImport(const QStringList &args)
         out << item.audioPath << "\n";
     }
     store.close();
-    err << tr("Imported %1 tracks into %2.\n").arg(items.size()).arg(parser.value(storeOption));
+    err << tr("Imported %1 tracks into %2.\n").arg(items.size()).arg(StoreLocation::redacted(parser.value(storeOption)));
     return rejected.isEmpty() ? 0 : 1;
 }
 

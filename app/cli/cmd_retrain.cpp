@@ -159,7 +159,7 @@ int runRetrain(const QStringList &args)
         }
         const auto track = store.findTrackByPath(QFileInfo(sel.trimmed()).absoluteFilePath());
         if (!track) {
-            err << kCommand << ": " << tr("the store %1 has no track %2.").arg(storePath, sel) << "\n";
+            err << kCommand << ": " << tr("the store %1 has no track %2.").arg(StoreLocation::redacted(storePath), sel) << "\n";
             return 1;
         }
         ids << track->id;

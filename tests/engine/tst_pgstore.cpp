@@ -5,6 +5,8 @@
 // schema created on first use, acknowledgements, one writer per store,
 // the PG* environment, and clear messages for bad connections.
 #include "engine/store/annotationstore.h"
+#include "engine/store/storedialect.h"
+#include "engine/store/storeschema.h"
 
 #include "pgcluster.h"
 #include "storescenario.h"
@@ -77,6 +79,63 @@ private Q_SLOTS:
         QVERIFY2(reopened.ok(), qPrintable(reopened.error()));
         QVERIFY(!reopened->created);
         QCOMPARE(reopened->schemaVersionFound, 4);
+    }
+
+    void migratesFromVersion1()
+    {
+        // A PostgreSQL store at schema 1 (the first migration, translated), with rows in it.
+        newDatabase();
+        const QString db = QStringLiteral("store%1").arg(m_databases);
+        const StoreDialect pg(StoreDialect::Kind::PostgreSQL);
+        QStringList v1 = pg.translate(StoreSchema::migration(1));
+        v1 << QStringLiteral("INSERT INTO store_info VALUES('schema_version', '1')")
+           << QStringLiteral("INSERT INTO tracks VALUES(1, '/music/a.flac', 'aaaa', 10, 20.0, 44100, 2, 1000, 7)")
+           << QStringLiteral("INSERT INTO segmentations VALUES(7, 1, 'fixed', '', 1000)")
+           << QStringLiteral("INSERT INTO segments VALUES(11, 7, 1, 0, 0.0, 10.0)")
+           << QStringLiteral("INSERT INTO segments VALUES(12, 7, 1, 1, 10.0, 20.0)")
+           << QStringLiteral("INSERT INTO tags VALUES(1, 'Emotion-Happy', 'Emotion', 0)")
+           << QStringLiteral("INSERT INTO tags VALUES(2, 'Genre-Rock', 'Genre', 1)")
+           << QStringLiteral("INSERT INTO tags VALUES(3, 'Hidden', 'Other', NULL)")
+           << QStringLiteral("INSERT INTO model_versions(id, version) VALUES(1, 'm1')")
+           << QStringLiteral("INSERT INTO predictions VALUES(11, 1, 2, 0.25)")
+           << QStringLiteral("INSERT INTO predictions VALUES(12, 1, 3, 0.5)")
+           << QStringLiteral("INSERT INTO verdicts VALUES(11, 1, 1, 1, 5, 1700000000000)")
+           << QStringLiteral("INSERT INTO verdicts VALUES(11, 2, 1, 2, 5, 1700000000000)")
+           << QStringLiteral("INSERT INTO verdicts VALUES(12, 2, 1, 1, 6, 1700000001000)")
+           << QStringLiteral("INSERT INTO edit_log VALUES(5, 1700000000000, 'curator', 'verdicts', 1, '{}')")
+           << QStringLiteral("INSERT INTO edit_log VALUES(6, 1700000001000, 'curator', 'verdicts', 1, '{}')");
+        for (const QString &sql : std::as_const(v1)) {
+            QString error;
+            QVERIFY2(m_pg.exec(db, sql, &error), qPrintable(sql + QStringLiteral(": ") + error));
+        }
+        AnnotationStore store;
+        const auto report = store.open(m_pg.uri(db));
+        QVERIFY2(report.ok(), qPrintable(report.error()));
+        QCOMPARE(report->schemaVersionFound, 1);
+        QCOMPARE(report->schemaVersion, StoreSchema::kCurrentVersion);
+        QVERIFY(!report->created);
+        QVERIFY(!report->messages.isEmpty());
+        // Schema 3 made the tag holding a prediction active; schema 2 counted the library.
+        QCOMPARE(store.vocabulary().size(), 3);
+        QCOMPARE(store.lastEditSeq(), 6);
+        const auto rows = store.librarySummary();
+        QVERIFY(rows.ok());
+        QCOMPARE(rows->size(), 1);
+        QCOMPARE(rows->at(0).segmentCount, 2);
+        QCOMPARE(rows->at(0).reviewedCells, 3);
+        QCOMPARE(rows->at(0).lastEdit.toMSecsSinceEpoch(), 1700000001000);
+        const auto grid = store.labelGrid(1);
+        QVERIFY2(grid.ok(), qPrintable(grid.error()));
+        QCOMPARE(grid->verdict(0, 0), Verdict::Present);
+        QCOMPARE(grid->verdict(0, 1), Verdict::Absent);
+        QCOMPARE(grid->verdict(1, 1), Verdict::Present);
+        QCOMPARE(grid->modelVersion, QStringLiteral("m1"));   // from the migrated prediction runs
+        QCOMPARE(grid->probability(0, 1), 0.25f);
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT value FROM store_info WHERE key = 'schema_version'")).toInt(),
+                 StoreSchema::kCurrentVersion);
+        const qint64 seq = store.setVerdict(1, 12, 1, Verdict::Absent);
+        QCOMPARE(seq, 7);
+        QVERIFY(store.waitForSaved(6, seq));
     }
 
     void sameHistoryAnswersTheSameOnBothBackends()
