@@ -233,6 +233,9 @@ private Q_SLOTS:
         const auto refused = second.open(uri);
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().contains(QLatin1String("in use")), qPrintable(refused.error()));
+        // Who holds it, as the server knows it.
+        QVERIFY2(refused.error().contains(QLatin1String("server process")) && refused.error().contains(QLatin1String(PgCluster::kUser)),
+                 qPrintable(refused.error()));
         QVERIFY(!refused.error().contains(QLatin1String(PgCluster::kPassword)));
         const auto readOnly = second.open(uri, AnnotationStore::OpenMode::ReadWriteElseReadOnly);
         QVERIFY2(readOnly.ok(), qPrintable(readOnly.error()));
