@@ -224,6 +224,40 @@ private Q_SLOTS:
               ms.at(ms.size() / 2), ms.at(ms.size() * 99 / 100));
     }
 
+    void failedWritesAreReportedNotAcknowledged()
+    {
+        const QString uri = newDatabase();
+        const QString db = QStringLiteral("store%1").arg(m_databases);
+        AnnotationStore store;
+        QVERIFY(store.open(uri).ok());
+        QSignalSpy failed(&store, &AnnotationStore::writeFailed);
+        QSignalSpy recovered(&store, &AnnotationStore::writesRecovered);
+        store.setVocabulary(taglane::tests::scenarioVocabulary());
+        const qint64 tag = store.tagId(QStringLiteral("Genre-Rock"));
+        TrackRecord t;
+        t.path = QStringLiteral("/music/fail.wav");
+        t.contentHash = QStringLiteral("f");
+        t.durationSeconds = 10.0;
+        const qint64 track = store.addTrack(t)->id;
+        const auto seg = store.saveSegmentation(track, Segmentation::fixedWindows(10.0, 5.0), SegmentSource::Fixed);
+        QVERIFY(store.waitForSaved(0, store.lastEditSeq()));
+        // The table goes away behind the store's back: the edit is reported, never acknowledged.
+        QVERIFY(m_pg.exec(db, QStringLiteral("ALTER TABLE verdicts RENAME TO verdicts_away")));
+        const qint64 lost = store.setVerdict(track, seg->at(0).id, tag, Verdict::Present);
+        const Status status = store.waitForSaved(lost - 1, lost);
+        QVERIFY(!status);
+        QVERIFY2(status.error().contains(QLatin1String("verdicts")), qPrintable(status.error()));
+        QVERIFY2(!status.error().contains(QLatin1String(PgCluster::kPassword)), qPrintable(status.error()));
+        QTRY_VERIFY(!failed.isEmpty());
+        // Back again: edits commit again, and the store says so.
+        QVERIFY(m_pg.exec(db, QStringLiteral("ALTER TABLE verdicts_away RENAME TO verdicts")));
+        const qint64 kept = store.setVerdict(track, seg->at(1).id, tag, Verdict::Absent);
+        const Status ok = store.waitForSaved(kept - 1, kept);
+        QVERIFY2(ok, qPrintable(ok.error()));
+        QTRY_VERIFY(!recovered.isEmpty());
+        QCOMPARE(m_pg.scalar(db, QStringLiteral("SELECT count(*) FROM verdicts")).toInt(), 1);
+    }
+
     void oneWriterPerStore()
     {
         const QString uri = newDatabase();
