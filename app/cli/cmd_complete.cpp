@@ -6,6 +6,7 @@
 #include "engine/formats/storelabels.h"
 #include "engine/semantic/reviewsuggestions.h"
 #include "engine/store/annotationstore.h"
+#include "engine/store/storelocation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -82,7 +83,7 @@ int runComplete(const QStringList &args)
            "Exit status: 0 on success, 1 when the track cannot be completed, 2 on a usage or store error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("TRACK"), tr("the track (id, path, file name or stem)"));
-    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store (SQLite file)"), QStringLiteral("DB"));
+    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI"), QStringLiteral("DB"));
     const QCommandLineOption modelOption(QStringLiteral("model-version"),
                                          tr("probabilities of this model version (default: the last that tagged the track)"),
                                          QStringLiteral("V"));
@@ -116,7 +117,7 @@ int runComplete(const QStringList &args)
     const bool accepting = !std::isnan(above) || !std::isnan(below);
 
     const QString storePath = parser.value(storeOption);
-    if (!QFileInfo::exists(storePath)) {
+    if (!StoreLocation::isPostgresUri(storePath) && !QFileInfo::exists(storePath)) {
         err << kCommand << ": " << tr("no store at %1.").arg(storePath) << "\n";
         return 2;
     }

@@ -7,6 +7,7 @@
 #include "engine/formats/labelformat.h"
 #include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
+#include "engine/store/storelocation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -38,7 +39,7 @@ int runExport(const QStringList &args)
            "Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage or store error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("TRACK"), tr("tracks to export (default: all)"), QStringLiteral("[TRACK...]"));
-    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store (SQLite file)"), QStringLiteral("DB"));
+    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI"), QStringLiteral("DB"));
     const QCommandLineOption formatOption(QStringLiteral("format"),
                                           tr("cal500exp, catalogue, jams, audacity or sv"), QStringLiteral("FORMAT"));
     const QCommandLineOption outOption(QStringLiteral("out"), tr("output folder (created if needed)"), QStringLiteral("DIR"));
@@ -102,7 +103,7 @@ int runExport(const QStringList &args)
         tracks << std::move(labels).value();
     }
     if (tracks.isEmpty() && failures.isEmpty()) {
-        err << tr("%1 holds no tracks: nothing to export.\n").arg(parser.value(storeOption));
+        err << tr("%1 holds no tracks: nothing to export.\n").arg(StoreLocation::redacted(parser.value(storeOption)));
         return 0;
     }
     const auto written = LabelExporter::write(parser.value(outOption), format.value(), tracks, options);

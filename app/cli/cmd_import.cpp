@@ -7,6 +7,7 @@
 #include "engine/formats/labelimporter.h"
 #include "engine/formats/storelabels.h"
 #include "engine/store/annotationstore.h"
+#include "engine/store/storelocation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -37,7 +38,7 @@ int runImport(const QStringList &args)
            "Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a usage or store error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), tr("label files"), QStringLiteral("FILE..."));
-    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store (SQLite file)"), QStringLiteral("DB"));
+    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI"), QStringLiteral("DB"));
     const QCommandLineOption formatOption(QStringLiteral("format"),
                                           tr("cal500exp, catalogue, jams, audacity or sv"), QStringLiteral("FORMAT"));
     const QCommandLineOption audioOption(
@@ -157,7 +158,7 @@ int runImport(const QStringList &args)
         out << item.audioPath << "\n";
     }
     store.close();
-    err << tr("Imported %1 tracks into %2.\n").arg(items.size()).arg(parser.value(storeOption));
+    err << tr("Imported %1 tracks into %2.\n").arg(items.size()).arg(StoreLocation::redacted(parser.value(storeOption)));
     return rejected.isEmpty() ? 0 : 1;
 }
 

@@ -31,7 +31,7 @@ const QString kCommand = QStringLiteral("taglane-cli library");
 
 QCommandLineOption storeOption()
 {
-    return QCommandLineOption(QStringLiteral("store"), tr("the annotation store (SQLite file)"), QStringLiteral("DB"));
+    return QCommandLineOption(QStringLiteral("store"), tr("the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI"), QStringLiteral("DB"));
 }
 
 /// Opens the store for writing; prints why not and returns false on failure.

@@ -38,7 +38,7 @@ int runQueue(const QStringList &args)
            "  disagreement  largest spread between the model versions that scored the same segment and tag\n"
            "  diverse       uncertain cells mixed across tracks and tags"));
     parser.addHelpOption();
-    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store (SQLite file)"), QStringLiteral("DB"));
+    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI"), QStringLiteral("DB"));
     const QCommandLineOption modelOption(QStringLiteral("model"),
                                          tr("a model version in the store, or a bundle / bundled model name"),
                                          QStringLiteral("M"));

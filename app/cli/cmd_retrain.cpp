@@ -7,6 +7,7 @@
 #include "engine/formats/atomicwrite.h"
 #include "engine/model/modelbundle.h"
 #include "engine/store/annotationstore.h"
+#include "engine/store/storelocation.h"
 #include "engine/train/retrainer.h"
 #include "widgets/models/modelfolders.h"
 
@@ -86,7 +87,7 @@ int runRetrain(const QStringList &args)
            "holding out part of the curated segments, and prints the held-out metrics before and after. Tags the "
            "store has verdicts for and the model lacks are added to the model."));
     parser.addHelpOption();
-    const QCommandLineOption storeOption(QStringLiteral("store"), tr("annotation store (read only)"), QStringLiteral("STORE"));
+    const QCommandLineOption storeOption(QStringLiteral("store"), tr("annotation store (read only): an SQLite file or a postgresql:// URI"), QStringLiteral("STORE"));
     const QCommandLineOption modelOption(QStringLiteral("model"), tr("base model: a bundle folder, or a bundled model's name (default, instruments); default: default"),
                                          QStringLiteral("BUNDLE"));
     const QCommandLineOption outOption(QStringLiteral("out"), tr("new model bundle folder (must not exist)"), QStringLiteral("BUNDLE"));
@@ -138,7 +139,7 @@ int runRetrain(const QStringList &args)
         return 1;
     }
     const QString storePath = parser.value(storeOption);
-    if (!QFileInfo::exists(storePath)) {
+    if (!StoreLocation::isPostgresUri(storePath) && !QFileInfo::exists(storePath)) {
         err << kCommand << ": " << tr("the store %1 does not exist.").arg(storePath) << "\n";
         return 1;
     }
@@ -158,7 +159,7 @@ int runRetrain(const QStringList &args)
         }
         const auto track = store.findTrackByPath(QFileInfo(sel.trimmed()).absoluteFilePath());
         if (!track) {
-            err << kCommand << ": " << tr("the store %1 has no track %2.").arg(storePath, sel) << "\n";
+            err << kCommand << ": " << tr("the store %1 has no track %2.").arg(StoreLocation::redacted(storePath), sel) << "\n";
             return 1;
         }
         ids << track->id;

@@ -52,7 +52,7 @@ int runSearch(const QStringList &args)
            "parentheses; quote a tag that holds spaces or is a keyword (\"Instrument - Piano\")."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("QUERY"), tr("the query (one argument: quote it in the shell)"));
-    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store (SQLite file)"), QStringLiteral("DB"));
+    const QCommandLineOption storeOption(QStringLiteral("store"), tr("the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI"), QStringLiteral("DB"));
     const QCommandLineOption modelOption(QStringLiteral("model"),
                                          tr("probabilities of this model version (or bundle / bundled model name); "
                                             "default: per track the version that tagged it last"),

@@ -24,5 +24,6 @@ int runLibrary(const QStringList &args);
 int runQueue(const QStringList &args);
 int runSearch(const QStringList &args);
 int runComplete(const QStringList &args);
+int runStore(const QStringList &args);
 
 } // namespace taglane::app

@@ -109,6 +109,7 @@ int main(int argc, char **argv)
         {"queue", QT_TRANSLATE_NOOP("cli", "list uncurated cells, most useful verdicts first (uncertainty, disagreement, diverse)"), runQueue},
         {"search", QT_TRANSLATE_NOOP("cli", "find segments or tracks by tags: 'strings >= 0.8 and not curated'"), runSearch},
         {"complete", QT_TRANSLATE_NOOP("cli", "complete a curator's review of a track from its verdicts and the model; accept suggestions"), runComplete},
+        {"store", QT_TRANSLATE_NOOP("cli", "copy a whole annotation store between SQLite and PostgreSQL"), runStore},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);

@@ -9,6 +9,7 @@
 #include "engine/model/modelbundle.h"
 #include "engine/store/annotationstore.h"
 #include "engine/store/storefile.h"
+#include "engine/store/storelocation.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -83,19 +84,24 @@ int runTagIntoStore(const TagIntoStore &request)
 
     AnnotationStore store;
     auto opened = store.open(request.storePath, AnnotationStore::OpenMode::ReadWrite);
-    if (!opened && request.waitForStoreSeconds > 0 && heldByAnother(request.storePath)) {
-        // Another writer (an SQLite store has one at a time) holds it: wait
-        // for it to finish, polling its lock, then open as usual.
+    // Another writer holds the store: its lock file (SQLite), or its advisory lock (PostgreSQL, where
+    // only the refusal says so).
+    const bool postgres = StoreLocation::isPostgresUri(request.storePath);
+    const auto held = [&]() {
+        return postgres ? !opened && opened.error().contains(QLatin1String(" is in use by ")) : heldByAnother(request.storePath);
+    };
+    if (!opened && request.waitForStoreSeconds > 0 && held()) {
+        // Wait for it to finish, polling its lock, then open as usual.
         err << tr("%1: in use by another process; waiting up to %2 s for it.\n")
-                   .arg(request.storePath).arg(request.waitForStoreSeconds);
+                   .arg(StoreLocation::redacted(request.storePath)).arg(request.waitForStoreSeconds);
         err.flush();
         QElapsedTimer waited;
         waited.start();
-        while (!opened && heldByAnother(request.storePath) && waited.elapsed() < request.waitForStoreSeconds * 1000LL) {
+        while (!opened && held() && waited.elapsed() < request.waitForStoreSeconds * 1000LL) {
             QThread::msleep(250);
             opened = store.open(request.storePath, AnnotationStore::OpenMode::ReadWrite);
         }
-        if (!opened && !heldByAnother(request.storePath))
+        if (!opened && !postgres && !heldByAnother(request.storePath))
             opened = store.open(request.storePath, AnnotationStore::OpenMode::ReadWrite);
     }
     if (!opened) {

@@ -78,7 +78,8 @@ int main(int argc, char **argv)
     parser.addPositionalArgument(QStringLiteral("file"), QCoreApplication::translate("main", "Audio file to open."),
                                  QStringLiteral("[file]"));
     const QCommandLineOption storeOption(QStringLiteral("store"),
-                                         QCoreApplication::translate("main", "Annotation store to use (default: %1).")
+                                         QCoreApplication::translate("main", "Annotation store to use: an SQLite file or a "
+                                                                     "postgresql://USER:PASSWORD@HOST:PORT/DB URI (default: %1).")
                                              .arg(taglane::app::MainWindow::defaultStorePath()),
                                          QStringLiteral("FILE"));
     parser.addOption(storeOption);

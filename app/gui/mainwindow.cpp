@@ -19,6 +19,7 @@
 #include "widgets/vocabulary/tagmappingeditor.h"
 #include "widgets/window/statusmessages.h"
 
+#include "engine/store/storelocation.h"
 #include "engine/jobs/inferenceplan.h"
 #include "engine/store/annotationstore.h"
 
@@ -110,7 +111,8 @@ QString MainWindow::defaultStorePath()
 
 void MainWindow::openStore(const QString &path)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
+    if (!engine::StoreLocation::isPostgresUri(path))   // a postgresql:// URI names no folder
+        QDir().mkpath(QFileInfo(path).absolutePath());
     const auto report = m_store->open(path, engine::AnnotationStore::OpenMode::ReadWriteElseReadOnly);
     if (!report.ok()) {
         warn(tr("Annotation Store"), tr("Taglane could not open its annotation store; labels will not be saved."),

@@ -79,7 +79,7 @@ void MainWindow::showTagMapping()
 void MainWindow::importLabels()
 {
     if (!m_store->isOpen() || m_store->isReadOnly()) {
-        warn(tr("Import Labels"), tr("Labels can only be imported into a writable annotation store."), m_store->path());
+        warn(tr("Import Labels"), tr("Labels can only be imported into a writable annotation store."), m_store->displayName());
         return;
     }
     const QList<QPair<QString, engine::LabelFormat>> filters{

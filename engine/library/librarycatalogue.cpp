@@ -2,6 +2,7 @@
 #include "engine/library/librarycatalogue.h"
 
 #include "engine/library/storequery.h"
+#include "engine/store/storelocation.h"
 #include "engine/store/storesql_p.h"
 
 #include <QCoreApplication>
@@ -17,7 +18,7 @@ namespace {
 QString failure(const QString &store, const QString &what, const QString &error)
 {
     return QCoreApplication::translate("LibraryCatalogue", "Cannot read %1 from the annotation store %2: %3")
-        .arg(what, store, error);
+        .arg(what, StoreLocation::redacted(store), error);
 }
 
 } // namespace

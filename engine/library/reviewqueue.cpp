@@ -2,6 +2,8 @@
 #include "engine/library/reviewqueue.h"
 
 #include "engine/library/storequery.h"
+#include "engine/store/storedialect.h"
+#include "engine/store/storelocation.h"
 #include "engine/store/storesql_p.h"
 
 #include <QCoreApplication>
@@ -112,12 +114,12 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
         return R::failure(connection.error());
     QSqlDatabase &db = connection.value()->db();
     const auto readFailure = [&](const QString &error) {
-        return R::failure(tr("Cannot read the review queue from the annotation store %1: %2").arg(storePath, error));
+        return R::failure(tr("Cannot read the review queue from the annotation store %1: %2").arg(StoreLocation::redacted(storePath), error));
     };
     QString error;
     const int limit = std::max(0, options.limit);
 
-    const Result<qint64> chosen = StoreQuery::modelVersionId(db, options.modelVersion, storePath);
+    const Result<qint64> chosen = StoreQuery::modelVersionId(db, options.modelVersion, StoreLocation::redacted(storePath));
     if (!chosen)
         return R::failure(chosen.error());
     const qint64 modelId = chosen.value();
@@ -157,7 +159,7 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
             cells.clear();
             QSqlQuery q(db);
             q.setForwardOnly(true);
-            if (!q.prepare(sql)) {
+            if (!q.prepare(StoreDialect::of(db).translate(sql))) {
                 error = storesql::message(q.lastError());
                 return false;
             }
@@ -206,7 +208,7 @@ Result<QVector<ReviewCell>> ReviewQueue::build(const QString &storePath, const O
     const auto readCells = [&](const QString &sql, QVector<ReviewCell> &into) {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        if (!q.prepare(sql)) {
+        if (!q.prepare(StoreDialect::of(db).translate(sql))) {
             error = storesql::message(q.lastError());
             return false;
         }

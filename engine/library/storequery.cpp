@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/library/storequery.h"
 
+#include "engine/store/storelocation.h"
 #include "engine/store/storesql_p.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,14 @@ namespace taglane::engine {
 Result<std::shared_ptr<StoreConnection>> StoreQuery::open(const QString &storePath)
 {
     using R = Result<std::shared_ptr<StoreConnection>>;
+    if (StoreLocation::isPostgresUri(storePath)) {
+        auto connection = std::make_shared<StoreConnection>();
+        QString error;
+        if (!connection->open(storePath, QStringLiteral("query"), true, &error))
+            return R::failure(QCoreApplication::translate("StoreQuery", "Cannot read the annotation store %1: %2")
+                                  .arg(StoreLocation::redacted(storePath), error));
+        return connection;
+    }
     const QString file = QFileInfo(storePath).absoluteFilePath();
     if (!QFileInfo(file).isFile())
         return R::failure(QCoreApplication::translate("StoreQuery", "The annotation store %1 does not exist.").arg(file));

@@ -8,7 +8,8 @@
 
 namespace taglane::engine {
 
-/// A read-only connection of its own to an annotation store file, for the
+/// A read-only connection of its own to an annotation store file (or a
+/// PostgreSQL store named by a postgresql:// URI), for the
 /// library's catalogue, review queue and search: they read committed data
 /// only, on the thread that opens the connection (a worker thread in the
 /// GUI), without holding the store's lock. Check the store with

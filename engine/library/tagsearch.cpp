@@ -2,6 +2,7 @@
 #include "engine/library/tagsearch.h"
 
 #include "engine/library/storequery.h"
+#include "engine/store/storelocation.h"
 #include "engine/store/storesql_p.h"
 
 #include <QCoreApplication>
@@ -85,9 +86,9 @@ public:
             m_values << tagId;
             if (tracks && m_ranked)
                 sql = QStringLiteral("coalesce((SELECT g.mean FROM track_tag_ranks g WHERE g.track_id = t.id"
-                                     " AND g.model_version_id = m.model_version_id AND g.tag_id = ?) %1 ?, 0)").arg(op);
+                                     " AND g.model_version_id = m.model_version_id AND g.tag_id = ?) %1 ?, false)").arg(op);
             else if (tracks)
-                sql = QStringLiteral("coalesce((SELECT avg(p.probability) %1) %2 ?, 0)").arg(segments.arg(join), op);
+                sql = QStringLiteral("coalesce((SELECT avg(p.probability) %1) %2 ?, false)").arg(segments.arg(join), op);
             else
                 sql = QStringLiteral("EXISTS (SELECT 1 %1 AND p.probability %2 ?)").arg(segments.arg(join), op);
             m_values << n.value;
@@ -195,7 +196,7 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
         return R::failure(connection.error());
     QSqlDatabase &db = connection.value()->db();
     const auto readFailure = [&](const QString &error) {
-        return R::failure(tr("Cannot search the annotation store %1: %2").arg(storePath, error));
+        return R::failure(tr("Cannot search the annotation store %1: %2").arg(StoreLocation::redacted(storePath), error));
     };
     QString error;
 
@@ -208,7 +209,7 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
         while (q.next())
             tagIds.insert(q.value(0).toString(), q.value(1).toLongLong());
     }
-    const Result<qint64> chosen = StoreQuery::modelVersionId(db, options.modelVersion, storePath);
+    const Result<qint64> chosen = StoreQuery::modelVersionId(db, options.modelVersion, StoreLocation::redacted(storePath));
     if (!chosen)
         return R::failure(chosen.error());
     const qint64 modelId = chosen.value();

@@ -4,6 +4,7 @@
 #include "engine/store/contenthash.h"
 #include "engine/store/storeconnection.h"
 #include "engine/store/storefile.h"
+#include "engine/store/storelocation.h"
 #include "engine/store/storereader.h"
 #include "engine/store/storerescue.h"
 #include "engine/store/storeschema.h"
@@ -31,6 +32,7 @@ AnnotationStore::~AnnotationStore()
 bool AnnotationStore::isOpen() const { return m_reader != nullptr; }
 bool AnnotationStore::isReadOnly() const { return m_readOnly; }
 QString AnnotationStore::path() const { return m_path; }
+QString AnnotationStore::displayName() const { return m_display; }
 
 Result<StoreOpenReport> AnnotationStore::open(const QString &path, OpenMode mode)
 {
@@ -39,10 +41,15 @@ Result<StoreOpenReport> AnnotationStore::open(const QString &path, OpenMode mode
     StoreOpenReport report;
     if (path.trimmed().isEmpty())
         return Result<StoreOpenReport>::failure(tr("No annotation store was given (the path is empty)."));
-    if (path.startsWith(QLatin1String("postgresql:")) || path.startsWith(QLatin1String("postgres:"))) {
-        // Not a file name: without this, "postgresql:" would become an SQLite file of that name.
-        return Result<StoreOpenReport>::failure(tr("%1 names a PostgreSQL store; this build of Taglane opens SQLite "
-                                                   "store files only.").arg(path));
+    if (StoreLocation::isPostgresUri(path)) {
+        // Not a file name: a PostgreSQL database (never an SQLite file called "postgresql:...").
+        const Result<StoreLocation> location = StoreLocation::parse(path);
+        if (!location)
+            return Result<StoreOpenReport>::failure(location.error());
+        Result<StoreOpenReport> result = openPostgres(location.value(), mode);
+        if (!result)
+            close();
+        return result;
     }
     if (QFileInfo(file).isDir()) {
         return Result<StoreOpenReport>::failure(tr("Cannot open the annotation store %1: it is a folder, not a store "
@@ -199,8 +206,9 @@ Result<StoreOpenReport> AnnotationStore::openReadOnly(const QString &file, Store
 Status AnnotationStore::finishOpen(const QString &file, bool readOnly)
 {
     m_path = file;
+    m_display = StoreLocation::redacted(file);
     m_readOnly = readOnly;
-    m_reader = std::make_unique<StoreReader>(m_read->db(), file);
+    m_reader = std::make_unique<StoreReader>(m_read->db(), m_display);
     // What the store holds is read once here; a store whose tags, models or
     // ids cannot be read is not opened (it would show no verdicts, and new
     // rows would take ids already in use).
@@ -279,7 +287,7 @@ Status AnnotationStore::checkWritable() const
     if (!m_queue)
         return Status::failure(tr("The annotation store is not open."));
     if (m_readOnly)
-        return Status::failure(tr("The annotation store %1 is open read-only.").arg(m_path));
+        return Status::failure(tr("The annotation store %1 is open read-only.").arg(m_display));
     return {};
 }
 
@@ -298,7 +306,7 @@ Result<TrackRecord> AnnotationStore::addTrack(TrackRecord track)
     if (const Status s = checkWritable(); !s)
         return Result<TrackRecord>::failure(s.error());
     if (track.path.isEmpty() || track.contentHash.isEmpty())
-        return Result<TrackRecord>::failure(tr("A track needs a path and a content hash to be added to %1.").arg(m_path));
+        return Result<TrackRecord>::failure(tr("A track needs a path and a content hash to be added to %1.").arg(m_display));
     if (std::optional<TrackRecord> known = findTrackByPath(track.path); known && known->contentHash == track.contentHash)
         return *known;
     track.id = ++m_lastTrackId;
@@ -328,9 +336,9 @@ Result<qint64> AnnotationStore::relinkTrack(qint64 trackId, const QString &path)
     if (const Status s = checkWritable(); !s)
         return Result<qint64>::failure(s.error());
     if (trackId <= 0 || trackId > m_lastTrackId)
-        return Result<qint64>::failure(tr("The annotation store %1 has no track with id %2.").arg(m_path).arg(trackId));
+        return Result<qint64>::failure(tr("The annotation store %1 has no track with id %2.").arg(m_display).arg(trackId));
     if (path.trimmed().isEmpty())
-        return Result<qint64>::failure(tr("A track cannot be moved to an empty path in %1.").arg(m_path));
+        return Result<qint64>::failure(tr("A track cannot be moved to an empty path in %1.").arg(m_display));
     return submit(StoreOp{0, 0, {}, RelinkTrackOp{trackId, QFileInfo(path).absoluteFilePath()}});
 }
 
@@ -341,7 +349,7 @@ Result<Segmentation> AnnotationStore::saveSegmentation(qint64 trackId, const Seg
     if (const Status s = checkWritable(); !s)
         return R::failure(s.error());
     if (trackId <= 0 || trackId > m_lastTrackId)
-        return R::failure(tr("The annotation store %1 has no track with id %2.").arg(m_path).arg(trackId));
+        return R::failure(tr("The annotation store %1 has no track with id %2.").arg(m_display).arg(trackId));
     QVector<Segment> segments = segmentation.segments();
     QSet<qint64> used;
     for (Segment &s : segments) {
@@ -350,7 +358,7 @@ Result<Segmentation> AnnotationStore::saveSegmentation(qint64 trackId, const Seg
             s.id = ++m_lastSegmentId;
         used.insert(s.id);
     }
-    R stored = Segmentation::fromSegments(segments, m_path);
+    R stored = Segmentation::fromSegments(segments, m_display);
     if (!stored)
         return stored;
     submit(StoreOp{0, 0, {}, SaveSegmentationOp{trackId, ++m_lastSegmentationId, source, origin, stored.value()}});
@@ -400,7 +408,7 @@ Result<qint64> AnnotationStore::registerModelVersion(const ModelManifest &manife
     if (const Status s = checkWritable(); !s)
         return Result<qint64>::failure(s.error());
     if (manifest.version.isEmpty())
-        return Result<qint64>::failure(tr("A model without a version cannot be recorded in %1.").arg(m_path));
+        return Result<qint64>::failure(tr("A model without a version cannot be recorded in %1.").arg(m_display));
     qint64 id = 0;
     {
         QMutexLocker lock(&m_mapMutex);
@@ -446,14 +454,14 @@ Result<qint64> AnnotationStore::storePredictions(const PredictionBatch &batch)
         return R::failure(s.error());
     if (batch.probabilities.size() != batch.segmentIds.size() * batch.tagIds.size())
         return R::failure(tr("Predictions for %1 have %2 values for %3 segments x %4 tags.")
-                              .arg(m_path).arg(batch.probabilities.size()).arg(batch.segmentIds.size()).arg(batch.tagIds.size()));
+                              .arg(m_display).arg(batch.probabilities.size()).arg(batch.segmentIds.size()).arg(batch.tagIds.size()));
     qint64 modelId = 0;
     {
         QMutexLocker lock(&m_mapMutex);
         modelId = m_models.value(batch.modelVersion);
     }
     if (modelId == 0)
-        return R::failure(tr("The model version \"%1\" is not recorded in %2.").arg(batch.modelVersion, m_path));
+        return R::failure(tr("The model version \"%1\" is not recorded in %2.").arg(batch.modelVersion, m_display));
     SetVocabularyOp activated;
     {
         QMutexLocker lock(&m_mapMutex);
@@ -627,7 +635,7 @@ Status AnnotationStore::waitForSaved(qint64 afterSeq, qint64 upToSeq, int timeou
         return Status::failure(tr("The annotation store is not open."));
     if (!m_queue->waitForDurable(upToSeq, timeoutMs)) {
         return Status::failure(tr("The annotation store %1 did not confirm edits %2-%3 within %4 s; they may not be saved.")
-                                   .arg(m_path).arg(afterSeq + 1).arg(upToSeq).arg(timeoutMs / 1000));
+                                   .arg(m_display).arg(afterSeq + 1).arg(upToSeq).arg(timeoutMs / 1000));
     }
     return savedStatus(afterSeq, upToSeq);
 }
@@ -637,7 +645,7 @@ Status AnnotationStore::savedStatus(qint64 afterSeq, qint64 upToSeq) const
     if (!m_queue)
         return Status::failure(tr("The annotation store is not open."));
     if (m_queue->durableSeq() < upToSeq)
-        return Status::failure(tr("Edits %1-%2 are not saved to %3 yet.").arg(afterSeq + 1).arg(upToSeq).arg(m_path));
+        return Status::failure(tr("Edits %1-%2 are not saved to %3 yet.").arg(afterSeq + 1).arg(upToSeq).arg(m_display));
     if (const auto failed = m_queue->firstFailure(afterSeq, upToSeq))
         return Status::failure(failed->second);
     return {};

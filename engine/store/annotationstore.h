@@ -32,12 +32,15 @@ class StoreConnection;
 class StoreReader;
 class StoreWriter;
 class WriteQueue;
+struct StoreLocation;
 struct StoreOp;
 struct StoredTag;
 
 /// The durable annotation store: tracks, segmentations, vocabulary, model
 /// versions, curator verdicts, model predictions and an edit log in one
-/// SQLite file (WAL mode).
+/// SQLite file (WAL mode), or in a PostgreSQL database named by a
+/// postgresql:// URI (same schema, writer thread and acknowledgements; see
+/// StoreLocation and openPostgres below).
 ///
 /// Threads. The "owner thread" is the thread that calls open() (the GUI
 /// thread in the app); reads run there on the owner's own connection. Edits
@@ -57,6 +60,9 @@ struct StoredTag;
 /// database (a lock left by a killed process is taken over). A second
 /// instance gets "in use" (ReadWrite) or a read-only store
 /// (ReadWriteElseReadOnly). A damaged file is moved aside (see open()).
+/// On PostgreSQL the lock is a session advisory lock held by the owner's
+/// connection (released when it closes or the process dies); there is no
+/// lock file, quick_check, journal mode or damaged-file handling there.
 class AnnotationStore : public QObject
 {
     Q_OBJECT
@@ -83,7 +89,10 @@ public:
 
     bool isOpen() const;            ///< any thread
     bool isReadOnly() const;        ///< any thread
-    QString path() const;           ///< any thread
+    /// The path or URI given to open() (an SQLite path made absolute); any thread.
+    QString path() const;
+    /// path() for messages: a PostgreSQL URI without its password; any thread.
+    QString displayName() const;
 
     // ---- edits: return 0 / a failure when the store is closed or read-only
 
@@ -190,6 +199,8 @@ Q_SIGNALS:
 private:
     Result<StoreOpenReport> openWritable(const QString &file, StoreOpenReport report);
     Result<StoreOpenReport> openReadOnly(const QString &file, StoreOpenReport report);
+    /// open() for a PostgreSQL database (annotationstorepg.cpp).
+    Result<StoreOpenReport> openPostgres(const StoreLocation &location, OpenMode mode);
     Status finishOpen(const QString &file, bool readOnly);
     qint64 submit(StoreOp op);
     Status checkWritable() const;
@@ -199,6 +210,7 @@ private:
     void activateLocked(int index, QVector<StoredTag> &changed);
 
     QString m_path;
+    QString m_display;
     bool m_readOnly = false;
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<StoreConnection> m_read;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/store/storeschema.h"
 
+#include "engine/store/storedialect.h"
 #include "engine/store/storesql_p.h"
 
 #include <QCoreApplication>
@@ -197,8 +198,50 @@ QStringList StoreSchema::refreshTrackTagRanks()
                            "  GROUP BY p.model_version_id, p.tag_id)")};
 }
 
+namespace {
+
+// PostgreSQL keeps the schema version in store_info (it has no user_version).
+const char kPgVersionKey[] = "schema_version";
+// The advisory lock (pg_advisory_xact_lock) that serialises schema creation
+// and migration between processes opening one PostgreSQL store at once.
+constexpr qint64 kPgMigrationLock = 0x7461676c616e6531;   // "taglane1"
+
+Result<int> pgVersionOf(QSqlDatabase &db, const QString &fileName)
+{
+    QString error;
+    const QVariant tables = storesql::scalar(db, QStringLiteral("SELECT count(*) FROM information_schema.tables"
+                                                                " WHERE table_schema = current_schema()"), &error);
+    if (!tables.isValid())
+        return Result<int>::failure(tr("Cannot read the annotation store %1: %2").arg(fileName, error));
+    const QVariant info = storesql::scalar(db, QStringLiteral("SELECT count(*) FROM information_schema.tables"
+                                                              " WHERE table_schema = current_schema() AND table_name = 'store_info'"), &error);
+    if (!info.isValid())
+        return Result<int>::failure(tr("Cannot read the annotation store %1: %2").arg(fileName, error));
+    if (info.toInt() == 0) {
+        if (tables.toInt() > 0)
+            return Result<int>::failure(tr("%1 is a PostgreSQL database but not a Taglane annotation store (it holds "
+                                           "other tables). Give an empty database.").arg(fileName));
+        return 0;
+    }
+    const QVariant app = storesql::scalar(db, QStringLiteral("SELECT value FROM store_info WHERE key = 'application'"), &error);
+    if (app.toString() != QLatin1String("taglane"))
+        return Result<int>::failure(tr("%1 is a PostgreSQL database but not a Taglane annotation store.").arg(fileName));
+    const QVariant version = storesql::scalar(
+        db, QStringLiteral("SELECT value FROM store_info WHERE key = '%1'").arg(QLatin1String(kPgVersionKey)), &error);
+    bool ok = false;
+    const int v = version.toString().toInt(&ok);
+    if (!ok || v <= 0)
+        return Result<int>::failure(tr("The annotation store %1 has no valid schema version (store_info.%2): %3")
+                                        .arg(fileName, QLatin1String(kPgVersionKey), error.isEmpty() ? version.toString() : error));
+    return v;
+}
+
+} // namespace
+
 Result<int> StoreSchema::versionOf(QSqlDatabase &db, const QString &fileName)
 {
+    if (StoreDialect::of(db).isPostgres())
+        return pgVersionOf(db, fileName);
     QString error;
     const QVariant version = storesql::scalar(db, QStringLiteral("PRAGMA user_version"), &error);
     if (!version.isValid())
@@ -219,25 +262,38 @@ Result<int> StoreSchema::versionOf(QSqlDatabase &db, const QString &fileName)
 
 Result<int> StoreSchema::upgrade(QSqlDatabase &db, const QString &fileName)
 {
-    const Result<int> found = versionOf(db, fileName);
+    const StoreDialect dialect = StoreDialect::of(db);
+    Result<int> found = versionOf(db, fileName);
     if (!found)
         return found;
-    const int from = found.value();
-    if (from > kCurrentVersion) {
+    if (found.value() > kCurrentVersion) {
         return Result<int>::failure(
             tr("%1 was written by a newer version of Taglane (store schema %2; this program knows up to %3). "
                "It was left unchanged; open it with a newer Taglane.")
-                .arg(fileName).arg(from).arg(kCurrentVersion));
+                .arg(fileName).arg(found.value()).arg(kCurrentVersion));
     }
-    if (from == kCurrentVersion)
-        return from;
+    if (found.value() == kCurrentVersion)
+        return found;
 
     QString error;
-    if (!storesql::exec(db, QStringLiteral("BEGIN IMMEDIATE"), &error))
+    if (!storesql::exec(db, dialect.translate(QStringLiteral("BEGIN IMMEDIATE")), &error))
         return Result<int>::failure(tr("Cannot upgrade the annotation store %1: %2").arg(fileName, error));
+    if (dialect.isPostgres()) {
+        // Another process may be creating or migrating the same database: wait for it, then look again.
+        if (!storesql::exec(db, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kPgMigrationLock), &error)) {
+            storesql::exec(db, QStringLiteral("ROLLBACK"), nullptr);
+            return Result<int>::failure(tr("Cannot upgrade the annotation store %1: %2").arg(fileName, error));
+        }
+        found = versionOf(db, fileName);
+        if (!found || found.value() >= kCurrentVersion) {
+            storesql::exec(db, QStringLiteral("ROLLBACK"), nullptr);
+            return found;
+        }
+    }
+    const int from = found.value();
     for (int v = from + 1; v <= kCurrentVersion; ++v) {
         for (const QString &statement : migration(v)) {
-            if (!storesql::exec(db, statement, &error)) {
+            if (!storesql::exec(db, dialect.translate(statement), &error)) {
                 storesql::exec(db, QStringLiteral("ROLLBACK"), nullptr);
                 return Result<int>::failure(tr("Cannot upgrade the annotation store %1 to schema %2: %3. "
                                                "The store was left unchanged.")
@@ -245,8 +301,15 @@ Result<int> StoreSchema::upgrade(QSqlDatabase &db, const QString &fileName)
             }
         }
     }
-    if (!storesql::exec(db, QStringLiteral("PRAGMA user_version = %1").arg(kCurrentVersion), &error)
-        || !storesql::exec(db, QStringLiteral("COMMIT"), &error)) {
+    const QStringList setVersion = dialect.isPostgres()
+        ? QStringList{QStringLiteral("DELETE FROM store_info WHERE key = '%1'").arg(QLatin1String(kPgVersionKey)),
+                      QStringLiteral("INSERT INTO store_info(key, value) VALUES('%1', '%2')")
+                          .arg(QLatin1String(kPgVersionKey)).arg(kCurrentVersion)}
+        : QStringList{QStringLiteral("PRAGMA user_version = %1").arg(kCurrentVersion)};
+    bool ok = true;
+    for (const QString &statement : setVersion)
+        ok = ok && storesql::exec(db, statement, &error);
+    if (!ok || !storesql::exec(db, QStringLiteral("COMMIT"), &error)) {
         storesql::exec(db, QStringLiteral("ROLLBACK"), nullptr);
         return Result<int>::failure(tr("Cannot upgrade the annotation store %1: %2. The store was left unchanged.")
                                         .arg(fileName, error));

@@ -8,8 +8,10 @@
 
 namespace taglane::engine {
 
-/// The annotation store's schema: a numbered list of migrations. The schema
-/// version is SQLite's `PRAGMA user_version`; version 0 is an empty file.
+/// The annotation store's schema: a numbered list of migrations, written
+/// once in SQLite's SQL (StoreDialect translates them for PostgreSQL). The
+/// schema version is SQLite's `PRAGMA user_version`, on PostgreSQL the row
+/// store_info(schema_version); version 0 is an empty file or database.
 /// Version 1 is the first layout (tracks, segmentations, segments, tags,
 /// model versions, verdicts, predictions, edit log); version 2 adds per-track
 /// summary counters (segments, reviewed cells, last edit) and prediction runs;

@@ -2,6 +2,8 @@
 #include "engine/store/storewriter.h"
 
 #include "engine/store/storeconnection.h"
+#include "engine/store/storedialect.h"
+#include "engine/store/storelocation.h"
 #include "engine/store/storeschema.h"
 #include "engine/store/storesql_p.h"
 #include "engine/store/writequeue.h"
@@ -20,13 +22,17 @@ namespace taglane::engine {
 namespace {
 
 // Refreshes the library summary counters of one track (or all with id -1).
-const char kRefreshCounters[] =
-    "UPDATE tracks SET"
-    " segment_count = (SELECT count(*) FROM segments s WHERE s.segmentation_id = tracks.current_segmentation_id),"
-    " reviewed_cells = (SELECT count(*) FROM segments s JOIN verdicts v ON v.segment_id = s.id"
-    "   JOIN tags t ON t.id = v.tag_id"
-    "   WHERE s.segmentation_id = tracks.current_segmentation_id AND t.position IS NOT NULL AND v.verdict != 0),"
-    " last_edit_at = max(coalesce(last_edit_at, 0), :at)";
+QString refreshCounters(const StoreDialect &dialect)
+{
+    return QStringLiteral(
+               "UPDATE tracks SET"
+               " segment_count = (SELECT count(*) FROM segments s WHERE s.segmentation_id = tracks.current_segmentation_id),"
+               " reviewed_cells = (SELECT count(*) FROM segments s JOIN verdicts v ON v.segment_id = s.id"
+               "   JOIN tags t ON t.id = v.tag_id"
+               "   WHERE s.segmentation_id = tracks.current_segmentation_id AND t.position IS NOT NULL AND v.verdict != 0),"
+               " last_edit_at = ")
+        + dialect.greatest(QStringLiteral("coalesce(last_edit_at, 0)"), QStringLiteral(":at"));
+}
 
 // A null QString binds as SQL NULL; the schema wants '' for "none".
 QString text(const QString &s)
@@ -58,8 +64,9 @@ struct WriterStatements
         upsertPrediction.prepare(QStringLiteral(
             "INSERT INTO predictions(segment_id, model_version_id, tag_id, probability) VALUES(?, ?, ?, ?)"
             " ON CONFLICT(segment_id, model_version_id, tag_id) DO UPDATE SET probability = excluded.probability"));
-        counters.prepare(QString::fromLatin1(kRefreshCounters) + QStringLiteral(" WHERE id = :id"));
-        allCounters.prepare(QString::fromLatin1(kRefreshCounters));
+        const StoreDialect dialect = StoreDialect::of(db);
+        counters.prepare(refreshCounters(dialect) + QStringLiteral(" WHERE id = :id"));
+        allCounters.prepare(refreshCounters(dialect));
         segment.prepare(QStringLiteral(
             "INSERT INTO segments(id, segmentation_id, track_id, ordinal, start_s, end_s) VALUES(?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET segmentation_id = excluded.segmentation_id, ordinal = excluded.ordinal,"
@@ -72,7 +79,7 @@ struct WriterStatements
 };
 
 StoreWriter::StoreWriter(QString path, std::shared_ptr<WriteQueue> queue, QObject *parent)
-    : QThread(parent), m_path(std::move(path)), m_queue(std::move(queue))
+    : QThread(parent), m_path(std::move(path)), m_name(StoreLocation::redacted(m_path)), m_queue(std::move(queue))
 {
     setObjectName(QStringLiteral("taglane-store-writer"));
 }
@@ -89,7 +96,7 @@ void StoreWriter::run()
     QString error;
     if (!connection.open(m_path, QStringLiteral("writer"), false, &error)) {
         const QString message = QCoreApplication::translate("StoreWriter", "Cannot write to the annotation store %1: %2")
-                                    .arg(m_path, error);
+                                    .arg(m_name, error);
         // Nothing can be saved: settle every edit as failed so no caller waits forever.
         for (;;) {
             const std::vector<StoreOp> ops = m_queue->takeBatch(kMaxBatchRows, 200);
@@ -103,7 +110,11 @@ void StoreWriter::run()
             }
         }
     }
-    storesql::exec(connection.db(), QStringLiteral("PRAGMA synchronous = FULL"), nullptr);
+    m_dialect = StoreDialect::of(connection.db());
+    // A commit must survive a crash: synchronous=FULL on SQLite; on PostgreSQL a commit waits for its WAL
+    // flush (synchronous_commit on, whatever the server's default).
+    storesql::exec(connection.db(), m_dialect.isPostgres() ? QStringLiteral("SET synchronous_commit = on")
+                                                           : QStringLiteral("PRAGMA synchronous = FULL"), nullptr);
     {
         WriterStatements statements(connection.db());
         m_statements = &statements;
@@ -127,7 +138,8 @@ void StoreWriter::run()
             m_queue->markDurable(ops.back().seq);
             Q_EMIT durable(ops.back().seq);
         }
-        storesql::exec(connection.db(), QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
+        if (!m_dialect.isPostgres())
+            storesql::exec(connection.db(), QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
         m_statements = nullptr;
         m_connection = nullptr;
     }
@@ -152,7 +164,7 @@ void StoreWriter::applyUnits(const std::vector<StoreOp> &ops)
         if (unit.front().cancelled) {
             const QString message = QCoreApplication::translate("StoreWriter", "Edit %1 was not saved to %2: the change it "
                                                                                "belonged to was abandoned.")
-                                        .arg(unit.front().seq).arg(m_path);
+                                        .arg(unit.front().seq).arg(m_name);
             for (const StoreOp &op : unit)
                 fail(op, message);
         } else if (applyBatch(unit, &error)) {
@@ -162,9 +174,9 @@ void StoreWriter::applyUnits(const std::vector<StoreOp> &ops)
             }
         } else {
             const QString message = unit.size() == 1
-                ? QCoreApplication::translate("StoreWriter", "Cannot save edit %1 to %2: %3").arg(unit.front().seq).arg(m_path, error)
+                ? QCoreApplication::translate("StoreWriter", "Cannot save edit %1 to %2: %3").arg(unit.front().seq).arg(m_name, error)
                 : QCoreApplication::translate("StoreWriter", "Cannot save edits %1-%2 to %3 (nothing of them was saved): %4")
-                      .arg(unit.front().seq).arg(unit.back().seq).arg(m_path, error);
+                      .arg(unit.front().seq).arg(unit.back().seq).arg(m_name, error);
             qWarning("%s", qPrintable(message));
             for (const StoreOp &op : unit)
                 fail(op, message);
@@ -180,7 +192,7 @@ bool StoreWriter::applyBatch(const std::vector<StoreOp> &ops, QString *error)
     m_touchedAt.clear();
     m_allTracksTouched = false;
     m_rankedTracks.clear();
-    if (!storesql::exec(db, QStringLiteral("BEGIN IMMEDIATE"), error))
+    if (!storesql::exec(db, m_dialect.translate(QStringLiteral("BEGIN IMMEDIATE")), error))
         return false;
     bool ok = true;
     for (const StoreOp &op : ops) {
@@ -408,9 +420,10 @@ bool StoreWriter::applyOp(const StorePredictionsOp &op, const StoreOp &base, QSt
     if (others.next()) {
         others.finish();
         QSqlQuery spread(m_connection->db());
-        spread.prepare(QStringLiteral("INSERT OR REPLACE INTO cell_spreads(segment_id, tag_id, spread)"
-                                      " SELECT segment_id, tag_id, max(probability) - min(probability) FROM predictions"
-                                      " WHERE segment_id = ? GROUP BY tag_id HAVING count(*) >= 2"));
+        spread.prepare(m_dialect.translate(QStringLiteral(
+            "INSERT OR REPLACE INTO cell_spreads(segment_id, tag_id, spread)"
+            " SELECT segment_id, tag_id, max(probability) - min(probability) FROM predictions"
+            " WHERE segment_id = ? GROUP BY segment_id, tag_id HAVING count(*) >= 2")));
         for (const qint64 segment : b.segmentIds) {
             spread.bindValue(0, segment);
             if (!storesql::run(spread, error))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/store/storedialect.h"
 #include "engine/store/storeop.h"
 
 #include <QSet>
@@ -18,7 +19,7 @@ struct WriterStatements;
 /// The annotation store's writer thread. It opens its own connection in
 /// run(), takes queued edits from the WriteQueue and commits them in small
 /// transactions (synchronous=FULL, so a commit survives a crash and a power
-/// cut), then marks them durable. Started and stopped by AnnotationStore;
+/// cut; on PostgreSQL synchronous_commit=on), then marks them durable. Started and stopped by AnnotationStore;
 /// the signals arrive queued in the thread that owns this object.
 class StoreWriter : public QThread
 {
@@ -63,7 +64,9 @@ private:
     bool refreshTagRanks(QString *error);
 
     QString m_path;
+    QString m_name;                            ///< m_path for messages (no password)
     std::shared_ptr<WriteQueue> m_queue;
+    StoreDialect m_dialect;                    ///< of the writer's connection (set in run())
     StoreConnection *m_connection = nullptr;   ///< lives only inside run()
     WriterStatements *m_statements = nullptr;  ///< lives only inside run()
     QSet<qint64> m_touchedTracks;              ///< tracks whose summary counters need refreshing

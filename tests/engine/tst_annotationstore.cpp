@@ -256,17 +256,22 @@ private Q_SLOTS:
         QCOMPARE(fileBytes(path), before);
     }
 
-    void refusesPostgresqlUriAsFile()
+    void postgresqlUriIsNeverAFile()
     {
-        // A PostgreSQL URI is not a file name: no SQLite file of that name may appear.
+        // A PostgreSQL URI names a database, not a file: opening one whose
+        // server is unreachable fails with a connection message, and no
+        // SQLite file (or folder) of that name appears.
         const QString dir = taglane::tests::tempDir(QStringLiteral("store-pguri"));
         const QString before = QDir::currentPath();
         QVERIFY(QDir::setCurrent(dir));
-        for (const QString &uri : {QStringLiteral("postgresql:"), QStringLiteral("postgres:")}) {
+        for (const QString &uri : {QStringLiteral("postgresql://u:secret@127.0.0.1:1/db"), QStringLiteral("postgres://127.0.0.1:1/db"),
+                                   QStringLiteral("postgresql://u@h/a/b")}) {
             AnnotationStore store;
             const auto report = store.open(uri);
             QVERIFY(!report.ok());
-            QVERIFY2(report.error().contains(QLatin1String("PostgreSQL")), qPrintable(report.error()));
+            QVERIFY2(report.error().contains(QLatin1String("Cannot connect")) || report.error().contains(QLatin1String("database name")),
+                     qPrintable(report.error()));
+            QVERIFY2(!report.error().contains(QLatin1String("secret")), qPrintable(report.error()));
             QVERIFY(!store.isOpen());
         }
         QVERIFY(QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
