@@ -25,7 +25,8 @@
 // Environment: TAGLANE_BENCH_QUEUE_DIR keeps corpora and results (default: a
 // temp folder); TAGLANE_BENCH_POOL (32) and TAGLANE_BENCH_HELDOUT (20)
 // tracks; TAGLANE_BENCH_KMAX (200); TAGLANE_BENCH_STEP (25);
-// TAGLANE_BENCH_STRATEGIES ("uncertainty,diverse,disagreement,random");
+// TAGLANE_BENCH_STRATEGIES ("uncertainty,diverse,disagreement,random";
+// "random:SEED" is the random curator with another seed, default 20261202);
 // TAGLANE_BENCH_MODEL the start bundle (default resources/models/
 // instruments.tlmodel); TAGLANE_BENCH_THREADS (1); TAGLANE_RETRAIN_EPOCHS
 // and TAGLANE_RETRAIN_ADAPT_EPOCHS override the retrainer's (0 / -1: its
@@ -146,7 +147,7 @@ private:
     QString m_heldOut;
     QVector<LabelledTrack> m_pool;
     QHash<QString, int> m_trackByPath;      ///< absolute audio path -> corpus track
-    QVector<Cell> m_cells;                  ///< every pool cell with a known truth
+    QVector<Cell> m_cells;                  ///< every pool cell with a known truth, in corpus order
     int m_step = 25;
     int m_kMax = 200;
     int m_threads = 1;
@@ -217,13 +218,15 @@ private:
     }
 
     /// The next `want` cells a strategy asks about, as corpus cells; NaN-truth cells go to `skipped`.
-    QVector<Cell> nextCells(PoolStore &pool, const QString &strategy, int want, const QSet<Cell> &answered,
-                            QSet<Cell> &skipped, int &randomCursor, int &fromFallback, QString &error)
+    /// `randomOrder` empty: a queue strategy; else the random curator's order.
+    QVector<Cell> nextCells(PoolStore &pool, const QString &strategy, const QVector<Cell> &randomOrder, int want,
+                            const QSet<Cell> &answered, QSet<Cell> &skipped, int &randomCursor, int &fromFallback,
+                            QString &error)
     {
         QVector<Cell> picked;
-        if (strategy == QLatin1String("random")) {
-            while (picked.size() < want && randomCursor < m_cells.size())
-                picked << m_cells.at(randomCursor++);
+        if (!randomOrder.isEmpty()) {
+            while (picked.size() < want && randomCursor < randomOrder.size())
+                picked << randomOrder.at(randomCursor++);
             return picked;
         }
         const auto take = [&](ReviewQueue::Strategy s) {
@@ -349,10 +352,6 @@ private Q_SLOTS:
                         positives += track.value(s, g) > 0.5f ? 1 : 0;
                     }
         }
-        // The random curator: one seeded order of every cell with a known truth.
-        QRandomGenerator rng(20261202);
-        for (int i = int(m_cells.size()) - 1; i > 0; --i)
-            std::swap(m_cells[i], m_cells[int(rng.bounded(i + 1))]);
         const auto before = ModelEvaluator::evaluate(m_base, m_heldOut);
         QVERIFY2(before.ok(), qPrintable(before.ok() ? QString() : before.error()));
         m_baseAuc = before->report.macroRocAuc;
@@ -377,8 +376,9 @@ private Q_SLOTS:
     void curve()
     {
         QFETCH(QString, strategy);
-        QVERIFY2(strategy == QLatin1String("random") || ReviewQueue::parseStrategy(strategy).ok(), qPrintable(strategy));
-        const QString folder = m_dir + QLatin1Char('/') + strategy;
+        QVERIFY2(strategy.section(QLatin1Char(':'), 0, 0) == QLatin1String("random") || ReviewQueue::parseStrategy(strategy).ok(),
+                 qPrintable(strategy));
+        const QString folder = m_dir + QLatin1Char('/') + QString(strategy).replace(QLatin1Char(':'), QLatin1Char('-'));
         QDir(folder).removeRecursively();
         QVERIFY(QDir().mkpath(folder));
         QElapsedTimer clock;
@@ -389,10 +389,22 @@ private Q_SLOTS:
         QVector<StepFigures> figures{StepFigures{0, m_baseAuc}};
         QSet<Cell> answered, skipped;
         int randomCursor = 0;
+        // The random curator: a seeded order of every cell with a known truth.
+        const bool isRandom = strategy.section(QLatin1Char(':'), 0, 0) == QLatin1String("random");
+        QVector<Cell> randomOrder = m_cells;
+        if (isRandom) {
+            bool ok = true;
+            const QString seedText = strategy.section(QLatin1Char(':'), 1);
+            const quint32 seed = seedText.isEmpty() ? 20261202u : seedText.toUInt(&ok);
+            QVERIFY2(ok, qPrintable(QStringLiteral("random:SEED needs a number: %1").arg(strategy)));
+            QRandomGenerator rng(seed);
+            for (int i = int(randomOrder.size()) - 1; i > 0; --i)
+                std::swap(randomOrder[i], randomOrder[int(rng.bounded(i + 1))]);
+        }
         for (int k = m_step; k <= m_kMax; k += m_step) {
             StepFigures f;
             f.k = k;
-            const QVector<Cell> cells = nextCells(pool, strategy, m_step, answered, skipped, randomCursor, f.fromFallback, failed);
+            const QVector<Cell> cells = nextCells(pool, strategy, isRandom ? randomOrder : QVector<Cell>{}, m_step, answered, skipped, randomCursor, f.fromFallback, failed);
             QVERIFY2(failed.isEmpty(), qPrintable(failed));
             QVERIFY2(cells.size() == m_step, qPrintable(QStringLiteral("%1 listed only %2 answerable cells").arg(strategy).arg(cells.size())));
             failed = writeVerdicts(pool, cells);
