@@ -31,8 +31,10 @@
 // instruments.tlmodel); TAGLANE_BENCH_THREADS (1); TAGLANE_RETRAIN_EPOCHS
 // and TAGLANE_RETRAIN_ADAPT_EPOCHS override the retrainer's (0 / -1: its
 // own), TAGLANE_RETRAIN_{EVIDENCE,DISTILL,ADAPT_DISTILL} its tuning
-// (RetrainTuning: evidenceSegments, distill, adaptDistill). Run it with nice -n 10 and OMP_WAIT_POLICY=PASSIVE on a shared
-// machine. Results also go to DIR/results.json.
+// (RetrainTuning: evidenceSegments, distill, adaptDistill). Run it with
+// nice -n 10 and OMP_WAIT_POLICY=PASSIVE on a shared machine. Results also
+// go to DIR/results.json; the measured table is in engine/studies/STUDIES.md
+// (section 5).
 #include "engine/corpus/labelledaudiofolder.h"
 #include "engine/corpus/soundfontlibrary.h"
 #include "engine/corpus/synthcorpusgenerator.h"
