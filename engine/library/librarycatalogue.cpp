@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/library/librarycatalogue.h"
 
+#include "engine/store/storedialect.h"
+
 #include "engine/library/storequery.h"
 #include "engine/store/storelocation.h"
 #include "engine/store/storesql_p.h"
@@ -120,8 +122,8 @@ Result<QVector<LibraryEntry>> LibraryCatalogue::list(const QString &storePath, i
     // The writer keeps every track's tags ranked (schema 5): the top N are
     // a range of that table. A store without it (read before its upgrade)
     // averages the predictions of each track here.
-    const bool ranked = storesql::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"
-                                                            " WHERE type = 'table' AND name = 'track_tag_ranks'"),
+    const bool ranked = storesql::scalar(db, QStringLiteral("SELECT count(*) FROM (%1) AS found")
+                                                 .arg(StoreDialect::of(db).existingObjects({QStringLiteral("track_tag_ranks")})),
                                          &error)
                             .toInt()
         > 0;

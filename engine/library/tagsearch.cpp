@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/library/tagsearch.h"
 
+#include "engine/store/storedialect.h"
+
 #include "engine/library/storequery.h"
 #include "engine/store/storelocation.h"
 #include "engine/store/storesql_p.h"
@@ -33,7 +35,7 @@ public:
     bool write(const TagQueryNode &n, QString &sql, QString &error, int &errorPosition)
     {
         if (&n == m_met) {
-            sql = QStringLiteral("1");
+            sql = QStringLiteral("true");
             return true;
         }
         switch (n.kind) {
@@ -219,7 +221,7 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
     {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        if (!q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE name IN ('track_tag_ranks', 'predictions_likely')")))
+        if (!q.exec(StoreDialect::of(db).existingObjects({QStringLiteral("track_tag_ranks"), QStringLiteral("predictions_likely")})))
             return readFailure(storesql::message(q.lastError()));
         while (q.next()) {
             ranked = ranked || q.value(0).toString() == QLatin1String("track_tag_ranks");
@@ -241,7 +243,7 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
         // gives every candidate to be sorted. Probe when that is cheaper.
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT (SELECT count(*) FROM (%1)), (SELECT coalesce(sum(segment_count), 0) FROM tracks)")
+        q.prepare(QStringLiteral("SELECT (SELECT count(*) FROM (%1) AS candidates), (SELECT coalesce(sum(segment_count), 0) FROM tracks)")
                       .arg(candidateSql));
         for (const QVariant &v : candidates.values())
             q.addBindValue(v);
@@ -267,7 +269,7 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
         : QStringLiteral("SELECT r.track_id, r.model_version_id FROM prediction_runs r WHERE NOT EXISTS"
                          " (SELECT 1 FROM prediction_runs n WHERE n.track_id = r.track_id AND (n.created_at > r.created_at"
                          " OR (n.created_at = r.created_at AND n.edit_seq > r.edit_seq)))");
-    // (CROSS JOIN keeps SQLite from finding each track's scoring run once per segment.)
+    // (SQLite's CROSS JOIN keeps it from finding each track's scoring run once per segment.)
     QString sql;
     if (options.scope == Scope::Tracks)
         sql = QStringLiteral("SELECT t.id, t.path, 0, 0.0, t.duration_s FROM tracks t LEFT JOIN (%1) m ON m.track_id = t.id"
@@ -280,8 +282,11 @@ Result<QVector<SearchHit>> TagSearch::run(const QString &storePath, const TagQue
                              " WHERE %3 ORDER BY t.path, t.id, s.start_s").arg(candidateSql, runs, condition);
     else
         sql = QStringLiteral("SELECT t.id, t.path, s.id, s.start_s, s.end_s FROM tracks t LEFT JOIN (%1) m ON m.track_id = t.id"
-                             " CROSS JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
-                             " WHERE %2 ORDER BY t.path, t.id, s.start_s").arg(runs, condition);
+                             " %3 segments s ON s.segmentation_id = t.current_segmentation_id"
+                             " WHERE %2 ORDER BY t.path, t.id, s.start_s")
+                  .arg(runs, condition,
+                       // SQLite's CROSS JOIN fixes the join order; PostgreSQL allows no ON after it.
+                       StoreDialect::of(db).isPostgres() ? QStringLiteral("JOIN") : QStringLiteral("CROSS JOIN"));
     if (options.limit > 0)
         sql += QStringLiteral(" LIMIT %1").arg(options.limit);
     QSqlQuery q(db);

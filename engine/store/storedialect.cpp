@@ -218,6 +218,20 @@ const QHash<QString, QStringList> &StoreDialect::primaryKeys()
     return keys;
 }
 
+QString StoreDialect::existingObjects(const QStringList &names) const
+{
+    QStringList quoted;
+    for (const QString &n : names)
+        quoted << QLatin1Char('\'') + QString(n).replace(QLatin1Char('\''), QStringLiteral("''")) + QLatin1Char('\'');
+    const QString list = quoted.join(QStringLiteral(", "));
+    if (isPostgres())
+        return QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename IN (%1)"
+                              " UNION SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                              " AND indexname IN (%1)")
+            .arg(list);
+    return QStringLiteral("SELECT name FROM sqlite_master WHERE name IN (%1)").arg(list);
+}
+
 QString StoreDialect::greatest(const QString &a, const QString &b) const
 {
     return QStringLiteral("%1(%2, %3)").arg(isPostgres() ? QStringLiteral("greatest") : QStringLiteral("max"), a, b);

@@ -44,6 +44,9 @@ public:
 
     /// The larger of two values: max(a, b) in SQLite, greatest(a, b) in PostgreSQL.
     QString greatest(const QString &a, const QString &b) const;
+    /// A query whose rows name those of `names` (plain identifiers) that
+    /// exist in the store as tables or indexes.
+    QString existingObjects(const QStringList &names) const;
 
     /// Primary-key columns per table, as the schema's CREATE TABLE
     /// statements declare them (every migration up to the current one).

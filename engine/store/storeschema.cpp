@@ -155,7 +155,7 @@ const char *const kTagRanks[] = {
     "  row_number() OVER (PARTITION BY track_id, model_version_id ORDER BY mean DESC, tag_id) - 1, tag_id, mean"
     " FROM (SELECT t.id AS track_id, p.model_version_id, p.tag_id, avg(p.probability) AS mean FROM tracks t"
     "  JOIN segments s ON s.segmentation_id = t.current_segmentation_id JOIN predictions p ON p.segment_id = s.id"
-    "  GROUP BY t.id, p.model_version_id, p.tag_id)",
+    "  GROUP BY t.id, p.model_version_id, p.tag_id) AS means",
 };
 
 template <std::size_t N>
@@ -190,12 +190,12 @@ QStringList StoreSchema::refreshTrackTagRanks()
 {
     return {QStringLiteral("DELETE FROM track_tag_ranks WHERE track_id = ?"),
             QStringLiteral("INSERT INTO track_tag_ranks(track_id, model_version_id, rank, tag_id, mean)"
-                           " SELECT ?, model_version_id,"
+                           " SELECT CAST(? AS INTEGER), model_version_id,"
                            "  row_number() OVER (PARTITION BY model_version_id ORDER BY mean DESC, tag_id) - 1, tag_id, mean"
                            " FROM (SELECT p.model_version_id, p.tag_id, avg(p.probability) AS mean FROM tracks t"
                            "  JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
                            "  JOIN predictions p ON p.segment_id = s.id WHERE t.id = ?"
-                           "  GROUP BY p.model_version_id, p.tag_id)")};
+                           "  GROUP BY p.model_version_id, p.tag_id) AS means")};
 }
 
 namespace {
