@@ -161,12 +161,28 @@
         <translation>编辑 %1-%2 尚未保存到 %3。</translation>
     </message>
     <message>
-        <source>%1 names a PostgreSQL store; this build of Taglane opens SQLite store files only.</source>
-        <translation>%1 指向 PostgreSQL 标注库；此构建版本的 Taglane 只能打开 SQLite 标注库文件。</translation>
-    </message>
-    <message>
         <source>A track cannot be moved to an empty path in %1.</source>
         <translation>在 %1 中，不能将曲目移动到空路径。</translation>
+    </message>
+    <message>
+        <source>server process %1 of user %2 from %3%4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot connect to the annotation store %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>another Taglane</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>another Taglane (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is empty (no Taglane store was created in that database yet); open it for writing once to create it.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -181,14 +197,43 @@
     </message>
 </context>
 <context>
-    <name>AttentionView</name>
+    <name>AttentionProbe</name>
     <message>
-        <source>Attention</source>
-        <translation>注意力</translation>
+        <source>%1 is a %2 model; only cnn-sam models have attention weights to show.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No attention weights: the model has no attention pooling.</source>
-        <translation>没有注意力权重：该模型没有注意力池化。</translation>
+        <source>%1: the weights lack the output layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audio is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stretch [%1, %2) s is not inside the %3 s of audio.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AttentionView</name>
+    <message>
+        <source>Self-attention weights of the model over time, one curve per head: the moments that drove the prediction are where a curve rises.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No attention to show (select a segment; cnn-sam models only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attention
+log-Mel branch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attention
+waveform branch</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -474,6 +519,21 @@
     <message>
         <source>Cannot write %1: the labels of %2 are incomplete.</source>
         <translation>无法写入 %1：%2 的标注不完整。</translation>
+    </message>
+</context>
+<context>
+    <name>CellNavigator</name>
+    <message>
+        <source>%1 is missing (moved or deleted?); relink the library to find it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That segment of %1 is gone: the track was re-segmented since (refresh the list).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lane of %1 shows no tags.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1695,6 +1755,47 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>LibraryAddController</name>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation type="unfinished">%1 不存在。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n track(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already in the library</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n moved file(s) found again</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n copy(ies) of tracks already there</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No audio files were found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n could not be added: %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LibraryBuilder</name>
     <message>
         <source>%1 does not exist.</source>
@@ -1714,6 +1815,25 @@ absent</source>
     <message>
         <source>Cannot read %1 from the annotation store %2: %3</source>
         <translation>无法从标注库 %2 读取 %1：%3</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryIntake</name>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation type="unfinished">%1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file.</source>
+        <translation type="unfinished">%1 不是文件。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read (permission denied).</source>
+        <translation type="unfinished">无法读取 %1（权限被拒绝）。</translation>
+    </message>
+    <message>
+        <source>%1 was not read (no content hash).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1746,6 +1866,42 @@ absent</source>
         <source>Last edit</source>
         <translation>最后编辑</translation>
     </message>
+    <message>
+        <source>missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>present</source>
+        <translation type="unfinished">存在</translation>
+    </message>
+    <message>
+        <source>The file is not at %1. Add its new folder to the library to find it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file at %1 holds other content now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highest mean probability over the segments, by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagged by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>LibraryShard</name>
@@ -1760,6 +1916,101 @@ absent</source>
     <message>
         <source>The shard in &apos;%1&apos; must be from 1 to %2 (shards count from 1).</source>
         <translation>&apos;%1&apos; 中的分片序号必须在 1 到 %2 之间（分片从 1 开始计数）。</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryTagController</name>
+    <message>
+        <source>The library is being tagged already; pause, resume or cancel that run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagging the library needs an annotation store open for writing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a model in the Models dock to tag the library with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the annotation store was closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag Library: every track is tagged with %1 already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag Library: tagged %1 of %n track(s) with %2</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n skipped</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n failed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LibraryTagSteps</name>
+    <message>
+        <source>the file is missing (add its new folder to the library if it moved)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file holds other content now (add it to the library again as a new track)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2), %3</source>
+        <translation type="unfinished">%1（%2），%3</translation>
+    </message>
+    <message>
+        <source>The annotation store %1 cannot take the tags of %2.</source>
+        <translation type="unfinished">标注库 %1 无法接收 %2 的标签。</translation>
+    </message>
+    <message>
+        <source>The model gave %1 values per segment for %2 tags.</source>
+        <translation type="unfinished">模型为每个片段给出了 %1 个值，而标签有 %2 个。</translation>
+    </message>
+    <message>
+        <source>The model gave no segment of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is not writable.</source>
+        <translation type="unfinished">标注库 %1 不可写。</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryTaskPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go on tagging the library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold after the track under way</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1801,6 +2052,76 @@ absent</source>
         <translation>
             <numerusform>%n 个曲目，共 %1 h 音频</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 is missing. Add the folder it moved to (File &gt; Add Folder to Library) to find it again; its verdicts are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search, e.g. strings &gt;= 0.8 and not strings curated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only tracks with a segment that matches. Conditions: TAG &gt;= 0.8 (also &gt; &lt; &lt;= = !=), [TAG] curated [present|absent], [TAG] curator = NAME; combine with and, or, not and parentheses. Press Enter to apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved searches (also those saved in the Search dock)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Search...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the search under a name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved the search as &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a search first, then save it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name of the search:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No saved searches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show All Tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n missing</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> matching the search</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2188,6 +2509,100 @@ absent</source>
     <message>
         <source>The store&apos;s tags could not be read again: %1</source>
         <translation>无法重新读取标注库的标签：%1</translation>
+    </message>
+    <message>
+        <source>Add Folder to &amp;Library...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add every audio file under a folder to the library (Ctrl+Shift+O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag &amp;Library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag every library track that the selected model has not tagged, in the background (Ctrl+Shift+T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop adding; the files added so far stay in the library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop tagging the library; finished tracks stay tagged, and Tag Library goes on from there next time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adding to library:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adding was cancelled. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag Library paused:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag Library:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag Library: loading the model...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Tagging %n library track(s) with %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tag Library was cancelled; it goes on from here next time. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag Library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The library could not be tagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add Folder to Library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files are being added to the library already; wait for that or cancel it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store is not open for writing; nothing can be added to the library.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a model in the Models dock to tag the library with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag Library tagged the open track.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: is &quot;%2&quot; present here? Y present, N absent, Backspace clear, . skip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2982,6 +3397,183 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>ReviewQueueModel</name>
+    <message>
+        <source>%1
+%2, %3: p = %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished">时间</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation type="unfinished">标签</translation>
+    </message>
+    <message>
+        <source>p</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewQueueView</name>
+    <message>
+        <source>Uncertainty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probability closest to 0.5 first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disagreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Largest spread between the model versions that scored the cell first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diverse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uncertain cells mixed across tracks and tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probabilities of this model version (default: per track the version that tagged it last)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many cells to list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No annotation store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Next Queued Cell</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to the next cell of the review queue and play it (. or Ctrl+Right)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation type="unfinished">存在</translation>
+    </message>
+    <message>
+        <source>The tag is present in this segment; go on to the next cell (Y)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation type="unfinished">不存在</translation>
+    </message>
+    <message>
+        <source>The tag is absent from this segment; go on to the next cell (N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear this cell&apos;s verdict; go on to the next cell (Backspace)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Build the queue again from the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Strategy:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cells:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Newest per track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building the queue...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No uncurated cell was scored by two or more model versions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No uncurated cells with predictions: tag the library first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cell(s) to review, most useful first.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open an annotation store first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building the review queue...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End of the review queue; it is refreshed after each answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to a queued cell first (. or Ctrl+Right).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is still opening.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lane does not show %1 at %2; refresh the queue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That was the last queued cell; the queue is being refreshed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ReviewSuggester</name>
     <message>
         <source>The track has no segments or no tags: there is nothing to complete.</source>
@@ -3064,6 +3656,104 @@ absent</source>
     <message>
         <source>Scattering: the oversampling must be from 1 to %1 (got %2).</source>
         <translation>散射变换：过采样倍数必须在 1 到 %1 之间（实际为 %2）。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>Track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished">时长</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished">时间</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation type="unfinished">文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>SearchView</name>
+    <message>
+        <source>e.g. strings &gt;= 0.8 and not strings curated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conditions: TAG &gt;= x (also &gt;, &lt;=, &lt;, =, !=) on the model&apos;s probability (a track: its mean); [TAG] curated [present|absent]; [TAG] curator = NAME. Combine them with and, or, not and parentheses; quote a tag with spaces or one that is a keyword.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Segments</source>
+        <translation type="unfinished">片段</translation>
+    </message>
+    <message>
+        <source>Tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Match segments, or whole tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name for this search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep this query; the Library dock offers saved searches as filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run a saved search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a query, e.g. strings &gt;= 0.8 and not strings curated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No annotation store is open.</source>
+        <translation type="unfinished">未打开任何标注库。</translation>
+    </message>
+    <message>
+        <source>Searching...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n track(s) match.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n segment(s) match.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type a query to save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved the search &quot;%1&quot;; the Library dock offers it as a filter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved searches...</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3278,6 +3968,88 @@ absent</source>
     </message>
 </context>
 <context>
+    <name>StoreConnection</name>
+    <message>
+        <source>Qt&apos;s PostgreSQL driver (QPSQL) is not installed; install libqt6sql6-psql to use a PostgreSQL store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StoreCopy</name>
+    <message>
+        <source>Cannot copy the annotation store %1 onto itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 does not exist.</source>
+        <translation type="unfinished">标注库 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not an annotation store (not an SQLite database).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target %1 already exists; store copy writes a new store only. Give a new file name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the annotation store %1: its folder does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 is in use by another Taglane.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the annotation store %1: %2</source>
+        <translation type="unfinished">无法打开标注库 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 holds no Taglane store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 uses schema %2, this program schema %3; open it for writing with this Taglane once (to upgrade it), then copy it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target %1 holds a store of a newer Taglane (schema %2); it was left unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target %1 is not empty (its table %2 holds %3 row(s)); store copy writes into a new or empty store only. It was left unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The table %1 has different columns in %2 and %3; cannot copy it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1 from %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1 to %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write rows up to %1 of %2 to %3: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The copy of %1 in %2 holds %3 row(s), not %4; nothing was copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot commit the copy to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StoreFile</name>
     <message>
         <source>Cannot find a free name to move the damaged store %1 aside.</source>
@@ -3333,6 +4105,33 @@ absent</source>
             <numerusform>
 已导入 %n 个标注文件。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>StoreLocation</name>
+    <message>
+        <source>No annotation store was given (the path is empty).</source>
+        <translation type="unfinished">未指定标注库（路径为空）。</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid PostgreSQL URI (%2); write postgresql://USER:PASSWORD@HOST:PORT/DATABASE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 names several hosts; Taglane connects to one PostgreSQL server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the database name may not contain &apos;/&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a PostgreSQL connection parameter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the value of &quot;%2&quot; may not contain &apos;;&apos;.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4193,6 +4992,14 @@ absent</source>
         <source>The weights lack the output layer.</source>
         <translation>权重缺少输出层。</translation>
     </message>
+    <message>
+        <source>The fusion weight must lie in [0, 1] (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a %2 model, not fusion-linear.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Trainer</name>
@@ -4231,6 +5038,21 @@ absent</source>
     <message>
         <source>Epochs, batch size and learning rate must be positive (and the learning rate finite).</source>
         <translation>训练轮数、批大小和学习率必须为正（且学习率为有限数）。</translation>
+    </message>
+    <message>
+        <source>The attention penalty must be a finite number of at least 0 (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The attention penalty applies only to cnn-sam (the %1 architecture has no attention pooling).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UntaggedTracks</name>
+    <message>
+        <source>Cannot read the library of %1: %2</source>
+        <translation type="unfinished">无法读取 %1 的曲库：%2</translation>
     </message>
 </context>
 <context>
@@ -4606,6 +5428,10 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
         <source>no model version or bundle &quot;%1&quot; (versions in the store: %2).</source>
         <translation>没有模型版本或模型包“%1”（标注库中的版本：%2）。</translation>
     </message>
+    <message>
+        <source>copy a whole annotation store between SQLite and PostgreSQL</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -4618,10 +5444,6 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
         <translation>要打开的音频文件。</translation>
     </message>
     <message>
-        <source>Annotation store to use (default: %1).</source>
-        <translation>要使用的标注库（默认：%1）。</translation>
-    </message>
-    <message>
         <source>Model to select: a bundle folder or a bundled model&apos;s name (default: real music, 50 MagnaTagATune tags; instruments: 14 instrument and character tags).</source>
         <translation>要选择的模型：模型包文件夹或内置模型的名称（default：真实音乐，50 个 MagnaTagATune 标签；instruments：14 个乐器和特性标签）。</translation>
     </message>
@@ -4630,6 +5452,10 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
 </source>
         <translation>taglane: 模型 %1 既不是模型包文件夹，也不是内置模型的名称（default、instruments）。
 </translation>
+    </message>
+    <message>
+        <source>Annotation store to use: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI (default: %1).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4729,10 +5555,6 @@ Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage o
     <message>
         <source>tracks to export (default: all)</source>
         <translation>要导出的曲目（默认：全部）</translation>
-    </message>
-    <message>
-        <source>the annotation store (SQLite file)</source>
-        <translation>标注库（SQLite 文件）</translation>
     </message>
     <message>
         <source>cal500exp, catalogue, jams, audacity or sv</source>
@@ -5275,10 +6097,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
     <message>
         <source>Retrains a model on the curated verdicts of an annotation store (present/absent per segment and tag), holding out part of the curated segments, and prints the held-out metrics before and after. Tags the store has verdicts for and the model lacks are added to the model.</source>
         <translation>基于标注库中的审校判定（每个片段和标签的存在/不存在）重新训练模型，留出部分已审校片段，并输出训练前后的留出集指标。标注库中有判定而模型缺少的标签会被添加到模型中。</translation>
-    </message>
-    <message>
-        <source>annotation store (read only)</source>
-        <translation>标注库（只读）</translation>
     </message>
     <message>
         <source>new model bundle folder (must not exist)</source>
@@ -6099,14 +6917,6 @@ Conditions: TAG &gt;= x (also &gt;, &lt;=, &lt;, =, !=) on the model&apos;s prob
         <translation>请将查询作为单个参数给出（用引号括起来），而不是 %1 个。</translation>
     </message>
     <message>
-        <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
-Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).
-With --store DB the predictions go into the annotation store instead of files: without FILE|DIR every library track that the model version has not tagged yet is tagged; FILE|DIR are added to the library first. Each track is saved whole or not at all, so a run that is stopped or killed, started again, tags only what is left. A track that has segments keeps them.</source>
-        <translation>用模型包逐片段为音频文件打标签，并写出概率。
-会递归搜索文件夹中的音频文件。退出状态：全部文件打标签成功时为 0，部分失败时为 1（失败的文件会在最后列出），用法或模型错误时为 2（包括模型给出 NaN 或无穷大的概率，这些概率绝不会被写出）。
-使用 --store DB 时，预测写入标注库而不是文件：不指定 FILE|DIR 时，为曲库中该模型版本尚未打过标签的每个曲目打标签；指定的 FILE|DIR 会先添加到曲库。每个曲目要么完整保存，要么完全不保存，因此被停止或终止的运行再次启动时，只会为剩下的曲目打标签。已有片段的曲目保留其片段。</translation>
-    </message>
-    <message>
         <source>&apos;chunk&apos; (one segment per model chunk), &apos;fixed:SECONDS&apos; (windows of 3 to 16 s; a tail shorter than 3 s joins the previous segment) or &apos;novelty&apos; (self-similarity boundaries, segments of 3 to 16 s; decodes each whole file). Default: chunk</source>
         <translation>&apos;chunk&apos;（每个模型块一个片段）、&apos;fixed:SECONDS&apos;（3 到 16 s 的窗口；短于 3 s 的尾部并入前一个片段）或 &apos;novelty&apos;（按自相似性确定边界，片段长 3 到 16 s；会解码每个完整文件）。默认：chunk</translation>
     </message>
@@ -6137,14 +6947,6 @@ With --store DB the predictions go into the annotation store instead of files: w
     <message>
         <source>--wait-for-store must be a whole number of seconds from 0 to 604800.</source>
         <translation>--wait-for-store 必须是 0 到 604800 之间的整数秒数。</translation>
-    </message>
-    <message>
-        <source>default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm or scatter-cnn (default: default)</source>
-        <translation>default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm 或 scatter-cnn（默认：default）</translation>
-    </message>
-    <message>
-        <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn).</source>
-        <translation>未知架构“%1”（已知：default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm、scatter-cnn）。</translation>
     </message>
     <message>
         <source>%1: in use by another process; waiting up to %2 s for it.
@@ -6203,6 +7005,70 @@ With --store DB the predictions go into the annotation store instead of files: w
     <message>
         <source>interrupted; run the same command again to tag the rest.</source>
         <translation>已中断；再次运行相同的命令即可为其余曲目打标签。</translation>
+    </message>
+    <message>
+        <source>the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>annotation store (read only): an SQLite file or a postgresql:// URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copies a whole annotation store (tracks, segmentations, segments, tags, verdicts, predictions, prediction runs, model versions and the edit log, ids kept) from FROM to TO, between SQLite and PostgreSQL in either direction. FROM and TO are SQLite files or postgresql://USER:PASSWORD@HOST:PORT/DB URIs (parts left out come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE). TO must be new: a missing file, an empty database, or a store without rows. The copy is one transaction: all of it or nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the store to copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the new store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give FROM and TO (got %1 argument(s)).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied %1 row(s) from %2 to %3 in %4 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: %1 SUBCOMMAND ...
+
+  copy FROM TO   copy a whole store between SQLite and PostgreSQL (either direction)
+
+Run &apos;%1 SUBCOMMAND --help&apos; for its options.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown subcommand &apos;%1&apos; (known: copy).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
+Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).
+With --store DB the predictions go into the annotation store instead of files: without FILE|DIR every library track that the model version has not tagged yet is tagged; FILE|DIR are added to the library first. Each track is saved whole or not at all, so a run that is stopped or killed, started again, tags only what is left. A track that has segments keeps them.
+The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless the environment says otherwise: spinning threads slow tagging down whenever the cores have other work.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam or fusion-linear (default: default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cnn-sam: weight W of the attention penalty W ||AA^T - I||_F^2 added to the loss (default 0 = off)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--attention-penalty applies only to --arch cnn-sam.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -6530,6 +7396,34 @@ With --store DB the predictions go into the annotation store instead of files: w
     <message>
         <source>The completion tolerance must be &gt;= 0; got %1.</source>
         <translation>补全容差必须 &gt;= 0；实际为 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot list the tables of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot count the rows of %1 in %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the columns of %1 in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the annotation store %1: %2</source>
+        <translation type="unfinished">无法读取标注库 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is a PostgreSQL database but not a Taglane annotation store (it holds other tables). Give an empty database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a PostgreSQL database but not a Taglane annotation store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The annotation store %1 has no valid schema version (store_info.%2): %3</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
