@@ -166,23 +166,23 @@
     </message>
     <message>
         <source>server process %1 of user %2 from %3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>来自 %3%4 的用户 %2 的服务器进程 %1</translation>
     </message>
     <message>
         <source>Cannot connect to the annotation store %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接到标注库 %1：%2</translation>
     </message>
     <message>
         <source>another Taglane</source>
-        <translation type="unfinished"></translation>
+        <translation>另一个 Taglane</translation>
     </message>
     <message>
         <source>another Taglane (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>另一个 Taglane（%1）</translation>
     </message>
     <message>
         <source>The annotation store %1 is empty (no Taglane store was created in that database yet); open it for writing once to create it.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 为空（该数据库中尚未创建 Taglane 标注库）；请以可写方式打开一次以创建它。</translation>
     </message>
 </context>
 <context>
@@ -200,40 +200,42 @@
     <name>AttentionProbe</name>
     <message>
         <source>%1 is a %2 model; only cnn-sam models have attention weights to show.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是 %2 模型；只有 cnn-sam 模型才有可显示的注意力权重。</translation>
     </message>
     <message>
         <source>%1: the weights lack the output layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：权重缺少输出层。</translation>
     </message>
     <message>
         <source>The audio is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>音频为空。</translation>
     </message>
     <message>
         <source>The stretch [%1, %2) s is not inside the %3 s of audio.</source>
-        <translation type="unfinished"></translation>
+        <translation>区间 [%1, %2) s 不在 %3 s 的音频范围内。</translation>
     </message>
 </context>
 <context>
     <name>AttentionView</name>
     <message>
         <source>Self-attention weights of the model over time, one curve per head: the moments that drove the prediction are where a curve rises.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型随时间变化的自注意力权重，每个注意力头一条曲线：曲线上升之处就是驱动预测的时刻。</translation>
     </message>
     <message>
         <source>No attention to show (select a segment; cnn-sam models only)</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可显示的注意力（请选择一个片段；仅限 cnn-sam 模型）</translation>
     </message>
     <message>
         <source>Attention
 log-Mel branch</source>
-        <translation type="unfinished"></translation>
+        <translation>注意力
+log-Mel 分支</translation>
     </message>
     <message>
         <source>Attention
 waveform branch</source>
-        <translation type="unfinished"></translation>
+        <translation>注意力
+波形分支</translation>
     </message>
 </context>
 <context>
@@ -525,15 +527,15 @@ waveform branch</source>
     <name>CellNavigator</name>
     <message>
         <source>%1 is missing (moved or deleted?); relink the library to find it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 缺失（已被移动或删除？）；请重新关联曲库以再次找到它。</translation>
     </message>
     <message>
         <source>That segment of %1 is gone: the track was re-segmented since (refresh the list).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的该片段已不存在：此后该曲目已重新分段（请刷新列表）。</translation>
     </message>
     <message>
         <source>The lane of %1 shows no tags.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的标签泳道未显示任何标签。</translation>
     </message>
 </context>
 <context>
@@ -1758,40 +1760,40 @@ absent</source>
     <name>LibraryAddController</name>
     <message>
         <source>%1 does not exist.</source>
-        <translation type="unfinished">%1 不存在。</translation>
+        <translation>%1 不存在。</translation>
     </message>
     <message numerus="yes">
         <source>Added %n track(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已添加 %n 个曲目</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n already in the library</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个已在曲库中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n moved file(s) found again</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>重新找到 %n 个被移动的文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n copy(ies) of tracks already there</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个文件是已有曲目的副本</numerusform>
         </translation>
     </message>
     <message>
         <source>No audio files were found.</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到任何音频文件</translation>
     </message>
     <message numerus="yes">
         <source>; %n could not be added: %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>；%n 个无法添加：%1</numerusform>
         </translation>
     </message>
 </context>
@@ -1821,19 +1823,19 @@ absent</source>
     <name>LibraryIntake</name>
     <message>
         <source>%1 does not exist.</source>
-        <translation type="unfinished">%1 不存在。</translation>
+        <translation>%1 不存在。</translation>
     </message>
     <message>
         <source>%1 is not a file.</source>
-        <translation type="unfinished">%1 不是文件。</translation>
+        <translation>%1 不是文件。</translation>
     </message>
     <message>
         <source>%1 cannot be read (permission denied).</source>
-        <translation type="unfinished">无法读取 %1（权限被拒绝）。</translation>
+        <translation>无法读取 %1（权限被拒绝）。</translation>
     </message>
     <message>
         <source>%1 was not read (no content hash).</source>
-        <translation type="unfinished"></translation>
+        <translation>未读取 %1（没有内容哈希）。</translation>
     </message>
 </context>
 <context>
@@ -1868,39 +1870,39 @@ absent</source>
     </message>
     <message>
         <source>missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺失</translation>
     </message>
     <message>
         <source>changed</source>
-        <translation type="unfinished"></translation>
+        <translation>已更改</translation>
     </message>
     <message>
         <source>present</source>
-        <translation type="unfinished">存在</translation>
+        <translation>存在</translation>
     </message>
     <message>
         <source>The file is not at %1. Add its new folder to the library to find it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件不在 %1。请将其新文件夹添加到曲库以再次找到它。</translation>
     </message>
     <message>
         <source>The file at %1 holds other content now.</source>
-        <translation type="unfinished"></translation>
+        <translation>位于 %1 的文件现在的内容已不同。</translation>
     </message>
     <message>
         <source>Highest mean probability over the segments, by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>各片段平均概率最高的标签（由 %1 给出）</translation>
     </message>
     <message>
         <source>Tagged by</source>
-        <translation type="unfinished"></translation>
+        <translation>打标签模型</translation>
     </message>
     <message>
         <source>Top tags</source>
-        <translation type="unfinished"></translation>
+        <translation>主要标签</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
 </context>
 <context>
@@ -1922,40 +1924,40 @@ absent</source>
     <name>LibraryTagController</name>
     <message>
         <source>The library is being tagged already; pause, resume or cancel that run.</source>
-        <translation type="unfinished"></translation>
+        <translation>曲库已在打标签中；请暂停、继续或取消该运行。</translation>
     </message>
     <message>
         <source>Tagging the library needs an annotation store open for writing.</source>
-        <translation type="unfinished"></translation>
+        <translation>为曲库打标签需要以可写方式打开的标注库。</translation>
     </message>
     <message>
         <source>Select a model in the Models dock to tag the library with.</source>
-        <translation type="unfinished"></translation>
+        <translation>请在模型面板中选择用于为曲库打标签的模型。</translation>
     </message>
     <message>
         <source>the annotation store was closed</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库已关闭</translation>
     </message>
     <message>
         <source>Tag Library: every track is tagged with %1 already.</source>
-        <translation type="unfinished"></translation>
+        <translation>为曲库打标签：每个曲目都已用 %1 打过标签。</translation>
     </message>
     <message numerus="yes">
         <source>Tag Library: tagged %1 of %n track(s) with %2</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>为曲库打标签：已用 %2 为 %n 个曲目中的 %1 个打了标签</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>; %n skipped</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>；跳过 %n 个</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>; %n failed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>；失败 %n 个</numerusform>
         </translation>
     </message>
 </context>
@@ -1963,54 +1965,54 @@ absent</source>
     <name>LibraryTagSteps</name>
     <message>
         <source>the file is missing (add its new folder to the library if it moved)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件缺失（如果文件被移动，请将其新文件夹添加到曲库）</translation>
     </message>
     <message>
         <source>the file holds other content now (add it to the library again as a new track)</source>
-        <translation type="unfinished"></translation>
+        <translation>文件现在的内容已不同（请将其作为新曲目再次添加到曲库）</translation>
     </message>
     <message>
         <source>%1 (%2), %3</source>
-        <translation type="unfinished">%1（%2），%3</translation>
+        <translation>%1（%2），%3</translation>
     </message>
     <message>
         <source>The annotation store %1 cannot take the tags of %2.</source>
-        <translation type="unfinished">标注库 %1 无法接收 %2 的标签。</translation>
+        <translation>标注库 %1 无法接收 %2 的标签。</translation>
     </message>
     <message>
         <source>The model gave %1 values per segment for %2 tags.</source>
-        <translation type="unfinished">模型为每个片段给出了 %1 个值，而标签有 %2 个。</translation>
+        <translation>模型为每个片段给出了 %1 个值，而标签有 %2 个。</translation>
     </message>
     <message>
         <source>The model gave no segment of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型未给出 %1 的任何片段。</translation>
     </message>
     <message>
         <source>The annotation store %1 is not writable.</source>
-        <translation type="unfinished">标注库 %1 不可写。</translation>
+        <translation>标注库 %1 不可写。</translation>
     </message>
 </context>
 <context>
     <name>LibraryTaskPanel</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <source>Go on tagging the library</source>
-        <translation type="unfinished"></translation>
+        <translation>继续为曲库打标签</translation>
     </message>
     <message>
         <source>Hold after the track under way</source>
-        <translation type="unfinished"></translation>
+        <translation>在当前曲目完成后暂停</translation>
     </message>
 </context>
 <context>
@@ -2055,73 +2057,73 @@ absent</source>
     </message>
     <message>
         <source>%1 is missing. Add the folder it moved to (File &gt; Add Folder to Library) to find it again; its verdicts are kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 缺失。请添加它被移到的文件夹（文件 &gt; 添加文件夹到曲库）以再次找到它；其判定会被保留。</translation>
     </message>
     <message>
         <source>Search, e.g. strings &gt;= 0.8 and not strings curated</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索，例如 strings &gt;= 0.8 and not strings curated</translation>
     </message>
     <message>
         <source>Only tracks with a segment that matches. Conditions: TAG &gt;= 0.8 (also &gt; &lt; &lt;= = !=), [TAG] curated [present|absent], [TAG] curator = NAME; combine with and, or, not and parentheses. Press Enter to apply.</source>
-        <translation type="unfinished"></translation>
+        <translation>仅显示含有匹配片段的曲目。条件：TAG &gt;= 0.8（也可用 &gt; &lt; &lt;= = !=）、[TAG] curated [present|absent]、[TAG] curator = NAME；可用 and、or、not 和括号组合。按 Enter 应用。</translation>
     </message>
     <message>
         <source>Saved</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存</translation>
     </message>
     <message>
         <source>Saved searches (also those saved in the Search dock)</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存的搜索（包括在搜索面板中保存的）</translation>
     </message>
     <message>
         <source>Save Search...</source>
-        <translation type="unfinished"></translation>
+        <translation>保存搜索...</translation>
     </message>
     <message>
         <source>Save the search under a name</source>
-        <translation type="unfinished"></translation>
+        <translation>以名称保存此搜索</translation>
     </message>
     <message>
         <source>Search:</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索：</translation>
     </message>
     <message>
         <source>Search: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索：%1</translation>
     </message>
     <message>
         <source>Saved the search as &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将搜索保存为“%1”。</translation>
     </message>
     <message>
         <source>Type a search first, then save it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先输入搜索内容，然后再保存。</translation>
     </message>
     <message>
         <source>Save Search</source>
-        <translation type="unfinished"></translation>
+        <translation>保存搜索</translation>
     </message>
     <message>
         <source>Name of the search:</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索名称：</translation>
     </message>
     <message>
         <source>No saved searches</source>
-        <translation type="unfinished"></translation>
+        <translation>没有已保存的搜索</translation>
     </message>
     <message>
         <source>Show All Tracks</source>
-        <translation type="unfinished"></translation>
+        <translation>显示所有曲目</translation>
     </message>
     <message numerus="yes">
         <source>, %n missing</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>，%n 个缺失</numerusform>
         </translation>
     </message>
     <message>
         <source> matching the search</source>
-        <translation type="unfinished"></translation>
+        <translation>，与搜索匹配</translation>
     </message>
 </context>
 <context>
@@ -2512,97 +2514,97 @@ absent</source>
     </message>
     <message>
         <source>Add Folder to &amp;Library...</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件夹到曲库(&amp;L)...</translation>
     </message>
     <message>
         <source>Add every audio file under a folder to the library (Ctrl+Shift+O)</source>
-        <translation type="unfinished"></translation>
+        <translation>将某个文件夹下的所有音频文件添加到曲库（Ctrl+Shift+O）</translation>
     </message>
     <message>
         <source>Tag &amp;Library</source>
-        <translation type="unfinished"></translation>
+        <translation>为曲库打标签(&amp;L)</translation>
     </message>
     <message>
         <source>Tag every library track that the selected model has not tagged, in the background (Ctrl+Shift+T)</source>
-        <translation type="unfinished"></translation>
+        <translation>在后台为所选模型尚未打过标签的每个曲库曲目打标签（Ctrl+Shift+T）</translation>
     </message>
     <message>
         <source>Stop adding; the files added so far stay in the library</source>
-        <translation type="unfinished"></translation>
+        <translation>停止添加；已添加的文件保留在曲库中</translation>
     </message>
     <message>
         <source>Stop tagging the library; finished tracks stay tagged, and Tag Library goes on from there next time</source>
-        <translation type="unfinished"></translation>
+        <translation>停止为曲库打标签；已完成的曲目保留其标签，下次“为曲库打标签”会从此处继续</translation>
     </message>
     <message>
         <source>Adding to library:</source>
-        <translation type="unfinished"></translation>
+        <translation>正在添加到曲库：</translation>
     </message>
     <message>
         <source>Adding was cancelled. %1</source>
-        <translation type="unfinished"></translation>
+        <translation>添加已取消。%1</translation>
     </message>
     <message>
         <source>Tag Library paused:</source>
-        <translation type="unfinished"></translation>
+        <translation>为曲库打标签已暂停：</translation>
     </message>
     <message>
         <source>Tag Library:</source>
-        <translation type="unfinished"></translation>
+        <translation>为曲库打标签：</translation>
     </message>
     <message>
         <source>Tag Library: loading the model...</source>
-        <translation type="unfinished"></translation>
+        <translation>为曲库打标签：正在加载模型...</translation>
     </message>
     <message numerus="yes">
         <source>Tagging %n library track(s) with %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>正在用 %1 为 %n 个曲库曲目打标签</numerusform>
         </translation>
     </message>
     <message>
         <source>Tag Library was cancelled; it goes on from here next time. %1</source>
-        <translation type="unfinished"></translation>
+        <translation>为曲库打标签已取消；下次会从此处继续。%1</translation>
     </message>
     <message>
         <source>Tag Library</source>
-        <translation type="unfinished"></translation>
+        <translation>为曲库打标签</translation>
     </message>
     <message>
         <source>The library could not be tagged.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法为曲库打标签。</translation>
     </message>
     <message>
         <source>Add Folder to Library</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件夹到曲库</translation>
     </message>
     <message>
         <source>Files are being added to the library already; wait for that or cancel it.</source>
-        <translation type="unfinished"></translation>
+        <translation>已有文件正在添加到曲库；请等待其完成或将其取消。</translation>
     </message>
     <message>
         <source>The annotation store is not open for writing; nothing can be added to the library.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库未以可写方式打开；无法向曲库添加任何内容。</translation>
     </message>
     <message>
         <source>Select a model in the Models dock to tag the library with.</source>
-        <translation type="unfinished"></translation>
+        <translation>请在模型面板中选择用于为曲库打标签的模型。</translation>
     </message>
     <message>
         <source>Tag Library tagged the open track.</source>
-        <translation type="unfinished"></translation>
+        <translation>“为曲库打标签”已为打开的曲目打了标签。</translation>
     </message>
     <message>
         <source>Review Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>审校队列</translation>
     </message>
     <message>
         <source>%1: is &quot;%2&quot; present here? Y present, N absent, Backspace clear, . skip</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：“%2”在此处存在吗？Y 存在，N 不存在，Backspace 清除，. 跳过</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索</translation>
     </message>
 </context>
 <context>
@@ -3401,176 +3403,177 @@ absent</source>
     <message>
         <source>%1
 %2, %3: p = %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+%2，%3：p = %4</translation>
     </message>
     <message>
         <source> (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation> (%1)</translation>
     </message>
     <message>
         <source>Track</source>
-        <translation type="unfinished"></translation>
+        <translation>曲目</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Tag</source>
-        <translation type="unfinished">标签</translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>p</source>
-        <translation type="unfinished"></translation>
+        <translation>p</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished"></translation>
+        <translation>分数</translation>
     </message>
 </context>
 <context>
     <name>ReviewQueueView</name>
     <message>
         <source>Uncertainty</source>
-        <translation type="unfinished"></translation>
+        <translation>不确定性</translation>
     </message>
     <message>
         <source>Probability closest to 0.5 first</source>
-        <translation type="unfinished"></translation>
+        <translation>概率最接近 0.5 的优先</translation>
     </message>
     <message>
         <source>Disagreement</source>
-        <translation type="unfinished"></translation>
+        <translation>分歧</translation>
     </message>
     <message>
         <source>Largest spread between the model versions that scored the cell first</source>
-        <translation type="unfinished"></translation>
+        <translation>对该单元格评过分的各模型版本之间分歧最大的优先</translation>
     </message>
     <message>
         <source>Diverse</source>
-        <translation type="unfinished"></translation>
+        <translation>多样</translation>
     </message>
     <message>
         <source>Uncertain cells mixed across tracks and tags</source>
-        <translation type="unfinished"></translation>
+        <translation>在各曲目和标签之间混合选取的不确定单元格</translation>
     </message>
     <message>
         <source>Probabilities of this model version (default: per track the version that tagged it last)</source>
-        <translation type="unfinished"></translation>
+        <translation>使用此模型版本的概率（默认：每个曲目使用最后为其打标签的版本）</translation>
     </message>
     <message>
         <source>How many cells to list</source>
-        <translation type="unfinished"></translation>
+        <translation>要列出的单元格数量</translation>
     </message>
     <message>
         <source>No annotation store.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有标注库。</translation>
     </message>
     <message>
         <source>&amp;Next Queued Cell</source>
-        <translation type="unfinished"></translation>
+        <translation>队列中的下一个单元格(&amp;N)</translation>
     </message>
     <message>
         <source>Go to the next cell of the review queue and play it (. or Ctrl+Right)</source>
-        <translation type="unfinished"></translation>
+        <translation>转到审校队列中的下一个单元格并播放（. 或 Ctrl+Right）</translation>
     </message>
     <message>
         <source>Present</source>
-        <translation type="unfinished">存在</translation>
+        <translation>存在</translation>
     </message>
     <message>
         <source>The tag is present in this segment; go on to the next cell (Y)</source>
-        <translation type="unfinished"></translation>
+        <translation>该标签在此片段中存在；继续下一个单元格（Y）</translation>
     </message>
     <message>
         <source>Absent</source>
-        <translation type="unfinished">不存在</translation>
+        <translation>不存在</translation>
     </message>
     <message>
         <source>The tag is absent from this segment; go on to the next cell (N)</source>
-        <translation type="unfinished"></translation>
+        <translation>该标签在此片段中不存在；继续下一个单元格（N）</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished"></translation>
+        <translation>清除</translation>
     </message>
     <message>
         <source>Clear this cell&apos;s verdict; go on to the next cell (Backspace)</source>
-        <translation type="unfinished"></translation>
+        <translation>清除此单元格的判定；继续下一个单元格（Backspace）</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Build the queue again from the store</source>
-        <translation type="unfinished"></translation>
+        <translation>从标注库重新构建队列</translation>
     </message>
     <message>
         <source>&amp;Strategy:</source>
-        <translation type="unfinished"></translation>
+        <translation>策略(&amp;S)：</translation>
     </message>
     <message>
         <source>&amp;Model:</source>
-        <translation type="unfinished"></translation>
+        <translation>模型(&amp;M)：</translation>
     </message>
     <message>
         <source>&amp;Cells:</source>
-        <translation type="unfinished"></translation>
+        <translation>单元格(&amp;C)：</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个</translation>
     </message>
     <message>
         <source>Newest per track</source>
-        <translation type="unfinished"></translation>
+        <translation>每个曲目的最新版本</translation>
     </message>
     <message>
         <source>Building the queue...</source>
-        <translation type="unfinished"></translation>
+        <translation>正在构建队列...</translation>
     </message>
     <message>
         <source>No uncurated cell was scored by two or more model versions.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有任何未审校单元格被两个或更多模型版本评过分。</translation>
     </message>
     <message>
         <source>No uncurated cells with predictions: tag the library first.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有带预测的未审校单元格：请先为曲库打标签。</translation>
     </message>
     <message numerus="yes">
         <source>%n cell(s) to review, most useful first.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>有 %n 个待审校的单元格，最有用的排在最前。</numerusform>
         </translation>
     </message>
     <message>
         <source>Open an annotation store first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开标注库。</translation>
     </message>
     <message>
         <source>Building the review queue...</source>
-        <translation type="unfinished"></translation>
+        <translation>正在构建审校队列...</translation>
     </message>
     <message>
         <source>End of the review queue; it is refreshed after each answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>已到审校队列末尾；每次回答后都会刷新队列。</translation>
     </message>
     <message>
         <source>Go to a queued cell first (. or Ctrl+Right).</source>
-        <translation type="unfinished"></translation>
+        <translation>请先转到队列中的某个单元格（. 或 Ctrl+Right）。</translation>
     </message>
     <message>
         <source>%1 is still opening.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 仍在打开中。</translation>
     </message>
     <message>
         <source>The lane does not show %1 at %2; refresh the queue.</source>
-        <translation type="unfinished"></translation>
+        <translation>标签泳道未在 %2 处显示 %1；请刷新队列。</translation>
     </message>
     <message>
         <source>That was the last queued cell; the queue is being refreshed.</source>
-        <translation type="unfinished"></translation>
+        <translation>这是队列中的最后一个单元格；正在刷新队列。</translation>
     </message>
 </context>
 <context>
@@ -3662,98 +3665,98 @@ absent</source>
     <name>SearchResultsModel</name>
     <message>
         <source>Track</source>
-        <translation type="unfinished"></translation>
+        <translation>曲目</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished">时长</translation>
+        <translation>时长</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Folder</source>
-        <translation type="unfinished">文件夹</translation>
+        <translation>文件夹</translation>
     </message>
 </context>
 <context>
     <name>SearchView</name>
     <message>
         <source>e.g. strings &gt;= 0.8 and not strings curated</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 strings &gt;= 0.8 and not strings curated</translation>
     </message>
     <message>
         <source>Conditions: TAG &gt;= x (also &gt;, &lt;=, &lt;, =, !=) on the model&apos;s probability (a track: its mean); [TAG] curated [present|absent]; [TAG] curator = NAME. Combine them with and, or, not and parentheses; quote a tag with spaces or one that is a keyword.</source>
-        <translation type="unfinished"></translation>
+        <translation>条件：TAG &gt;= x（也可用 &gt;、&lt;=、&lt;、=、!=），作用于模型的概率（对曲目而言：其均值）；[TAG] curated [present|absent]；[TAG] curator = NAME。可用 and、or、not 和括号组合条件；含空格或与关键字同名的标签需加引号。</translation>
     </message>
     <message>
         <source>Segments</source>
-        <translation type="unfinished">片段</translation>
+        <translation>片段</translation>
     </message>
     <message>
         <source>Tracks</source>
-        <translation type="unfinished"></translation>
+        <translation>曲目</translation>
     </message>
     <message>
         <source>Match segments, or whole tracks</source>
-        <translation type="unfinished"></translation>
+        <translation>匹配片段，或整个曲目</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索</translation>
     </message>
     <message>
         <source>Name for this search</source>
-        <translation type="unfinished"></translation>
+        <translation>此搜索的名称</translation>
     </message>
     <message>
         <source>Save Search</source>
-        <translation type="unfinished"></translation>
+        <translation>保存搜索</translation>
     </message>
     <message>
         <source>Keep this query; the Library dock offers saved searches as filters</source>
-        <translation type="unfinished"></translation>
+        <translation>保留此查询；曲库面板会将已保存的搜索作为筛选条件提供</translation>
     </message>
     <message>
         <source>Run a saved search</source>
-        <translation type="unfinished"></translation>
+        <translation>运行已保存的搜索</translation>
     </message>
     <message>
         <source>Type a query, e.g. strings &gt;= 0.8 and not strings curated</source>
-        <translation type="unfinished"></translation>
+        <translation>输入查询，例如 strings &gt;= 0.8 and not strings curated</translation>
     </message>
     <message>
         <source>No annotation store is open.</source>
-        <translation type="unfinished">未打开任何标注库。</translation>
+        <translation>未打开任何标注库。</translation>
     </message>
     <message>
         <source>Searching...</source>
-        <translation type="unfinished"></translation>
+        <translation>正在搜索...</translation>
     </message>
     <message numerus="yes">
         <source>%n track(s) match.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个曲目匹配。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n segment(s) match.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个片段匹配。</numerusform>
         </translation>
     </message>
     <message>
         <source>Type a query to save.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入要保存的查询。</translation>
     </message>
     <message>
         <source>Saved the search &quot;%1&quot;; the Library dock offers it as a filter.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存搜索“%1”；曲库面板会将其作为筛选条件提供。</translation>
     </message>
     <message>
         <source>Saved searches...</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存的搜索...</translation>
     </message>
 </context>
 <context>
@@ -3971,82 +3974,82 @@ absent</source>
     <name>StoreConnection</name>
     <message>
         <source>Qt&apos;s PostgreSQL driver (QPSQL) is not installed; install libqt6sql6-psql to use a PostgreSQL store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Qt 的 PostgreSQL 驱动（QPSQL）未安装；请安装 libqt6sql6-psql 以使用 PostgreSQL 标注库。</translation>
     </message>
 </context>
 <context>
     <name>StoreCopy</name>
     <message>
         <source>Cannot copy the annotation store %1 onto itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将标注库 %1 复制到其自身。</translation>
     </message>
     <message>
         <source>The annotation store %1 does not exist.</source>
-        <translation type="unfinished">标注库 %1 不存在。</translation>
+        <translation>标注库 %1 不存在。</translation>
     </message>
     <message>
         <source>%1 is not an annotation store (not an SQLite database).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是标注库（不是 SQLite 数据库）。</translation>
     </message>
     <message>
         <source>The target %1 already exists; store copy writes a new store only. Give a new file name.</source>
-        <translation type="unfinished"></translation>
+        <translation>目标 %1 已存在；store copy 只写入新的标注库。请给出新的文件名。</translation>
     </message>
     <message>
         <source>Cannot create the annotation store %1: its folder does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建标注库 %1：其所在文件夹不存在。</translation>
     </message>
     <message>
         <source>The annotation store %1 is in use by another Taglane.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 正被另一个 Taglane 使用。</translation>
     </message>
     <message>
         <source>Cannot open the annotation store %1: %2</source>
-        <translation type="unfinished">无法打开标注库 %1：%2</translation>
+        <translation>无法打开标注库 %1：%2</translation>
     </message>
     <message>
         <source>%1 holds no Taglane store.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 中没有 Taglane 标注库。</translation>
     </message>
     <message>
         <source>The annotation store %1 uses schema %2, this program schema %3; open it for writing with this Taglane once (to upgrade it), then copy it.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 使用模式版本 %2，而本程序使用模式版本 %3；请先用此 Taglane 以可写方式打开一次（以升级它），然后再复制。</translation>
     </message>
     <message>
         <source>The target %1 holds a store of a newer Taglane (schema %2); it was left unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>目标 %1 含有更新版本 Taglane 的标注库（模式版本 %2）；它未被修改。</translation>
     </message>
     <message>
         <source>The target %1 is not empty (its table %2 holds %3 row(s)); store copy writes into a new or empty store only. It was left unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>目标 %1 不为空（其表 %2 有 %3 行）；store copy 只写入新的或空的标注库。它未被修改。</translation>
     </message>
     <message>
         <source>Cannot write to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 %1：%2</translation>
     </message>
     <message>
         <source>The table %1 has different columns in %2 and %3; cannot copy it.</source>
-        <translation type="unfinished"></translation>
+        <translation>表 %1 在 %2 和 %3 中的列不同；无法复制。</translation>
     </message>
     <message>
         <source>Cannot read %1 from %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 %2 读取 %1：%3</translation>
     </message>
     <message>
         <source>Cannot write %1 to %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将 %1 写入 %2：%3</translation>
     </message>
     <message>
         <source>Cannot write rows up to %1 of %2 to %3: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将表 %2 中截至第 %1 行的数据写入 %3：%4</translation>
     </message>
     <message>
         <source>The copy of %1 in %2 holds %3 row(s), not %4; nothing was copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 中 %1 的副本有 %3 行，而不是 %4 行；未复制任何内容。</translation>
     </message>
     <message>
         <source>Cannot commit the copy to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将副本提交到 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -4111,27 +4114,27 @@ absent</source>
     <name>StoreLocation</name>
     <message>
         <source>No annotation store was given (the path is empty).</source>
-        <translation type="unfinished">未指定标注库（路径为空）。</translation>
+        <translation>未指定标注库（路径为空）。</translation>
     </message>
     <message>
         <source>%1 is not a valid PostgreSQL URI (%2); write postgresql://USER:PASSWORD@HOST:PORT/DATABASE.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是有效的 PostgreSQL URI（%2）；请写成 postgresql://USER:PASSWORD@HOST:PORT/DATABASE。</translation>
     </message>
     <message>
         <source>%1 names several hosts; Taglane connects to one PostgreSQL server.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 指定了多个主机；Taglane 只连接一个 PostgreSQL 服务器。</translation>
     </message>
     <message>
         <source>%1: the database name may not contain &apos;/&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：数据库名称中不能包含 &apos;/&apos;。</translation>
     </message>
     <message>
         <source>%1: &quot;%2&quot; is not a PostgreSQL connection parameter.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：“%2”不是 PostgreSQL 连接参数。</translation>
     </message>
     <message>
         <source>%1: the value of &quot;%2&quot; may not contain &apos;;&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：“%2”的值中不能包含 &apos;;&apos;。</translation>
     </message>
 </context>
 <context>
@@ -4994,11 +4997,11 @@ absent</source>
     </message>
     <message>
         <source>The fusion weight must lie in [0, 1] (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>融合权重必须在 [0, 1] 范围内（实际为 %1）。</translation>
     </message>
     <message>
         <source>%1 is a %2 model, not fusion-linear.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是 %2 模型，不是 fusion-linear。</translation>
     </message>
 </context>
 <context>
@@ -5041,18 +5044,18 @@ absent</source>
     </message>
     <message>
         <source>The attention penalty must be a finite number of at least 0 (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>注意力惩罚必须是不小于 0 的有限数（实际为 %1）。</translation>
     </message>
     <message>
         <source>The attention penalty applies only to cnn-sam (the %1 architecture has no attention pooling).</source>
-        <translation type="unfinished"></translation>
+        <translation>注意力惩罚仅适用于 cnn-sam（%1 架构没有注意力池化）。</translation>
     </message>
 </context>
 <context>
     <name>UntaggedTracks</name>
     <message>
         <source>Cannot read the library of %1: %2</source>
-        <translation type="unfinished">无法读取 %1 的曲库：%2</translation>
+        <translation>无法读取 %1 的曲库：%2</translation>
     </message>
 </context>
 <context>
@@ -5332,7 +5335,7 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     </message>
     <message>
         <source>from %1 up to (not including) %2</source>
-        <translation>从 %1 到 %2（不含 %2）</translation>
+        <translation>从 %1 到 %2（不含终点）</translation>
     </message>
     <message>
         <source>from %1 to %2</source>
@@ -5430,7 +5433,7 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     </message>
     <message>
         <source>copy a whole annotation store between SQLite and PostgreSQL</source>
-        <translation type="unfinished"></translation>
+        <translation>在 SQLite 和 PostgreSQL 之间复制整个标注库</translation>
     </message>
 </context>
 <context>
@@ -5455,7 +5458,7 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     </message>
     <message>
         <source>Annotation store to use: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI (default: %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>要使用的标注库：SQLite 文件或 postgresql://USER:PASSWORD@HOST:PORT/DB URI（默认：%1）。</translation>
     </message>
 </context>
 <context>
@@ -7008,31 +7011,31 @@ Conditions: TAG &gt;= x (also &gt;, &lt;=, &lt;, =, !=) on the model&apos;s prob
     </message>
     <message>
         <source>the annotation store: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库：SQLite 文件或 postgresql://USER:PASSWORD@HOST:PORT/DB URI</translation>
     </message>
     <message>
         <source>annotation store (read only): an SQLite file or a postgresql:// URI</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库（只读）：SQLite 文件或 postgresql:// URI</translation>
     </message>
     <message>
         <source>Copies a whole annotation store (tracks, segmentations, segments, tags, verdicts, predictions, prediction runs, model versions and the edit log, ids kept) from FROM to TO, between SQLite and PostgreSQL in either direction. FROM and TO are SQLite files or postgresql://USER:PASSWORD@HOST:PORT/DB URIs (parts left out come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE). TO must be new: a missing file, an empty database, or a store without rows. The copy is one transaction: all of it or nothing.</source>
-        <translation type="unfinished"></translation>
+        <translation>将整个标注库（曲目、分段、片段、标签、判定、预测、预测运行、模型版本和编辑日志，保留 id）从 FROM 复制到 TO，可在 SQLite 和 PostgreSQL 之间双向复制。FROM 和 TO 为 SQLite 文件或 postgresql://USER:PASSWORD@HOST:PORT/DB URI（省略的部分取自 PGHOST、PGPORT、PGUSER、PGPASSWORD、PGDATABASE）。TO 必须是新的：不存在的文件、空数据库，或没有任何行的标注库。复制在一个事务中完成：要么全部复制，要么什么都不复制。</translation>
     </message>
     <message>
         <source>the store to copy</source>
-        <translation type="unfinished"></translation>
+        <translation>要复制的标注库</translation>
     </message>
     <message>
         <source>the new store</source>
-        <translation type="unfinished"></translation>
+        <translation>新的标注库</translation>
     </message>
     <message>
         <source>give FROM and TO (got %1 argument(s)).</source>
-        <translation type="unfinished"></translation>
+        <translation>请给出 FROM 和 TO（实际给出 %1 个参数）。</translation>
     </message>
     <message>
         <source>Copied %1 row(s) from %2 to %3 in %4 s.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 行从 %2 复制到 %3，用时 %4 s。</translation>
     </message>
     <message>
         <source>Usage: %1 SUBCOMMAND ...
@@ -7041,34 +7044,42 @@ Conditions: TAG &gt;= x (also &gt;, &lt;=, &lt;, =, !=) on the model&apos;s prob
 
 Run &apos;%1 SUBCOMMAND --help&apos; for its options.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>用法：%1 SUBCOMMAND ...
+
+  copy FROM TO   在 SQLite 和 PostgreSQL 之间复制整个标注库（双向均可）
+
+运行 &apos;%1 SUBCOMMAND --help&apos; 查看其选项。
+</translation>
     </message>
     <message>
         <source>unknown subcommand &apos;%1&apos; (known: copy).</source>
-        <translation type="unfinished"></translation>
+        <translation>未知子命令 &apos;%1&apos;（已知：copy）。</translation>
     </message>
     <message>
         <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
 Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).
 With --store DB the predictions go into the annotation store instead of files: without FILE|DIR every library track that the model version has not tagged yet is tagged; FILE|DIR are added to the library first. Each track is saved whole or not at all, so a run that is stopped or killed, started again, tags only what is left. A track that has segments keeps them.
 The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless the environment says otherwise: spinning threads slow tagging down whenever the cores have other work.</source>
-        <translation type="unfinished"></translation>
+        <translation>用模型包逐片段为音频文件打标签，并写出概率。
+会递归搜索文件夹中的音频文件。退出状态：全部文件打标签成功时为 0，部分文件失败时为 1（失败的文件会在最后列出），用法或模型错误时为 2（包括模型给出 NaN 或无穷大的概率，这类概率永远不会被写出）。
+使用 --store DB 时，预测写入标注库而非文件：未指定 FILE|DIR 时，为该模型版本尚未打过标签的每个曲库曲目打标签；指定的 FILE|DIR 会先被添加到曲库。每个曲目要么完整保存，要么完全不保存，因此被停止或被终止的运行再次启动后，只会为剩余的曲目打标签。已有片段的曲目会保留其片段。
+除非环境另有设置，模型的 OpenMP 线程会被动等待（OMP_WAIT_POLICY=PASSIVE）：每当核心还有其他工作时，自旋等待的线程会拖慢打标签速度。</translation>
     </message>
     <message>
         <source>default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam or fusion-linear (default: default)</source>
-        <translation type="unfinished"></translation>
+        <translation>default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm、scatter-cnn、cnn-sam 或 fusion-linear（默认：default）</translation>
     </message>
     <message>
         <source>cnn-sam: weight W of the attention penalty W ||AA^T - I||_F^2 added to the loss (default 0 = off)</source>
-        <translation type="unfinished"></translation>
+        <translation>cnn-sam：加到损失上的注意力惩罚 W ||AA^T - I||_F^2 的权重 W（默认 0 = 关闭）</translation>
     </message>
     <message>
         <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear).</source>
-        <translation type="unfinished"></translation>
+        <translation>未知架构“%1”（已知：default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm、scatter-cnn、cnn-sam、fusion-linear）。</translation>
     </message>
     <message>
         <source>--attention-penalty applies only to --arch cnn-sam.</source>
-        <translation type="unfinished"></translation>
+        <translation>--attention-penalty 仅适用于 --arch cnn-sam。</translation>
     </message>
 </context>
 <context>
@@ -7399,31 +7410,31 @@ The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless 
     </message>
     <message>
         <source>Cannot list the tables of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法列出 %1 中的表：%2</translation>
     </message>
     <message>
         <source>Cannot count the rows of %1 in %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>无法统计 %2 中 %1 的行数：%3</translation>
     </message>
     <message>
         <source>Cannot read the columns of %1 in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %2 中 %1 的列。</translation>
     </message>
     <message>
         <source>Cannot read the annotation store %1: %2</source>
-        <translation type="unfinished">无法读取标注库 %1：%2</translation>
+        <translation>无法读取标注库 %1：%2</translation>
     </message>
     <message>
         <source>%1 is a PostgreSQL database but not a Taglane annotation store (it holds other tables). Give an empty database.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是 PostgreSQL 数据库，但不是 Taglane 标注库（其中含有其他表）。请给出空数据库。</translation>
     </message>
     <message>
         <source>%1 is a PostgreSQL database but not a Taglane annotation store.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是 PostgreSQL 数据库，但不是 Taglane 标注库。</translation>
     </message>
     <message>
         <source>The annotation store %1 has no valid schema version (store_info.%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库 %1 没有有效的模式版本（store_info.%2）：%3</translation>
     </message>
 </context>
 <context>
