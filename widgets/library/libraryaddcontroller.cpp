@@ -154,7 +154,7 @@ QString LibraryAddController::summary() const
         text = tr("No audio files were found.");
     if (!m_counts.errors.isEmpty())
         text += tr("; %n could not be added: %1", nullptr, int(m_counts.errors.size())).arg(m_counts.errors.constFirst());
-    return text + QLatin1Char('.');
+    return text.endsWith(QLatin1Char('.')) ? text : text + QLatin1Char('.');
 }
 
 } // namespace taglane::widgets
