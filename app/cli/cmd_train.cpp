@@ -98,9 +98,14 @@ int runTrain(const QStringList &args)
     const QCommandLineOption quietOption(QStringLiteral("quiet"), tr("no progress display"));
     const QCommandLineOption cosineOption(QStringLiteral("cosine"),
                                           tr("let the learning rate fall from --lr to 0 along a half cosine over --epochs"));
+    const QCommandLineOption windowsOption(
+        QStringLiteral("windows"),
+        tr("where the training windows go: 'fixed' (every half window along each track) or 'novelty' (inside the "
+           "segments self-similarity novelty finds, never across their boundaries). Default: fixed"),
+        QStringLiteral("fixed|novelty"), QStringLiteral("fixed"));
     parser.addOptions({dataOption, valOption, archOption, outOption, epochsOption, batchOption, lrOption, alphaOption,
                        penaltyOption, seedOption, patienceOption, initOption, resumeOption, checkpointOption, threadsOption, nameOption,
-                       quietOption, cosineOption});
+                       quietOption, cosineOption, windowsOption});
     if (const auto done = parseCommandLine(parser, kCommand, args))
         return *done;
     QTextStream out(stdout);
@@ -110,6 +115,9 @@ int runTrain(const QStringList &args)
     if (!parser.isSet(outOption))
         return usageError(tr("--out BUNDLE is required."));
 
+    const auto windows = ExampleBuilder::parseWindows(parser.value(windowsOption));
+    if (!windows)
+        return usageError(windows.error());
     TrainingConfig config;
     config.architecture = ExampleBuilder::resolveArchitecture(parser.value(archOption));
     if (config.architecture.isEmpty())
@@ -185,7 +193,7 @@ int runTrain(const QStringList &args)
     clock.start();
     if (!quiet)
         err << tr("Reading %1 ...").arg(data) << "\n" << Qt::flush;
-    auto all = ExampleBuilder::fromFolder(data, config.architecture, {});
+    auto all = ExampleBuilder::fromFolder(data, config.architecture, {}, 0, {}, windows.value());
     if (!all) {
         err << "taglane-cli train: " << all.error() << "\n";
         return 1;
@@ -196,7 +204,7 @@ int runTrain(const QStringList &args)
             if (tags.indexOf(t.name) < 0)
                 merged << t;
         tags = Vocabulary(merged);
-        all = ExampleBuilder::fromFolder(data, config.architecture, tags);
+        all = ExampleBuilder::fromFolder(data, config.architecture, tags, 0, {}, windows.value());
         if (!all) {
             err << "taglane-cli train: " << all.error() << "\n";
             return 1;
@@ -207,7 +215,7 @@ int runTrain(const QStringList &args)
     TrainingExamples train, val;
     if (parser.isSet(valOption)) {
         train = all.value();
-        auto v = ExampleBuilder::fromFolder(parser.value(valOption), config.architecture, train.tags);
+        auto v = ExampleBuilder::fromFolder(parser.value(valOption), config.architecture, train.tags, 0, {}, windows.value());
         if (!v) {
             err << "taglane-cli train: " << v.error() << "\n";
             return 1;

@@ -638,6 +638,7 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
                             int(std::count(shared.begin(), shared.end(), char(1))));
         }
         training.insert(QStringLiteral("example_hop_frames"), train.hopFrames);
+        training.insert(QStringLiteral("example_windows"), train.windows);
         training.insert(QStringLiteral("label_aggregation"),
                         config.labelSource.isEmpty() ? QStringLiteral("mean of frame labels > 0.5") : config.labelSource);
         if (config.augmentGainDb > 0.0 || config.augmentEqDb > 0.0 || config.augmentNoise > 0.0) {

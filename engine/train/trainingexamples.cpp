@@ -3,12 +3,14 @@
 
 #include "engine/audio/audiodecoder.h"
 #include "engine/corpus/labelledaudiofolder.h"
+#include "engine/segment/novelty.h"
 #include "engine/train/trainablenet_p.h"
 #include "engine/train/trainingexamples.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -110,6 +112,43 @@ std::vector<qint64> ExampleBuilder::longTermStarts(qint64 frameCount, int frames
     return starts;
 }
 
+std::vector<qint64> ExampleBuilder::segmentStarts(const QVector<Segment> &segments, qint64 frameCount, int frames,
+                                                  int hopFrames, int hop, int sampleRate)
+{
+    std::vector<qint64> starts;
+    if (frameCount < frames || frames < 1 || hop < 1 || sampleRate < 1)
+        return starts;
+    hopFrames = std::max(1, hopFrames);
+    const double framesPerSecond = double(sampleRate) / hop;
+    for (const Segment &seg : segments) {
+        const qint64 a = std::clamp<qint64>(qint64(std::ceil(seg.start * framesPerSecond - 1e-9)), 0, frameCount);
+        const qint64 b = std::clamp<qint64>(qint64(std::floor(seg.end * framesPerSecond + 1e-9)), 0, frameCount);
+        if (b - a >= frames) {
+            for (qint64 s = a; s + frames <= b; s += hopFrames)
+                starts.push_back(s);
+        } else if (b > a) {
+            starts.push_back(std::clamp<qint64>((a + b - frames) / 2, 0, frameCount - frames));
+        }
+    }
+    std::sort(starts.begin(), starts.end());
+    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    return starts;
+}
+
+QString ExampleBuilder::windowsName(Windows windows)
+{
+    return windows == Windows::Novelty ? QStringLiteral("novelty") : QStringLiteral("fixed");
+}
+
+Result<ExampleBuilder::Windows> ExampleBuilder::parseWindows(const QString &name)
+{
+    if (name.compare(QLatin1String("fixed"), Qt::CaseInsensitive) == 0)
+        return Windows::Fixed;
+    if (name.compare(QLatin1String("novelty"), Qt::CaseInsensitive) == 0)
+        return Windows::Novelty;
+    return Result<Windows>::failure(tr("Unknown example windows \"%1\": use fixed or novelty.").arg(name));
+}
+
 QStringList ExampleBuilder::architectures()
 {
     return detail::trainableSpecNames();
@@ -124,7 +163,8 @@ QString ExampleBuilder::resolveArchitecture(const QString &nameOrAlias)
 }
 
 Result<TrainingExamples> ExampleBuilder::fromTracks(const QVector<LabelledTrack> &tracks, const QString &architecture,
-                                                    const Vocabulary &tagsIn, int hopFrames, const ProgressSink &progress)
+                                                    const Vocabulary &tagsIn, int hopFrames, const ProgressSink &progress,
+                                                    Windows windows)
 {
     using R = Result<TrainingExamples>;
     const detail::TrainableSpec *spec = detail::findTrainableSpec(resolveArchitecture(architecture));
@@ -151,6 +191,7 @@ Result<TrainingExamples> ExampleBuilder::fromTracks(const QVector<LabelledTrack>
     ex.frames = spec->frames;
     ex.sequence = spec->sequence;
     ex.hopFrames = hopFrames > 0 ? hopFrames : spec->frames / 2;
+    ex.windows = windowsName(windows);
     const int n = tags.size();
     torch::NoGradGuard noGrad;
     detail::TrainableNet frontEnd = detail::createTrainableNet(*spec, std::max(1, n));
@@ -174,7 +215,18 @@ Result<TrainingExamples> ExampleBuilder::fromTracks(const QVector<LabelledTrack>
         at::Tensor feats = frontEnd->features(wave)[0].contiguous();  // [bands, T]
         const qint64 frameCount = feats.size(1);
         const std::vector<float> fl = frameLabels(track, tags, frameCount, spec->hop, spec->sampleRate);
-        const std::vector<qint64> starts = longTermStarts(frameCount, spec->frames, ex.hopFrames);
+        std::vector<qint64> starts;
+        if (windows == Windows::Novelty) {
+            const auto novelty = noveltySegmentation(audio);
+            if (novelty)
+                starts = segmentStarts(novelty->segments.segments(), frameCount, spec->frames, ex.hopFrames, spec->hop,
+                                       spec->sampleRate);
+            else
+                ex.warnings << tr("%1: no novelty segments (%2); its windows are placed at a fixed hop.")
+                                   .arg(track.audioPath, novelty.error());
+        }
+        if (starts.empty())
+            starts = longTermStarts(frameCount, spec->frames, ex.hopFrames);
         const int seq = spec->sequence;
         const int seqStride = std::max(1, seq / 2);
         const int trackIndex = ex.trackNames.size();
@@ -201,14 +253,15 @@ Result<TrainingExamples> ExampleBuilder::fromTracks(const QVector<LabelledTrack>
 }
 
 Result<TrainingExamples> ExampleBuilder::fromFolder(const QString &folder, const QString &architecture,
-                                                    const Vocabulary &tags, int hopFrames, const ProgressSink &progress)
+                                                    const Vocabulary &tags, int hopFrames, const ProgressSink &progress,
+                                                    Windows windows)
 {
     LabelledAudioFolder::Options options;
     options.probeAudio = false;
     auto read = LabelledAudioFolder::read(folder, options);
     if (!read)
         return Result<TrainingExamples>::failure(read.error());
-    auto ex = fromTracks(read->tracks, architecture, tags, hopFrames, progress);
+    auto ex = fromTracks(read->tracks, architecture, tags, hopFrames, progress, windows);
     if (ex)
         ex->warnings = read->warnings + ex->warnings;
     return ex;

@@ -5,6 +5,7 @@
 #include "engine/core/result.h"
 #include "engine/corpus/labelledtrack.h"
 #include "engine/model/vocabulary.h"
+#include "engine/segment/segment.h"
 
 #include <QString>
 #include <QStringList>
@@ -31,6 +32,7 @@ struct TrainingExamples
     int frames = 0;              ///< spectrogram frames per long-term frame
     int sequence = 1;            ///< long-term frames per example
     int hopFrames = 0;           ///< hop between long-term frames
+    QString windows = QStringLiteral("fixed");   ///< how they were placed: "fixed" or "novelty"
     std::vector<float> features; ///< [examples][sequence][bands][frames], dB
     std::vector<float> labels;   ///< [examples][sequence][tags]; NaN = unknown
     std::vector<int> trackOf;    ///< example -> index into trackNames
@@ -62,15 +64,30 @@ public:
                                           int hop, int sampleRate);
     /// Start frames of the long-term frames of a track with frameCount frames.
     static std::vector<qint64> longTermStarts(qint64 frameCount, int frames, int hopFrames);
+    /// Where the long-term frames go.
+    ///  - Fixed: every hopFrames from the start of the track.
+    ///  - Novelty: inside the segments that self-similarity novelty finds
+    ///    (the adaptive segmentation of Miao and Cheng's study, Taglane's
+    ///    --segments novelty): every hopFrames within a segment, never across
+    ///    one of its boundaries; a segment shorter than a long-term frame gets
+    ///    one, centred on it (clamped to the track).
+    enum class Windows { Fixed, Novelty };
+    /// Novelty placement of long-term frames within `segments` (seconds);
+    /// `hop` samples per spectrogram frame at `sampleRate`. Ascending, no repeats.
+    static std::vector<qint64> segmentStarts(const QVector<Segment> &segments, qint64 frameCount, int frames,
+                                             int hopFrames, int hop, int sampleRate);
+    static QString windowsName(Windows windows);
+    /// "fixed" or "novelty"; the message lists them.
+    static Result<Windows> parseWindows(const QString &name);
 
     /// tags: the label columns (empty: the folder's tags in first-seen order).
     /// hopFrames 0: half the long-term frame.
     static Result<TrainingExamples> fromTracks(const QVector<LabelledTrack> &tracks, const QString &architecture,
                                                const Vocabulary &tags, int hopFrames = 0,
-                                               const ProgressSink &progress = {});
+                                               const ProgressSink &progress = {}, Windows windows = Windows::Fixed);
     static Result<TrainingExamples> fromFolder(const QString &folder, const QString &architecture,
                                                const Vocabulary &tags = {}, int hopFrames = 0,
-                                               const ProgressSink &progress = {});
+                                               const ProgressSink &progress = {}, Windows windows = Windows::Fixed);
     /// Names of the trainable architectures ("taglane-cnn", "tvcnn",
     /// "tvcnn-lstm"); "default" is an alias of the first.
     static QStringList architectures();

@@ -10,7 +10,7 @@
 // windows of each cnn-sam model. Prints figures; asserts nothing.
 // Environment: CNNSAM_OUT (folder), CNNSAM_TRAIN (24), CNNSAM_VAL (6),
 // CNNSAM_TEST (10) tracks, CNNSAM_EPOCHS (6), CNNSAM_ALPHA (2), CNNSAM_PENALTY (1),
-// CNNSAM_RUNS (all: "sam sam-alpha sam-penalty fusion").
+// CNNSAM_RUNS (all: "sam sam-novelty sam-alpha sam-penalty fusion").
 #include "engine/audio/audiodecoder.h"
 #include "engine/corpus/labelledaudiofolder.h"
 #include "engine/corpus/soundfontlibrary.h"
@@ -30,6 +30,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 using namespace taglane::engine;
 
@@ -122,7 +123,7 @@ int main(int argc, char **argv)
     const int nTrain = envInt("CNNSAM_TRAIN", 24), nVal = envInt("CNNSAM_VAL", 6), nTest = envInt("CNNSAM_TEST", 10);
     const int epochs = envInt("CNNSAM_EPOCHS", 6);
     const double alpha = envDouble("CNNSAM_ALPHA", 2.0), penalty = envDouble("CNNSAM_PENALTY", 1.0);
-    const QStringList runs = qEnvironmentVariable("CNNSAM_RUNS", QStringLiteral("sam sam-alpha sam-penalty fusion"))
+    const QStringList runs = qEnvironmentVariable("CNNSAM_RUNS", QStringLiteral("sam sam-novelty sam-alpha sam-penalty fusion"))
                                  .split(QLatin1Char(' '), Qt::SkipEmptyParts);
     QDir().mkpath(out);
     const QString trainDir = out + QStringLiteral("/corpus/train"), valDir = out + QStringLiteral("/corpus/val"),
@@ -148,7 +149,24 @@ int main(int argc, char **argv)
     std::fflush(stdout);
 
     std::vector<Row> rows;
-    auto trainOne = [&](const QString &label, const QString &arch, double a, double p) -> bool {
+    // The study's adaptive segmentation: the same corpus with the windows
+    // placed inside self-similarity novelty segments (run "sam-novelty").
+    std::optional<TrainingExamples> trainNovelty, valNovelty;
+    if (runs.contains(QStringLiteral("sam-novelty"))) {
+        auto t = ExampleBuilder::fromFolder(trainDir, QStringLiteral("cnn-sam"), train->tags, 0, {},
+                                            ExampleBuilder::Windows::Novelty);
+        auto v = ExampleBuilder::fromFolder(valDir, QStringLiteral("cnn-sam"), train->tags, 0, {},
+                                            ExampleBuilder::Windows::Novelty);
+        if (!t || !v) {
+            std::fprintf(stderr, "bench_cnnsam: %s\n", qPrintable(!t ? t.error() : v.error()));
+            return 2;
+        }
+        trainNovelty = t.value();
+        valNovelty = v.value();
+        std::printf("novelty windows: train %d examples, val %d (fixed: %d, %d)\n", trainNovelty->count(),
+                    valNovelty->count(), train->count(), val->count());
+    }
+    auto trainOne = [&](const QString &label, const QString &arch, double a, double p, bool novelty = false) -> bool {
         TrainingConfig c;
         c.architecture = arch;
         c.epochs = epochs;
@@ -160,7 +178,7 @@ int main(int argc, char **argv)
         c.seed = 1;
         c.threads = 1;
         c.validationSource = QStringLiteral("a separate validation corpus (seed 142)");
-        TrainingExamples t = train.value(), v = val.value();
+        TrainingExamples t = novelty ? *trainNovelty : train.value(), v = novelty ? *valNovelty : val.value();
         t.architecture = v.architecture = arch;
         auto r = Trainer::train(c, t, v);
         if (!r) {
@@ -179,6 +197,8 @@ int main(int argc, char **argv)
     for (const QString &run : runs) {
         if (run == QLatin1String("sam"))
             trainOne(QStringLiteral("cnn-sam"), QStringLiteral("cnn-sam"), 1.0, 0.0);
+        else if (run == QLatin1String("sam-novelty"))
+            trainOne(QStringLiteral("cnn-sam-novelty"), QStringLiteral("cnn-sam"), 1.0, 0.0, true);
         else if (run == QLatin1String("sam-alpha"))
             trainOne(QStringLiteral("cnn-sam-alpha%1").arg(alpha), QStringLiteral("cnn-sam"), alpha, 0.0);
         else if (run == QLatin1String("sam-penalty"))
