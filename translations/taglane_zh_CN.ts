@@ -1075,6 +1075,14 @@ absent</source>
         <source>No training examples could be cut from the %1 tracks given.</source>
         <translation>无法从给定的 %1 个曲目中切出任何训练样本。</translation>
     </message>
+    <message>
+        <source>Unknown example windows &quot;%1&quot;: use fixed or novelty.</source>
+        <translation>未知的样本窗口方式“%1”：请使用 fixed 或 novelty。</translation>
+    </message>
+    <message>
+        <source>%1: no novelty segments (%2); its windows are placed at a fixed hop.</source>
+        <translation>%1：未得到新颖度片段（%2）；其窗口改为按固定步长放置。</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
@@ -7080,6 +7088,10 @@ The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless 
     <message>
         <source>--attention-penalty applies only to --arch cnn-sam.</source>
         <translation>--attention-penalty 仅适用于 --arch cnn-sam。</translation>
+    </message>
+    <message>
+        <source>where the training windows go: &apos;fixed&apos; (every half window along each track) or &apos;novelty&apos; (inside the segments self-similarity novelty finds, never across their boundaries). Default: fixed</source>
+        <translation>训练窗口的放置方式：&apos;fixed&apos;（沿每首曲目每隔半个窗口放置一个）或 &apos;novelty&apos;（放在自相似新颖度找到的片段之内，从不跨越片段边界）。默认：fixed</translation>
     </message>
 </context>
 <context>
