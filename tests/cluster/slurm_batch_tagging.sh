@@ -3,9 +3,10 @@
 # CTest slurm_batch_tagging (label cluster): starts a one-node Slurm of its
 # own (munged, slurmctld and slurmd on this host with a generated config and
 # ports of their own), submits scripts/slurm/tag-library.sbatch as a job array
-# over a small library, waits, and checks that every track was tagged exactly
-# once and that the shards did not overlap. Needs root (slurmd runs jobs as
-# their user) and Debian's slurm-wlm and munge; skips (exit 77) otherwise.
+# over a small library in a throwaway PostgreSQL store (an SQLite file where
+# PostgreSQL is not installed), waits, and checks that every track was tagged
+# exactly once and that the shards did not overlap. Needs root (slurmd runs
+# jobs as their user) and Debian's slurm-wlm and munge; skips (exit 77) otherwise.
 #
 #   slurm_batch_tagging.sh TAGLANE_CLI SOURCE_DIR WORK_DIR
 set -uo pipefail
@@ -19,8 +20,8 @@ tracks=7
 skip() { echo "SKIP: $*"; exit 77; }
 # This machine cannot run the daemons (a container without the rights they
 # need, say): the logs say why; Taglane's part is not tested, so skip.
-cannot_run() { echo "SKIP: $* on this machine; its logs:"; tail -5 "$work"/log/*.log; exit 77; }
-fail() { echo "FAIL: $*"; for f in "$work"/log/*.log "$work"/out/*; do [[ -f $f ]] && { echo "--- $f"; tail -20 "$f"; }; done; exit 1; }
+cannot_run() { echo "SKIP: $* on this machine; its logs:"; tail -n 5 "$work"/log/*.log ${pgdir:+"$pgdir/postgresql.log"}; exit 77; }
+fail() { echo "FAIL: $*"; for f in "$work"/log/*.log "$work"/out/* ${pgdir:+"$pgdir/postgresql.log"}; do [[ -f $f ]] && { echo "--- $f"; tail -20 "$f"; }; done; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || skip "the one-node Slurm needs root (slurmd runs each job as its user)."
 for tool in munged slurmctld slurmd sbatch sinfo scancel; do
@@ -35,6 +36,10 @@ chmod 755 "$work" "$work/munge"
 pids=()
 cleanup() {
   if [[ -n "${SLURM_CONF:-}" ]]; then scancel --quiet --full --name=taglane-tag 2>/dev/null || true; fi
+  if [[ -n "${pgdir:-}" && -d $pgdir/data ]]; then
+    runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate -w stop > /dev/null 2>&1
+  fi
+  [[ -n "${pgdir:-}" ]] && rm -rf "$pgdir"
   for f in "$work"/slurmd.pid "$work"/slurmctld.pid "$work"/munge/munged.pid; do
     [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null
   done
@@ -105,12 +110,35 @@ for i in $(seq 1 $tracks); do
     head -c "$bytes" /dev/urandom
   } > "$work/music/track$i.wav"
 done
+# The store: a throwaway PostgreSQL cluster (initdb and pg_ctl as the
+# postgres user, its own port and socket folder under /tmp) when PostgreSQL
+# is installed, else an SQLite file.
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 store=$work/library.sqlite
+if [[ -n $pgbin && -x $pgbin/initdb ]] && id postgres >/dev/null 2>&1; then
+  pgdir=$(mktemp -d /tmp/taglane-slurm-pg-XXXXXX)
+  chmod 755 "$pgdir"
+  printf 'slurm-test-%s' "$RANDOM$RANDOM" > "$pgdir/pw"
+  mkdir -p "$pgdir/sock"
+  chown -R postgres "$pgdir"
+  pgport=$(( base + 2 ))
+  if runuser -u postgres -- "$pgbin/initdb" -D "$pgdir/data" -U taglane --pwfile="$pgdir/pw" -A scram-sha-256 \
+       -E UTF8 --locale=C --no-sync > "$work/log/initdb.log" 2>&1 \
+     && runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgresql.log" -w -t 60 \
+       -o "-p $pgport -k $pgdir/sock -c listen_addresses=127.0.0.1" start > "$work/log/pg_ctl.log" 2>&1 \
+     && PGPASSWORD=$(cat "$pgdir/pw") "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U taglane -d postgres -q \
+       -c "CREATE DATABASE library" > "$work/log/createdb.log" 2>&1; then
+    store="postgresql://taglane:$(cat "$pgdir/pw")@127.0.0.1:$pgport/library"
+  else
+    cannot_run "the throwaway PostgreSQL cluster did not start"
+  fi
+fi
+echo "store: ${store%%:*}"
 "$cli" library add --store "$store" "$work/music" > "$work/log/add.log" 2>&1 || fail "library add failed"
 
-# The job array: one task per shard. The store is an SQLite file, which has
-# one writer at a time: the tasks wait for each other's lock (the sbatch
-# script passes --wait-for-store), so they may run at once.
+# The job array: one task per shard. A store has one writer at a time (the
+# SQLite file's lock, PostgreSQL's advisory lock): the tasks wait for each
+# other (the sbatch script passes --wait-for-store), so they may run at once.
 submitted=$(TAGLANE_CLI=$cli sbatch --parsable --array=1-$shards --cpus-per-task=1 \
   --output="$work/out/task-%a.out" --error="$work/out/task-%a.err" --chdir="$work" \
   "$source_dir/scripts/slurm/tag-library.sbatch" "$store" instruments 2>&1) || fail "sbatch failed: $submitted"
