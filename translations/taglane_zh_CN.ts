@@ -390,18 +390,6 @@ waveform branch</source>
         <source>The annotation store %1 cannot take the tags of %2.</source>
         <translation>标注库 %1 无法接收 %2 的标签。</translation>
     </message>
-    <message>
-        <source>%1 (%2), %3</source>
-        <translation>%1（%2），%3</translation>
-    </message>
-    <message>
-        <source>The annotation store %1 is not writable.</source>
-        <translation>标注库 %1 不可写。</translation>
-    </message>
-    <message>
-        <source>The model gave %1 values per segment for %2 tags.</source>
-        <translation>模型为每个片段给出了 %1 个值，而标签有 %2 个。</translation>
-    </message>
 </context>
 <context>
     <name>Cal500CsvReader</name>
@@ -7339,14 +7327,6 @@ The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless 
     <message>
         <source>Spectral novelty was cancelled.</source>
         <translation>频谱新颖度计算已取消。</translation>
-    </message>
-    <message>
-        <source>the file is missing (run library relink if it moved)</source>
-        <translation>文件缺失（如果文件被移动，请运行 library relink）</translation>
-    </message>
-    <message>
-        <source>the file holds other content now (run library add to add it as a new track)</source>
-        <translation>文件现在的内容已不同（请运行 library add 将其添加为新曲目）</translation>
     </message>
     <message>
         <source>An LDA model needs at least one topic (got %1).</source>

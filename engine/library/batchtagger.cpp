@@ -2,15 +2,13 @@
 #include "engine/library/batchtagger.h"
 
 #include "engine/jobs/inferencerunner.h"
+#include "engine/library/librarytagsteps.h"
 #include "engine/library/storequery.h"
-#include "engine/segment/segmentmapper.h"
 #include "engine/store/annotationstore.h"
-#include "engine/store/contenthash.h"
 #include "engine/store/storesql_p.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QSet>
 #include <QSqlQuery>
 
@@ -23,57 +21,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("BatchTagger", text);
-}
-
-/// A decoded track, or why it is skipped or failed.
-struct Prepared
-{
-    BatchTrackResult::Outcome outcome = BatchTrackResult::Outcome::Tagged;
-    QString error;
-    AudioBuffer audio;
-};
-
-/// Runs on the prefetch thread: checks that the file still holds the
-/// track's content, then decodes it at the model's rate.
-Prepared prepare(const TrackRecord &track, int sampleRate)
-{
-    Prepared p;
-    if (!QFileInfo(track.path).isFile()) {
-        p.outcome = BatchTrackResult::Outcome::Skipped;
-        p.error = tr("the file is missing (run library relink if it moved)");
-        return p;
-    }
-    const Result<QString> hash = ContentHash::ofFile(track.path);
-    if (!hash) {
-        p.outcome = BatchTrackResult::Outcome::Failed;
-        p.error = hash.error();
-        return p;
-    }
-    if (hash.value() != track.contentHash) {
-        p.outcome = BatchTrackResult::Outcome::Skipped;
-        p.error = tr("the file holds other content now (run library add to add it as a new track)");
-        return p;
-    }
-    InferenceRequest request;
-    request.audioPath = track.path;
-    Result<AudioBuffer> audio = InferenceRunner::prepareAudio(request, sampleRate);
-    if (!audio) {
-        p.outcome = BatchTrackResult::Outcome::Failed;
-        p.error = audio.error();
-        return p;
-    }
-    p.audio = std::move(audio).value();
-    return p;
-}
-
-SegmentSource sourceOf(const SegmentationSettings &s)
-{
-    switch (s.mode) {
-    case SegmentationSettings::Mode::Fixed: return SegmentSource::Fixed;
-    case SegmentationSettings::Mode::Novelty: return SegmentSource::Novelty;
-    case SegmentationSettings::Mode::Chunks: break;
-    }
-    return SegmentSource::ModelChunks;
 }
 
 } // namespace
@@ -124,19 +71,18 @@ Status BatchTagger::run(const QVector<TrackRecord> &tracks,
     const QVector<qint64> tagIds = m_store.tagIds(manifest.tags.names(), true);
     if (tagIds.contains(0))
         return Status::failure(tr("The annotation store %1 cannot take the tags of %2.").arg(m_store.path(), manifest.name));
-    const QString origin = tr("%1 (%2), %3").arg(manifest.name, manifest.version, m_options.segmentation.toString());
     const int rate = m_tagger.sampleRate();
 
     const auto startPrefetch = [&](int index) {
         const TrackRecord track = tracks.at(index);
-        return std::async(std::launch::async, [track, rate]() { return prepare(track, rate); });
+        return std::async(std::launch::async, [track, rate]() { return LibraryTagSteps::prepare(track, rate); });
     };
-    std::future<Prepared> next;
+    std::future<PreparedLibraryTrack> next;
     if (!tracks.isEmpty())
         next = startPrefetch(0);
 
     for (int i = 0; i < tracks.size(); ++i) {
-        Prepared prepared = next.get();
+        PreparedLibraryTrack prepared = next.get();
         if (cancel && cancel->load())
             return {};
         if (i + 1 < tracks.size())
@@ -173,57 +119,19 @@ Status BatchTagger::run(const QVector<TrackRecord> &tracks,
         result.audioSeconds = plan.durationSeconds;
         result.padded = plan.padded;
 
-        // Keep the track's segments when it has some (verdicts live on them).
-        const Result<LabelGrid> current = m_store.labelGrid(result.track.id);
-        Segmentation segments;
-        ProbabilityRows rows;
-        if (current && current->segmentationId != 0 && !current->segmentation.isEmpty()) {
-            segments = current->segmentation;
-            rows = SegmentMapper::mapToSegments(plan.grid, inferred->chunkRows, segments);
-            result.keptSegments = true;
-        } else {
-            segments = plan.segments;
-            rows = inferred->segmentRows;
-        }
-
-        const qint64 before = m_store.lastEditSeq();
-        if (!m_store.beginAtomic()) {
-            result.outcome = BatchTrackResult::Outcome::Failed;
-            result.error = tr("The annotation store %1 is not writable.").arg(m_store.path());
-            onTrack(i, result);
-            continue;
-        }
+        // The same save as the GUI's Tag Library (the track's segments kept
+        // when it has some), then wait until it is durable.
+        const Result<QueuedLibraryTrack> queued =
+            LibraryTagSteps::save(m_store, manifest, m_options.segmentation, result.track, inferred.value());
         QString error;
-        if (!result.keptSegments) {
-            const Result<Segmentation> saved =
-                m_store.saveSegmentation(result.track.id, segments, sourceOf(m_options.segmentation), origin);
-            if (saved)
-                segments = saved.value();
-            else
+        if (queued) {
+            result.segments = queued->segments;
+            result.keptSegments = queued->keptSegments;
+            if (const Status saved = m_store.waitForSaved(queued->afterSeq, queued->upToSeq); !saved)
                 error = saved.error();
+        } else {
+            error = queued.error();
         }
-        if (error.isEmpty()) {
-            PredictionBatch batch;
-            batch.trackId = result.track.id;
-            batch.modelVersion = manifest.version;
-            batch.tagIds = tagIds;
-            const int n = std::min(int(rows.size()), segments.size());
-            for (int r = 0; r < n; ++r) {
-                batch.segmentIds << segments.at(r).id;
-                for (const float p : rows[size_t(r)])
-                    batch.probabilities << p;
-            }
-            if (batch.probabilities.size() != batch.segmentIds.size() * batch.tagIds.size())
-                error = tr("The model gave %1 values per segment for %2 tags.").arg(rows.empty() ? 0 : rows.front().size())
-                            .arg(tagIds.size());
-            else if (const Result<qint64> stored = m_store.storePredictions(batch); !stored)
-                error = stored.error();
-            result.segments = n;
-        }
-        m_store.endAtomic(error.isEmpty());
-        const Status saved = m_store.waitForSaved(before, m_store.lastEditSeq());
-        if (error.isEmpty() && !saved)
-            error = saved.error();
         if (!error.isEmpty()) {
             result.outcome = BatchTrackResult::Outcome::Failed;
             result.error = error;

@@ -31,14 +31,15 @@ struct QueuedLibraryTrack
     bool keptSegments = false;
 };
 
-/// BatchTagger::run's steps for a store owned by a thread that must not
-/// wait (the GUI): prepare() and the inference run on a worker thread,
-/// save() runs on the owner thread and only queues edits; the caller checks
-/// AnnotationStore::savedStatus(afterSeq, upToSeq) once durable() has passed
-/// upToSeq. Tracks are saved as BatchTagger saves them (the track's current
-/// segmentation kept when it has one, segmentation and predictions in one
-/// atomic group, the model version and time as provenance), so a track counts
-/// as tagged for BatchTagger::untaggedTracks exactly when its edits committed.
+/// The steps of tagging one library track, shared by BatchTagger::run
+/// (which then waits for the store) and the GUI's Tag Library (whose store
+/// is owned by a thread that must not wait): prepare() and the inference run
+/// on a worker thread, save() runs on the owner thread and only queues
+/// edits; the GUI checks AnnotationStore::savedStatus(afterSeq, upToSeq) once
+/// durable() has passed upToSeq. A track's current segmentation is kept when
+/// it has one; segmentation and predictions go in one atomic group with the
+/// model version and time as provenance, so a track counts as tagged for
+/// BatchTagger::untaggedTracks exactly when its edits committed.
 class LibraryTagSteps
 {
 public:
