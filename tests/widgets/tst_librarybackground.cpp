@@ -20,6 +20,8 @@
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QtTest>
 
 #include <cmath>
@@ -299,6 +301,48 @@ private Q_SLOTS:
         QCOMPARE(tagger.counts().tagged, 0);
     }
 
+
+    void startWaitsForTracksStillBeingSaved()
+    {
+        // Add Folder, then Tag Library at once: the additions may still be on
+        // their way to disk. Another connection holds the write lock so that
+        // they cannot commit; the run must wait for them, not tag none.
+        const QString dir = tests::tempDir(QStringLiteral("librarytagqueued"));
+        const QStringList files = writeTones(dir + QStringLiteral("/music"), 4, 1.0, 500.0);
+        const QString storePath = dir + QStringLiteral("/store.sqlite");
+        engine::AnnotationStore store;
+        QVERIFY(store.open(storePath).ok());
+        QVERIFY(store.waitForDurable(store.lastEditSeq()));
+        {
+            QSqlDatabase blocker = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
+            blocker.setDatabaseName(storePath);
+            QVERIFY(blocker.open());
+            QSqlQuery lock(blocker);
+            QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));
+            engine::LibraryBuilder builder(store);
+            for (const QString &f : files)
+                QVERIFY(builder.addFile(f).ok());
+            QVERIFY(store.durableSeq() < store.lastEditSeq());
+
+            widgets::LibraryTagController tagger;
+            tagger.setStore(&store);
+            QSignalSpy started(&tagger, &widgets::LibraryTagController::started);
+            QSignalSpy finished(&tagger, &widgets::LibraryTagController::finished);
+            QVERIFY(tagger.start(kBundle));
+            QTest::qWait(1500);   // long enough for the model to load and a list to be read
+            QCOMPARE(finished.count(), 0);
+            QCOMPARE(started.count(), 0);
+            QVERIFY(tagger.isRunning());
+            QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+            QVERIFY(finished.wait(120000));
+            QCOMPARE(started.count(), 1);
+            QCOMPARE(started.front().at(1).toInt(), 4);
+            QCOMPARE(tagger.counts().tagged, 4);
+            lock.finish();
+            blocker.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+    }
 
     void refusalsFailuresAndEarlyCancel()
     {

@@ -179,9 +179,29 @@ bool LibraryTagController::start(const QString &bundleFolder, const engine::Segm
     });
     m_running = true;
     m_throttle.start();
-    thread->start(QThread::LowPriority);
+    // The worker lists untagged tracks from what is committed: tracks added a
+    // moment ago (Add Folder, then Tag Library at once) must be there first.
+    m_launchAfterSeq = m_store->lastEditSeq();
     Q_EMIT runningChanged(true);
+    launchWhenSettled();
     return true;
+}
+
+void LibraryTagController::launchWhenSettled()
+{
+    if (!m_thread || m_thread->isRunning() || m_thread->isFinished() || m_workerDone || !m_running)
+        return;
+    if (m_shared && m_shared->cancel) {
+        // Cancelled before the worker began: it never runs.
+        m_thread->deleteLater();
+        m_thread = nullptr;
+        m_workerDone = true;
+        maybeEnd();
+        return;
+    }
+    if (m_store && m_store->isOpen() && m_store->durableSeq() < m_launchAfterSeq)
+        return;   // settle() calls again on the store's next durable()
+    m_thread->start(QThread::LowPriority);
 }
 
 void LibraryTagController::onListed(const std::shared_ptr<Shared> &shared, const engine::ModelManifest &manifest,
@@ -231,6 +251,7 @@ void LibraryTagController::settle()
 {
     if (!m_store)
         return;
+    launchWhenSettled();
     const qint64 durable = m_store->durableSeq();
     while (!m_pending.isEmpty() && m_pending.constFirst().upToSeq <= durable) {
         const Pending p = m_pending.takeFirst();
@@ -323,6 +344,7 @@ void LibraryTagController::cancel()
             m_paused = false;
             Q_EMIT pausedChanged(false);
         }
+        launchWhenSettled();
     }
 }
 

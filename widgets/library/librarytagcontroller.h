@@ -106,6 +106,7 @@ private:
     void onWorkerFailed(const std::shared_ptr<Shared> &shared, const QString &message);
     void onDone(const std::shared_ptr<Shared> &shared);
     void settle();
+    void launchWhenSettled();
     void maybeEnd();
     void reportProgress(bool force);
 
@@ -121,6 +122,7 @@ private:
     bool m_running = false;
     bool m_paused = false;
     bool m_workerDone = false;
+    qint64 m_launchAfterSeq = 0;   ///< the worker starts once this edit is durable
 };
 
 } // namespace taglane::widgets
