@@ -64,7 +64,8 @@ Result<AgreementInput> VerdictAgreement::fromStore(const AnnotationStore &store)
         return Result<AgreementInput>::failure(rows.error());
     QVector<qint64> ids;
     QStringList names;
-    for (const Tag &tag : store.vocabulary().tags()) {
+    const Vocabulary vocabulary = store.vocabulary();   // kept alive for the loop
+    for (const Tag &tag : vocabulary.tags()) {
         ids << store.tagId(tag.name);
         names << tag.name;
     }

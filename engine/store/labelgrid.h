@@ -40,6 +40,11 @@ struct LabelGrid
     /// Resolved view: cells curators judged that the tag's rule leaves
     /// undecided (their verdict is Unknown here). All false in the Curator view.
     QVector<bool> unresolved;
+    /// Curator view: the verdicts other curators gave each cell, as bits
+    /// (kOtherPresent, kOtherAbsent); 0 where no other curator judged it.
+    QVector<quint8> others;
+    static constexpr quint8 kOtherPresent = 1;
+    static constexpr quint8 kOtherAbsent = 2;
 
     int rows() const { return segmentation.size(); }
     int columns() const { return tags.size(); }

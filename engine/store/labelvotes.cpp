@@ -15,6 +15,7 @@ void applyVotes(LabelGrid &grid, const QHash<int, QVector<CuratorVerdict>> &vote
     grid.verdictTimes.fill(0, cells);
     grid.conflicts.fill(false, cells);
     grid.unresolved.fill(false, cells);
+    grid.others.fill(0, cells);
     for (auto it = votes.constBegin(); it != votes.constEnd(); ++it) {
         const int i = it.key();
         if (i < 0 || i >= cells || it->isEmpty())
@@ -25,6 +26,8 @@ void applyVotes(LabelGrid &grid, const QHash<int, QVector<CuratorVerdict>> &vote
                 if (v.curator == curator) {
                     grid.verdicts[i] = v.verdict;
                     grid.verdictTimes[i] = v.changedAtMs;
+                } else if (v.verdict != Verdict::Unknown) {
+                    grid.others[i] |= v.verdict == Verdict::Present ? LabelGrid::kOtherPresent : LabelGrid::kOtherAbsent;
                 }
             }
             continue;
