@@ -176,8 +176,8 @@ const char *const kVersion6[] = {
     " SELECT segment_id, tag_id, CAST(:curator AS TEXT), track_id, verdict, edit_seq, changed_at FROM verdicts",
     "DROP TABLE verdicts",
     "ALTER TABLE verdicts_v6 RENAME TO verdicts",
-    "CREATE INDEX verdicts_by_tag ON verdicts(tag_id)",
-    "CREATE TABLE verdict_rules(tag_id INTEGER NOT NULL REFERENCES tags(id), rule TEXT NOT NULL,"
+    "CREATE INDEX IF NOT EXISTS verdicts_by_tag ON verdicts(tag_id)",
+    "CREATE TABLE IF NOT EXISTS verdict_rules(tag_id INTEGER NOT NULL REFERENCES tags(id), rule TEXT NOT NULL,"
     " lead TEXT NOT NULL DEFAULT '', PRIMARY KEY(tag_id)) WITHOUT ROWID",
 };
 
