@@ -2,6 +2,7 @@
 #include "app/cli/commands.h"
 
 #include "app/cli/commandline.h"
+#include "app/cli/curatoroption.h"
 
 #include "engine/formats/storelabels.h"
 #include "engine/semantic/reviewsuggestions.h"
@@ -79,7 +80,8 @@ int runComplete(const QStringList &args)
         tr("Completes a curator's review of one track: from the verdicts given so far and the model's "
            "probabilities (as side information), suggests a value for every cell not yet judged (low-rank "
            "matrix completion; about 1 = present, about 0 = absent). With --accept-above / --accept-below the "
-           "suggestions beyond those values are written as verdicts (actor \"completion\").\n"
+           "suggestions beyond those values are written as verdicts (actor \"completion\") of the curator (--curator); "
+           "the review starts from that curator's own verdicts.\n"
            "Exit status: 0 on success, 1 when the track cannot be completed, 2 on a usage or store error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("TRACK"), tr("the track (id, path, file name or stem)"));
@@ -92,7 +94,8 @@ int runComplete(const QStringList &args)
                                          tr("write 'present' for suggestions >= X"), QStringLiteral("X"));
     const QCommandLineOption belowOption(QStringLiteral("accept-below"),
                                          tr("write 'absent' for suggestions <= Y"), QStringLiteral("Y"));
-    parser.addOptions({storeOption, modelOption, jsonOption, aboveOption, belowOption});
+    const QCommandLineOption curator = curatorOption();
+    parser.addOptions({storeOption, modelOption, jsonOption, aboveOption, belowOption, curator});
 
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -122,6 +125,8 @@ int runComplete(const QStringList &args)
         return 2;
     }
     AnnotationStore store;
+    if (const auto bad = applyCurator(parser, curator, store, kCommand))
+        return *bad;
     // Read-only unless verdicts are to be written.
     const auto opened = store.open(storePath, accepting ? AnnotationStore::OpenMode::ReadWrite
                                                         : AnnotationStore::OpenMode::ReadOnly);

@@ -36,6 +36,8 @@ int runExport(const QStringList &args)
            "name or stem). Per-track formats write <stem><suffix> per track; the catalogue writes one catalogue.csv.\n"
            "Curator verdicts are written as such; a cell the curator never judged is written from the model "
            "(present when its probability >= the threshold).\n"
+           "Where several curators judged a cell, the tag's rule (taglane-cli store rule) decides its verdict; a cell "
+           "it leaves unresolved is written as unjudged, and their number is reported.\n"
            "Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage or store error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("TRACK"), tr("tracks to export (default: all)"), QStringLiteral("[TRACK...]"));
@@ -94,8 +96,11 @@ int runExport(const QStringList &args)
     }
     QVector<TrackLabels> tracks;
     QStringList failures;
+    int unresolvedCells = 0;
     for (qint64 id : ids.value()) {
-        auto labels = StoreLabels::exportTrack(store, id);
+        int unresolved = 0;
+        auto labels = StoreLabels::exportTrack(store, id, &unresolved);
+        unresolvedCells += unresolved;
         if (!labels) {
             failures << labels.error();
             continue;
@@ -114,6 +119,9 @@ int runExport(const QStringList &args)
     for (const QString &path : written.value())
         out << path << "\n";
     err << tr("Exported %1 tracks as %2 to %3.\n").arg(tracks.size()).arg(LabelFormats::name(format.value()), parser.value(outOption));
+    if (unresolvedCells > 0)
+        err << tr("%1 cell(s) where curators disagree and the tag's rule decides nothing were written as unjudged "
+                  "(see taglane-cli store rule).\n").arg(unresolvedCells);
     if (!failures.isEmpty()) {
         for (const QString &f : std::as_const(failures))
             err << "  " << f << "\n";

@@ -2,6 +2,7 @@
 #include "app/cli/commands.h"
 
 #include "app/cli/commandline.h"
+#include "app/cli/curatoroption.h"
 
 #include "engine/formats/labelformat.h"
 #include "engine/formats/labelimporter.h"
@@ -60,7 +61,9 @@ int runImport(const QStringList &args)
         QStringLiteral("MODE"), QStringLiteral("absent"));
     const QCommandLineOption keepGoingOption(QStringLiteral("keep-going"),
                                              tr("import the good files even when others are rejected"));
-    parser.addOptions({storeOption, formatOption, audioOption, valuesOption, modelOption, unlistedOption, keepGoingOption});
+    const QCommandLineOption curator = curatorOption();
+    parser.addOptions({storeOption, formatOption, audioOption, valuesOption, modelOption, unlistedOption, keepGoingOption,
+                       curator});
 
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -138,6 +141,8 @@ int runImport(const QStringList &args)
 
     // 2. Write everything in one go.
     AnnotationStore store;
+    if (const auto bad = applyCurator(parser, curator, store, kCommand))
+        return *bad;
     const auto opened = store.open(parser.value(storeOption), AnnotationStore::OpenMode::ReadWrite);
     if (!opened) {
         err << kCommand << ": " << opened.error() << "\n";

@@ -25,5 +25,6 @@ int runQueue(const QStringList &args);
 int runSearch(const QStringList &args);
 int runComplete(const QStringList &args);
 int runStore(const QStringList &args);
+int runAgreement(const QStringList &args);
 
 } // namespace taglane::app

@@ -110,6 +110,7 @@ int main(int argc, char **argv)
         {"search", QT_TRANSLATE_NOOP("cli", "find segments or tracks by tags: 'strings >= 0.8 and not curated'"), runSearch},
         {"complete", QT_TRANSLATE_NOOP("cli", "complete a curator's review of a track from its verdicts and the model; accept suggestions"), runComplete},
         {"store", QT_TRANSLATE_NOOP("cli", "copy a whole annotation store between SQLite and PostgreSQL"), runStore},
+        {"agreement", QT_TRANSLATE_NOOP("cli", "agreement between a store's curators per tag: Cohen's and Fleiss' kappa, raw agreement"), runAgreement},
     };
 
     const QStringList args = QCoreApplication::arguments().mid(1);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/gui/mainwindow.h"
 
+#include "engine/store/annotationstore.h"
+
 #include "widgets/library/datafolder.h"
 #include "widgets/window/contexttranslator.h"
 
@@ -12,6 +14,7 @@
 #include <QIcon>
 #include <QLocale>
 #include <QStyleFactory>
+#include <QSettings>
 #include <QTextStream>
 #include <QTimer>
 
@@ -83,6 +86,13 @@ int main(int argc, char **argv)
                                              .arg(taglane::app::MainWindow::defaultStorePath()),
                                          QStringLiteral("FILE"));
     parser.addOption(storeOption);
+    const QCommandLineOption curatorOption(
+        QStringLiteral("curator"),
+        QCoreApplication::translate("main", "Curator whose verdicts this session writes and shows; kept in the settings "
+                                            "for later sessions (default: the setting, else the login name %1).")
+            .arg(taglane::engine::loginCurator()),
+        QStringLiteral("NAME"));
+    parser.addOption(curatorOption);
     const QCommandLineOption modelOption(
         QStringLiteral("model"),
         QCoreApplication::translate("main", "Model to select: a bundle folder or a bundled model's name (default: real "
@@ -124,6 +134,18 @@ int main(int argc, char **argv)
     for (const QString &line : moved)
         qInfo("%s", qPrintable(line));
     taglane::app::MainWindow window;
+    {
+        QSettings settings;
+        const QString saved = settings.value(QStringLiteral("curator")).toString();
+        const QString curator = parser.isSet(curatorOption) ? parser.value(curatorOption)
+                                                            : (saved.isEmpty() ? taglane::engine::loginCurator() : saved);
+        if (const taglane::engine::Status s = window.store()->setCurator(curator); !s) {
+            QTextStream(stderr) << QCoreApplication::translate("main", "taglane: --curator: %1").arg(s.error()) << "\n";
+            return 2;
+        }
+        if (parser.isSet(curatorOption))
+            settings.setValue(QStringLiteral("curator"), curator);
+    }
     window.openStore(parser.isSet(storeOption) ? parser.value(storeOption) : taglane::app::MainWindow::defaultStorePath());
     if (parser.isSet(modelOption)) {
         if (!window.chooseModel(parser.value(modelOption))) {

@@ -512,6 +512,7 @@ Result<bool> TrackDocument::loadFromStore(AnnotationStore *store, qint64 trackId
     Q_EMIT aboutToReset();
     m_tags = Vocabulary(grid->tags);
     m_rows.clear();
+    m_otherVerdicts.clear();
     m_currentVersion = grid->modelVersion;
     for (int s = 0; s < grid->rows(); ++s) {
         SegmentRow row = emptyRow(grid->segmentation.at(s));
@@ -519,6 +520,8 @@ Result<bool> TrackDocument::loadFromStore(AnnotationStore *store, qint64 trackId
             const Verdict v = grid->verdict(s, t);
             if (v != Verdict::Unknown)
                 row.labels[t] = CellLabel{v, QStringLiteral("curator"), grid->verdictTimes.value(grid->cell(s, t))};
+            if (const quint8 others = grid->others.value(grid->cell(s, t)); others != 0)
+                m_otherVerdicts.insert({row.segment.id, grid->tags.at(t).name}, others);
         }
         if (!grid->modelVersion.isEmpty()) {
             QVector<float> values(grid->columns(), noValue);
@@ -537,6 +540,17 @@ Result<bool> TrackDocument::loadFromStore(AnnotationStore *store, qint64 trackId
     m_source = grid->source;
     Q_EMIT didReset();
     return true;
+}
+
+bool TrackDocument::hasConflict(int segment, int tag) const
+{
+    if (m_otherVerdicts.isEmpty() || segment < 0 || segment >= m_rows.size() || tag < 0 || tag >= m_tags.size())
+        return false;
+    const quint8 others = m_otherVerdicts.value({m_rows.at(segment).segment.id, m_tags.at(tag).name});
+    const Verdict own = label(segment, tag).verdict;
+    return others == (LabelGrid::kOtherPresent | LabelGrid::kOtherAbsent)
+        || (own == Verdict::Present && (others & LabelGrid::kOtherAbsent))
+        || (own == Verdict::Absent && (others & LabelGrid::kOtherPresent));
 }
 
 } // namespace taglane::engine

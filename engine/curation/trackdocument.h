@@ -106,6 +106,10 @@ public:
     int applyCells(const QVector<CellEdit> &edits);
     /// The labels these cells hold now (for undo).
     QVector<CellEdit> currentCells(const QVector<CellEdit> &edits) const;
+    /// True where other curators' verdicts (as loaded from the store) and
+    /// this curator's current verdict on the cell are not all the same: one
+    /// says present, another absent.
+    bool hasConflict(int segment, int tag) const;
 
     // ---- structural edits
 
@@ -166,6 +170,8 @@ private:
 
     Vocabulary m_tags;
     QVector<SegmentRow> m_rows;
+    /// (segment id, tag name) -> LabelGrid::others bits, from loadFromStore.
+    QHash<QPair<qint64, QString>, quint8> m_otherVerdicts;
     QString m_currentVersion;
     double m_duration = 0.0;
     SegmentSource m_source = SegmentSource::Fixed;

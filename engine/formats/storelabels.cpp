@@ -247,17 +247,20 @@ Result<QVector<qint64>> StoreLabels::importItems(AnnotationStore &store, const Q
                       + QCoreApplication::translate("StoreLabels", "\n%n label file(s) were imported.", nullptr, saved));
 }
 
-Result<TrackLabels> StoreLabels::exportTrack(const AnnotationStore &store, qint64 trackId)
+Result<TrackLabels> StoreLabels::exportTrack(const AnnotationStore &store, qint64 trackId, int *unresolved)
 {
     using R = Result<TrackLabels>;
     const auto track = store.track(trackId);
     if (!track)
         return R::failure(tr("The store %1 has no track %2.").arg(store.path()).arg(trackId));
-    const auto grid = store.labelGrid(trackId);
+    // Every curator's verdicts decided by each tag's rule; an unresolved cell is left out (unknown).
+    const auto grid = store.labelGrid(trackId, {}, LabelView::Resolved);
     if (!grid)
         return R::failure(grid.error());
     if (grid->segmentationId == 0)
         return R::failure(tr("%1 has no segments in %2.").arg(track->path, store.path()));
+    if (unresolved)
+        *unresolved = int(std::count(grid->unresolved.begin(), grid->unresolved.end(), true));
     return TrackLabels::fromLabelGrid(grid.value(), track->path, track->durationSeconds);
 }
 

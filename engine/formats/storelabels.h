@@ -65,7 +65,10 @@ public:
 
     /// The labels of a track's current segmentation, active tags, verdicts
     /// and the probabilities of the model that tagged it last.
-    static Result<TrackLabels> exportTrack(const AnnotationStore &store, qint64 trackId);
+    /// Verdicts are the resolved ones (LabelView::Resolved): where curators
+    /// disagree and the tag's rule decides nothing the cell is left out
+    /// (unknown); `unresolved` (when given) gets the number of such cells.
+    static Result<TrackLabels> exportTrack(const AnnotationStore &store, qint64 trackId, int *unresolved = nullptr);
 
     /// Track ids for selectors (a track id, a path, a file name or a stem);
     /// all tracks (by path) for an empty list. An unmatched or ambiguous

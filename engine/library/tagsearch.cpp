@@ -110,8 +110,9 @@ public:
                 join += QStringLiteral(" AND v.verdict != 0");
             }
         } else {
-            join += QStringLiteral(" AND (SELECT e.actor FROM edit_log e WHERE e.seq = v.edit_seq) = ?");
-            m_values << n.curator;
+            // The verdict's curator (schema 6), or the actor its edit was logged under (an imported file's curator).
+            join += QStringLiteral(" AND (v.curator = ? OR (SELECT e.actor FROM edit_log e WHERE e.seq = v.edit_seq) = ?)");
+            m_values << n.curator << n.curator;
         }
         sql = QStringLiteral("EXISTS (SELECT 1 %1)").arg(segments.arg(join));
         return true;

@@ -2,6 +2,7 @@
 #include "engine/store/annotationstore.h"
 
 #include "engine/store/contenthash.h"
+#include "engine/store/labelvotes.h"
 #include "engine/store/storeconnection.h"
 #include "engine/store/storefile.h"
 #include "engine/store/storelocation.h"
@@ -33,6 +34,21 @@ bool AnnotationStore::isOpen() const { return m_reader != nullptr; }
 bool AnnotationStore::isReadOnly() const { return m_readOnly; }
 QString AnnotationStore::path() const { return m_path; }
 QString AnnotationStore::displayName() const { return m_display; }
+
+Status AnnotationStore::setCurator(const QString &name)
+{
+    if (const Status s = checkCuratorName(name); !s)
+        return s;
+    QMutexLocker lock(&m_mapMutex);
+    m_curator = name;
+    return {};
+}
+
+QString AnnotationStore::curator() const
+{
+    QMutexLocker lock(&m_mapMutex);
+    return m_curator;
+}
 
 Result<StoreOpenReport> AnnotationStore::open(const QString &path, OpenMode mode)
 {
@@ -135,7 +151,7 @@ Result<StoreOpenReport> AnnotationStore::openWritable(const QString &file, Store
         const QVariant journal = storesql::scalar(db, QStringLiteral("PRAGMA journal_mode = WAL"), &error);
         if (journal.toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
             report.messages << tr("The annotation store %1 could not use write-ahead logging: %2").arg(file, error);
-        const Result<int> upgraded = StoreSchema::upgrade(db, file);
+        const Result<int> upgraded = StoreSchema::upgrade(db, file, curator());
         if (!upgraded)
             return R::failure(upgraded.error());
         report.schemaVersionFound = upgraded.value();
@@ -143,6 +159,9 @@ Result<StoreOpenReport> AnnotationStore::openWritable(const QString &file, Store
         if (existed && upgraded.value() < StoreSchema::kCurrentVersion) {
             report.messages << tr("The annotation store %1 was upgraded from schema %2 to %3.")
                                    .arg(file).arg(upgraded.value()).arg(StoreSchema::kCurrentVersion);
+            if (upgraded.value() < 6)
+                report.messages << tr("Its verdicts from before curators were recorded now belong to the curator %1.")
+                                       .arg(curator());
         }
         if (!report.movedAsidePath.isEmpty() && StoreFile::hasSqliteHeader(report.movedAsidePath)) {
             const Result<StoreRescue::Counts> rescued = StoreRescue::copyReadable(db, report.movedAsidePath);
@@ -217,9 +236,13 @@ Status AnnotationStore::finishOpen(const QString &file, bool readOnly)
     const Result<QHash<QString, qint64>> models = m_reader->modelVersionIds();
     if (!models)
         return Status::failure(models.error());
+    const Result<QHash<qint64, VerdictRule>> rules = m_reader->verdictRules();
+    if (!rules)
+        return Status::failure(rules.error());
     {
         QMutexLocker lock(&m_mapMutex);
         m_models = models.value();
+        m_rules = rules.value();
     }
     const std::pair<std::atomic<qint64> *, const char *> ids[] = {
         {&m_lastTrackId, "tracks"},     {&m_lastSegmentationId, "segmentations"}, {&m_lastSegmentId, "segments"},
@@ -439,7 +462,26 @@ qint64 AnnotationStore::setVerdicts(qint64 trackId, const QVector<VerdictEdit> &
     }
     if (!activated.tags.isEmpty())
         submit(StoreOp{0, 0, {}, std::move(activated)});
-    return submit(StoreOp{0, 0, actor, SetVerdictsOp{trackId, edits}});
+    return submit(StoreOp{0, 0, actor, SetVerdictsOp{trackId, edits, curator()}});
+}
+
+qint64 AnnotationStore::setVerdictRule(qint64 tagId, const VerdictRule &rule)
+{
+    if (!checkWritable())
+        return 0;
+    {
+        QMutexLocker lock(&m_mapMutex);
+        if (!m_tagIndexById.contains(tagId))
+            return 0;
+        m_rules.insert(tagId, rule);
+    }
+    return submit(StoreOp{0, 0, {}, SetVerdictRuleOp{tagId, rule}});
+}
+
+VerdictRule AnnotationStore::verdictRule(qint64 tagId) const
+{
+    QMutexLocker lock(&m_mapMutex);
+    return m_rules.value(tagId, VerdictRule{});
 }
 
 qint64 AnnotationStore::setVerdict(qint64 trackId, qint64 segmentId, qint64 tagId, Verdict verdict)
@@ -579,29 +621,53 @@ QVector<TrackRecord> AnnotationStore::findTracksByHash(const QString &contentHas
     return tracks;
 }
 
-Result<LabelGrid> AnnotationStore::labelGrid(qint64 trackId, const QString &modelVersion) const
+Result<LabelGrid> AnnotationStore::labelGrid(qint64 trackId, const QString &modelVersion, LabelView view) const
 {
     if (!m_reader)
         return Result<LabelGrid>::failure(tr("The annotation store is not open."));
     // Taken before reading, so an edit committed meanwhile shows either way.
     const auto pending = m_queue->pendingVerdicts();
     const auto pendingSource = m_queue->pendingSegmentationSource(trackId);
-    Result<LabelGrid> grid = m_reader->labelGrid(trackId, activeTags(), modelVersion, m_queue->pendingSegmentation(trackId));
-    if (grid && pendingSource)
-        grid->source = *pendingSource;
-    if (!grid || pending.isEmpty())
+    QHash<int, QVector<CuratorVerdict>> votes;
+    Result<LabelGrid> grid = m_reader->labelGrid(trackId, activeTags(), modelVersion, m_queue->pendingSegmentation(trackId), &votes);
+    if (!grid)
         return grid;
     LabelGrid &g = grid.value();
-    for (int r = 0; r < g.rows(); ++r) {
-        for (int c = 0; c < g.columns(); ++c) {
-            const auto it = pending.constFind({g.segmentation.at(r).id, g.tagIds.at(c)});
-            if (it != pending.constEnd()) {
-                g.verdicts[g.cell(r, c)] = it->verdict;
-                g.verdictTimes[g.cell(r, c)] = it->verdict == Verdict::Unknown ? 0 : it->atMs;
-            }
+    if (pendingSource)
+        g.source = *pendingSource;
+    if (!pending.isEmpty()) {
+        QHash<qint64, int> rowOf, columnOf;
+        for (int r = 0; r < g.rows(); ++r)
+            rowOf.insert(g.segmentation.at(r).id, r);
+        for (int c = 0; c < g.columns(); ++c)
+            columnOf.insert(g.tagIds.at(c), c);
+        for (auto it = pending.constBegin(); it != pending.constEnd(); ++it) {
+            const int r = rowOf.value(it.key().second.first, -1);
+            const int c = columnOf.value(it.key().second.second, -1);
+            if (r < 0 || c < 0)
+                continue;
+            QVector<CuratorVerdict> &cell = votes[g.cell(r, c)];
+            const QString &who = it.key().first;
+            cell.erase(std::remove_if(cell.begin(), cell.end(), [&](const CuratorVerdict &v) { return v.curator == who; }),
+                       cell.end());
+            if (it->verdict != Verdict::Unknown)
+                cell.append(CuratorVerdict{who, it->verdict, it->atMs});
         }
     }
+    QHash<qint64, VerdictRule> rules;
+    {
+        QMutexLocker lock(&m_mapMutex);
+        rules = m_rules;
+    }
+    applyVotes(g, votes, view, curator(), rules);
     return grid;
+}
+
+Result<QVector<StoredVerdict>> AnnotationStore::curatorVerdicts() const
+{
+    if (!m_reader)
+        return Result<QVector<StoredVerdict>>::failure(tr("The annotation store is not open."));
+    return m_reader->currentVerdicts();
 }
 
 Result<QVector<LibraryRow>> AnnotationStore::librarySummary(const LibraryFilter &filter) const

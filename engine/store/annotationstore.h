@@ -11,9 +11,11 @@
 #include "engine/store/libraryrow.h"
 #include "engine/store/predictionbatch.h"
 #include "engine/store/segmentsource.h"
+#include "engine/store/storedverdict.h"
 #include "engine/store/storeopenreport.h"
 #include "engine/store/trackrecord.h"
 #include "engine/store/verdictedit.h"
+#include "engine/store/verdictrule.h"
 
 #include <QHash>
 #include <QMutex>
@@ -77,6 +79,16 @@ public:
     /// Waits for queued edits to be committed, then closes. Owner thread.
     ~AnnotationStore() override;
 
+    /// The curator whose verdicts this store's verdict edits write and whose
+    /// verdicts its Curator view shows (schema 6 keeps one verdict per
+    /// curator and cell; another curator's are kept, never overwritten).
+    /// Default: loginCurator(). Set it before open(): a store older than
+    /// schema 6 gives its verdicts to this curator when it is upgraded.
+    /// Fails (changing nothing) for a name checkCuratorName() refuses.
+    /// Any thread; edits queued before keep the curator they were made by.
+    Status setCurator(const QString &name);
+    QString curator() const;        ///< any thread
+
     /// Opens or creates the store at `path`, applying schema migrations.
     /// A store from a newer Taglane is refused and left untouched. A damaged
     /// file (not SQLite, or failing `PRAGMA quick_check`) opened for writing
@@ -123,6 +135,10 @@ public:
     /// Sets verdicts of cells of one track (Unknown clears); one edit, one number.
     qint64 setVerdicts(qint64 trackId, const QVector<VerdictEdit> &edits, const QString &actor = QStringLiteral("curator"));
     qint64 setVerdict(qint64 trackId, qint64 segmentId, qint64 tagId, Verdict verdict);
+    /// Sets how cells of a tag that several curators judged are decided for
+    /// training and export (LabelView::Resolved). Returns the edit number,
+    /// 0 when the store is not writable or the tag unknown. Any thread.
+    qint64 setVerdictRule(qint64 tagId, const VerdictRule &rule);
     /// Stores model probabilities; the batch's model version must be registered.
     Result<qint64> storePredictions(const PredictionBatch &batch);
 
@@ -152,6 +168,8 @@ public:
     /// on and exported).
     QVector<qint64> tagIds(const QStringList &names, bool addMissing = false);
     QStringList modelVersions() const;
+    /// The rule of a tag (Majority when none was set), queued ones included.
+    VerdictRule verdictRule(qint64 tagId) const;
 
     // ---- reads: owner thread
 
@@ -162,8 +180,15 @@ public:
     QVector<TrackRecord> findTracksByHash(const QString &contentHash) const;
     /// Segments x active tags of the track's current segmentation, with
     /// verdicts (queued ones included) and the probabilities of `modelVersion`
-    /// (empty: the model that tagged the track last).
-    Result<LabelGrid> labelGrid(qint64 trackId, const QString &modelVersion = {}) const;
+    /// (empty: the model that tagged the track last). `view` Curator: this
+    /// store's curator's verdicts (what a curator sees and edits); Resolved:
+    /// each tag's VerdictRule over every curator's verdicts (what training,
+    /// retraining and export use; an unresolved cell is Unknown there).
+    Result<LabelGrid> labelGrid(qint64 trackId, const QString &modelVersion = {},
+                                LabelView view = LabelView::Curator) const;
+    /// Every curator's committed verdicts on the current segments of every
+    /// track (inter-curator agreement), ordered by track, segment, tag, curator.
+    Result<QVector<StoredVerdict>> curatorVerdicts() const;
     /// One row per track, ordered by path.
     Result<QVector<LibraryRow>> librarySummary(const LibraryFilter &filter = {}) const;
     /// Newest first; trackId 0 for all tracks; beforeSeq 0 to start at the newest.
@@ -224,6 +249,8 @@ private:
     QHash<qint64, int> m_tagIndexById;           ///< id -> index in m_tags
     QSet<qint64> m_tagsWithVerdicts;             ///< tags a verdict has named (they stay active)
     QHash<QString, qint64> m_models;             ///< version -> id
+    QHash<qint64, VerdictRule> m_rules;          ///< tag id -> rule (none: majority)
+    QString m_curator = loginCurator();          ///< guarded by m_mapMutex
     std::atomic<qint64> m_lastTrackId{0};
     std::atomic<qint64> m_lastSegmentationId{0};
     std::atomic<qint64> m_lastSegmentId{0};

@@ -75,7 +75,7 @@ Result<StoreOpenReport> AnnotationStore::openPostgres(const StoreLocation &locat
         report.readOnly = true;
         report.schemaVersionFound = report.schemaVersion = found.value();
     } else {
-        const Result<int> upgraded = StoreSchema::upgrade(db, name);
+        const Result<int> upgraded = StoreSchema::upgrade(db, name, curator());
         if (!upgraded)
             return R::failure(upgraded.error());
         report.created = found.value() == 0 && upgraded.value() == 0;
@@ -84,6 +84,9 @@ Result<StoreOpenReport> AnnotationStore::openPostgres(const StoreLocation &locat
         if (upgraded.value() > 0 && upgraded.value() < StoreSchema::kCurrentVersion) {
             report.messages << tr("The annotation store %1 was upgraded from schema %2 to %3.")
                                    .arg(name).arg(upgraded.value()).arg(StoreSchema::kCurrentVersion);
+            if (upgraded.value() < 6)
+                report.messages << tr("Its verdicts from before curators were recorded now belong to the curator %1.")
+                                       .arg(curator());
         }
     }
     // The owner connection only reads (the writer thread has its own).

@@ -3,6 +3,8 @@
 
 #include "engine/store/storeschema.h"
 
+#include <QRegularExpression>
+
 #include <vector>
 
 namespace taglane::engine {
@@ -207,6 +209,20 @@ const QHash<QString, QStringList> &StoreDialect::primaryKeys()
         QHash<QString, QStringList> map;
         for (int v = 1; v <= StoreSchema::kCurrentVersion; ++v) {
             for (const QString &statement : StoreSchema::migration(v)) {
+                // A table rebuilt under a new name and renamed back (schema 6) takes its new key.
+                static const QRegularExpression rename(QStringLiteral("^\\s*ALTER\\s+TABLE\\s+(\\w+)\\s+RENAME\\s+TO\\s+(\\w+)\\s*$"),
+                                                       QRegularExpression::CaseInsensitiveOption);
+                static const QRegularExpression drop(QStringLiteral("^\\s*DROP\\s+TABLE\\s+(\\w+)\\s*$"),
+                                                     QRegularExpression::CaseInsensitiveOption);
+                if (const QRegularExpressionMatch m = rename.match(statement); m.hasMatch()) {
+                    if (map.contains(m.captured(1)))
+                        map.insert(m.captured(2), map.take(m.captured(1)));
+                    continue;
+                }
+                if (const QRegularExpressionMatch m = drop.match(statement); m.hasMatch()) {
+                    map.remove(m.captured(1));
+                    continue;
+                }
                 QString table;
                 const QStringList key = primaryKeyOf(statement, &table);
                 if (!key.isEmpty())

@@ -11,6 +11,7 @@
 #include "engine/store/segmentsource.h"
 #include "engine/store/trackrecord.h"
 #include "engine/store/verdictedit.h"
+#include "engine/store/verdictrule.h"
 
 #include <QVector>
 
@@ -54,6 +55,13 @@ struct SetVerdictsOp
 {
     qint64 trackId = 0;
     QVector<VerdictEdit> edits;
+    QString curator;             ///< whose verdicts these are (schema 6)
+};
+
+struct SetVerdictRuleOp
+{
+    qint64 tagId = 0;
+    VerdictRule rule;
 };
 
 struct StorePredictionsOp
@@ -74,7 +82,7 @@ struct StoreOp
     qint64 atMs = 0;             ///< when the edit was made, ms since epoch UTC
     QString actor;               ///< "curator" or a model version
     std::variant<AddTrackOp, SaveSegmentationOp, SetVocabularyOp, RegisterModelOp, SetVerdictsOp,
-                 StorePredictionsOp, RelinkTrackOp> payload;
+                 StorePredictionsOp, RelinkTrackOp, SetVerdictRuleOp> payload;
     qint64 group = 0;            ///< ops with the same non-zero group commit in one transaction or not at all
     bool cancelled = false;      ///< dropped before it was written (its group was abandoned)
 

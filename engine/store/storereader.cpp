@@ -77,7 +77,8 @@ QVector<TrackRecord> StoreReader::tracksByHash(const QString &contentHash) const
 }
 
 Result<LabelGrid> StoreReader::labelGrid(qint64 trackId, const QVector<StoredTag> &columns, const QString &modelVersion,
-                                         const std::optional<QPair<qint64, Segmentation>> &queuedSegmentation) const
+                                         const std::optional<QPair<qint64, Segmentation>> &queuedSegmentation,
+                                         QHash<int, QVector<CuratorVerdict>> *votes) const
 {
     using R = Result<LabelGrid>;
     LabelGrid grid;
@@ -130,17 +131,18 @@ Result<LabelGrid> StoreReader::labelGrid(qint64 trackId, const QVector<StoredTag
     // segments carried over from an earlier segmentation keep theirs.
     QSqlQuery verdicts(m_db);
     verdicts.setForwardOnly(true);
-    verdicts.prepare(QStringLiteral("SELECT tag_id, verdict, changed_at FROM verdicts WHERE segment_id = ?"));
+    // Every curator's verdicts (schema 6): the caller picks the view.
+    verdicts.prepare(QStringLiteral("SELECT tag_id, verdict, changed_at, curator FROM verdicts WHERE segment_id = ?"));
     for (int r = 0; r < grid.rows(); ++r) {
         verdicts.bindValue(0, grid.segmentation.at(r).id);
         if (!storesql::run(verdicts, &error))
             return R::failure(failure(QStringLiteral("verdicts"), error));
         while (verdicts.next()) {
             const int c = columnOf.value(verdicts.value(0).toLongLong(), -1);
-            if (c < 0)
+            const Verdict v = verdictFromInt(verdicts.value(1).toInt());
+            if (c < 0 || v == Verdict::Unknown)
                 continue;
-            grid.verdicts[grid.cell(r, c)] = verdictFromInt(verdicts.value(1).toInt());
-            grid.verdictTimes[grid.cell(r, c)] = verdicts.value(2).toLongLong();
+            (*votes)[grid.cell(r, c)].append(CuratorVerdict{verdicts.value(3).toString(), v, verdicts.value(2).toLongLong()});
         }
     }
 
@@ -182,7 +184,7 @@ Result<QVector<LibraryRow>> StoreReader::library(const LibraryFilter &filter, qi
     QString where;
     const bool unknown = filter.verdict && *filter.verdict == Verdict::Unknown;
     if (!filter.tag.isEmpty() && unknown)
-        where = QStringLiteral(" WHERE t.segment_count > (SELECT count(*) %1)").arg(cells);
+        where = QStringLiteral(" WHERE t.segment_count > (SELECT count(DISTINCT s.id) %1)").arg(cells);
     else if (!filter.tag.isEmpty() || (filter.verdict && !unknown))
         where = QStringLiteral(" WHERE EXISTS (SELECT 1 %1%2)")
                     .arg(cells, filter.verdict ? QStringLiteral(" AND v.verdict = :verdict") : QString());
@@ -278,6 +280,43 @@ Result<QSet<qint64>> StoreReader::tagsWithVerdicts() const
         return Result<QSet<qint64>>::failure(
             failure(QCoreApplication::translate("StoreReader", "the tags with verdicts"), storesql::message(q.lastError())));
     return ids;
+}
+
+Result<QHash<qint64, VerdictRule>> StoreReader::verdictRules() const
+{
+    using R = Result<QHash<qint64, VerdictRule>>;
+    QHash<qint64, VerdictRule> rules;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT tag_id, rule, lead FROM verdict_rules")))
+        return R::failure(failure(QCoreApplication::translate("StoreReader", "the verdict rules"), storesql::message(q.lastError())));
+    while (q.next()) {
+        const Result<VerdictRule> rule = VerdictRule::fromStored(q.value(1).toString(), q.value(2).toString());
+        if (!rule)
+            return R::failure(failure(QCoreApplication::translate("StoreReader", "the verdict rule of tag %1")
+                                          .arg(q.value(0).toLongLong()), rule.error()));
+        rules.insert(q.value(0).toLongLong(), rule.value());
+    }
+    return rules;
+}
+
+Result<QVector<StoredVerdict>> StoreReader::currentVerdicts() const
+{
+    using R = Result<QVector<StoredVerdict>>;
+    QVector<StoredVerdict> rows;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT t.id, v.segment_id, v.tag_id, v.curator, v.verdict FROM tracks t"
+                               " JOIN segments s ON s.segmentation_id = t.current_segmentation_id"
+                               " JOIN verdicts v ON v.segment_id = s.id WHERE v.verdict != 0"
+                               " ORDER BY t.id, s.ordinal, v.tag_id, v.curator")))
+        return R::failure(failure(QCoreApplication::translate("StoreReader", "the verdicts"), storesql::message(q.lastError())));
+    while (q.next())
+        rows << StoredVerdict{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+                              q.value(3).toString(), verdictFromInt(q.value(4).toInt())};
+    if (q.lastError().isValid())
+        return R::failure(failure(QCoreApplication::translate("StoreReader", "the verdicts"), storesql::message(q.lastError())));
+    return rows;
 }
 
 Result<QHash<QString, qint64>> StoreReader::modelVersionIds() const

@@ -7,7 +7,9 @@
 #include "engine/store/libraryfilter.h"
 #include "engine/store/libraryrow.h"
 #include "engine/store/storeop.h"
+#include "engine/store/storedverdict.h"
 #include "engine/store/trackrecord.h"
+#include "engine/store/verdictrule.h"
 
 #include <QSet>
 #include <QSqlDatabase>
@@ -31,9 +33,16 @@ public:
     /// Segments of the track's current segmentation and their labels for the
     /// given columns. `modelVersion` empty: the model that tagged it last.
     /// `queuedSegmentation` (id, segments): a segmentation saved but not yet
-    /// committed, shown instead of the stored current one.
+    /// committed, shown instead of the stored current one. The grid's
+    /// verdicts stay Unknown: every curator's verdicts go to `votes` by cell
+    /// (AnnotationStore picks the view).
     Result<LabelGrid> labelGrid(qint64 trackId, const QVector<StoredTag> &columns, const QString &modelVersion,
-                                const std::optional<QPair<qint64, Segmentation>> &queuedSegmentation = std::nullopt) const;
+                                const std::optional<QPair<qint64, Segmentation>> &queuedSegmentation,
+                                QHash<int, QVector<CuratorVerdict>> *votes) const;
+    /// Every curator's verdicts on the current segments of every track.
+    Result<QVector<StoredVerdict>> currentVerdicts() const;
+    /// The verdict rules by tag id (tags without one use the majority).
+    Result<QHash<qint64, VerdictRule>> verdictRules() const;
     Result<QVector<LibraryRow>> library(const LibraryFilter &filter, qint64 filterTagId, int activeTags) const;
     Result<QVector<EditLogEntry>> editLog(qint64 trackId, qint64 beforeSeq, int limit) const;
 

@@ -21,7 +21,7 @@ QString tr(const char *text)
 
 // Parents before children, so foreign keys hold as rows go in.
 const char *const kTables[] = {"tracks", "segmentations", "segments", "tags", "model_versions",
-                               "verdicts", "predictions", "prediction_runs", "edit_log"};
+                               "verdicts", "predictions", "prediction_runs", "edit_log", "verdict_rules"};
 
 QStringList columnsOf(QSqlDatabase &db, const QString &table)
 {
@@ -57,6 +57,8 @@ Result<StoreRescue::Counts> StoreRescue::copyReadable(QSqlDatabase &target, cons
             if (found.contains(c))
                 columns << c;
         }
+        if (found.isEmpty() && table == QLatin1String("verdict_rules"))
+            continue;   // a store older than schema 6 has no rules
         if (columns.isEmpty()) {
             ++counts.unreadable;
             continue;

@@ -3,6 +3,7 @@
 
 #include "engine/store/storedialect.h"
 #include "engine/store/storesql_p.h"
+#include "engine/store/verdictrule.h"
 
 #include <QCoreApplication>
 
@@ -158,6 +159,37 @@ const char *const kTagRanks[] = {
     "  GROUP BY t.id, p.model_version_id, p.tag_id) AS means",
 };
 
+// Version 6: curators per verdict. Each verdict carries its curator; two
+// curators judging the same cell keep two rows (the key becomes (segment,
+// tag, curator)). The verdicts of an older store are given to the curator
+// who opens it for writing first (the :curator placeholder, bound by
+// upgrade(): the store's curator, by default the login name); a row copied
+// in without one (a rescue from an older store) gets 'unknown'. And the
+// per-tag rule that decides a cell several curators judged (VerdictRule; a
+// tag without a row uses the majority).
+const char *const kVersion6[] = {
+    "CREATE TABLE verdicts_v6(segment_id INTEGER NOT NULL REFERENCES segments(id),"
+    " tag_id INTEGER NOT NULL REFERENCES tags(id), curator TEXT NOT NULL DEFAULT 'unknown', track_id INTEGER NOT NULL,"
+    " verdict INTEGER NOT NULL, edit_seq INTEGER NOT NULL, changed_at INTEGER NOT NULL,"
+    " PRIMARY KEY(segment_id, tag_id, curator)) WITHOUT ROWID",
+    "INSERT INTO verdicts_v6(segment_id, tag_id, curator, track_id, verdict, edit_seq, changed_at)"
+    " SELECT segment_id, tag_id, CAST(:curator AS TEXT), track_id, verdict, edit_seq, changed_at FROM verdicts",
+    "DROP TABLE verdicts",
+    "ALTER TABLE verdicts_v6 RENAME TO verdicts",
+    "CREATE INDEX IF NOT EXISTS verdicts_by_tag ON verdicts(tag_id)",
+    "CREATE TABLE IF NOT EXISTS verdict_rules(tag_id INTEGER NOT NULL REFERENCES tags(id), rule TEXT NOT NULL,"
+    " lead TEXT NOT NULL DEFAULT '', PRIMARY KEY(tag_id)) WITHOUT ROWID",
+};
+
+// Reviewed cells count each judged cell once, however many curators judged
+// it (schema 6; after kRepair, which counts rows).
+const char *const kReviewedCells[] = {
+    "UPDATE tracks SET"
+    " reviewed_cells = (SELECT count(*) FROM (SELECT DISTINCT v.segment_id, v.tag_id FROM segments s"
+    "   JOIN verdicts v ON v.segment_id = s.id JOIN tags t ON t.id = v.tag_id"
+    "   WHERE s.segmentation_id = tracks.current_segmentation_id AND t.position IS NOT NULL AND v.verdict != 0) AS cells)",
+};
+
 template <std::size_t N>
 QStringList toList(const char *const (&statements)[N])
 {
@@ -177,13 +209,14 @@ QStringList StoreSchema::migration(int toVersion)
     case 3: return toList(kVersion3) + toList(kRepair);
     case 4: return toList(kVersion4) + toList(kSpreads);
     case 5: return toList(kVersion5) + toList(kTagRanks);
+    case 6: return toList(kVersion6);
     default: return {};
     }
 }
 
 QStringList StoreSchema::repairStatements()
 {
-    return toList(kRepair) + toList(kSpreads) + toList(kTagRanks);
+    return toList(kRepair) + toList(kReviewedCells) + toList(kSpreads) + toList(kTagRanks);
 }
 
 QStringList StoreSchema::refreshTrackTagRanks()
@@ -236,6 +269,21 @@ Result<int> pgVersionOf(QSqlDatabase &db, const QString &fileName)
     return v;
 }
 
+// One migration statement; a statement naming :curator gets the curator
+// bound (schema 6 gives an older store's verdicts to that curator).
+bool runMigrationStatement(QSqlDatabase &db, const QString &statement, const QString &curator, QString *error)
+{
+    if (!statement.contains(QLatin1String(":curator")))
+        return storesql::exec(db, statement, error);
+    QSqlQuery q(db);
+    if (!q.prepare(statement)) {
+        *error = storesql::message(q.lastError());
+        return false;
+    }
+    q.bindValue(QStringLiteral(":curator"), curator.isEmpty() ? loginCurator() : curator);
+    return storesql::run(q, error);
+}
+
 } // namespace
 
 Result<int> StoreSchema::versionOf(QSqlDatabase &db, const QString &fileName)
@@ -260,7 +308,7 @@ Result<int> StoreSchema::versionOf(QSqlDatabase &db, const QString &fileName)
     return version.toInt();
 }
 
-Result<int> StoreSchema::upgrade(QSqlDatabase &db, const QString &fileName)
+Result<int> StoreSchema::upgrade(QSqlDatabase &db, const QString &fileName, const QString &curator)
 {
     const StoreDialect dialect = StoreDialect::of(db);
     Result<int> found = versionOf(db, fileName);
@@ -293,7 +341,7 @@ Result<int> StoreSchema::upgrade(QSqlDatabase &db, const QString &fileName)
     const int from = found.value();
     for (int v = from + 1; v <= kCurrentVersion; ++v) {
         for (const QString &statement : migration(v)) {
-            if (!storesql::exec(db, dialect.translate(statement), &error)) {
+            if (!runMigrationStatement(db, dialect.translate(statement), curator, &error)) {
                 storesql::exec(db, QStringLiteral("ROLLBACK"), nullptr);
                 return Result<int>::failure(tr("Cannot upgrade the annotation store %1 to schema %2: %3. "
                                                "The store was left unchanged.")

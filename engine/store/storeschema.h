@@ -22,7 +22,10 @@ namespace taglane::engine {
 /// version 5 keeps each track's tags ranked by mean probability over its
 /// current segments, per model version (track_tag_ranks; the library view),
 /// and indexes the predictions of p >= 0.5 by tag (predictions_likely;
-/// search).
+/// search); version 6 keeps one verdict per curator and cell (verdicts keyed
+/// (segment, tag, curator); an older store's verdicts go to the curator who
+/// upgrades it) and a per-tag rule deciding cells curators disagree on
+/// (verdict_rules; VerdictRule).
 ///
 /// Indices follow the queries: tracks by path and by content hash (finding a
 /// track), segments by (segmentation, ordinal) (a track's current segments),
@@ -37,7 +40,7 @@ namespace taglane::engine {
 class StoreSchema
 {
 public:
-    static constexpr int kCurrentVersion = 5;
+    static constexpr int kCurrentVersion = 6;
 
     /// The store's schema version; fails for a file that is an SQLite
     /// database but not a Taglane store. Thread of `db`.
@@ -45,8 +48,9 @@ public:
 
     /// Migrates `db` to kCurrentVersion and returns the version it found.
     /// Fails (changing nothing) for a newer schema or a failed migration.
-    /// Thread of `db`.
-    static Result<int> upgrade(QSqlDatabase &db, const QString &fileName);
+    /// `curator` receives the verdicts of a store older than schema 6
+    /// (empty: loginCurator()). Thread of `db`.
+    static Result<int> upgrade(QSqlDatabase &db, const QString &fileName, const QString &curator = {});
 
     /// The statements that take a store from version `toVersion - 1` to
     /// `toVersion`; empty for an unknown version. Any thread.

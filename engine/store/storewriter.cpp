@@ -27,9 +27,10 @@ QString refreshCounters(const StoreDialect &dialect)
     return QStringLiteral(
                "UPDATE tracks SET"
                " segment_count = (SELECT count(*) FROM segments s WHERE s.segmentation_id = tracks.current_segmentation_id),"
-               " reviewed_cells = (SELECT count(*) FROM segments s JOIN verdicts v ON v.segment_id = s.id"
-               "   JOIN tags t ON t.id = v.tag_id"
-               "   WHERE s.segmentation_id = tracks.current_segmentation_id AND t.position IS NOT NULL AND v.verdict != 0),"
+               " reviewed_cells = (SELECT count(*) FROM (SELECT DISTINCT v.segment_id, v.tag_id FROM segments s"
+               "   JOIN verdicts v ON v.segment_id = s.id JOIN tags t ON t.id = v.tag_id"
+               "   WHERE s.segmentation_id = tracks.current_segmentation_id AND t.position IS NOT NULL AND v.verdict != 0)"
+               "   AS cells),"
                " last_edit_at = ")
         + dialect.greatest(QStringLiteral("coalesce(last_edit_at, 0)"), QStringLiteral(":at"));
 }
@@ -57,10 +58,11 @@ struct WriterStatements
         log.prepare(QStringLiteral("INSERT INTO edit_log(seq, at, actor, kind, track_id, detail)"
                                    " VALUES(?, ?, ?, ?, ?, ?)"));
         upsertVerdict.prepare(QStringLiteral(
-            "INSERT INTO verdicts(segment_id, tag_id, track_id, verdict, edit_seq, changed_at) VALUES(?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(segment_id, tag_id) DO UPDATE SET verdict = excluded.verdict,"
+            "INSERT INTO verdicts(segment_id, tag_id, curator, track_id, verdict, edit_seq, changed_at)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(segment_id, tag_id, curator) DO UPDATE SET verdict = excluded.verdict,"
             " edit_seq = excluded.edit_seq, changed_at = excluded.changed_at"));
-        deleteVerdict.prepare(QStringLiteral("DELETE FROM verdicts WHERE segment_id = ? AND tag_id = ?"));
+        deleteVerdict.prepare(QStringLiteral("DELETE FROM verdicts WHERE segment_id = ? AND tag_id = ? AND curator = ?"));
         upsertPrediction.prepare(QStringLiteral(
             "INSERT INTO predictions(segment_id, model_version_id, tag_id, probability) VALUES(?, ?, ?, ?)"
             " ON CONFLICT(segment_id, model_version_id, tag_id) DO UPDATE SET probability = excluded.probability"));
@@ -362,15 +364,17 @@ bool StoreWriter::applyOp(const SetVerdictsOp &op, const StoreOp &base, QString 
         if (e.verdict == Verdict::Unknown) {
             del.bindValue(0, e.segmentId);
             del.bindValue(1, e.tagId);
+            del.bindValue(2, text(op.curator));
             if (!storesql::run(del, error))
                 return false;
         } else {
             up.bindValue(0, e.segmentId);
             up.bindValue(1, e.tagId);
-            up.bindValue(2, op.trackId);
-            up.bindValue(3, static_cast<int>(e.verdict));
-            up.bindValue(4, base.seq);
-            up.bindValue(5, base.atMs);
+            up.bindValue(2, text(op.curator));
+            up.bindValue(3, op.trackId);
+            up.bindValue(4, static_cast<int>(e.verdict));
+            up.bindValue(5, base.seq);
+            up.bindValue(6, base.atMs);
             if (!storesql::run(up, error))
                 return false;
         }
@@ -378,7 +382,23 @@ bool StoreWriter::applyOp(const SetVerdictsOp &op, const StoreOp &base, QString 
             cells.append(QJsonArray{e.segmentId, e.tagId, verdictName(e.verdict)});
     }
     return log(base, QStringLiteral("verdicts"), op.trackId,
-               compact({{QStringLiteral("cells"), op.edits.size()}, {QStringLiteral("edits"), cells}}), error);
+               compact({{QStringLiteral("cells"), op.edits.size()}, {QStringLiteral("curator"), op.curator},
+                        {QStringLiteral("edits"), cells}}),
+               error);
+}
+
+bool StoreWriter::applyOp(const SetVerdictRuleOp &op, const StoreOp &base, QString *error)
+{
+    QSqlQuery q(m_connection->db());
+    q.prepare(QStringLiteral("INSERT INTO verdict_rules(tag_id, rule, lead) VALUES(?, ?, ?)"
+                             " ON CONFLICT(tag_id) DO UPDATE SET rule = excluded.rule, lead = excluded.lead"));
+    q.addBindValue(op.tagId);
+    q.addBindValue(op.rule.kindName());
+    q.addBindValue(text(op.rule.lead));
+    if (!storesql::run(q, error))
+        return false;
+    return log(base, QStringLiteral("rule"), 0,
+               compact({{QStringLiteral("tag"), op.tagId}, {QStringLiteral("rule"), op.rule.toString()}}), error);
 }
 
 bool StoreWriter::applyOp(const StorePredictionsOp &op, const StoreOp &base, QString *error)

@@ -58,6 +58,7 @@ private:
     bool applyOp(const SetVerdictsOp &op, const StoreOp &base, QString *error);
     bool applyOp(const StorePredictionsOp &op, const StoreOp &base, QString *error);
     bool applyOp(const RelinkTrackOp &op, const StoreOp &base, QString *error);
+    bool applyOp(const SetVerdictRuleOp &op, const StoreOp &base, QString *error);
     bool log(const StoreOp &op, const QString &kind, qint64 trackId, const QString &detail, QString *error);
     bool refreshTrackCounters(QString *error);
     /// Ranks the tags of the tracks in m_rankedTracks again (schema 5).

@@ -52,7 +52,7 @@ qint64 WriteQueue::push(StoreOp op)
     op.group = m_openGroup;
     if (const auto *v = std::get_if<SetVerdictsOp>(&op.payload)) {
         for (const VerdictEdit &e : v->edits) {
-            const CellKey key{e.segmentId, e.tagId};
+            const CuratorCellKey key{v->curator, CellKey{e.segmentId, e.tagId}};
             m_pendingVerdicts.insert(key, {e.verdict, op.seq, op.atMs});
             m_pendingOrder.push_back({op.seq, key});
         }
@@ -165,7 +165,7 @@ bool WriteQueue::waitForDurable(qint64 seq, int timeoutMs)
     return true;
 }
 
-QHash<WriteQueue::CellKey, WriteQueue::PendingVerdict> WriteQueue::pendingVerdicts() const
+QHash<WriteQueue::CuratorCellKey, WriteQueue::PendingVerdict> WriteQueue::pendingVerdicts() const
 {
     QMutexLocker lock(&m_mutex);
     return m_pendingVerdicts;

@@ -26,6 +26,7 @@ class WriteQueue
 {
 public:
     using CellKey = QPair<qint64, qint64>;   ///< (segment id, tag id)
+    using CuratorCellKey = QPair<QString, CellKey>;   ///< (curator, cell)
     struct PendingVerdict
     {
         Verdict verdict = Verdict::Unknown;
@@ -65,8 +66,8 @@ public:
     /// Blocks until `seq` is durable or `timeoutMs` passes. Never on the GUI thread.
     bool waitForDurable(qint64 seq, int timeoutMs);
 
-    /// Verdicts queued but not yet committed, latest per cell.
-    QHash<CellKey, PendingVerdict> pendingVerdicts() const;
+    /// Verdicts queued but not yet committed, latest per curator and cell.
+    QHash<CuratorCellKey, PendingVerdict> pendingVerdicts() const;
     /// Tracks queued but not yet committed.
     QVector<TrackRecord> pendingTracks() const;
     /// The newest segmentation queued for a track and not yet committed: (id, segments).
@@ -84,8 +85,8 @@ private:
     bool m_stop = false;
     qint64 m_openGroup = 0;                                      ///< group id (its first seq) while open
     std::map<qint64, QString> m_failures;                        ///< seq -> why it was not saved
-    QHash<CellKey, PendingVerdict> m_pendingVerdicts;
-    std::deque<QPair<qint64, CellKey>> m_pendingOrder;            ///< (seq, cell) in push order
+    QHash<CuratorCellKey, PendingVerdict> m_pendingVerdicts;
+    std::deque<QPair<qint64, CuratorCellKey>> m_pendingOrder;     ///< (seq, curator and cell) in push order
     QHash<qint64, QPair<TrackRecord, qint64>> m_pendingTracks;   ///< id -> (track, seq)
     struct PendingSegmentation
     {

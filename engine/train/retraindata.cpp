@@ -187,7 +187,7 @@ Result<QVector<LabelledTrack>> Retrainer::curatedFromStore(const AnnotationStore
         const std::optional<TrackRecord> record = store.track(id);
         if (!record)
             return R::failure(tr("The annotation store %1 has no track with id %2.").arg(store.path()).arg(id));
-        auto grid = store.labelGrid(id);
+        auto grid = store.labelGrid(id, {}, LabelView::Resolved);
         if (!grid)
             return R::failure(grid.error());
         LabelledTrack track;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/store/annotationstore.h"
+#include "engine/store/storeschema.h"
 #include "engine/store/contenthash.h"
 
 #include "librarystore.h"
@@ -185,10 +186,10 @@ private Q_SLOTS:
             const auto report = store.open(path);
             QVERIFY2(report.ok(), qPrintable(report.error()));
             QCOMPARE(report->schemaVersionFound, 4);
-            QCOMPARE(report->schemaVersion, 5);
+            QCOMPARE(report->schemaVersion, StoreSchema::kCurrentVersion);   // 4 -> 5 -> 6 (curators)
         }
         RawDb raw(path);
-        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 5);
+        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), StoreSchema::kCurrentVersion);
         QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                                            " AND name = 'predictions_likely'")).toInt(), 1);
         // Every (track, version) gets its tags ranked by the mean over the track's segments.

@@ -81,7 +81,11 @@ private Q_SLOTS:
                  QStringList{QStringLiteral("seq")});
         QVERIFY(StoreDialect::primaryKeyOf(QStringLiteral("CREATE INDEX i ON t(a)")).isEmpty());
         const QHash<QString, QStringList> &keys = StoreDialect::primaryKeys();
-        QCOMPARE(keys.value(QStringLiteral("verdicts")), (QStringList{QStringLiteral("segment_id"), QStringLiteral("tag_id")}));
+        // Schema 6 rebuilt verdicts (as verdicts_v6, renamed back) with the curator in its key.
+        QCOMPARE(keys.value(QStringLiteral("verdicts")),
+                 (QStringList{QStringLiteral("segment_id"), QStringLiteral("tag_id"), QStringLiteral("curator")}));
+        QVERIFY(!keys.contains(QStringLiteral("verdicts_v6")));
+        QCOMPARE(keys.value(QStringLiteral("verdict_rules")), QStringList{QStringLiteral("tag_id")});
         QCOMPARE(keys.value(QStringLiteral("predictions")),
                  (QStringList{QStringLiteral("segment_id"), QStringLiteral("model_version_id"), QStringLiteral("tag_id")}));
         QCOMPARE(keys.value(QStringLiteral("edit_log")), QStringList{QStringLiteral("seq")});

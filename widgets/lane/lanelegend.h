@@ -20,6 +20,8 @@ public:
     static QColor probabilityColor(double p);
     static QColor presentColor() { return QColor(0x2f, 0xa8, 0x5a); }
     static QColor absentColor() { return QColor(0xb8, 0x3b, 0x3b); }
+    /// The corner mark of a cell curators disagree on.
+    static QColor conflictColor() { return QColor(0xff, 0x8c, 0x42); }
 
     double threshold() const { return m_threshold; }
     QSize sizeHint() const override { return QSize(72, 180); }

@@ -361,6 +361,9 @@ QString TagLaneModel::cellToolTip(int row, int column) const
                     .arg(label.verdict == engine::Verdict::Present ? tr("present") : tr("absent"),
                          label.actor.isEmpty() ? tr("curator") : label.actor.toHtmlEscaped(), when);
     }
+    if (m_doc->hasConflict(column, tag))
+        text += QStringLiteral("<br><span style='color:#ff8c42'>%1</span>")
+                    .arg(tr("curators disagree on this cell: the tag's rule decides what training and export use"));
     return text;
 }
 
@@ -430,6 +433,8 @@ QVariant TagLaneModel::data(const QModelIndex &index, int role) const
         const double v = completionAt(index.row(), column);
         return std::isnan(v) ? QVariant() : QVariant(v);
     }
+    case ConflictRole:
+        return m_doc->hasConflict(column, tag);
     default:
         return {};
     }

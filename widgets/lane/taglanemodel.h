@@ -57,6 +57,7 @@ public:
                                           ///< none of its own, else Unknown
         CompletionRole,                   ///< double: the value "Complete My Review" suggests for a cell
                                           ///< without a verdict (about 1 present, 0 absent), else invalid
+        ConflictRole,                     ///< bool: curators disagree on the cell (TrackDocument::hasConflict)
     };
     enum class RowOrder { Vocabulary, PeakProbability, MeanProbability };
 

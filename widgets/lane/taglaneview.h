@@ -159,6 +159,9 @@ private:
     void paintSuggestion(QPainter &painter, const QRectF &cell, double value);
     void paintCells(QPainter &painter, const QRect &lane, int row, int firstColumn,
                     const QVector<QPair<double, double>> &spans);
+    /// The conflict marks of one lane (cells where curators disagree).
+    void paintConflicts(QPainter &painter, const QRect &lane, int row, int firstColumn,
+                        const QVector<QPair<double, double>> &spans);
     void paintSummary(QPainter &painter, const QRect &lane, int tag, int firstColumn);
     void paintHandles(QPainter &painter, const QRect &plot, int firstColumn, const QVector<QPair<double, double>> &spans);
     void pressCell(const QPoint &pos, Qt::KeyboardModifiers modifiers);

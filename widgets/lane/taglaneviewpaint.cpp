@@ -142,8 +142,10 @@ void TagLaneView::paintPlot(QPainter &painter, const QRect &plot)
             painter.drawLine(QPointF(x, top), QPointF(x, top + rowHeight - 1));
         if (summarise)
             paintSummary(painter, lane, tag, firstColumn);
-        else
+        else {
             paintCells(painter, lane, r, firstColumn, spans);
+            paintConflicts(painter, lane, r, firstColumn, spans);
+        }
         // Selection.
         if (selRows.contains(r) && !selColumns.isEmpty()) {
             const double x0 = std::max<double>(spans[selColumns.first()].first, plot.left() - 2);
@@ -264,6 +266,32 @@ void TagLaneView::paintCells(QPainter &painter, const QRect &lane, int row, int 
         }
         painter.setRenderHint(QPainter::Antialiasing, false);
     }
+}
+
+void TagLaneView::paintConflicts(QPainter &painter, const QRect &lane, int row, int firstColumn,
+                                 const QVector<QPair<double, double>> &spans)
+{
+    // Where curators disagree: an orange corner (top right) over whatever the cell shows.
+    const engine::TrackDocument *doc = m_model->document();
+    const int tag = m_model->tagIndexOfRow(row);
+    const int columns = int(spans.size());
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(LaneLegend::conflictColor());
+    for (int c = firstColumn; c < columns; ++c) {
+        if (spans[c].first > lane.right() + 1)
+            break;
+        const double x0 = std::max<double>(spans[c].first, lane.left());
+        const double x1 = std::min<double>(spans[c].second, lane.right() + 1);
+        if (x1 - x0 < 5.0 || !doc->hasConflict(c, tag))
+            continue;
+        const double size = std::min(8.0, std::min(x1 - x0, double(rowHeight)) / 2.0);
+        const QPointF corner(x1 - 1.0, lane.top() + 1.0);
+        const QPointF triangle[3] = {corner, corner - QPointF(size, 0), corner + QPointF(0, size)};
+        painter.drawPolygon(triangle, 3);
+    }
+    painter.setBrush(Qt::NoBrush);
+    painter.setRenderHint(QPainter::Antialiasing, false);
 }
 
 void TagLaneView::paintSuggestion(QPainter &painter, const QRectF &cell, double value)
