@@ -10,7 +10,7 @@
 # seconds. Per-tag figures are in OUT/<condition>-<arch>.json.
 # Usage: bench_miaernn.sh TAGLANE_CLI [OUT]
 # Environment: MIA_TRAIN (40), MIA_VAL (10), MIA_TEST (10) tracks (seeds
-# 2026, 2027, 2028, --mono); MIA_EPOCHS (4); MIA_THREADS (1);
+# 2026, 2027, 2028, --mono); MIA_EPOCHS (3, as measured); MIA_THREADS (1);
 # MIA_CONDITIONS ("drop10 drop30 drop50 flip10"; dropNN removes NN % of the
 # frames, flipNN flips NN % of the training labels with no frames removed);
 # MIA_ARCHS ("mia-ernn mia-ernn-af mia-ernn-se mia-ernn-am mia-ernn-et mat-gru default").
@@ -20,7 +20,7 @@ set -euo pipefail
 cli=${1:?usage: bench_miaernn.sh TAGLANE_CLI [OUT]}
 out=${2:-${TMPDIR:-/tmp}/bench_miaernn}
 train=${MIA_TRAIN:-40}; val=${MIA_VAL:-10}; test=${MIA_TEST:-10}
-epochs=${MIA_EPOCHS:-4}; threads=${MIA_THREADS:-1}
+epochs=${MIA_EPOCHS:-3}; threads=${MIA_THREADS:-1}
 conditions=${MIA_CONDITIONS:-drop10 drop30 drop50 flip10}
 archs=${MIA_ARCHS:-mia-ernn mia-ernn-af mia-ernn-se mia-ernn-am mia-ernn-et mat-gru default}
 export OMP_WAIT_POLICY=PASSIVE
