@@ -66,7 +66,8 @@ int runTrain(const QStringList &args)
     const QCommandLineOption dataOption(QStringLiteral("data"), tr("training folder"), QStringLiteral("DIR"));
     const QCommandLineOption valOption(QStringLiteral("val-data"),
                                        tr("validation folder (default: 15% of the training tracks)"), QStringLiteral("DIR"));
-    const QCommandLineOption archOption(QStringLiteral("arch"), tr("default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam or fusion-linear (default: default)"),
+    const QCommandLineOption archOption(QStringLiteral("arch"), tr("default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear, mia-ernn, "
+                                           "mia-ernn-af, mia-ernn-se, mia-ernn-am, mia-ernn-et or mat-gru (default: default)"),
                                         QStringLiteral("NAME"), QStringLiteral("default"));
     const QCommandLineOption outOption(QStringLiteral("out"), tr("output bundle folder (NAME.tlmodel)"), QStringLiteral("BUNDLE"));
     const QCommandLineOption epochsOption(QStringLiteral("epochs"), tr("maximum epochs (default 20)"), QStringLiteral("N"),
@@ -81,6 +82,15 @@ int runTrain(const QStringList &args)
         QStringLiteral("attention-penalty"),
         tr("cnn-sam: weight W of the attention penalty W ||AA^T - I||_F^2 added to the loss (default 0 = off)"),
         QStringLiteral("W"), QStringLiteral("0"));
+    const QCommandLineOption dropFramesOption(
+        QStringLiteral("drop-frames"),
+        tr("mia-ernn kinds and mat-gru: fraction F of feature frames removed as missing, in training and (stored "
+           "in the bundle, a fixed draw) at inference; 0 <= F < 1 (default 0)"),
+        QStringLiteral("F"), QStringLiteral("0"));
+    const QCommandLineOption flipOption(QStringLiteral("flip-labels"),
+                                        tr("label noise: flip each known training label with probability P, 0..0.5 "
+                                           "(default 0; validation labels are never flipped)"),
+                                        QStringLiteral("P"), QStringLiteral("0"));
     const QCommandLineOption seedOption(QStringLiteral("seed"), tr("random seed (default 1)"), QStringLiteral("N"),
                                         QStringLiteral("1"));
     const QCommandLineOption patienceOption(QStringLiteral("patience"),
@@ -104,7 +114,7 @@ int runTrain(const QStringList &args)
            "segments self-similarity novelty finds, never across their boundaries). Default: fixed"),
         QStringLiteral("fixed|novelty"), QStringLiteral("fixed"));
     parser.addOptions({dataOption, valOption, archOption, outOption, epochsOption, batchOption, lrOption, alphaOption,
-                       penaltyOption, seedOption, patienceOption, initOption, resumeOption, checkpointOption, threadsOption, nameOption,
+                       penaltyOption, dropFramesOption, flipOption, seedOption, patienceOption, initOption, resumeOption, checkpointOption, threadsOption, nameOption,
                        quietOption, cosineOption, windowsOption});
     if (const auto done = parseCommandLine(parser, kCommand, args))
         return *done;
@@ -121,7 +131,7 @@ int runTrain(const QStringList &args)
     TrainingConfig config;
     config.architecture = ExampleBuilder::resolveArchitecture(parser.value(archOption));
     if (config.architecture.isEmpty())
-        return usageError(tr("unknown architecture \"%1\" (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear).").arg(parser.value(archOption)));
+        return usageError(tr("unknown architecture \"%1\" (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear, mia-ernn, mia-ernn-af, mia-ernn-se, mia-ernn-am, mia-ernn-et, mat-gru).").arg(parser.value(archOption)));
     if (auto bad = readNumber(parser, epochsOption, {1, 100000}, config.epochs, kCommand))
         return *bad;
     if (auto bad = readNumber(parser, batchOption, {1, 65536}, config.batchSize, kCommand))
@@ -134,6 +144,13 @@ int runTrain(const QStringList &args)
         return *bad;
     if (config.attentionPenalty > 0.0 && config.architecture != QLatin1String("cnn-sam"))
         return usageError(tr("--attention-penalty applies only to --arch cnn-sam."));
+    if (auto bad = readNumber(parser, dropFramesOption, {0.0, 0.99}, config.dropFrames, kCommand))
+        return *bad;
+    if (config.dropFrames > 0.0 && !config.architecture.startsWith(QLatin1String("mia-ernn"))
+        && config.architecture != QLatin1String("mat-gru"))
+        return usageError(tr("--drop-frames applies only to the mia-ernn architectures and mat-gru."));
+    if (auto bad = readNumber(parser, flipOption, {0.0, 0.5}, config.flipLabels, kCommand))
+        return *bad;
     if (auto bad = readNumber(parser, seedOption, {quint64(0), std::numeric_limits<quint64>::max()}, config.seed, kCommand))
         return *bad;
     if (auto bad = readNumber(parser, patienceOption, {0, 100000}, config.patience, kCommand))

@@ -47,6 +47,10 @@ FrontEndSpec frontEndOf(const detail::ArchitectureInfo &info)
         s.scale = t->logFrequency ? QStringLiteral("semitone") : QStringLiteral("htk");
         if (detail::isCnnSamKind(t->kind))
             s.type = QLatin1String(detail::kMelWaveformType);
+        if (detail::isErbCepstrumKind(t->kind)) {
+            s.type = QStringLiteral("erb-cepstrum");
+            s.scale = QStringLiteral("erb gammatone");
+        }
         if (detail::isScatterKind(t->kind)) {
             s.type = QStringLiteral("scattering");
             s.scale = QLatin1String(detail::kScatteringScale);

@@ -68,6 +68,8 @@ std::pair<at::Tensor, at::Tensor> TrainableNetImpl::splitMelWave(const at::Tenso
 at::Tensor TrainableNetImpl::trainingLoss(const at::Tensor &features, const at::Tensor &targets, const at::Tensor &mask,
                                           double alpha, double penaltyWeight)
 {
+    if (isMia())
+        return miaTrainingLoss(features, targets, mask, alpha);
     if (m_spec.kind == TrainableKind::FusionLinear) {
         const auto [zm, zw] = branchLogits(features);
         return 0.5 * (maskedWeightedBce(zm, targets, mask, alpha) + maskedWeightedBce(zw, targets, mask, alpha));

@@ -23,6 +23,10 @@ QString tr(const char *text)
 void addScatterSpecs(std::vector<TrainableSpec> &l);
 void addCnnSamSpecs(std::vector<TrainableSpec> &l);
 
+} // namespace
+void addMiaErnnSpecs(std::vector<TrainableSpec> &l);  // ernn/miaernnarch.cpp
+namespace {
+
 const std::vector<TrainableSpec> &specs()
 {
     static const std::vector<TrainableSpec> list = [] {
@@ -91,6 +95,8 @@ const std::vector<TrainableSpec> &specs()
         addScatterSpecs(l);
         // ---- cnn-sam, fusion-linear (issue 13, part 1) ----
         addCnnSamSpecs(l);
+        // ---- mia-ernn, its ablations, mat-gru (issue 14) ----
+        addMiaErnnSpecs(l);
         return l;
     }();
     return list;
@@ -215,7 +221,7 @@ TrainableNetImpl::TrainableNetImpl(const TrainableSpec &spec, int64_t tags)
     , m_tags(tags)
 {
     using namespace torch::nn;
-    const bool scatterKind = isScatterKind(spec.kind);
+    const bool scatterKind = isScatterKind(spec.kind) || isErbCepstrumKind(spec.kind);
     m_window = register_buffer("window", scatterKind ? at::zeros({1}) : at::hann_window(spec.nFft, true, at::kFloat));
     m_filters = register_buffer("filters", scatterKind ? at::zeros({1}) : filterMatrix(spec));
     m_mean = register_buffer("band_mean", at::zeros({spec.bands}, at::kFloat));
@@ -245,6 +251,10 @@ TrainableNetImpl::TrainableNetImpl(const TrainableSpec &spec, int64_t tags)
     }
     if (isCnnSam()) {
         buildCnnSam(tags);
+        return;
+    }
+    if (isMia()) {
+        buildMiaErnn(tags);
         return;
     }
     if (scatterKind) {
@@ -306,6 +316,8 @@ at::Tensor TrainableNetImpl::features(const at::Tensor &waveforms) const
         return scatteringFeatures(waveforms);
     if (isCnnSam())
         return cnnSamFeatures(waveforms);
+    if (isMia())
+        return miaFeatures(m_spec, waveforms);
     const at::Tensor spectrum = at::stft(waveforms, m_spec.nFft, m_spec.hop, m_spec.nFft, m_window,
                                          /*center=*/true, "reflect", /*normalized=*/false, /*onesided=*/true,
                                          /*return_complex=*/true);
@@ -390,6 +402,8 @@ at::Tensor TrainableNetImpl::embedding(const at::Tensor &features)
     at::Tensor x = (features - m_mean.view({1, 1, -1, 1})) / m_std.view({1, 1, -1, 1});
     if (isScatter())
         return scatter(x.reshape({batch * seq, features.size(2), features.size(3)})).view({batch, seq, -1});
+    if (isMia())
+        return miaEmbedding(x.reshape({batch * seq, features.size(2), features.size(3)})).view({batch, seq, -1});
     if (isCnnSam()) {
         const auto [mel, wave] = splitMelWave(x.reshape({batch * seq, features.size(2), features.size(3)}));
         if (m_spec.kind == TrainableKind::CnnSam)
@@ -437,7 +451,7 @@ at::Tensor padFrames(const TrainableSpec &spec, const at::Tensor &features, int6
     const int64_t missing = frames - features.size(-1);
     if (missing <= 0)
         return features;
-    const double floor = isScatterKind(spec.kind) ? std::log(Scattering::logFloor) : -100.0;
+    const double floor = isScatterKind(spec.kind) ? std::log(Scattering::logFloor) : isErbCepstrumKind(spec.kind) ? 0.0 : -100.0;
     if (spec.waveRows == 0)
         return at::constant_pad_nd(features, {0, missing}, floor);
     const int64_t rows = features.size(-2);
@@ -477,7 +491,15 @@ Status loadTrainableWeights(TrainableNet &net, const TorchStateDict &weights, co
         }
         const at::Tensor &src = it->second;
         // fusion-linear's branch heads and weights have one row per tag too.
-        const bool tagRows = key == outW || key == outB || key == "fusion_weight" || key.rfind("melHead.", 0) == 0
+        if (rowMap && key == "lda_beta") {  // columns are tags; new tags keep the uniform start
+            for (size_t i = 0; i < rowMap->size(); ++i) {
+                const int r = (*rowMap)[i];
+                if (r >= 0 && r < src.size(1) && src.size(0) == target.size(0))
+                    target.select(1, int64_t(i)).copy_(src.select(1, r));
+            }
+            return {};
+        }
+        const bool tagRows = key == outW || key == "crf_transitions" || key == outB || key == "fusion_weight" || key.rfind("melHead.", 0) == 0
                              || key.rfind("waveHead.", 0) == 0;
         if (rowMap && tagRows) {
             for (size_t i = 0; i < rowMap->size(); ++i) {

@@ -11,6 +11,8 @@
 #include "engine/model/statedict_p.h"
 #include "engine/train/scatternets_p.h"
 #include "engine/train/cnnsamnet_p.h"
+#include "engine/train/ernn/miaernn_p.h"
+#include "engine/dsp/featuresettings.h"
 
 #include <QString>
 #include <QStringList>
@@ -25,8 +27,10 @@ namespace taglane::engine::detail {
 /// branch. TvCnn, TvCnnLstm: the time-varying study.
 /// ScatterGru, ScatterLstm, ScatterCnn: Song et al. on scattering frames (scatternets_p.h).
 /// CnnSam, FusionLinear: Miao and Cheng on log-Mel + waveform (cnnsamnet_p.h, cnnsamarch.cpp).
+/// MiaErnn and its ablations Af/Se/Am/Et, MatGru: Gao and Wang on ERB
+/// cepstra + deltas (engine/train/ernn/miaernnarch.cpp).
 enum class TrainableKind { Compact, TvCnn, TvCnnLstm, CompactRhythm, ScatterGru, ScatterLstm, ScatterCnn, CnnSam,
-                           FusionLinear };
+                           FusionLinear, MiaErnn, MiaErnnAf, MiaErnnSe, MiaErnnAm, MiaErnnEt, MatGru };
 
 /// Fixed facts of one trainable architecture: front end and input frames.
 struct TrainableSpec
@@ -65,6 +69,25 @@ inline bool isCnnSamKind(TrainableKind k)
 {
     return k == TrainableKind::CnnSam || k == TrainableKind::FusionLinear;
 }
+/// The ERB cepstrum kinds: mia-ernn, its ablations, and the mat-gru baseline.
+inline bool isErbCepstrumKind(TrainableKind k)
+{
+    return k == TrainableKind::MiaErnn || k == TrainableKind::MiaErnnAf || k == TrainableKind::MiaErnnSe
+           || k == TrainableKind::MiaErnnAm || k == TrainableKind::MiaErnnEt || k == TrainableKind::MatGru;
+}
+/// ERB bands under the cepstra, and LDA topics of the semantic input.
+inline constexpr int kMiaErbBands = 64;
+inline constexpr int64_t kMiaTopics = 8;
+/// The engine/dsp settings of the ERB cepstrum front end of a spec.
+FeatureSettings miaErnnFeatureSettings(const TrainableSpec &spec);
+/// ERB cepstra + deltas of waveforms [B, N] -> [B, bands, 1 + N / hop]. Any thread.
+at::Tensor miaFeatures(const TrainableSpec &spec, const at::Tensor &waveforms);
+/// LDA E-step (fixed sweeps) of documents [N, V] against topics beta [K, V]:
+/// the expected topic mixtures [N, K]; zero rows for empty documents.
+at::Tensor ldaTopicMixtures(const at::Tensor &documents, const at::Tensor &beta, double alpha, int iterations = 50);
+/// Log-likelihood [N, K] of binary state sequences states [N, T, K] under
+/// unary [N, T, K] (state-1 emission) and transitions [K, 2, 2] (from, to).
+at::Tensor crfChainLogLikelihood(const at::Tensor &unary, const at::Tensor &transitions, const at::Tensor &states);
 /// The manifest's feature "type" of the cnn-sam kinds: log-Mel bands with the waveform stacked under them.
 inline constexpr char kMelWaveformType[] = "mel+waveform";
 /// The manifest's "scale" of the scattering architectures: engine/dsp/scattering at its defaults.
@@ -118,6 +141,14 @@ public:
     std::string outputWeightKey() const;
     std::string outputBiasKey() const;
 
+    /// mia-ernn kinds: the LDA topic-word matrix [kMiaTopics, tags] and alpha
+    /// of the semantic input (fit on the training tags by the Trainer).
+    void setTopicModel(const at::Tensor &beta, double alpha);
+    at::Tensor topicModel() const { return m_lda; }
+    /// ERB cepstrum kinds: the fraction of feature frames removed (masked) in
+    /// training and at inference (the study's missing data); 0 = none.
+    void setFrameDrop(double fraction);
+
     /// Lags (STFT frames) of the onset autocorrelation of taglane-cnn2.
     static constexpr int kOnsetLags = 40;
     /// taglane-cnn2's rhythm and pitch-class evidence from standardised
@@ -135,6 +166,13 @@ private:
     /// Standardised [N, bands, frames] -> {mel [N, mel bands, frames], wave [N, frames * hop]}.
     std::pair<at::Tensor, at::Tensor> splitMelWave(const at::Tensor &x) const;
     at::Tensor cnnSamFeatures(const at::Tensor &waveforms) const;
+    bool isMia() const { return isErbCepstrumKind(m_spec.kind); }
+    void buildMiaErnn(int64_t tags);  // ernn/miaernnarch.cpp
+    at::Tensor frameMask(int64_t n, int64_t steps, const at::TensorOptions &options) const;
+    at::Tensor miaHidden(const at::Tensor &audio, const at::Tensor &mask, const at::Tensor &topics, ErnnOutput &ernn);
+    at::Tensor miaEmbedding(const at::Tensor &x);  // standardised [N, bands, frames] -> [N, D]
+    at::Tensor miaTrainingLoss(const at::Tensor &features, const at::Tensor &targets, const at::Tensor &mask,
+                               double alpha);
 
     TrainableSpec m_spec;
     int64_t m_tags;
@@ -155,6 +193,10 @@ private:
     CnnSamNet sam{nullptr}, samMel{nullptr}, samWave{nullptr};
     torch::nn::Linear melHead{nullptr}, waveHead{nullptr};
     at::Tensor m_fusion;
+    // mia-ernn kinds and mat-gru
+    MiaErnn mia{nullptr};
+    torch::nn::GRU gru{nullptr};
+    at::Tensor m_lda, m_ldaAlpha, m_frameDrop, m_crf;
     torch::nn::Linear out{nullptr};
 };
 TORCH_MODULE(TrainableNet);

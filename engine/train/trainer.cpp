@@ -3,6 +3,7 @@
 
 #include "engine/formats/atomicwrite.h"
 #include "engine/model/statedict_p.h"
+#include "engine/semantic/ldamodel.h"
 #include "engine/train/trainablenet_p.h"
 #include "engine/train/trainer.h"
 
@@ -167,9 +168,83 @@ TorchStateDict cloneState(TrainableNet &net)
     return detail::trainableStateDict(net);
 }
 
+/// Each known label flipped with probability p (std::mt19937_64 from seed).
+TrainingExamples flipLabels(const TrainingExamples &ex, double p, quint64 seed)
+{
+    TrainingExamples out = ex;
+    std::mt19937_64 rng(seed * 2654435761ull + 14);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    for (float &y : out.labels)
+        if (!std::isnan(y) && u(rng) < p)
+            y = 1.0f - y;
+    return out;
+}
+
+/// mia-ernn kinds: fits the LDA of the semantic input on the training tags
+/// (songs x tags: per track, how many of its examples hold each tag) and
+/// stores its topics in the net. Says what was fit.
+Result<QJsonObject> fitTopicModel(TrainableNet &net, const TrainingExamples &train, quint64 seed)
+{
+    const int tags = train.tags.size();
+    const int tracks = int(train.trackNames.size());
+    std::vector<double> counts(size_t(tracks) * size_t(tags), 0.0);
+    const size_t ls = train.labelStride();
+    for (int e = 0; e < train.count(); ++e)
+        for (size_t i = 0; i < ls; ++i) {
+            const float y = train.labels[size_t(e) * ls + i];
+            if (!std::isnan(y) && y > 0.5f)
+                counts[size_t(train.trackOf[size_t(e)]) * size_t(tags) + i % size_t(tags)] += 1.0;
+        }
+    LdaOptions options;
+    options.topics = int(detail::kMiaTopics);
+    options.alpha = 0.1;
+    options.seed = seed;
+    LdaModel lda;
+    const Status s = lda.fit(counts, tracks, tags, options);
+    if (!s)
+        return Result<QJsonObject>::failure(tr("The topic model of the training tags could not be fit: %1").arg(s.error()));
+    const std::vector<double> &beta = lda.topicWords();
+    at::Tensor b = at::empty({int64_t(lda.topics()), int64_t(tags)}, at::kFloat);
+    for (int k = 0; k < lda.topics(); ++k)
+        for (int w = 0; w < tags; ++w)
+            b[k][w] = float(beta[size_t(k) * size_t(tags) + size_t(w)]);
+    net->setTopicModel(b, lda.alpha());
+    QJsonObject o;
+    o.insert(QStringLiteral("model"), QStringLiteral("LDA (variational EM) of the training tracks' tag counts"));
+    o.insert(QStringLiteral("topics"), lda.topics());
+    o.insert(QStringLiteral("alpha"), lda.alpha());
+    o.insert(QStringLiteral("documents"), tracks);
+    o.insert(QStringLiteral("em_iterations"), lda.iterations());
+    o.insert(QStringLiteral("training"), QStringLiteral("teacher-forced: the mixture of the example's known tags, "
+                                                          "none for a random half of the examples"));
+    o.insert(QStringLiteral("inference"), QStringLiteral("two passes: without semantic input, then with the mixture "
+                                                           "of the first pass's tags (p >= 0.5)"));
+    return o;
+}
+
 QJsonObject featureJson(const TrainableSpec &spec)
 {
     QJsonObject f;
+    if (detail::isErbCepstrumKind(spec.kind)) {
+        const FeatureSettings s = detail::miaErnnFeatureSettings(spec);
+        f.insert(QStringLiteral("type"), FeatureSettings::typeName(s.type));
+        f.insert(QStringLiteral("scale"), QStringLiteral("erb gammatone"));
+        f.insert(QStringLiteral("n_fft"), spec.nFft);
+        f.insert(QStringLiteral("win_length"), spec.nFft);
+        f.insert(QStringLiteral("hop"), spec.hop);
+        f.insert(QStringLiteral("bands"), spec.bands);
+        f.insert(QStringLiteral("erb_bands"), s.bands);
+        f.insert(QStringLiteral("cepstra"), s.cepstra);
+        f.insert(QStringLiteral("delta_width"), s.deltaWidth);
+        f.insert(QStringLiteral("pre_emphasis"), FeatureSettings::preEmphasisCoefficient);
+        f.insert(QStringLiteral("f_min"), spec.fMin);
+        f.insert(QStringLiteral("f_max"), spec.fMax);
+        f.insert(QStringLiteral("window"), QStringLiteral("hann (periodic), centred, reflect padding"));
+        f.insert(QStringLiteral("db"), QStringLiteral("ln ERB energy, orthonormal DCT-II, deltas, per-row standardisation"));
+        f.insert(QStringLiteral("frames"), spec.frames);
+        f.insert(QStringLiteral("sequence"), spec.sequence);
+        return f;
+    }
     if (detail::isCnnSamKind(spec.kind)) {
         f.insert(QStringLiteral("type"), QLatin1String(detail::kMelWaveformType));
         f.insert(QStringLiteral("scale"), QStringLiteral("htk"));
@@ -430,11 +505,19 @@ Result<std::vector<float>> Trainer::flatWeights(const QByteArray &weightsBytes)
     return flat;
 }
 
-Result<TrainingResult> Trainer::train(const TrainingConfig &config, const TrainingExamples &train,
+Result<TrainingResult> Trainer::train(const TrainingConfig &config, const TrainingExamples &cleanTrain,
                                       const TrainingExamples &validation, const ProgressCallback &onProgress,
                                       const std::atomic_bool *cancel)
 {
     using R = Result<TrainingResult>;
+    if (!(config.flipLabels >= 0.0 && config.flipLabels <= 0.5))
+        return R::failure(tr("The label flip probability must be between 0 and 0.5 (got %1).").arg(config.flipLabels));
+    if (!(config.dropFrames >= 0.0 && config.dropFrames < 1.0))
+        return R::failure(tr("The fraction of dropped frames must be at least 0 and below 1 (got %1).").arg(config.dropFrames));
+    TrainingExamples noisy;
+    if (config.flipLabels > 0.0)
+        noisy = flipLabels(cleanTrain, config.flipLabels, config.seed);
+    const TrainingExamples &train = config.flipLabels > 0.0 ? noisy : cleanTrain;
     const QString archName = ExampleBuilder::resolveArchitecture(config.architecture);
     const TrainableSpec *spec = detail::findTrainableSpec(archName);
     if (!spec)
@@ -452,6 +535,8 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
     if (config.attentionPenalty > 0.0 && spec->kind != detail::TrainableKind::CnnSam)
         return R::failure(tr("The attention penalty applies only to cnn-sam (the %1 architecture has no attention pooling).")
                               .arg(spec->name));
+    if (config.dropFrames > 0.0 && !detail::isErbCepstrumKind(spec->kind))
+        return R::failure(tr("Dropping feature frames applies only to the mia-ernn kinds and mat-gru (not %1).").arg(spec->name));
     if (config.epochs < 1 || config.batchSize < 1 || !(config.learningRate > 0) || !std::isfinite(config.learningRate))
         return R::failure(tr("Epochs, batch size and learning rate must be positive (and the learning rate finite)."));
     const CheckpointData data{dataFingerprint(train, validation), dataSummary(train, validation)};
@@ -490,6 +575,16 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
                                          {int64_t(train.count()) * train.sequence, train.bands, train.frames}, at::kFloat);
             const at::Tensor perBand = f.transpose(0, 1).reshape({train.bands, -1});
             net->setStandardisation(perBand.mean(1), perBand.std(1));
+        }
+        QJsonObject semantic;
+        if (detail::isErbCepstrumKind(spec->kind)) {
+            net->setFrameDrop(config.dropFrames);
+            if (spec->kind != detail::TrainableKind::MatGru) {
+                auto fitted = fitTopicModel(net, train, config.seed);
+                if (!fitted)
+                    return R::failure(fitted.error());
+                semantic = fitted.value();
+            }
         }
         torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(config.learningRate));
 
@@ -654,6 +749,12 @@ Result<TrainingResult> Trainer::train(const TrainingConfig &config, const Traini
             training.insert(QStringLiteral("attention_penalty"), config.attentionPenalty);
         if (!fusion.isEmpty())
             training.insert(QStringLiteral("fusion"), fusion);
+        if (!semantic.isEmpty())
+            training.insert(QStringLiteral("semantic_input"), semantic);
+        if (detail::isErbCepstrumKind(spec->kind))
+            training.insert(QStringLiteral("dropped_frames"), config.dropFrames);
+        if (config.flipLabels > 0.0)
+            training.insert(QStringLiteral("flipped_labels"), config.flipLabels);
         training.insert(QStringLiteral("optimizer"), QStringLiteral("Adam"));
         training.insert(QStringLiteral("learning_rate"), config.learningRate);
         training.insert(QStringLiteral("learning_rate_schedule"),

@@ -53,6 +53,13 @@ struct TrainingConfig
     /// How the labels were made, recorded as training.label_aggregation;
     /// empty: "mean of frame labels > 0.5" (ExampleBuilder's).
     QString labelSource;
+    /// mia-ernn kinds and mat-gru: the fraction of feature frames removed
+    /// (masked as missing) in training; stored in the bundle, so evaluation
+    /// and the Tagger remove the same fraction (a fixed draw). In [0, 1).
+    double dropFrames = 0.0;
+    /// Label noise: each known training label is flipped with this
+    /// probability (drawn once from seed; validation untouched). In [0, 0.5].
+    double flipLabels = 0.0;
 };
 
 /// One progress report: after each batch (valLoss NaN) and after each epoch.

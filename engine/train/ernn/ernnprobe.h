@@ -59,6 +59,17 @@ struct ErnnProbe
         double roundTripError = 0.0;
     };
     static Result<Training> trainMiaErnn(const QString &variant, int iterations, quint64 seed);
+    /// mia-ernn's semantic input: the vectorised LDA E-step (50 sweeps) of
+    /// documents [n][words] against topics beta [topics][words]: the topic
+    /// mixtures [n][topics] (zero rows for empty documents). miaernnarchprobe.cpp.
+    static Result<std::vector<double>> ldaMixtures(const std::vector<double> &beta, int topics, int words, double alpha,
+                                                   const std::vector<double> &documents, int n);
+    /// mia-ernn's batched binary-chain log-likelihoods [n][tags] for unary
+    /// and states [n][steps][tags] and transitions [tags][2][2].
+    static Result<std::vector<double>> crfChainLogLikelihoods(const std::vector<double> &unary,
+                                                             const std::vector<double> &transitions,
+                                                             const std::vector<int> &states, int n, int steps,
+                                                             int tags);
     static Result<std::vector<double>> trainCrfTransitions(const std::vector<std::vector<int>> &sequences,
                                                            int iterations);
 };

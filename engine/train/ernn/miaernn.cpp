@@ -28,30 +28,30 @@ MiaErnnImpl::MiaErnnImpl(int64_t audioDim, int64_t topics, int64_t tags, MiaErnn
         in = audioDim + topics + 2 * hidden;
     else
         in = r * audioDim + 2 * hidden;
-    m_head = register_module("output", Linear(in, tags));
-    m_transitions = register_parameter("crf_transitions", at::zeros({tags, 2, 2}));
+    m_hiddenDim = in;
+    if (tags > 0) {
+        m_head = register_module("output", Linear(in, tags));
+        m_transitions = register_parameter("crf_transitions", at::zeros({tags, 2, 2}));
+    }
 }
 
-MiaErnnOutput MiaErnnImpl::forward(const at::Tensor &audio, const at::Tensor &mask, const at::Tensor &topics)
+at::Tensor MiaErnnImpl::hidden(const at::Tensor &audio, const at::Tensor &mask, const at::Tensor &topics,
+                               ErnnOutput &ernn)
 {
-    MiaErnnOutput o;
     const int64_t steps = audio.size(1);
-    if (!m_variant.audio) {
-        o.logits = m_head(topics).unsqueeze(1).expand({-1, steps, -1});
-        return o;
-    }
+    if (!m_variant.audio)
+        return topics.unsqueeze(1).expand({-1, steps, -1});
     at::Tensor x;
     if (m_variant.ernn) {
-        o.ernn = m_ernn(audio, mask);
-        x = o.ernn.completed;
+        ernn = m_ernn(audio, mask);
+        x = ernn.completed;
     } else {
         x = audio * mask;
     }
     const at::Tensor e = std::get<0>(m_temporal(x));  // [B, T, 2H]
     if (!m_variant.attention) {
         const at::Tensor pooled = at::cat({x.mean(1), topics}, 1).unsqueeze(1).expand({-1, steps, -1});
-        o.logits = m_head(at::cat({pooled, e}, 2));
-        return o;
+        return at::cat({pooled, e}, 2);
     }
     // Eq. 18: A [B, r, T] from the audio, B [B, r, T] from the semantic
     // features (scored against each step), Q = (A + B) X [B, r, D].
@@ -61,7 +61,13 @@ MiaErnnOutput MiaErnnImpl::forward(const at::Tensor &audio, const at::Tensor &ma
         weights = weights + at::softmax(m_attSemOut(at::tanh(s + m_attSemAudio(x))), 1).transpose(1, 2);
     }
     const at::Tensor q = at::matmul(weights, x).flatten(1);  // [B, r D]
-    o.logits = m_head(at::cat({q.unsqueeze(1).expand({-1, steps, -1}), e}, 2));
+    return at::cat({q.unsqueeze(1).expand({-1, steps, -1}), e}, 2);
+}
+
+MiaErnnOutput MiaErnnImpl::forward(const at::Tensor &audio, const at::Tensor &mask, const at::Tensor &topics)
+{
+    MiaErnnOutput o;
+    o.logits = m_head(hidden(audio, mask, topics, o.ernn));
     return o;
 }
 

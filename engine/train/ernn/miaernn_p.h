@@ -32,10 +32,16 @@ struct MiaErnnOutput
 class MiaErnnImpl : public torch::nn::Module
 {
 public:
+    /// tags = 0: no head of its own (forward() is then unusable; the
+    /// caller applies its own output layer to hidden()'s h_t).
     MiaErnnImpl(int64_t audioDim, int64_t topics, int64_t tags, MiaErnnVariant variant, int64_t r = 4,
                 int64_t hidden = 32);
     /// audio, mask [B, T, audioDim]; topics [B, K] (the semantic input).
     MiaErnnOutput forward(const at::Tensor &audio, const at::Tensor &mask, const at::Tensor &topics);
+    /// The input of the output layer per step, h_t [B, T, hiddenDim()]
+    /// (eq. 19), with the ERNN pass in `ernn` (empty when the ERNN is off).
+    at::Tensor hidden(const at::Tensor &audio, const at::Tensor &mask, const at::Tensor &topics, ErnnOutput &ernn);
+    int64_t hiddenDim() const { return m_hiddenDim; }
     /// Per-tag CRF transitions [tags, 2, 2] (from, to).
     at::Tensor &transitions() { return m_transitions; }
     const MiaErnnVariant &variant() const { return m_variant; }
@@ -43,6 +49,7 @@ public:
 private:
     MiaErnnVariant m_variant;
     int64_t m_r;
+    int64_t m_hiddenDim = 0;
     Ernn m_ernn{nullptr};
     torch::nn::Linear m_attAudio{nullptr}, m_attAudioOut{nullptr};  // A: w_a^T tanh(U_a c_t), r rows
     torch::nn::Linear m_attSem{nullptr}, m_attSemAudio{nullptr}, m_attSemOut{nullptr};  // B
