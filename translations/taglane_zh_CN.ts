@@ -184,6 +184,10 @@
         <source>The annotation store %1 is empty (no Taglane store was created in that database yet); open it for writing once to create it.</source>
         <translation>标注库 %1 为空（该数据库中尚未创建 Taglane 标注库）；请以可写方式打开一次以创建它。</translation>
     </message>
+    <message>
+        <source>Its verdicts from before curators were recorded now belong to the curator %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AtomicWrite</name>
@@ -4182,6 +4186,18 @@ absent</source>
         <source>no answer</source>
         <translation>无结果</translation>
     </message>
+    <message>
+        <source>the verdict rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the verdict rule of tag %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the verdicts</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>StoreRescue</name>
@@ -4404,6 +4420,10 @@ absent</source>
     <message>
         <source>%1, related to %2 (a verdict on either counts for both in Retrain)</source>
         <translation>%1，与 %2 相关（重新训练时，对其中任一标签的判定都同时计入两者）</translation>
+    </message>
+    <message>
+        <source>curators disagree on this cell: the tag&apos;s rule decides what training and export use</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -5046,12 +5066,35 @@ absent</source>
         <source>The attention penalty applies only to cnn-sam (the %1 architecture has no attention pooling).</source>
         <translation>注意力惩罚仅适用于 cnn-sam（%1 架构没有注意力池化）。</translation>
     </message>
+    <message>
+        <source>The label flip probability must be between 0 and 0.5 (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The fraction of dropped frames must be at least 0 and below 1 (got %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dropping feature frames applies only to the mia-ernn kinds and mat-gru (not %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>UntaggedTracks</name>
     <message>
         <source>Cannot read the library of %1: %2</source>
         <translation>无法读取 %1 的曲库：%2</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictRule</name>
+    <message>
+        <source>The rule &quot;%1&quot; names no valid lead curator: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown verdict rule &quot;%1&quot;: give majority, unresolved or lead:NAME.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -5431,6 +5474,18 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
         <source>copy a whole annotation store between SQLite and PostgreSQL</source>
         <translation>在 SQLite 和 PostgreSQL 之间复制整个标注库</translation>
     </message>
+    <message>
+        <source>the curator the verdicts are written for (each curator keeps their own verdicts). Default: the login name (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--curator: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>agreement between a store&apos;s curators per tag: Cohen&apos;s and Fleiss&apos; kappa, raw agreement</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -5455,6 +5510,14 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     <message>
         <source>Annotation store to use: an SQLite file or a postgresql://USER:PASSWORD@HOST:PORT/DB URI (default: %1).</source>
         <translation>要使用的标注库：SQLite 文件或 postgresql://USER:PASSWORD@HOST:PORT/DB URI（默认：%1）。</translation>
+    </message>
+    <message>
+        <source>Curator whose verdicts this session writes and shows; kept in the settings for later sessions (default: the setting, else the login name %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>taglane: --curator: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -5542,14 +5605,6 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     <message>
         <source>the bundle %1 could not be reopened to record the metrics.</source>
         <translation>无法重新打开模型包 %1 以记录指标。</translation>
-    </message>
-    <message>
-        <source>Exports the labels of an annotation store: the whole library, or the tracks named (by id, path, file name or stem). Per-track formats write &lt;stem&gt;&lt;suffix&gt; per track; the catalogue writes one catalogue.csv.
-Curator verdicts are written as such; a cell the curator never judged is written from the model (present when its probability &gt;= the threshold).
-Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage or store error.</source>
-        <translation>导出标注库中的标注：整个曲库，或指定的曲目（按 ID、路径、文件名或主文件名指定）。按曲目的格式为每个曲目写出 &lt;stem&gt;&lt;suffix&gt;；目录格式写出一个 catalogue.csv。
-审校者判定按原样写出；审校者从未判定过的单元格按模型写出（概率 &gt;= 阈值时为存在）。
-退出状态：全部曲目导出成功时为 0，部分失败时为 1，用法或标注库错误时为 2。</translation>
     </message>
     <message>
         <source>tracks to export (default: all)</source>
@@ -6572,12 +6627,6 @@ Exit status: 0 when every file was imported, 1 when a file was rejected, 2 on a 
         <translation>模型：模型包文件夹（NAME.tlmodel）或内置模型的名称（default：真实音乐，50 个 MagnaTagATune 标签；instruments：14 个乐器和特性标签）</translation>
     </message>
     <message>
-        <source>Completes a curator&apos;s review of one track: from the verdicts given so far and the model&apos;s probabilities (as side information), suggests a value for every cell not yet judged (low-rank matrix completion; about 1 = present, about 0 = absent). With --accept-above / --accept-below the suggestions beyond those values are written as verdicts (actor &quot;completion&quot;).
-Exit status: 0 on success, 1 when the track cannot be completed, 2 on a usage or store error.</source>
-        <translation>补全审校者对一个曲目的审校：根据已有的判定和模型的概率（作为辅助信息），为每个尚未判定的单元格建议一个值（低秩矩阵补全；约 1 = 存在，约 0 = 不存在）。使用 --accept-above / --accept-below 时，超出这些值的建议会写为判定（操作者为“completion”）。
-退出状态：成功时为 0，曲目无法补全时为 1，用法或标注库错误时为 2。</translation>
-    </message>
-    <message>
         <source>the track (id, path, file name or stem)</source>
         <translation>曲目（ID、路径、文件名或主文件名）</translation>
     </message>
@@ -7048,10 +7097,6 @@ Run &apos;%1 SUBCOMMAND --help&apos; for its options.
 </translation>
     </message>
     <message>
-        <source>unknown subcommand &apos;%1&apos; (known: copy).</source>
-        <translation>未知子命令 &apos;%1&apos;（已知：copy）。</translation>
-    </message>
-    <message>
         <source>Tags audio files segment by segment with a model bundle and writes the probabilities.
 Folders are searched recursively for audio files. Exit status: 0 when every file was tagged, 1 when some failed (they are listed at the end), 2 on a usage or model error (including a model that gives NaN or infinite probabilities, which are never written).
 With --store DB the predictions go into the annotation store instead of files: without FILE|DIR every library track that the model version has not tagged yet is tagged; FILE|DIR are added to the library first. Each track is saved whole or not at all, so a run that is stopped or killed, started again, tags only what is left. A track that has segments keeps them.
@@ -7062,16 +7107,8 @@ The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless 
 除非环境另有设置，模型的 OpenMP 线程会被动等待（OMP_WAIT_POLICY=PASSIVE）：每当核心还有其他工作时，自旋等待的线程会拖慢打标签速度。</translation>
     </message>
     <message>
-        <source>default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam or fusion-linear (default: default)</source>
-        <translation>default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm、scatter-cnn、cnn-sam 或 fusion-linear（默认：default）</translation>
-    </message>
-    <message>
         <source>cnn-sam: weight W of the attention penalty W ||AA^T - I||_F^2 added to the loss (default 0 = off)</source>
         <translation>cnn-sam：加到损失上的注意力惩罚 W ||AA^T - I||_F^2 的权重 W（默认 0 = 关闭）</translation>
-    </message>
-    <message>
-        <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear).</source>
-        <translation>未知架构“%1”（已知：default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm、scatter-cnn、cnn-sam、fusion-linear）。</translation>
     </message>
     <message>
         <source>--attention-penalty applies only to --arch cnn-sam.</source>
@@ -7080,6 +7117,102 @@ The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless 
     <message>
         <source>where the training windows go: &apos;fixed&apos; (every half window along each track) or &apos;novelty&apos; (inside the segments self-similarity novelty finds, never across their boundaries). Default: fixed</source>
         <translation>训练窗口的放置方式：&apos;fixed&apos;（沿每首曲目每隔半个窗口放置一个）或 &apos;novelty&apos;（放在自相似新颖度找到的片段之内，从不跨越片段边界）。默认：fixed</translation>
+    </message>
+    <message>
+        <source>Agreement between the curators of an annotation store, per tag: Cohen&apos;s kappa and raw agreement for every pair of curators (over the cells both judged), Fleiss&apos; kappa when more than two curators judged (over the cells all of them judged), and the raw pairwise agreement of all. Cells are the segments of each track&apos;s current segmentation; a kappa that is undefined (no common cells, or every verdict the same) is &apos;-&apos; (null in JSON).
+Exit status: 0 on success, 1 when fewer than two curators gave verdicts, 2 on a usage or store error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no verdicts: agreement needs verdicts of at least two curators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds verdicts of one curator only (%2): agreement needs at least two curators (write verdicts with --curator NAME).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source># %1: %2 curators (%3), %4 tags with verdicts
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Completes a curator&apos;s review of one track: from the verdicts given so far and the model&apos;s probabilities (as side information), suggests a value for every cell not yet judged (low-rank matrix completion; about 1 = present, about 0 = absent). With --accept-above / --accept-below the suggestions beyond those values are written as verdicts (actor &quot;completion&quot;) of the curator (--curator); the review starts from that curator&apos;s own verdicts.
+Exit status: 0 on success, 1 when the track cannot be completed, 2 on a usage or store error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exports the labels of an annotation store: the whole library, or the tracks named (by id, path, file name or stem). Per-track formats write &lt;stem&gt;&lt;suffix&gt; per track; the catalogue writes one catalogue.csv.
+Curator verdicts are written as such; a cell the curator never judged is written from the model (present when its probability &gt;= the threshold).
+Where several curators judged a cell, the tag&apos;s rule (taglane-cli store rule) decides its verdict; a cell it leaves unresolved is written as unjudged, and their number is reported.
+Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage or store error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cell(s) where curators disagree and the tag&apos;s rule decides nothing were written as unjudged (see taglane-cli store rule).
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shows or sets how the cells of a tag that several curators judged are decided for training, retraining and export: &apos;majority&apos; (the verdict more curators gave; a tie is unresolved; the default), &apos;lead:NAME&apos; (the lead curator&apos;s verdict where they judged the cell, elsewhere the verdict all curators agree on) or &apos;unresolved&apos; (only a verdict all curators agree on). An unresolved cell counts as unknown: masked out of training, left out of exports. No verdict is changed by a rule.
+Without TAG, lists every tag&apos;s rule; with TAG alone, prints its rule.
+Exit status: 0 on success, 2 on a usage or store error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>majority, lead:NAME or unresolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give at most TAG and RULE (got %1 arguments).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no tag &apos;%2&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the store refused the rule.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The verdicts of %1 are now decided by: %2.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+  rule [TAG [RULE]] --store DB   show or set how a tag&apos;s cells are decided when curators disagree (majority, lead:NAME, unresolved)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown subcommand &apos;%1&apos; (known: copy, rule).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear, mia-ernn, mia-ernn-af, mia-ernn-se, mia-ernn-am, mia-ernn-et or mat-gru (default: default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mia-ernn kinds and mat-gru: fraction F of feature frames removed as missing, in training and (stored in the bundle, a fixed draw) at inference; 0 &lt;= F &lt; 1 (default 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>label noise: flip each known training label with probability P, 0..0.5 (default 0; validation labels are never flipped)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear, mia-ernn, mia-ernn-af, mia-ernn-se, mia-ernn-am, mia-ernn-et, mat-gru).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--drop-frames applies only to the mia-ernn architectures and mat-gru.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -7427,6 +7560,26 @@ The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless 
     <message>
         <source>The annotation store %1 has no valid schema version (store_info.%2): %3</source>
         <translation>标注库 %1 没有有效的模式版本（store_info.%2）：%3</translation>
+    </message>
+    <message>
+        <source>A curator name must not be empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A curator name has at most 100 characters (this one has %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A curator name must not hold control characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A curator name must not begin or end with a space.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The topic model of the training tags could not be fit: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
