@@ -186,7 +186,7 @@
     </message>
     <message>
         <source>Its verdicts from before curators were recorded now belong to the curator %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>其中在开始记录审校者之前给出的判定，现归属于审校者 %1。</translation>
     </message>
 </context>
 <context>
@@ -4188,15 +4188,15 @@ absent</source>
     </message>
     <message>
         <source>the verdict rules</source>
-        <translation type="unfinished"></translation>
+        <translation>判定规则</translation>
     </message>
     <message>
         <source>the verdict rule of tag %1</source>
-        <translation type="unfinished"></translation>
+        <translation>标签 %1 的判定规则</translation>
     </message>
     <message>
         <source>the verdicts</source>
-        <translation type="unfinished"></translation>
+        <translation>判定</translation>
     </message>
 </context>
 <context>
@@ -4423,7 +4423,7 @@ absent</source>
     </message>
     <message>
         <source>curators disagree on this cell: the tag&apos;s rule decides what training and export use</source>
-        <translation type="unfinished"></translation>
+        <translation>审校者对此单元格意见不一：由该标签的规则决定训练和导出所用的判定</translation>
     </message>
 </context>
 <context>
@@ -5068,15 +5068,15 @@ absent</source>
     </message>
     <message>
         <source>The label flip probability must be between 0 and 0.5 (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>标签翻转概率必须在 0 到 0.5 之间（实际为 %1）。</translation>
     </message>
     <message>
         <source>The fraction of dropped frames must be at least 0 and below 1 (got %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃帧的比例必须不小于 0 且小于 1（实际为 %1）。</translation>
     </message>
     <message>
         <source>Dropping feature frames applies only to the mia-ernn kinds and mat-gru (not %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃特征帧仅适用于 mia-ernn 系列和 mat-gru（不适用于 %1）。</translation>
     </message>
 </context>
 <context>
@@ -5090,11 +5090,11 @@ absent</source>
     <name>VerdictRule</name>
     <message>
         <source>The rule &quot;%1&quot; names no valid lead curator: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>规则“%1”未指定有效的主审校者：%2</translation>
     </message>
     <message>
         <source>Unknown verdict rule &quot;%1&quot;: give majority, unresolved or lead:NAME.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的判定规则“%1”：请使用 majority、unresolved 或 lead:NAME。</translation>
     </message>
 </context>
 <context>
@@ -5476,15 +5476,15 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     </message>
     <message>
         <source>the curator the verdicts are written for (each curator keeps their own verdicts). Default: the login name (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>判定所写入的审校者（每位审校者保留各自的判定）。默认：登录名（%1）</translation>
     </message>
     <message>
         <source>--curator: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>--curator：%1</translation>
     </message>
     <message>
         <source>agreement between a store&apos;s curators per tag: Cohen&apos;s and Fleiss&apos; kappa, raw agreement</source>
-        <translation type="unfinished"></translation>
+        <translation>按标签计算标注库中审校者之间的一致性：Cohen&apos;s kappa 和 Fleiss&apos; kappa、原始一致率</translation>
     </message>
 </context>
 <context>
@@ -5513,11 +5513,11 @@ Run &apos;taglane-cli COMMAND --help&apos; for a command&apos;s options.
     </message>
     <message>
         <source>Curator whose verdicts this session writes and shows; kept in the settings for later sessions (default: the setting, else the login name %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>本次会话写入并显示其判定的审校者；会保存在设置中供以后的会话使用（默认：设置中的值，否则为登录名 %1）。</translation>
     </message>
     <message>
         <source>taglane: --curator: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>taglane: --curator：%1</translation>
     </message>
 </context>
 <context>
@@ -7121,98 +7121,110 @@ The model&apos;s OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE) unless 
     <message>
         <source>Agreement between the curators of an annotation store, per tag: Cohen&apos;s kappa and raw agreement for every pair of curators (over the cells both judged), Fleiss&apos; kappa when more than two curators judged (over the cells all of them judged), and the raw pairwise agreement of all. Cells are the segments of each track&apos;s current segmentation; a kappa that is undefined (no common cells, or every verdict the same) is &apos;-&apos; (null in JSON).
 Exit status: 0 on success, 1 when fewer than two curators gave verdicts, 2 on a usage or store error.</source>
-        <translation type="unfinished"></translation>
+        <translation>按标签计算标注库中审校者之间的一致性：对每一对审校者计算 Cohen&apos;s kappa 和原始一致率（基于两人都判定过的单元格），当有两位以上审校者给出判定时计算 Fleiss&apos; kappa（基于所有人都判定过的单元格），以及全体审校者的两两原始一致率。单元格是每首曲目当前分段中的片段；无定义的 kappa（没有共同单元格，或所有判定都相同）显示为 &apos;-&apos;（JSON 中为 null）。
+退出状态：成功时为 0，给出判定的审校者少于两位时为 1，用法或标注库错误时为 2。</translation>
     </message>
     <message>
         <source>%1 holds no verdicts: agreement needs verdicts of at least two curators.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 中没有判定：一致性计算需要至少两位审校者的判定。</translation>
     </message>
     <message>
         <source>%1 holds verdicts of one curator only (%2): agreement needs at least two curators (write verdicts with --curator NAME).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 中只有一位审校者（%2）的判定：一致性计算需要至少两位审校者（请用 --curator NAME 写入判定）。</translation>
     </message>
     <message>
         <source># %1: %2 curators (%3), %4 tags with verdicts
 </source>
-        <translation type="unfinished"></translation>
+        <translation># %1：%2 位审校者（%3），%4 个有判定的标签
+</translation>
     </message>
     <message>
         <source>Completes a curator&apos;s review of one track: from the verdicts given so far and the model&apos;s probabilities (as side information), suggests a value for every cell not yet judged (low-rank matrix completion; about 1 = present, about 0 = absent). With --accept-above / --accept-below the suggestions beyond those values are written as verdicts (actor &quot;completion&quot;) of the curator (--curator); the review starts from that curator&apos;s own verdicts.
 Exit status: 0 on success, 1 when the track cannot be completed, 2 on a usage or store error.</source>
-        <translation type="unfinished"></translation>
+        <translation>补全某位审校者对一首曲目的审校：根据目前已给出的判定和模型的概率（作为辅助信息），为每个尚未判定的单元格给出建议值（低秩矩阵补全；约为 1 = 存在，约为 0 = 不存在）。使用 --accept-above / --accept-below 时，超出这些值的建议会作为该审校者（--curator）的判定写入（actor 为 &quot;completion&quot;）；审校从该审校者自己的判定开始。
+退出状态：成功时为 0，曲目无法补全时为 1，用法或标注库错误时为 2。</translation>
     </message>
     <message>
         <source>Exports the labels of an annotation store: the whole library, or the tracks named (by id, path, file name or stem). Per-track formats write &lt;stem&gt;&lt;suffix&gt; per track; the catalogue writes one catalogue.csv.
 Curator verdicts are written as such; a cell the curator never judged is written from the model (present when its probability &gt;= the threshold).
 Where several curators judged a cell, the tag&apos;s rule (taglane-cli store rule) decides its verdict; a cell it leaves unresolved is written as unjudged, and their number is reported.
 Exit status: 0 when every track was exported, 1 when some failed, 2 on a usage or store error.</source>
-        <translation type="unfinished"></translation>
+        <translation>导出标注库的标注：整个曲库，或指定的曲目（按 ID、路径、文件名或主文件名）。按曲目的格式为每个曲目写一个 &lt;stem&gt;&lt;suffix&gt;；目录格式写一个 catalogue.csv。
+审校者的判定按原样写出；审校者从未判定过的单元格按模型写出（概率 &gt;= 阈值时为存在）。
+若多位审校者判定过同一单元格，由该标签的规则（taglane-cli store rule）决定其判定；规则未能决定的单元格写为未判定，并报告其数量。
+退出状态：所有曲目都已导出时为 0，部分失败时为 1，用法或标注库错误时为 2。</translation>
     </message>
     <message>
         <source>%1 cell(s) where curators disagree and the tag&apos;s rule decides nothing were written as unjudged (see taglane-cli store rule).
 </source>
-        <translation type="unfinished"></translation>
+        <translation>有 %1 个单元格因审校者意见不一且标签的规则未作决定，已写为未判定（参见 taglane-cli store rule）。
+</translation>
     </message>
     <message>
         <source>Shows or sets how the cells of a tag that several curators judged are decided for training, retraining and export: &apos;majority&apos; (the verdict more curators gave; a tie is unresolved; the default), &apos;lead:NAME&apos; (the lead curator&apos;s verdict where they judged the cell, elsewhere the verdict all curators agree on) or &apos;unresolved&apos; (only a verdict all curators agree on). An unresolved cell counts as unknown: masked out of training, left out of exports. No verdict is changed by a rule.
 Without TAG, lists every tag&apos;s rule; with TAG alone, prints its rule.
 Exit status: 0 on success, 2 on a usage or store error.</source>
-        <translation type="unfinished"></translation>
+        <translation>显示或设置在训练、重新训练和导出时，如何决定由多位审校者判定过的某个标签的单元格：&apos;majority&apos;（采用较多审校者给出的判定；票数相同则为未决；默认）、&apos;lead:NAME&apos;（在主审校者判定过的单元格采用其判定，其他单元格采用所有审校者一致的判定）或 &apos;unresolved&apos;（仅采用所有审校者一致的判定）。未决的单元格视为未知：在训练中被掩蔽，在导出中略去。规则不会更改任何判定。
+不带 TAG 时，列出每个标签的规则；仅带 TAG 时，输出其规则。
+退出状态：成功时为 0，用法或标注库错误时为 2。</translation>
     </message>
     <message>
         <source>the tag</source>
-        <translation type="unfinished"></translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>majority, lead:NAME or unresolved</source>
-        <translation type="unfinished"></translation>
+        <translation>majority、lead:NAME 或 unresolved</translation>
     </message>
     <message>
         <source>give at most TAG and RULE (got %1 arguments).</source>
-        <translation type="unfinished"></translation>
+        <translation>最多只能给出 TAG 和 RULE（实际给出了 %1 个参数）。</translation>
     </message>
     <message>
         <source>%1 has no tag &apos;%2&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 中没有标签 &apos;%2&apos;。</translation>
     </message>
     <message>
         <source>the store refused the rule.</source>
-        <translation type="unfinished"></translation>
+        <translation>标注库拒绝了该规则。</translation>
     </message>
     <message>
         <source>The verdicts of %1 are now decided by: %2.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的判定现由以下规则决定：%2。
+</translation>
     </message>
     <message>
         <source>
   rule [TAG [RULE]] --store DB   show or set how a tag&apos;s cells are decided when curators disagree (majority, lead:NAME, unresolved)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>
+  rule [TAG [RULE]] --store DB   显示或设置审校者意见不一时如何决定某个标签的单元格（majority、lead:NAME、unresolved）
+</translation>
     </message>
     <message>
         <source>unknown subcommand &apos;%1&apos; (known: copy, rule).</source>
-        <translation type="unfinished"></translation>
+        <translation>未知子命令 &apos;%1&apos;（已知：copy、rule）。</translation>
     </message>
     <message>
         <source>default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear, mia-ernn, mia-ernn-af, mia-ernn-se, mia-ernn-am, mia-ernn-et or mat-gru (default: default)</source>
-        <translation type="unfinished"></translation>
+        <translation>default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm、scatter-cnn、cnn-sam、fusion-linear、mia-ernn、mia-ernn-af、mia-ernn-se、mia-ernn-am、mia-ernn-et 或 mat-gru（默认：default）</translation>
     </message>
     <message>
         <source>mia-ernn kinds and mat-gru: fraction F of feature frames removed as missing, in training and (stored in the bundle, a fixed draw) at inference; 0 &lt;= F &lt; 1 (default 0)</source>
-        <translation type="unfinished"></translation>
+        <translation>mia-ernn 系列和 mat-gru：作为缺失而移除的特征帧比例 F，用于训练以及推理（推理时保存在模型包中，为固定抽样）；0 &lt;= F &lt; 1（默认 0）</translation>
     </message>
     <message>
         <source>label noise: flip each known training label with probability P, 0..0.5 (default 0; validation labels are never flipped)</source>
-        <translation type="unfinished"></translation>
+        <translation>标签噪声：以概率 P 翻转每个已知的训练标签，0..0.5（默认 0；验证标签从不翻转）</translation>
     </message>
     <message>
         <source>unknown architecture &quot;%1&quot; (known: default, tvcnn, tvcnn-lstm, scatter-gru, scatter-lstm, scatter-cnn, cnn-sam, fusion-linear, mia-ernn, mia-ernn-af, mia-ernn-se, mia-ernn-am, mia-ernn-et, mat-gru).</source>
-        <translation type="unfinished"></translation>
+        <translation>未知架构“%1”（已知：default、tvcnn、tvcnn-lstm、scatter-gru、scatter-lstm、scatter-cnn、cnn-sam、fusion-linear、mia-ernn、mia-ernn-af、mia-ernn-se、mia-ernn-am、mia-ernn-et、mat-gru）。</translation>
     </message>
     <message>
         <source>--drop-frames applies only to the mia-ernn architectures and mat-gru.</source>
-        <translation type="unfinished"></translation>
+        <translation>--drop-frames 仅适用于 mia-ernn 系列架构和 mat-gru。</translation>
     </message>
 </context>
 <context>
@@ -7563,23 +7575,23 @@ Exit status: 0 on success, 2 on a usage or store error.</source>
     </message>
     <message>
         <source>A curator name must not be empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>审校者名称不能为空。</translation>
     </message>
     <message>
         <source>A curator name has at most 100 characters (this one has %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>审校者名称最多 100 个字符（此名称有 %1 个）。</translation>
     </message>
     <message>
         <source>A curator name must not hold control characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>审校者名称不能包含控制字符。</translation>
     </message>
     <message>
         <source>A curator name must not begin or end with a space.</source>
-        <translation type="unfinished"></translation>
+        <translation>审校者名称不能以空格开头或结尾。</translation>
     </message>
     <message>
         <source>The topic model of the training tags could not be fit: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法拟合训练标签的主题模型：%1</translation>
     </message>
 </context>
 <context>
