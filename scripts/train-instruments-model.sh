@@ -49,8 +49,7 @@ if [ "$corpus_kind" = classic ]; then
     corpus train "$train_tracks" 2026
     corpus val "$val_tracks" 2027
     corpus test "$test_tracks" 2028
-    train_data="$work/train" val_data="$work/val"
-    tests=(test)
+    train_data="$work/train" val_data="$work/val" test_data="$work/test"
 else
     half=$((train_tracks / 2))
     # Seeds: 11xx training, 21xx validation, 31xx held-out (CORPUS-NOTES.md).
@@ -63,8 +62,7 @@ else
     corpus varied/val/phrase "$val_tracks" 2102 --generator phrase --soundfonts "$soundfonts"
     corpus varied/test/classic "$test_tracks" 3101 --generator classic --soundfonts "$soundfonts"
     corpus varied/test/phrase "$test_tracks" 3102 --generator phrase --soundfonts "$soundfonts"
-    train_data="$work/varied/train" val_data="$work/varied/val"
-    tests=(varied/test)
+    train_data="$work/varied/train" val_data="$work/varied/val" test_data="$work/varied/test"
 fi
 
 start=$(date +%s)
@@ -85,4 +83,4 @@ echo "training took $((end - start)) s (wall clock, features included)"
 # Checked on a second validation corpus (seed 2029, 30 tracks): macro F1
 # 0.879 -> 0.886, macro ROC-AUC 0.967 -> 0.968.
 "$cli" evaluate --model "$out" --data "$val_data" --calibrate
-"$cli" evaluate --model "$out" --data "$work/${tests[0]}" --json "$work/heldout.json" --record
+"$cli" evaluate --model "$out" --data "$test_data" --json "$work/heldout.json" --record

@@ -224,74 +224,55 @@ Result<QJsonObject> fitTopicModel(TrainableNet &net, const TrainingExamples &tra
 
 QJsonObject featureJson(const TrainableSpec &spec)
 {
+    // What every front end records; each kind adds its own keys below.
     QJsonObject f;
+    f.insert(QStringLiteral("n_fft"), spec.nFft);
+    f.insert(QStringLiteral("hop"), spec.hop);
+    f.insert(QStringLiteral("bands"), spec.bands);
+    f.insert(QStringLiteral("f_min"), spec.fMin);
+    f.insert(QStringLiteral("f_max"), spec.fMax);
+    f.insert(QStringLiteral("frames"), spec.frames);
+    f.insert(QStringLiteral("sequence"), spec.sequence);
+    const auto stft = [&f, &spec]() {
+        f.insert(QStringLiteral("win_length"), spec.nFft);
+        f.insert(QStringLiteral("window"), QStringLiteral("hann (periodic), centred, reflect padding"));
+    };
     if (detail::isErbCepstrumKind(spec.kind)) {
         const FeatureSettings s = detail::miaErnnFeatureSettings(spec);
         f.insert(QStringLiteral("type"), FeatureSettings::typeName(s.type));
         f.insert(QStringLiteral("scale"), QStringLiteral("erb gammatone"));
-        f.insert(QStringLiteral("n_fft"), spec.nFft);
-        f.insert(QStringLiteral("win_length"), spec.nFft);
-        f.insert(QStringLiteral("hop"), spec.hop);
-        f.insert(QStringLiteral("bands"), spec.bands);
+        stft();
         f.insert(QStringLiteral("erb_bands"), s.bands);
         f.insert(QStringLiteral("cepstra"), s.cepstra);
         f.insert(QStringLiteral("delta_width"), s.deltaWidth);
         f.insert(QStringLiteral("pre_emphasis"), FeatureSettings::preEmphasisCoefficient);
-        f.insert(QStringLiteral("f_min"), spec.fMin);
-        f.insert(QStringLiteral("f_max"), spec.fMax);
-        f.insert(QStringLiteral("window"), QStringLiteral("hann (periodic), centred, reflect padding"));
         f.insert(QStringLiteral("db"), QStringLiteral("ln ERB energy, orthonormal DCT-II, deltas, per-row standardisation"));
-        f.insert(QStringLiteral("frames"), spec.frames);
-        f.insert(QStringLiteral("sequence"), spec.sequence);
         return f;
     }
     if (detail::isCnnSamKind(spec.kind)) {
         f.insert(QStringLiteral("type"), QLatin1String(detail::kMelWaveformType));
         f.insert(QStringLiteral("scale"), QStringLiteral("htk"));
-        f.insert(QStringLiteral("n_fft"), spec.nFft);
-        f.insert(QStringLiteral("win_length"), spec.nFft);
-        f.insert(QStringLiteral("hop"), spec.hop);
-        f.insert(QStringLiteral("bands"), spec.bands);
+        stft();
         f.insert(QStringLiteral("mel_bands"), spec.spectrumBands());
         f.insert(QStringLiteral("waveform_rows"), spec.waveRows);
-        f.insert(QStringLiteral("f_min"), spec.fMin);
-        f.insert(QStringLiteral("f_max"), spec.fMax);
-        f.insert(QStringLiteral("window"), QStringLiteral("hann (periodic), centred, reflect padding"));
         f.insert(QStringLiteral("db"), QStringLiteral("mel rows: 10 log10(max(power, 1e-10)), per-band standardisation"));
         f.insert(QStringLiteral("waveform"),
                  QStringLiteral("rows mel_bands.. : the pre-emphasised waveform y[n] = x[n] - 0.97 x[n-1], frame t "
                                 "holding samples [t hop, (t+1) hop), zeros past the end; one common scale"));
-        f.insert(QStringLiteral("frames"), spec.frames);
-        f.insert(QStringLiteral("sequence"), spec.sequence);
         return f;
     }
     if (detail::isScatterKind(spec.kind)) {
         // The default engine/dsp/scattering transform (Morlet banks Q1 = 8, Q2 = 1, T = 8192).
         f.insert(QStringLiteral("type"), QStringLiteral("scattering"));
         f.insert(QStringLiteral("scale"), QLatin1String(detail::kScatteringScale));
-        f.insert(QStringLiteral("hop"), spec.hop);
-        f.insert(QStringLiteral("n_fft"), spec.nFft);
-        f.insert(QStringLiteral("bands"), spec.bands);
-        f.insert(QStringLiteral("f_min"), spec.fMin);
-        f.insert(QStringLiteral("f_max"), spec.fMax);
         f.insert(QStringLiteral("db"), QStringLiteral("ln(S + 1e-6), second order divided by its first-order parent, "
                                                       "then per-row standardisation"));
-        f.insert(QStringLiteral("frames"), spec.frames);
-        f.insert(QStringLiteral("sequence"), spec.sequence);
         return f;
     }
     f.insert(QStringLiteral("type"), spec.logFrequency ? QStringLiteral("log-frequency") : QStringLiteral("mel"));
     f.insert(QStringLiteral("scale"), spec.logFrequency ? QStringLiteral("semitone") : QStringLiteral("htk"));
-    f.insert(QStringLiteral("n_fft"), spec.nFft);
-    f.insert(QStringLiteral("win_length"), spec.nFft);
-    f.insert(QStringLiteral("hop"), spec.hop);
-    f.insert(QStringLiteral("bands"), spec.bands);
-    f.insert(QStringLiteral("f_min"), spec.fMin);
-    f.insert(QStringLiteral("f_max"), spec.fMax);
-    f.insert(QStringLiteral("window"), QStringLiteral("hann (periodic), centred, reflect padding"));
+    stft();
     f.insert(QStringLiteral("db"), QStringLiteral("10 log10(max(power, 1e-10)), then per-band standardisation"));
-    f.insert(QStringLiteral("frames"), spec.frames);
-    f.insert(QStringLiteral("sequence"), spec.sequence);
     return f;
 }
 
